@@ -1,0 +1,53 @@
+# Desk Pemilu. `make run` starts the desk; `make test` runs every test (SQLite and a
+# PostgreSQL cluster the run starts itself). Both keep the environment in .venv.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run install install-test translations test test-sqlite test-postgres lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when the dependency pins change.
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) install -c constraints.txt -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml constraints.txt
+	$(PIP) install -c constraints.txt -e '.[test]'
+	@touch $@
+
+install: $(VENV)/.installed translations
+
+translations: $(VENV)/.installed
+	@$(BIN)/deskpemilu compile_translations
+
+run: install
+	$(BIN)/deskpemilu migrate --noinput
+	$(BIN)/deskpemilu load_banten
+	$(BIN)/deskpemilu ensure_admin
+	$(BIN)/deskpemilu collectstatic --noinput -v0
+	$(BIN)/deskpemilu serve --host $(HOST) --port $(PORT)
+
+install-test: $(VENV)/.installed-test translations
+
+test: test-sqlite test-postgres
+
+test-sqlite: install-test
+	$(BIN)/deskpemilu makemigrations --check --dry-run
+	$(BIN)/pytest
+
+# Starts a throw-away PostgreSQL cluster, runs the suite against it, removes it.
+test-postgres: install-test
+	$(BIN)/python -m deskpemilu.devtools.pgcluster -- $(BIN)/pytest
+
+lint: install-test
+	$(BIN)/ruff check deskpemilu
+	$(BIN)/ruff format --check deskpemilu
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,134 @@
+"""The one place that decides what a user may see and change.
+
+A user sees the regions inside the scopes of their active memberships (the province,
+or one kab/kota) and everything below them; a superuser or an administrator of the
+province sees everything. Objects outside the scope answer "not found" (404) so that
+their existence is not revealed; a read-only role that tries to write gets 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from deskpemilu.accounts.models import Membership, Role, User
+from deskpemilu.regions.codes import normalise_region_code
+from deskpemilu.regions.models import TPS, Region, region_subtree_q, tps_subtree_q
+
+WRITE_ROLES = frozenset(
+    {Role.ADMINISTRATOR, Role.COORDINATOR, Role.OPERATOR, Role.LIAISON}
+)
+_CACHE_ATTR = "_deskpemilu_access"
+
+
+@dataclass(frozen=True)
+class Access:
+    """What one user may do, worked out once per request."""
+
+    everything: bool
+    scope_codes: tuple[str, ...]
+    roles: frozenset[str]
+
+    @property
+    def can_write(self) -> bool:
+        return self.everything or bool(self.roles & WRITE_ROLES)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.everything
+
+    def sees_code(self, code: str) -> bool:
+        return self.everything or any(
+            code == scope or code.startswith(scope + ".") for scope in self.scope_codes
+        )
+
+
+def access_for(user: User) -> Access:
+    """The user's access, cached on the user object for the rest of the request."""
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    if not user.is_authenticated or not user.is_active:
+        result = Access(everything=False, scope_codes=(), roles=frozenset())
+    else:
+        rows = list(
+            Membership.objects.filter(user=user, is_active=True).values_list(
+                "role", "region__code", "region__level"
+            )
+        )
+        roles = frozenset(role for role, _, _ in rows)
+        admin_of_province = any(
+            role == Role.ADMINISTRATOR and level == "provinsi" for role, _, level in rows
+        )
+        scopes = _outermost(sorted({code for _, code, _ in rows}))
+        result = Access(
+            everything=user.is_superuser or admin_of_province,
+            scope_codes=tuple(scopes),
+            roles=roles,
+        )
+    setattr(user, _CACHE_ATTR, result)
+    return result
+
+
+def _outermost(codes: list[str]) -> list[str]:
+    """Drop scopes that lie inside another scope of the same user."""
+    kept: list[str] = []
+    for code in codes:
+        if not any(code == k or code.startswith(k + ".") for k in kept):
+            kept.append(code)
+    return kept
+
+
+def regions_visible(user: User) -> QuerySet[Region]:
+    """Every region the user may see."""
+    access = access_for(user)
+    qs = Region.objects.all()
+    if access.everything:
+        return qs
+    return qs.filter(_any_of(region_subtree_q(code) for code in access.scope_codes))
+
+
+def tps_visible(user: User) -> QuerySet[TPS]:
+    """Every TPS the user may see."""
+    access = access_for(user)
+    qs = TPS.objects.all()
+    if access.everything:
+        return qs
+    return qs.filter(_any_of(tps_subtree_q(code) for code in access.scope_codes))
+
+
+def scope_roots(user: User) -> list[Region]:
+    """The top regions of the user's view: the province for everyone who sees it all."""
+    access = access_for(user)
+    if access.everything:
+        return list(Region.objects.filter(level="provinsi"))
+    return list(Region.objects.filter(code__in=access.scope_codes))
+
+
+def region_for_user_or_404(user: User, code: str) -> Region:
+    """The region with this code (dotted or KPU form) if the user may see it, else 404."""
+    normal = normalise_region_code(code)
+    if normal is None or not access_for(user).sees_code(normal):
+        raise Http404("region not found")
+    try:
+        return Region.objects.get(code=normal)
+    except Region.DoesNotExist as exc:
+        raise Http404("region not found") from exc
+
+
+def can_write(user: User) -> bool:
+    return access_for(user).can_write
+
+
+def can_see_personal_data(user: User) -> bool:
+    """Phone numbers and other personal data are shown unmasked to administrators only."""
+    return access_for(user).is_admin
+
+
+def _any_of(qs) -> Q:
+    combined = Q(pk__in=[])
+    for q in qs:
+        combined |= q
+    return combined

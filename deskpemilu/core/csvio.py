@@ -1,0 +1,69 @@
+"""Reading CSV files with line numbers and clear errors about missing columns."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+
+from deskpemilu.core.errors import ImportFailed, ImportProblem
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_rows(
+    path: Path, required: list[str], *, aliases: dict[str, str] | None = None
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield (line number, row) with stripped values; fail early on missing columns.
+
+    `aliases` maps another header name to a required one (e.g. dpt_total -> dpt).
+    Line numbers count the header as line 1, as a spreadsheet shows them.
+    """
+    aliases = aliases or {}
+    if not path.exists():
+        raise ImportFailed([ImportProblem(path.name, None, "berkas tidak ditemukan")])
+    try:
+        handle = path.open(newline="", encoding="utf-8-sig")
+        with handle:
+            reader = csv.DictReader(handle)
+            header = [aliases.get(h.strip(), h.strip()) for h in reader.fieldnames or []]
+            missing = [c for c in required if c not in header]
+            if missing:
+                raise ImportFailed(
+                    [
+                        ImportProblem(
+                            path.name,
+                            1,
+                            "kolom wajib tidak ada: " + ", ".join(missing),
+                            ",".join(header),
+                        )
+                    ]
+                )
+            reader.fieldnames = header
+            for row in reader:
+                if None in row:
+                    raise ImportFailed(
+                        [
+                            ImportProblem(
+                                path.name,
+                                reader.line_num,
+                                "jumlah kolom melebihi kepala tabel",
+                            )
+                        ]
+                    )
+                yield reader.line_num, {
+                    k: (v or "").strip() for k, v in row.items() if k is not None
+                }
+    except UnicodeDecodeError as exc:
+        raise ImportFailed(
+            [ImportProblem(path.name, None, f"berkas bukan teks UTF-8 ({exc.reason})")]
+        ) from exc
+    except csv.Error as exc:
+        raise ImportFailed([ImportProblem(path.name, None, f"CSV rusak: {exc}")]) from exc

@@ -1,0 +1,51 @@
+"""Region endpoints of the API: the tree, its TPS and the map outlines."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.gzip import gzip_page
+from ninja import Query, Router
+from ninja.decorators import decorate_view
+from ninja.pagination import paginate
+from ninja.security import django_auth
+
+from deskpemilu.accounts.access import region_for_user_or_404
+from deskpemilu.regions import selectors
+from deskpemilu.regions.schemas import BoundaryQuery, RegionOut, TpsOut
+
+router = Router(tags=["wilayah / regions"], auth=django_auth)
+
+
+@router.get("/{code}", response=RegionOut, summary="Satu wilayah / one region")
+def region_get(request: HttpRequest, code: str):
+    return region_for_user_or_404(request.user, code)
+
+
+@router.get(
+    "/{code}/children", response=list[RegionOut], summary="Anak wilayah / children"
+)
+def region_children(request: HttpRequest, code: str):
+    region = region_for_user_or_404(request.user, code)
+    return selectors.region_children(request.user, region)
+
+
+@router.get("/{code}/tps", response=list[TpsOut], summary="TPS di wilayah / TPS")
+@paginate
+def region_tps(request: HttpRequest, code: str):
+    region = region_for_user_or_404(request.user, code)
+    return selectors.region_tps(request.user, region)
+
+
+@router.get(
+    "/{code}/boundaries",
+    summary="Batas wilayah (GeoJSON ringan) / light outlines for maps",
+    url_name="region_boundaries",
+    description="depth=0: the region itself; 1: its children; 2: grandchildren.",
+)
+@decorate_view(gzip_page)
+def region_boundaries(request: HttpRequest, code: str, q: Query[BoundaryQuery]):
+    region = region_for_user_or_404(request.user, code)
+    body = selectors.boundary_features(request.user, region, depth=q.depth)
+    response = HttpResponse(body, content_type="application/geo+json")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

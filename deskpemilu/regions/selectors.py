@@ -1,0 +1,79 @@
+"""Reads of the region tree, always through the user's scope (accounts.access)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from deskpemilu.accounts.access import access_for, regions_visible, tps_visible
+from deskpemilu.accounts.models import User
+from deskpemilu.regions.models import (
+    TPS,
+    Boundary,
+    Region,
+    region_subtree_q,
+    tps_subtree_q,
+)
+
+
+@dataclass(frozen=True)
+class Crumb:
+    code: str
+    name: str
+    visible: bool
+
+
+def region_children(user: User, region: Region) -> QuerySet[Region]:
+    """The region's direct children that the user may see, in code order."""
+    return regions_visible(user).filter(parent=region).order_by("code")
+
+
+def region_tps(user: User, region: Region) -> QuerySet[TPS]:
+    """Every TPS in the region that the user may see."""
+    return tps_visible(user).filter(tps_subtree_q(region.code)).order_by("code")
+
+
+def region_breadcrumbs(user: User, region: Region) -> list[Crumb]:
+    """The ancestors of a region, marked with whether the user may open them."""
+    access = access_for(user)
+    names = dict(
+        Region.objects.filter(code__in=region.ancestor_codes()).values_list("code", "name")
+    )
+    return [
+        Crumb(code, names.get(code, code), access.sees_code(code))
+        for code in region.ancestor_codes()
+    ]
+
+
+def boundary_features(user: User, region: Region, *, depth: int = 1) -> str:
+    """A GeoJSON FeatureCollection (text) of the light outlines `depth` levels below
+    `region` (0 = the region itself), with names and counts for the map."""
+    target_depth = region.depth + depth
+    regions = regions_visible(user).filter(
+        region_subtree_q(region.code, include_self=depth == 0)
+    )
+    rows = (
+        Boundary.objects.filter(region__in=regions)
+        .filter(region__level=_level_at(target_depth))
+        .order_by("region__code")
+        .values_list(
+            "region__code", "region__name", "region__level", "region__tps_count",
+            "geometry_light",
+        )
+    )
+    parts = [
+        '{"type":"Feature","properties":{"kode":%s,"nama":%s,"level":"%s","tps":%d},'
+        '"geometry":%s}' % (_js(code), _js(name), level, tps, geom)
+        for code, name, level, tps, geom in rows
+    ]
+    return '{"type":"FeatureCollection","features":[' + ",".join(parts) + "]}"
+
+
+def _level_at(depth: int) -> str:
+    return ("provinsi", "kabkota", "kecamatan", "desa")[min(max(depth, 0), 3)]
+
+
+def _js(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)

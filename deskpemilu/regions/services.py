@@ -1,0 +1,288 @@
+"""Writes to the region tree, TPS and boundaries. Every import is all-or-nothing."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+
+from deskpemilu.core.csvio import sha256_of
+from deskpemilu.core.errors import ImportFailed, ImportProblem
+from deskpemilu.regions import geometry
+from deskpemilu.regions.codes import nodot, parent_code
+from deskpemilu.regions.importers import (
+    parse_alt_names,
+    parse_counts,
+    parse_regions,
+    parse_tps,
+)
+from deskpemilu.regions.models import TPS, Boundary, DataImport, Region
+
+Progress = Callable[[int], None]
+BATCH = 2000
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    kind: str
+    file: str
+    rows: int
+    created: int
+    updated: int
+
+    def __str__(self) -> str:
+        return (
+            f"{self.file}: {self.rows} baris, {self.created} baru, "
+            f"{self.updated} diperbarui"
+        )
+
+
+def _record(kind: str, path: Path, rows: int, created: int, actor: str) -> ImportReport:
+    report = ImportReport(kind, path.name, rows, created, rows - created)
+    DataImport.objects.create(
+        kind=kind,
+        file_name=path.name,
+        sha256=sha256_of(path),
+        rows=rows,
+        created=created,
+        updated=rows - created,
+        imported_by=actor,
+    )
+    return report
+
+
+def regions_import(
+    *, path: Path, alt_path: Path | None = None, actor: str = ""
+) -> ImportReport:
+    """Create or update regions from a Kemendagri code file (parents before children).
+
+    `alt_path` is another edition of the list (2025): its differing spellings go to
+    `name_alt`, and a village it numbers differently is paired by level, kab/kota and
+    name and its other code kept in `code_alt`.
+    """
+    existing = dict(Region.objects.values_list("code", "id"))
+    rows = parse_regions(path, known_codes=existing.keys())
+    alt = parse_alt_names(alt_path) if alt_path else {}
+    alt_codes = _pair_moved_codes(rows, alt)
+    with transaction.atomic():
+        ids = dict(existing)
+        created = 0
+        for depth in range(4):
+            batch = [r for r in rows if r.code.count(".") == depth]
+            objs = [
+                Region(
+                    code=r.code,
+                    code_nodot=nodot(r.code),
+                    level=r.level,
+                    kind=r.kind,
+                    name=r.name,
+                    name_alt=_alt_name(r, alt, alt_codes),
+                    code_alt=alt_codes.get(r.code, ""),
+                    parent_id=ids.get(parent_code(r.code) or ""),
+                )
+                for r in batch
+            ]
+            created += sum(1 for r in batch if r.code not in existing)
+            Region.objects.bulk_create(
+                objs,
+                batch_size=BATCH,
+                update_conflicts=True,
+                unique_fields=["code"],
+                update_fields=["level", "kind", "name", "name_alt", "code_alt", "parent"],
+            )
+            ids.update(
+                Region.objects.filter(code__in=[r.code for r in batch]).values_list(
+                    "code", "id"
+                )
+            )
+        return _record("regions", path, len(rows), created, actor)
+
+
+def _pair_moved_codes(rows, alt: dict[str, str]) -> dict[str, str]:
+    if not alt:
+        return {}
+    ours = {r.code for r in rows}
+    only_alt = [c for c in alt if c not in ours]
+    pairs: dict[str, str] = {}
+    for r in rows:
+        if r.code in alt:
+            continue
+        for other in only_alt:
+            same_place = other.count(".") == r.code.count(".") and other[:5] == r.code[:5]
+            if same_place and alt[other].casefold() == r.name.casefold():
+                pairs[r.code] = other
+    return pairs
+
+
+def _alt_name(row, alt: dict[str, str], alt_codes: dict[str, str]) -> str:
+    name = alt.get(row.code) or alt.get(alt_codes.get(row.code, ""), "")
+    return name if name and name.casefold() != row.name.casefold() else ""
+
+
+def tps_import(
+    *, path: Path, actor: str = "", progress: Progress | None = None
+) -> ImportReport:
+    """Create or update TPS from a KPU TPS list; every TPS must lie in a known desa."""
+    desa_ids = dict(Region.objects.filter(level="desa").values_list("code_nodot", "id"))
+    rows = parse_tps(path, known_desa_nodot=desa_ids.keys())
+    existing = set(TPS.objects.values_list("code", flat=True))
+    with transaction.atomic():
+        for start in range(0, len(rows), BATCH):
+            chunk = rows[start : start + BATCH]
+            TPS.objects.bulk_create(
+                [
+                    TPS(
+                        code=r.code,
+                        desa_id=desa_ids[r.desa_nodot],
+                        number=r.number,
+                        name=r.name,
+                        is_special=r.number >= 901,
+                        kpu_id=r.kpu_id,
+                    )
+                    for r in chunk
+                ],
+                update_conflicts=True,
+                unique_fields=["code"],
+                update_fields=["desa", "number", "name", "is_special", "kpu_id"],
+            )
+            if progress:
+                progress(len(chunk))
+        created = sum(1 for r in rows if r.code not in existing)
+        return _record("tps", path, len(rows), created, actor)
+
+
+def kabkota_voters_import(*, path: Path, actor: str = "") -> ImportReport:
+    """Official DPT per kab/kota (columns kode_kabkota in KPU form, dpt)."""
+    known = dict(
+        Region.objects.filter(level="kabkota").values_list("code_nodot", "code")
+    )
+    counts = parse_counts(path, "kode_kabkota", known.keys(), what="kab/kota")
+    with transaction.atomic():
+        for code, dpt in counts.items():
+            Region.objects.filter(code=known[code]).update(dpt=dpt)
+        return _record("dpt_kabkota", path, len(counts), 0, actor)
+
+
+def tps_voters_import(*, path: Path, source: str, actor: str = "") -> ImportReport:
+    """Voters per TPS where known (columns kode_tps, dpt or dpt_total)."""
+    known = set(TPS.objects.values_list("code", flat=True))
+    counts = parse_counts(
+        path, "kode_tps", known, aliases={"dpt_total": "dpt"}, what="TPS"
+    )
+    with transaction.atomic():
+        objs = list(TPS.objects.filter(code__in=counts.keys()))
+        for tps in objs:
+            tps.dpt, tps.dpt_source = counts[tps.code], source
+        TPS.objects.bulk_update(objs, ["dpt", "dpt_source"], batch_size=BATCH)
+        return _record("dpt_tps", path, len(counts), 0, actor)
+
+
+def boundaries_import(
+    *,
+    path: Path,
+    actor: str = "",
+    progress: Progress | None = None,
+    features: list[dict] | None = None,
+) -> ImportReport:
+    """Outlines from a GeoJSON FeatureCollection whose features carry `kode`.
+
+    A feature's code may be the 2022 code or the 2025 one (`code_alt`). The source
+    geometry is kept; a simplified copy is made for maps.
+    """
+    if features is None:
+        features = geometry.read_features(path)
+    by_code = {}
+    for region_id, code, alt in Region.objects.values_list("id", "code", "code_alt"):
+        by_code[code] = region_id
+        if alt:
+            by_code.setdefault(alt, region_id)
+    problems, rows = [], []
+    for index, feature in enumerate(features, start=1):
+        code = str((feature.get("properties") or {}).get("kode", ""))
+        if code not in by_code:
+            problems.append(
+                ImportProblem(path.name, index, "fitur dengan kode wilayah tak dikenal", code)
+            )
+            continue
+        rows.append((by_code[code], feature))
+    if problems:
+        raise ImportFailed(problems)
+    existing = set(Boundary.objects.values_list("region_id", flat=True))
+    objs, centroids = [], {}
+    for region_id, feature in rows:
+        light, centroid = geometry.light_geometry(feature)
+        objs.append(
+            Boundary(
+                region_id=region_id,
+                geometry=json.dumps(feature["geometry"], separators=(",", ":")),
+                geometry_light=light,
+                source=path.name,
+            )
+        )
+        centroids[region_id] = centroid
+        if progress:
+            progress(1)
+    with transaction.atomic():
+        Boundary.objects.bulk_create(
+            objs,
+            batch_size=500,
+            update_conflicts=True,
+            unique_fields=["region"],
+            update_fields=["geometry", "geometry_light", "source"],
+        )
+        regions = list(Region.objects.filter(id__in=centroids))
+        for region in regions:
+            region.centroid_lat, region.centroid_lng = centroids[region.id]
+        Region.objects.bulk_update(regions, ["centroid_lat", "centroid_lng"])
+        created = sum(1 for region_id, _ in rows if region_id not in existing)
+        return _record("boundaries", path, len(rows), created, actor)
+
+
+def region_stats_refresh() -> None:
+    """Recount TPS, villages and voters for every region, bottom up."""
+    regions = list(Region.objects.all())
+    zero = dict.fromkeys(
+        ("kec", "desa", "tps", "special", "dpt_sum", "with_dpt"), 0
+    )
+    totals: dict[str, dict[str, int]] = defaultdict(lambda: dict(zero))
+    prefixes = (2, 4, 6, 10)
+    for code, special, dpt in TPS.objects.values_list("code", "is_special", "dpt"):
+        for n in prefixes:
+            t = totals[code[:n]]
+            t["tps"] += 1
+            t["special"] += special
+            if dpt is not None:
+                t["dpt_sum"] += dpt
+                t["with_dpt"] += 1
+    for r in regions:
+        for n in prefixes[: r.depth]:
+            key = "kec" if r.level == "kecamatan" else "desa" if r.level == "desa" else None
+            if key:
+                totals[r.code_nodot[:n]][key] += 1
+    for r in regions:
+        t = totals[r.code_nodot]
+        r.kecamatan_count, r.desa_count = t["kec"], t["desa"]
+        r.tps_count, r.tps_special_count = t["tps"], t["special"]
+        r.dpt_tps_sum, r.tps_with_dpt = t["dpt_sum"], t["with_dpt"]
+    for r in regions:
+        if r.level == "provinsi":
+            kabs = [k for k in regions if k.parent_id == r.id]
+            if kabs and all(k.dpt is not None for k in kabs):
+                r.dpt = sum(k.dpt for k in kabs)
+    Region.objects.bulk_update(
+        regions,
+        [
+            "kecamatan_count",
+            "desa_count",
+            "tps_count",
+            "tps_special_count",
+            "dpt_tps_sum",
+            "tps_with_dpt",
+            "dpt",
+        ],
+        batch_size=500,
+    )

@@ -1,0 +1,59 @@
+"""Pages of the region tree: the desk's first page and one page per region."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from deskpemilu.accounts.access import region_for_user_or_404, scope_roots
+from deskpemilu.core.timeutil import WIB, now_wib
+from deskpemilu.elections.selectors import election_current, election_stage_at
+from deskpemilu.regions import selectors
+
+
+def _moment(request: HttpRequest) -> tuple[dt.datetime, str]:
+    """Now, or noon WIB of the day asked for with ?tanggal=YYYY-MM-DD."""
+    raw = request.GET.get("tanggal", "")
+    try:
+        day = dt.date.fromisoformat(raw)
+    except ValueError:
+        return now_wib(), ""
+    return dt.datetime.combine(day, dt.time(12), tzinfo=WIB), raw
+
+
+def _stage_context(request: HttpRequest) -> dict:
+    election = election_current()
+    moment, asked = _moment(request)
+    status = election_stage_at(election, moment) if election else None
+    return {"election": election, "stage": status, "asked_day": asked}
+
+
+def _region_context(request: HttpRequest, region) -> dict:
+    user = request.user
+    context = {
+        "region": region,
+        "crumbs": selectors.region_breadcrumbs(user, region),
+        "children": list(selectors.region_children(user, region)),
+    }
+    if region.level == "desa":
+        context["tps_list"] = list(selectors.region_tps(user, region))
+    return context
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    roots = scope_roots(request.user)
+    context = _stage_context(request) | {"roots": roots}
+    if len(roots) == 1:
+        context |= _region_context(request, roots[0])
+    return render(request, "regions/home.html", context)
+
+
+@login_required
+def region_detail(request: HttpRequest, code: str) -> HttpResponse:
+    region = region_for_user_or_404(request.user, code)
+    context = _stage_context(request) | _region_context(request, region)
+    return render(request, "regions/region_detail.html", context)

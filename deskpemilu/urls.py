@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from deskpemilu.api import api
+from deskpemilu.core.views import health
+from deskpemilu.regions import views as region_views
+
+urlpatterns = [
+    path("", region_views.home, name="home"),
+    path("wilayah/<str:code>/", region_views.region_detail, name="region-detail"),
+    path(
+        "masuk/",
+        auth_views.LoginView.as_view(template_name="accounts/login.html"),
+        name="login",
+    ),
+    path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", health, name="health"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,8 @@
+"""WSGI entry point for the app server (granian --interface wsgi deskpemilu.wsgi:application)."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "deskpemilu.settings")
+application = get_wsgi_application()
