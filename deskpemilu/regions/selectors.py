@@ -27,12 +27,22 @@ class Crumb:
 
 def region_children(user: User, region: Region) -> QuerySet[Region]:
     """The region's direct children that the user may see, in code order."""
-    return regions_visible(user).filter(parent=region).order_by("code")
+    return (
+        regions_visible(user)
+        .filter(parent=region)
+        .select_related("parent")
+        .order_by("code")
+    )
 
 
 def region_tps(user: User, region: Region) -> QuerySet[TPS]:
     """Every TPS in the region that the user may see."""
-    return tps_visible(user).filter(tps_subtree_q(region.code)).order_by("code")
+    return (
+        tps_visible(user)
+        .filter(tps_subtree_q(region.code))
+        .select_related("desa")
+        .order_by("code")
+    )
 
 
 def region_breadcrumbs(user: User, region: Region) -> list[Crumb]:
