@@ -4,7 +4,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from deskpemilu.core.env import env_int, env_str
+from deskpemilu.core.env import env_bool, env_int, env_str
 
 
 class Command(BaseCommand):
@@ -48,7 +48,8 @@ class Command(BaseCommand):
             "--port", str(port),
             "--workers", str(workers),
             "--blocking-threads", str(threads),
-            "--no-ws",
+            "--log-level", env_str("DESKPEMILU_LOG_LEVEL", "info").lower(),
+            "--access-log" if env_bool("DESKPEMILU_ACCESS_LOG") else "--no-access-log",
             "deskpemilu.wsgi:application",
         ]
         os.execv(granian, argv)
