@@ -34,12 +34,18 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = env_bool("DESKPEMILU_DEBUG", False)
-ALLOWED_HOSTS = env_list("DESKPEMILU_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+ALLOWED_HOSTS = env_list(
+    "DESKPEMILU_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"]
+)
 CSRF_TRUSTED_ORIGINS = env_list("DESKPEMILU_CSRF_TRUSTED_ORIGINS", [])
 SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DESKPEMILU_BEHIND_TLS_PROXY") else None
+    ("HTTP_X_FORWARDED_PROTO", "https")
+    if env_bool("DESKPEMILU_BEHIND_TLS_PROXY")
+    else None
 )
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DESKPEMILU_SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool(
+    "DESKPEMILU_SECURE_COOKIES", False
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -116,7 +122,11 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": (
+            "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
+        )
+    },
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},
@@ -154,7 +164,9 @@ LOGGING = {
             "datefmt": "%Y-%m-%d %H:%M:%S%z",
         }
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "readable"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "readable"}
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},

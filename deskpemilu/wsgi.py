@@ -1,4 +1,4 @@
-"""WSGI entry point for the app server (granian --interface wsgi deskpemilu.wsgi:application)."""
+"""WSGI entry point for the app server (`deskpemilu serve` runs granian on it)."""
 
 import os
 

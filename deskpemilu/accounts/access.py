@@ -60,7 +60,8 @@ def access_for(user: User) -> Access:
         )
         roles = frozenset(role for role, _, _ in rows)
         admin_of_province = any(
-            role == Role.ADMINISTRATOR and level == "provinsi" for role, _, level in rows
+            role == Role.ADMINISTRATOR and level == "provinsi"
+            for role, _, level in rows
         )
         scopes = _outermost(sorted({code for _, code, _ in rows}))
         result = Access(
@@ -108,7 +109,7 @@ def scope_roots(user: User) -> list[Region]:
 
 
 def region_for_user_or_404(user: User, code: str) -> Region:
-    """The region with this code (dotted or KPU form) if the user may see it, else 404."""
+    """The region of this code (dotted/KPU form) if the user may see it; else 404."""
     normal = normalise_region_code(code)
     if normal is None or not access_for(user).sees_code(normal):
         raise Http404("region not found")
@@ -123,7 +124,7 @@ def can_write(user: User) -> bool:
 
 
 def can_see_personal_data(user: User) -> bool:
-    """Phone numbers and other personal data are shown unmasked to administrators only."""
+    """Personal data (phone numbers) is shown unmasked to administrators only."""
     return access_for(user).is_admin
 
 

@@ -77,7 +77,7 @@ class Role(models.TextChoices):
 
 
 class Membership(models.Model):
-    """A user's seat at an agency: a role, limited to a region (province or kab/kota)."""
+    """A user's seat at an agency: a role, limited to the province or a kab/kota."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="members")

@@ -17,7 +17,11 @@ YES = {"ya", "yes", "true", "1"}
 
 def agencies_import(*, path: Path) -> int:
     """Create or update agencies from a CSV (columns as in banten_agencies.csv)."""
-    regions = dict(Region.objects.filter(level__in=["provinsi", "kabkota"]).values_list("code", "id"))
+    regions = dict(
+        Region.objects.filter(level__in=["provinsi", "kabkota"]).values_list(
+            "code", "id"
+        )
+    )
     problems: list[ImportProblem] = []
     rows: dict[str, dict] = {}
     kinds = set(AgencyKind.values)
@@ -27,17 +31,40 @@ def agencies_import(*, path: Path) -> int:
         if code in rows:
             problems.append(ImportProblem(path.name, line, "kode instansi ganda", code))
         elif row["jenis"] not in kinds:
-            problems.append(ImportProblem(path.name, line, "jenis instansi tak dikenal", row["jenis"]))
+            problems.append(
+                ImportProblem(
+                    path.name, line, "jenis instansi tak dikenal", row["jenis"]
+                )
+            )
         elif row["wilayah"] not in regions:
-            problems.append(ImportProblem(path.name, line, "wilayah (provinsi atau kab/kota) tak dikenal", row["wilayah"]))
+            problems.append(
+                ImportProblem(
+                    path.name,
+                    line,
+                    "wilayah (provinsi atau kab/kota) tak dikenal",
+                    row["wilayah"],
+                )
+            )
         elif unknown := [c for c in covered if c not in regions]:
-            problems.append(ImportProblem(path.name, line, "wilayah kerja tak dikenal", ";".join(unknown)))
+            problems.append(
+                ImportProblem(
+                    path.name, line, "wilayah kerja tak dikenal", ";".join(unknown)
+                )
+            )
         else:
             rows[code] = {**row, "line": line, "covered": covered}
-    for code, row in rows.items():
+    for row in rows.values():
         parent = row.get("induk", "")
-        if parent and parent not in rows and not Agency.objects.filter(code=parent).exists():
-            problems.append(ImportProblem(path.name, row["line"], "instansi induk tak dikenal", parent))
+        if (
+            parent
+            and parent not in rows
+            and not Agency.objects.filter(code=parent).exists()
+        ):
+            problems.append(
+                ImportProblem(
+                    path.name, row["line"], "instansi induk tak dikenal", parent
+                )
+            )
     if problems:
         raise ImportFailed(problems)
     with transaction.atomic():
@@ -56,7 +83,9 @@ def agencies_import(*, path: Path) -> int:
             agencies[code].jurisdiction.set([regions[c] for c in row["covered"]])
         for code, row in rows.items():
             parent = row.get("induk", "")
-            agencies[code].parent = agencies.get(parent) or Agency.objects.filter(code=parent).first()
+            agencies[code].parent = (
+                agencies.get(parent) or Agency.objects.filter(code=parent).first()
+            )
             agencies[code].save(update_fields=["parent"])
     return len(rows)
 
@@ -74,7 +103,10 @@ def user_create(
     """A user with one membership (role and region scope at an agency)."""
     with transaction.atomic():
         user = User.objects.create_user(
-            username=username, password=password, first_name=full_name, is_staff=is_staff
+            username=username,
+            password=password,
+            first_name=full_name,
+            is_staff=is_staff,
         )
         membership = Membership(user=user, agency=agency, role=role, region=region)
         membership.full_clean()
@@ -82,7 +114,9 @@ def user_create(
     return user
 
 
-def administrator_ensure(*, username: str, password: str | None) -> tuple[User, str | None]:
+def administrator_ensure(
+    *, username: str, password: str | None
+) -> tuple[User, str | None]:
     """The first administrator: created once, with the given or a random password.
 
     Answers the user and the password it set (None when the user already existed: an
@@ -97,7 +131,9 @@ def administrator_ensure(*, username: str, password: str | None) -> tuple[User, 
         raise ValueError("load the regions first (deskpemilu load_banten)")
     agency = Agency.objects.filter(kind=AgencyKind.KESBANGPOL, region=province).first()
     with transaction.atomic():
-        user = User.objects.create_superuser(username=username, password=chosen, email="")
+        user = User.objects.create_superuser(
+            username=username, password=chosen, email=""
+        )
         if agency is not None:
             Membership.objects.create(
                 user=user, agency=agency, role=Role.ADMINISTRATOR, region=province

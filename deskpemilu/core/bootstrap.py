@@ -47,7 +47,15 @@ ProgressFactory = Callable[[int, str], AbstractContextManager[Callable[[int], No
 def banten_is_current() -> bool:
     """Whether every bundled file was already imported as it is now."""
     imported = set(DataImport.objects.values_list("file_name", "sha256"))
-    tracked = ("regions", "tps", "dpt_kabkota", "dpt_tps", "geo_kabkota", "geo_kecamatan", "geo_desa")
+    tracked = (
+        "regions",
+        "tps",
+        "dpt_kabkota",
+        "dpt_tps",
+        "geo_kabkota",
+        "geo_kecamatan",
+        "geo_desa",
+    )
     return all((FILES[k].name, sha256_of(FILES[k])) in imported for k in tracked)
 
 

@@ -33,7 +33,9 @@ def read_rows(
         handle = path.open(newline="", encoding="utf-8-sig")
         with handle:
             reader = csv.DictReader(handle)
-            header = [aliases.get(h.strip(), h.strip()) for h in reader.fieldnames or []]
+            header = [
+                aliases.get(h.strip(), h.strip()) for h in reader.fieldnames or []
+            ]
             missing = [c for c in required if c not in header]
             if missing:
                 raise ImportFailed(
@@ -58,12 +60,15 @@ def read_rows(
                             )
                         ]
                     )
-                yield reader.line_num, {
-                    k: (v or "").strip() for k, v in row.items() if k is not None
-                }
+                yield (
+                    reader.line_num,
+                    {k: (v or "").strip() for k, v in row.items() if k is not None},
+                )
     except UnicodeDecodeError as exc:
         raise ImportFailed(
             [ImportProblem(path.name, None, f"berkas bukan teks UTF-8 ({exc.reason})")]
         ) from exc
     except csv.Error as exc:
-        raise ImportFailed([ImportProblem(path.name, None, f"CSV rusak: {exc}")]) from exc
+        raise ImportFailed(
+            [ImportProblem(path.name, None, f"CSV rusak: {exc}")]
+        ) from exc

@@ -1,4 +1,4 @@
-"""Errors that carry a message a person can act on (in Indonesian where a person reads it)."""
+"""Errors with a message a person can act on (in Indonesian where a person reads it)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class ImportProblem:
-    """One thing wrong with an input file: which file, which line, which value, and why."""
+    """One thing wrong with an input file: which file, line and value, and why."""
 
     file: str
     line: int | None

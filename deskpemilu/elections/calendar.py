@@ -58,9 +58,7 @@ def stage_status(
     """The stage under way at `moment` (timezone-aware), with the ones around it."""
     day = wib_date(moment)
     usable = [
-        s
-        for s in stages
-        if s.dated and (include_contingency or s.kind != CONTINGENCY)
+        s for s in stages if s.dated and (include_contingency or s.kind != CONTINGENCY)
     ]
     active = sorted(
         (s for s in usable if s.holds(day)),

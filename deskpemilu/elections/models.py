@@ -36,7 +36,9 @@ class StageKind(models.TextChoices):
 class Stage(models.Model):
     """A stage (tahapan) of the election with its dates, whole days in WIB."""
 
-    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="stages")
+    election = models.ForeignKey(
+        Election, on_delete=models.CASCADE, related_name="stages"
+    )
     seq = models.PositiveSmallIntegerField(_("order"))
     kind = models.CharField(_("kind"), max_length=20, choices=StageKind.choices)
     name = models.CharField(_("name"), max_length=200)
@@ -50,7 +52,9 @@ class Stage(models.Model):
         verbose_name = _("stage (tahapan)")
         verbose_name_plural = _("stages (tahapan)")
         constraints = [
-            models.UniqueConstraint(fields=["election", "seq"], name="stage_unique_seq"),
+            models.UniqueConstraint(
+                fields=["election", "seq"], name="stage_unique_seq"
+            ),
             models.CheckConstraint(
                 condition=models.Q(start_date__isnull=True)
                 | models.Q(end_date__isnull=True)

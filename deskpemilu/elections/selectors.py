@@ -14,7 +14,9 @@ def election_current() -> Election | None:
     return Election.objects.order_by("-vote_date").first()
 
 
-def election_stage_at(election: Election, moment: dt.datetime | None = None) -> StageStatus:
+def election_stage_at(
+    election: Election, moment: dt.datetime | None = None
+) -> StageStatus:
     """Which stage of `election` is under way at `moment` (default: now, in WIB)."""
     spans = [
         StageSpan(s.seq, s.name, s.kind, s.start_date, s.end_date)

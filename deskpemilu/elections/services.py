@@ -1,4 +1,4 @@
-"""Writes for elections: the election itself, its stage calendar, contests, candidates."""
+"""Writes for elections: the election, its stage calendar, contests, candidates."""
 
 from __future__ import annotations
 
@@ -31,7 +31,9 @@ def election_upsert(
     return election
 
 
-def _date(raw: str, problems: list[ImportProblem], file: str, line: int) -> dt.date | None:
+def _date(
+    raw: str, problems: list[ImportProblem], file: str, line: int
+) -> dt.date | None:
     if not raw:
         return None
     try:
@@ -47,20 +49,35 @@ def stages_import(*, election: Election, path: Path) -> int:
     problems: list[ImportProblem] = []
     stages: dict[int, Stage] = {}
     kinds = set(StageKind.values)
-    for line, row in read_rows(path, ["id", "jenis", "tahapan", "tanggal_mulai", "tanggal_selesai"]):
+    for line, row in read_rows(
+        path, ["id", "jenis", "tahapan", "tanggal_mulai", "tanggal_selesai"]
+    ):
         if not row["id"].isdigit():
             problems.append(ImportProblem(path.name, line, "id harus angka", row["id"]))
             continue
         if row["jenis"] not in kinds:
-            problems.append(ImportProblem(path.name, line, "jenis tahapan tak dikenal", row["jenis"]))
+            problems.append(
+                ImportProblem(
+                    path.name, line, "jenis tahapan tak dikenal", row["jenis"]
+                )
+            )
             continue
         start = _date(row["tanggal_mulai"], problems, path.name, line)
         end = _date(row["tanggal_selesai"], problems, path.name, line)
         if start and end and end < start:
-            problems.append(ImportProblem(path.name, line, "tanggal selesai sebelum tanggal mulai", row["tanggal_selesai"]))
+            problems.append(
+                ImportProblem(
+                    path.name,
+                    line,
+                    "tanggal selesai sebelum tanggal mulai",
+                    row["tanggal_selesai"],
+                )
+            )
         seq = int(row["id"])
         if seq in stages:
-            problems.append(ImportProblem(path.name, line, "id tahapan ganda", row["id"]))
+            problems.append(
+                ImportProblem(path.name, line, "id tahapan ganda", row["id"])
+            )
         stages[seq] = Stage(
             election=election,
             seq=seq,
@@ -85,13 +102,23 @@ def contests_import(*, election: Election, path: Path) -> int:
     problems: list[ImportProblem] = []
     rows = []
     kinds = set(ContestKind.values)
-    for line, row in read_rows(path, ["kontestasi", "nama_kontestasi", "nomor", "nama"]):
+    for line, row in read_rows(
+        path, ["kontestasi", "nama_kontestasi", "nomor", "nama"]
+    ):
         if row["kontestasi"] not in kinds:
-            problems.append(ImportProblem(path.name, line, "jenis kontestasi tak dikenal", row["kontestasi"]))
+            problems.append(
+                ImportProblem(
+                    path.name, line, "jenis kontestasi tak dikenal", row["kontestasi"]
+                )
+            )
         elif row["nomor"] and not row["nomor"].isdigit():
-            problems.append(ImportProblem(path.name, line, "nomor urut harus angka", row["nomor"]))
+            problems.append(
+                ImportProblem(path.name, line, "nomor urut harus angka", row["nomor"])
+            )
         elif row["nomor"] and not row["nama"]:
-            problems.append(ImportProblem(path.name, line, "nama kandidat kosong", row["nomor"]))
+            problems.append(
+                ImportProblem(path.name, line, "nama kandidat kosong", row["nomor"])
+            )
         else:
             rows.append(row)
     if problems:

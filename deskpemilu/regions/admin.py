@@ -10,8 +10,12 @@ class RegionAdmin(admin.ModelAdmin):
     search_fields = ("code", "code_nodot", "name", "name_alt")
     raw_id_fields = ("parent",)
     readonly_fields = (
-        "kecamatan_count", "desa_count", "tps_count", "tps_special_count",
-        "dpt_tps_sum", "tps_with_dpt",
+        "kecamatan_count",
+        "desa_count",
+        "tps_count",
+        "tps_special_count",
+        "dpt_tps_sum",
+        "tps_with_dpt",
     )
     list_per_page = 50
 

@@ -25,7 +25,9 @@ def read_features(path: Path) -> list[dict[str, Any]]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise ImportFailed([ImportProblem(path.name, None, "berkas tidak ditemukan")]) from exc
+        raise ImportFailed(
+            [ImportProblem(path.name, None, "berkas tidak ditemukan")]
+        ) from exc
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ImportFailed(
             [ImportProblem(path.name, None, f"GeoJSON tidak dapat dibaca: {exc}")]
@@ -41,7 +43,9 @@ def read_features(path: Path) -> list[dict[str, Any]]:
             raise ImportFailed(
                 [
                     ImportProblem(
-                        path.name, index, "geometri harus Polygon/MultiPolygon",
+                        path.name,
+                        index,
+                        "geometri harus Polygon/MultiPolygon",
                         str(geom.get("type")),
                     )
                 ]
@@ -63,9 +67,7 @@ def light_geometry(feature: dict[str, Any]) -> tuple[str, tuple[float, float]]:
     props = feature.get("properties") or {}
     lat = props.get("centroid_lat", point.y)
     lng = props.get("centroid_lng", point.x)
-    text = json.dumps(
-        _rounded(mapping(light), DECIMALS[depth]), separators=(",", ":")
-    )
+    text = json.dumps(_rounded(mapping(light), DECIMALS[depth]), separators=(",", ":"))
     return text, (float(lat), float(lng))
 
 

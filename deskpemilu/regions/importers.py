@@ -74,7 +74,9 @@ def parse_regions(path: Path, known_codes: Collection[str] = ()) -> list[RegionR
         code, level, kind, name = row["kode"], row["level"], row["tipe"], row["nama"]
         expected = level_of(code)
         if expected is None:
-            problems.add(line, "format kode wilayah salah (contoh: 36.73.04.1003)", code)
+            problems.add(
+                line, "format kode wilayah salah (contoh: 36.73.04.1003)", code
+            )
             continue
         if level != expected:
             problems.add(line, f"level {level!r} tidak cocok dengan kode {code}", level)

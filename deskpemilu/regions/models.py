@@ -47,9 +47,9 @@ def tps_subtree_q(code: str, *, field: str = "code") -> Q:
 class Region(models.Model):
     """A province, kab/kota, kecamatan or desa/kelurahan, by its 2022 Kemendagri code.
 
-    The 2022 edition was in force for Pemilu 2024 and matches KPU's codes; where the 2025
-    edition spells a name or numbers a village differently, it is kept in `name_alt` /
-    `code_alt`. The count columns are refreshed by `regions.services.region_stats_refresh`
+    The 2022 edition was in force for Pemilu 2024 and matches KPU's codes; where the
+    2025 edition spells a name or numbers a village differently, it is kept in
+    `name_alt` / `code_alt`. The count columns are refreshed by `region_stats_refresh`
     after every import, so the tree is read without aggregating 33,324 TPS each time.
     """
 

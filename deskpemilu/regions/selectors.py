@@ -49,7 +49,9 @@ def region_breadcrumbs(user: User, region: Region) -> list[Crumb]:
     """The ancestors of a region, marked with whether the user may open them."""
     access = access_for(user)
     names = dict(
-        Region.objects.filter(code__in=region.ancestor_codes()).values_list("code", "name")
+        Region.objects.filter(code__in=region.ancestor_codes()).values_list(
+            "code", "name"
+        )
     )
     return [
         Crumb(code, names.get(code, code), access.sees_code(code))
@@ -69,13 +71,17 @@ def boundary_features(user: User, region: Region, *, depth: int = 1) -> str:
         .filter(region__level=_level_at(target_depth))
         .order_by("region__code")
         .values_list(
-            "region__code", "region__name", "region__level", "region__tps_count",
+            "region__code",
+            "region__name",
+            "region__level",
+            "region__tps_count",
             "geometry_light",
         )
     )
+    # The stored geometry is already JSON text: splice it in rather than parse it.
     parts = [
-        '{"type":"Feature","properties":{"kode":%s,"nama":%s,"level":"%s","tps":%d},'
-        '"geometry":%s}' % (_js(code), _js(name), level, tps, geom)
+        f'{{"type":"Feature","properties":{{"kode":{_js(code)},"nama":{_js(name)},'
+        f'"level":"{level}","tps":{tps}}},"geometry":{geom}}}'
         for code, name, level, tps, geom in rows
     ]
     return '{"type":"FeatureCollection","features":[' + ",".join(parts) + "]}"

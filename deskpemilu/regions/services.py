@@ -92,7 +92,14 @@ def regions_import(
                 batch_size=BATCH,
                 update_conflicts=True,
                 unique_fields=["code"],
-                update_fields=["level", "kind", "name", "name_alt", "code_alt", "parent"],
+                update_fields=[
+                    "level",
+                    "kind",
+                    "name",
+                    "name_alt",
+                    "code_alt",
+                    "parent",
+                ],
             )
             ids.update(
                 Region.objects.filter(code__in=[r.code for r in batch]).values_list(
@@ -112,7 +119,9 @@ def _pair_moved_codes(rows, alt: dict[str, str]) -> dict[str, str]:
         if r.code in alt:
             continue
         for other in only_alt:
-            same_place = other.count(".") == r.code.count(".") and other[:5] == r.code[:5]
+            same_place = (
+                other.count(".") == r.code.count(".") and other[:5] == r.code[:5]
+            )
             if same_place and alt[other].casefold() == r.name.casefold():
                 pairs[r.code] = other
     return pairs
@@ -205,7 +214,9 @@ def boundaries_import(
         code = str((feature.get("properties") or {}).get("kode", ""))
         if code not in by_code:
             problems.append(
-                ImportProblem(path.name, index, "fitur dengan kode wilayah tak dikenal", code)
+                ImportProblem(
+                    path.name, index, "fitur dengan kode wilayah tak dikenal", code
+                )
             )
             continue
         rows.append((by_code[code], feature))
@@ -245,9 +256,7 @@ def boundaries_import(
 def region_stats_refresh() -> None:
     """Recount TPS, villages and voters for every region, bottom up."""
     regions = list(Region.objects.all())
-    zero = dict.fromkeys(
-        ("kec", "desa", "tps", "special", "dpt_sum", "with_dpt"), 0
-    )
+    zero = dict.fromkeys(("kec", "desa", "tps", "special", "dpt_sum", "with_dpt"), 0)
     totals: dict[str, dict[str, int]] = defaultdict(lambda: dict(zero))
     prefixes = (2, 4, 6, 10)
     for code, special, dpt in TPS.objects.values_list("code", "is_special", "dpt"):
@@ -260,7 +269,13 @@ def region_stats_refresh() -> None:
                 t["with_dpt"] += 1
     for r in regions:
         for n in prefixes[: r.depth]:
-            key = "kec" if r.level == "kecamatan" else "desa" if r.level == "desa" else None
+            key = (
+                "kec"
+                if r.level == "kecamatan"
+                else "desa"
+                if r.level == "desa"
+                else None
+            )
             if key:
                 totals[r.code_nodot[:n]][key] += 1
     for r in regions:

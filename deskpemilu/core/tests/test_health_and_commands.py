@@ -19,7 +19,9 @@ def test_load_banten_is_skipped_when_nothing_changed(capsys):
     assert "sudah termuat" in capsys.readouterr().out
 
 
-def test_the_first_administrator_gets_a_random_password_printed_once(capsys, monkeypatch):
+def test_the_first_administrator_gets_a_random_password_printed_once(
+    capsys, monkeypatch
+):
     monkeypatch.delenv("DESKPEMILU_ADMIN_PASSWORD", raising=False)
     call_command("ensure_admin", "--username", "admin_pertama")
     out = capsys.readouterr().out
@@ -42,4 +44,15 @@ def test_add_member_refuses_a_kecamatan_scope():
     from django.core.management import CommandError
 
     with pytest.raises(CommandError, match="provinsi atau kab/kota"):
-        call_command("add_member", "x", "--agency", "polres-lebak", "--role", "operator", "--region", "36.02.01", "--password", "abc-12345-xyz")
+        call_command(
+            "add_member",
+            "x",
+            "--agency",
+            "polres-lebak",
+            "--role",
+            "operator",
+            "--region",
+            "36.02.01",
+            "--password",
+            "abc-12345-xyz",
+        )

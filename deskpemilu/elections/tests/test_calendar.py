@@ -21,7 +21,13 @@ def _date(raw):
 def stages():
     with FILES["schedule"].open(encoding="utf-8") as handle:
         return [
-            StageSpan(int(r["id"]), r["tahapan"], r["jenis"], _date(r["tanggal_mulai"]), _date(r["tanggal_selesai"]))
+            StageSpan(
+                int(r["id"]),
+                r["tahapan"],
+                r["jenis"],
+                _date(r["tanggal_mulai"]),
+                _date(r["tanggal_selesai"]),
+            )
             for r in csv.DictReader(handle)
         ]
 
@@ -44,8 +50,12 @@ def test_the_quiet_period_and_the_campaign(stages):
 
 
 def test_recapitulation_runs_until_the_national_result(stages):
-    assert at(stages, 2024, 3, 1).current.name == "Rekapitulasi hasil penghitungan suara"
-    assert at(stages, 2024, 3, 20).current.name.startswith("KPU menetapkan hasil Pemilu")
+    assert (
+        at(stages, 2024, 3, 1).current.name == "Rekapitulasi hasil penghitungan suara"
+    )
+    assert at(stages, 2024, 3, 20).current.name.startswith(
+        "KPU menetapkan hasil Pemilu"
+    )
 
 
 def test_the_day_is_taken_in_wib_not_utc(stages):

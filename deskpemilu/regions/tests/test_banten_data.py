@@ -7,7 +7,13 @@ from collections import Counter
 import pytest
 
 from deskpemilu.core.bootstrap import FILES
-from deskpemilu.regions.models import TPS, Boundary, Region, region_subtree_q, tps_subtree_q
+from deskpemilu.regions.models import (
+    TPS,
+    Boundary,
+    Region,
+    region_subtree_q,
+    tps_subtree_q,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -31,8 +37,13 @@ def test_the_voters_of_the_kabkota_add_up_to_the_province_total():
 
 def test_each_kabkota_has_the_tps_count_of_the_kpu_plenary():
     with FILES["dpt_kabkota"].open() as handle:
-        official = {row["kode_kabkota"]: int(row["jumlah_tps"]) for row in csv.DictReader(handle)}
-    loaded = dict(Region.objects.filter(level="kabkota").values_list("code_nodot", "tps_count"))
+        official = {
+            row["kode_kabkota"]: int(row["jumlah_tps"])
+            for row in csv.DictReader(handle)
+        }
+    loaded = dict(
+        Region.objects.filter(level="kabkota").values_list("code_nodot", "tps_count")
+    )
     assert loaded == official
 
 
@@ -41,7 +52,9 @@ def test_counts_roll_up_the_tree():
     assert (province.kecamatan_count, province.desa_count) == (155, 1552)
     assert (province.tps_count, province.tps_special_count) == (33324, 48)
     serang = Region.objects.get(code="36.73")
-    assert serang.tps_count == TPS.objects.filter(tps_subtree_q("36.73")).count() == 1877
+    assert (
+        serang.tps_count == TPS.objects.filter(tps_subtree_q("36.73")).count() == 1877
+    )
 
 
 def test_tps_voters_are_known_where_the_sumur_sample_gives_them():
@@ -53,7 +66,10 @@ def test_tps_voters_are_known_where_the_sumur_sample_gives_them():
 
 def test_everything_under_a_kabkota_is_found_by_its_code_range():
     under = Region.objects.filter(region_subtree_q("36.73", include_self=False))
-    assert Counter(under.values_list("level", flat=True)) == {"kecamatan": 6, "desa": 67}
+    assert Counter(under.values_list("level", flat=True)) == {
+        "kecamatan": 6,
+        "desa": 67,
+    }
     assert not under.exclude(code__startswith="36.73.").exists()
 
 
@@ -98,8 +114,22 @@ def test_the_pemilu_2024_election_has_its_stages_and_presidential_pairs():
 def test_the_desk_agencies_are_loaded_for_the_province_and_every_kabkota():
     from deskpemilu.accounts.models import Agency
 
-    province = set(Agency.objects.filter(region__code="36", desk_member=True).values_list("short_name", flat=True))
-    assert {"Pemprov Banten", "Kesbangpol Banten", "Polda Banten", "Korem 064/MY", "Kejati Banten", "KPU Banten", "Bawaslu Banten"} <= province
+    province = set(
+        Agency.objects.filter(region__code="36", desk_member=True).values_list(
+            "short_name", flat=True
+        )
+    )
+    assert {
+        "Pemprov Banten",
+        "Kesbangpol Banten",
+        "Polda Banten",
+        "Korem 064/MY",
+        "Kejati Banten",
+        "KPU Banten",
+        "Bawaslu Banten",
+    } <= province
     for kab in Region.objects.filter(level="kabkota"):
-        kinds = set(Agency.objects.filter(jurisdiction=kab).values_list("kind", flat=True))
+        kinds = set(
+            Agency.objects.filter(jurisdiction=kab).values_list("kind", flat=True)
+        )
         assert {"polri", "tni", "kpu", "bawaslu", "pemda"} <= kinds, kab.code

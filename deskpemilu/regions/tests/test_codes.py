@@ -22,7 +22,16 @@ def test_each_level_is_recognised_by_its_code_shape():
 
 
 def test_malformed_codes_have_no_level():
-    for bad in ["3", "36.7", "36.73.4", "36.73.04.103", "36-73", "ab", "36.73.04.1003.1", ""]:
+    for bad in [
+        "3",
+        "36.7",
+        "36.73.4",
+        "36.73.04.103",
+        "36-73",
+        "ab",
+        "36.73.04.1003.1",
+        "",
+    ]:
         assert level_of(bad) is None
 
 
@@ -62,7 +71,10 @@ def test_tps_range_holds_exactly_the_tps_of_the_region(kab, tps):
     assert (low <= tps < high) == inside
 
 
-@given(st.from_regex(r"\A\d{2}\.\d{2}\Z"), st.from_regex(r"\A\d{2}(\d{2}(\d{2}(\d{4})?)?)?\Z"))
+@given(
+    st.from_regex(r"\A\d{2}\.\d{2}\Z"),
+    st.from_regex(r"\A\d{2}(\d{2}(\d{2}(\d{4})?)?)?\Z"),
+)
 def test_subtree_range_holds_the_region_and_its_descendants(kab, other):
     low, high = subtree_range(kab)
     assert (low <= other < high) == other.startswith(nodot(kab))

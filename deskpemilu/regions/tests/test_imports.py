@@ -10,7 +10,10 @@ from deskpemilu.regions.models import TPS, DataImport, Region
 
 pytestmark = pytest.mark.django_db
 
-HEADER = "kode,kode_nodot,level,tipe,nama,kode_kabkota,nama_kabkota,kode_kecamatan,nama_kecamatan\n"
+HEADER = (
+    "kode,kode_nodot,level,tipe,nama,kode_kabkota,nama_kabkota,"
+    "kode_kecamatan,nama_kecamatan\n"
+)
 GOOD_REGIONS = HEADER + (
     "99,99,provinsi,provinsi,UJI,,,,\n"
     "99.01,9901,kabkota,kabupaten,KAB. UJI,99.01,KAB. UJI,,\n"
@@ -48,18 +51,27 @@ def test_another_province_imports_with_its_tps_and_counts(tmp_path):
     call_command("import_regions", write(tmp_path, "wilayah.csv", GOOD_REGIONS))
     call_command("import_tps", write(tmp_path, "tps.csv", GOOD_TPS))
     province = Region.objects.get(code="99")
-    assert (province.desa_count, province.tps_count, province.tps_special_count) == (2, 3, 1)
+    assert (province.desa_count, province.tps_count, province.tps_special_count) == (
+        2,
+        3,
+        1,
+    )
     assert Region.objects.get(code="99.01.01.1002").parent.code == "99.01.01"
 
 
 def test_re_running_an_import_creates_no_duplicates(tmp_path):
-    regions, tps = write(tmp_path, "w.csv", GOOD_REGIONS), write(tmp_path, "t.csv", GOOD_TPS)
+    regions, tps = (
+        write(tmp_path, "w.csv", GOOD_REGIONS),
+        write(tmp_path, "t.csv", GOOD_TPS),
+    )
     for _ in range(2):
         call_command("import_regions", regions)
         call_command("import_tps", tps)
     assert Region.objects.filter(code__startswith="99").count() == 5
     assert TPS.objects.filter(code__startswith="99").count() == 3
-    assert DataImport.objects.filter(file_name="t.csv").latest("imported_at").created == 0
+    assert (
+        DataImport.objects.filter(file_name="t.csv").latest("imported_at").created == 0
+    )
 
 
 def test_re_importing_banten_changes_no_counts():
@@ -77,13 +89,19 @@ def test_a_malformed_region_code_is_named_with_file_line_and_value(tmp_path):
 
 
 def test_an_unknown_parent_is_refused(tmp_path):
-    bad = GOOD_REGIONS + "99.02.01,990201,kecamatan,kecamatan,Yatim,99.02,X,99.02.01,Yatim\n"
+    bad = (
+        GOOD_REGIONS
+        + "99.02.01,990201,kecamatan,kecamatan,Yatim,99.02,X,99.02.01,Yatim\n"
+    )
     message = refused("import_regions", write(tmp_path, "wilayah.csv", bad))
     assert "baris 7" in message and "induk wilayah 99.02 tidak dikenal" in message
 
 
 def test_a_duplicate_code_is_refused_naming_both_lines(tmp_path):
-    bad = GOOD_REGIONS + "99.01.01.2001,9901012001,desa,desa,Alpha lagi,99.01,X,99.01.01,Satu\n"
+    bad = (
+        GOOD_REGIONS
+        + "99.01.01.2001,9901012001,desa,desa,Alpha lagi,99.01,X,99.01.01,Satu\n"
+    )
     message = refused("import_regions", write(tmp_path, "wilayah.csv", bad))
     assert "baris 7" in message and "sudah ada di baris 5" in message
 
@@ -105,12 +123,18 @@ def test_a_tps_in_an_unknown_desa_is_refused(tmp_path):
 
 def test_a_tps_number_that_disagrees_with_its_code_is_refused(tmp_path):
     call_command("import_regions", write(tmp_path, "wilayah.csv", GOOD_REGIONS))
-    bad = GOOD_TPS.replace("9901012001002,9901012001,002", "9901012001002,9901012001,003")
-    assert "nomor TPS tidak cocok" in refused("import_tps", write(tmp_path, "tps.csv", bad))
+    bad = GOOD_TPS.replace(
+        "9901012001002,9901012001,002", "9901012001002,9901012001,003"
+    )
+    assert "nomor TPS tidak cocok" in refused(
+        "import_tps", write(tmp_path, "tps.csv", bad)
+    )
 
 
 def test_a_missing_column_is_named(tmp_path):
-    message = refused("import_tps", write(tmp_path, "tps.csv", "kode_tps,no_tps\n1,2\n"))
+    message = refused(
+        "import_tps", write(tmp_path, "tps.csv", "kode_tps,no_tps\n1,2\n")
+    )
     assert "kolom wajib tidak ada: kode_desa" in message
 
 
@@ -125,8 +149,13 @@ def test_a_missing_file_gets_a_clear_error(tmp_path):
 
 
 def test_voters_for_an_unknown_kabkota_are_refused(tmp_path):
-    bad = "kode_kabkota,nama_kabkota,dpt,jumlah_tps\n3601,Pandeglang,5,1\n3699,Tak ada,7,1\n"
-    message = refused("import_voters", write(tmp_path, "dpt.csv", bad), "--level", "kabkota")
+    bad = (
+        "kode_kabkota,nama_kabkota,dpt,jumlah_tps\n"
+        "3601,Pandeglang,5,1\n3699,Tak ada,7,1\n"
+    )
+    message = refused(
+        "import_voters", write(tmp_path, "dpt.csv", bad), "--level", "kabkota"
+    )
     assert "dpt.csv baris 3" in message and "'3699'" in message
     assert Region.objects.get(code="36.01").dpt == 996127
 

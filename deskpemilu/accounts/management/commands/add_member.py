@@ -17,11 +17,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("username")
-        parser.add_argument("--agency", required=True, help="agency code, e.g. polres-lebak")
+        parser.add_argument(
+            "--agency", required=True, help="agency code, e.g. polres-lebak"
+        )
         parser.add_argument("--role", required=True, choices=Role.values)
-        parser.add_argument("--region", required=True, help="scope: 36 or a kab/kota code")
+        parser.add_argument(
+            "--region", required=True, help="scope: 36 or a kab/kota code"
+        )
         parser.add_argument("--name", default="", help="full name")
-        parser.add_argument("--password", default=os.environ.get("DESKPEMILU_MEMBER_PASSWORD"))
+        parser.add_argument(
+            "--password", default=os.environ.get("DESKPEMILU_MEMBER_PASSWORD")
+        )
 
     def handle(self, *args, username, agency, role, region, name, password, **options):
         if not password:
@@ -32,11 +38,23 @@ class Command(BaseCommand):
         if found_agency is None:
             raise CommandError(f"Instansi {agency!r} tidak dikenal.")
         code = normalise_region_code(region) or ""
-        scope = Region.objects.filter(code=code, level__in=["provinsi", "kabkota"]).first()
+        scope = Region.objects.filter(
+            code=code, level__in=["provinsi", "kabkota"]
+        ).first()
         if scope is None:
-            raise CommandError(f"Cakupan {region!r} harus provinsi atau kab/kota yang dikenal.")
+            raise CommandError(
+                f"Cakupan {region!r} harus provinsi atau kab/kota yang dikenal."
+            )
         user_create(
-            username=username, password=password, agency=found_agency, role=role,
-            region=scope, full_name=name,
+            username=username,
+            password=password,
+            agency=found_agency,
+            role=role,
+            region=scope,
+            full_name=name,
         )
-        self.stdout.write(self.style.SUCCESS(f"Pengguna {username} ditambahkan ({role}, {scope.name})."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Pengguna {username} ditambahkan ({role}, {scope.name})."
+            )
+        )

@@ -13,7 +13,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--username", default=os.environ.get("DESKPEMILU_ADMIN_USER", "admin"))
+        parser.add_argument(
+            "--username", default=os.environ.get("DESKPEMILU_ADMIN_USER", "admin")
+        )
 
     def handle(self, *args, username, **options):
         user, password = administrator_ensure(
@@ -21,7 +23,7 @@ class Command(BaseCommand):
         )
         if password is None:
             self.stdout.write(
-                f"Administrator '{user.username}' sudah ada; kata sandinya tidak diubah "
+                f"Administrator '{user.username}' sudah ada; kata sandi tidak diubah "
                 f"(ganti dengan: deskpemilu changepassword {user.username})."
             )
         elif os.environ.get("DESKPEMILU_ADMIN_PASSWORD"):
@@ -32,7 +34,8 @@ class Command(BaseCommand):
         else:
             self.stdout.write(
                 self.style.WARNING(
-                    f"Administrator '{user.username}' dibuat. Kata sandi (dicetak sekali "
+                    f"Administrator '{user.username}' dibuat. Kata sandi (dicetak "
+                    f"sekali "
                     f"saja, simpan sekarang): {password}"
                 )
             )

@@ -10,7 +10,9 @@ class Command(ImportCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--force", action="store_true", help="load even if unchanged")
+        parser.add_argument(
+            "--force", action="store_true", help="load even if unchanged"
+        )
 
     def handle(self, *args, force, **options):
         if not force and banten_is_current():

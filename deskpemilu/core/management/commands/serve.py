@@ -15,7 +15,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default=env_str("DESKPEMILU_HOST", "127.0.0.1"))
-        parser.add_argument("--port", type=int, default=env_int("DESKPEMILU_PORT", 8000))
+        parser.add_argument(
+            "--port", type=int, default=env_int("DESKPEMILU_PORT", 8000)
+        )
         parser.add_argument(
             "--workers", type=int, default=env_int("DESKPEMILU_WORKERS", 2)
         )
@@ -43,12 +45,18 @@ class Command(BaseCommand):
         self.stdout.flush()
         argv = [
             granian,
-            "--interface", "wsgi",
-            "--host", host,
-            "--port", str(port),
-            "--workers", str(workers),
-            "--blocking-threads", str(threads),
-            "--log-level", env_str("DESKPEMILU_LOG_LEVEL", "info").lower(),
+            "--interface",
+            "wsgi",
+            "--host",
+            host,
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--blocking-threads",
+            str(threads),
+            "--log-level",
+            env_str("DESKPEMILU_LOG_LEVEL", "info").lower(),
             "--access-log" if env_bool("DESKPEMILU_ACCESS_LOG") else "--no-access-log",
             "deskpemilu.wsgi:application",
         ]

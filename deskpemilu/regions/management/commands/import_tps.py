@@ -9,7 +9,8 @@ from deskpemilu.regions.services import region_stats_refresh, tps_import
 
 class Command(ImportCommand):
     help = (
-        "Impor daftar TPS KPU (CSV: kode_tps, kode_desa, no_tps, nama_tps, kpu_id_tps). "
+        "Impor daftar TPS KPU (CSV: kode_tps, kode_desa, no_tps, nama_tps, "
+        "kpu_id_tps). "
         "Import KPU's TPS list; every TPS must be in a known desa; safe to re-run."
     )
 
