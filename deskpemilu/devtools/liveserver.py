@@ -1,0 +1,240 @@
+"""Start the real desk as a subprocess, for tests that drive a browser against it.
+
+Usage::
+
+    with live_desk(tmp_path, members=[Member("koordinator", ...)]) as desk:
+        page.goto(desk.url + "/masuk/")
+
+The desk gets a database of its own: a SQLite file in the given folder, or, when
+the current ``DATABASE_URL`` points to PostgreSQL, a new database on that same
+server (dropped afterwards). The console command prepares it the way an
+installation does (migrate, load_banten, collectstatic, add_member) with the
+production settings, then ``deskpemilu serve`` runs granian on a free port of
+127.0.0.1 until the ``with`` block ends.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from itertools import chain
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+HOST = "127.0.0.1"
+START_TIMEOUT = 30.0
+STOP_TIMEOUT = 10.0
+POSTGRES_SCHEMES = frozenset({"postgres", "postgresql", "pgsql"})
+CLI = (sys.executable, "-m", "deskpemilu.cli")
+
+
+class LiveDeskError(RuntimeError):
+    """The desk could not be prepared or did not come up."""
+
+
+@dataclass(frozen=True)
+class Member:
+    """A user to add before the desk starts (see ``deskpemilu add_member``)."""
+
+    username: str
+    agency: str
+    role: str
+    region: str
+    password: str
+
+
+@dataclass(frozen=True)
+class LiveDesk:
+    """A running desk: its address, its database and its log file."""
+
+    url: str
+    database_url: str
+    log_path: Path
+
+
+@contextmanager
+def live_desk(folder: Path, members: Sequence[Member] = ()) -> Iterator[LiveDesk]:
+    """Prepare an isolated desk in ``folder``, serve it, stop it on exit."""
+    folder = Path(folder)
+    with _database(folder) as database_url:
+        env = desk_env(folder, database_url)
+        prepare(env, members)
+        with _serving(env, folder / "server.log") as url:
+            yield LiveDesk(url, database_url, folder / "server.log")
+
+
+def desk_env(folder: Path, database_url: str) -> dict[str, str]:
+    """The environment of the current process minus any desk or test settings."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("DESKPEMILU_") and key != "DJANGO_SETTINGS_MODULE"
+    }
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "deskpemilu.settings",
+        "DESKPEMILU_VAR_DIR": str(folder),
+        "DATABASE_URL": database_url,
+        "PYTHONUNBUFFERED": "1",
+    }
+    return env
+
+
+def prepare(env: Mapping[str, str], members: Sequence[Member] = ()) -> None:
+    """Fill the database and the static folder as an installation would."""
+    static = subprocess.Popen(
+        [*CLI, "collectstatic", "--noinput", "-v0"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        if _has_command(env, "compile_translations"):
+            _cli(env, "compile_translations")
+        _cli(env, "migrate", "--noinput", "-v0")
+        _cli(env, "load_banten")
+        for member in members:
+            _add_member(env, member)
+    finally:
+        output, _ = static.communicate()
+    if static.returncode != 0:
+        raise LiveDeskError(f"collectstatic failed:\n{output}")
+
+
+def _add_member(env: Mapping[str, str], member: Member) -> None:
+    options = {
+        "--agency": member.agency,
+        "--role": member.role,
+        "--region": member.region,
+        "--password": member.password,
+    }
+    _cli(env, "add_member", member.username, *chain.from_iterable(options.items()))
+
+
+def _cli(env: Mapping[str, str], *args: str) -> str:
+    """Run one console command; its output, or LiveDeskError with that output."""
+    done = subprocess.run(
+        [*CLI, *args], env=env, capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise LiveDeskError(
+            f"`deskpemilu {' '.join(args[:2])}` failed ({done.returncode}):\n"
+            f"{done.stdout}{done.stderr}"
+        )
+    return done.stdout
+
+
+def _has_command(env: Mapping[str, str], name: str) -> bool:
+    return name in _cli(env, "help", "--commands").split()
+
+
+# --- the database ------------------------------------------------------------
+
+
+@contextmanager
+def _database(folder: Path) -> Iterator[str]:
+    """A SQLite file in ``folder``, or a fresh database on the PostgreSQL server."""
+    current = os.environ.get("DATABASE_URL", "")
+    if urlsplit(current).scheme not in POSTGRES_SCHEMES:
+        yield f"sqlite:///{folder / 'deskpemilu.sqlite3'}"
+        return
+    name = f"browser_{secrets.token_hex(4)}"
+    _postgres_admin(current, f'CREATE DATABASE "{name}"')
+    try:
+        yield urlunsplit(urlsplit(current)._replace(path=f"/{name}"))
+    finally:
+        _postgres_admin(current, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _postgres_admin(url: str, statement: str) -> None:
+    """Run one statement outside a transaction on the database ``url`` names."""
+    import psycopg  # only needed with PostgreSQL
+
+    conninfo = urlunsplit(urlsplit(url)._replace(scheme="postgresql"))
+    with psycopg.connect(conninfo, autocommit=True) as connection:
+        connection.execute(statement)
+
+
+# --- the server --------------------------------------------------------------
+
+
+@contextmanager
+def _serving(env: Mapping[str, str], log_path: Path) -> Iterator[str]:
+    """Run ``deskpemilu serve`` until the block ends; yields the base URL."""
+    port = free_port()
+    url = f"http://{HOST}:{port}"
+    argv = [*CLI, "serve", "--host", HOST, "--port", str(port)]
+    argv += ["--workers", "1", "--threads", "2"]
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            argv,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # granian's workers share the group
+        )
+    try:
+        _wait_healthy(process, url, log_path)
+        yield url
+    finally:
+        _stop(process)
+
+
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 that nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def _wait_healthy(process: subprocess.Popen, url: str, log_path: Path) -> None:
+    """Poll /healthz until it answers "ok"; fail with the server log otherwise."""
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            _fail(f"the desk exited with {process.returncode}", log_path)
+        if _healthy(url):
+            return
+        time.sleep(0.2)
+    _stop(process)
+    _fail(f"no healthy answer from {url}/healthz in {START_TIMEOUT:.0f} s", log_path)
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
+            return json.load(response).get("status") == "ok"
+    except (OSError, ValueError, urllib.error.URLError):
+        return False
+
+
+def _fail(reason: str, log_path: Path) -> None:
+    log = log_path.read_text(errors="replace") if log_path.exists() else ""
+    print(f"--- desk server log ({log_path}) ---\n{log}", file=sys.stderr)
+    raise LiveDeskError(f"{reason}; server log:\n{log}")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """Ask the server to stop; kill its process group if it has not within
+    STOP_TIMEOUT (the group is the one started for it, so only its workers)."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            pass
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
