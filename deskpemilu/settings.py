@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "deskpemilu.accounts",
     "deskpemilu.regions",
     "deskpemilu.elections",
+    "deskpemilu.intake",
+    "deskpemilu.incidents",
 ]
 
 MIDDLEWARE = [
@@ -175,3 +177,17 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 100
+
+
+def _deadline_hours(raw: str) -> dict[str, int]:
+    hours = {"kritis": 2, "berat": 6, "sedang": 24, "ringan": 72}
+    for part in filter(None, (p.strip() for p in raw.split(","))):
+        name, _, value = part.partition("=")
+        if name.strip() not in hours or not value.strip().isdigit():
+            raise ValueError(f"DESKPEMILU_DEADLINE_HOURS: cannot read {part!r}")
+        hours[name.strip()] = int(value)
+    return hours
+
+
+# Hours an assigned agency has to act, by severity ("kritis=2,berat=6,...").
+DESKPEMILU_DEADLINE_HOURS = _deadline_hours(env_str("DESKPEMILU_DEADLINE_HOURS"))

@@ -17,10 +17,28 @@ from deskpemilu.accounts.models import Membership, Role, User
 from deskpemilu.regions.codes import normalise_region_code
 from deskpemilu.regions.models import TPS, Region, region_subtree_q, tps_subtree_q
 
-WRITE_ROLES = frozenset(
-    {Role.ADMINISTRATOR, Role.COORDINATOR, Role.OPERATOR, Role.LIAISON}
+# Plain strings: a TextChoices member hashes by its name, so it would never be found
+# in a set of role values read from the database.
+ADMINISTRATOR, COORDINATOR, OPERATOR, LIAISON, LEADER = (
+    Role.ADMINISTRATOR.value,
+    Role.COORDINATOR.value,
+    Role.OPERATOR.value,
+    Role.LIAISON.value,
+    Role.LEADER.value,
 )
+WRITE_ROLES = frozenset({ADMINISTRATOR, COORDINATOR, OPERATOR, LIAISON})
 _CACHE_ATTR = "_deskpemilu_access"
+
+
+ALL_ROLES = frozenset(Role.values)
+DESK_ROLES = frozenset({ADMINISTRATOR, COORDINATOR, OPERATOR})
+
+
+@dataclass(frozen=True)
+class Seat:
+    role: str
+    scope_code: str
+    agency_id: int
 
 
 @dataclass(frozen=True)
@@ -30,6 +48,20 @@ class Access:
     everything: bool
     scope_codes: tuple[str, ...]
     roles: frozenset[str]
+    seats: tuple[Seat, ...] = ()
+
+    def roles_at(self, code: str) -> frozenset[str]:
+        """The user's roles that apply to a place (dotted region code)."""
+        if self.everything:
+            return ALL_ROLES
+        return frozenset(
+            seat.role
+            for seat in self.seats
+            if code == seat.scope_code or code.startswith(seat.scope_code + ".")
+        )
+
+    def agency_ids(self) -> frozenset[int]:
+        return frozenset(seat.agency_id for seat in self.seats)
 
     @property
     def can_write(self) -> bool:
@@ -55,19 +87,17 @@ def access_for(user: User) -> Access:
     else:
         rows = list(
             Membership.objects.filter(user=user, is_active=True).values_list(
-                "role", "region__code", "region__level"
+                "role", "region__code", "region__level", "agency_id"
             )
         )
-        roles = frozenset(role for role, _, _ in rows)
         admin_of_province = any(
-            role == Role.ADMINISTRATOR and level == "provinsi"
-            for role, _, level in rows
+            role == ADMINISTRATOR and level == "provinsi" for role, _, level, _ in rows
         )
-        scopes = _outermost(sorted({code for _, code, _ in rows}))
         result = Access(
             everything=user.is_superuser or admin_of_province,
-            scope_codes=tuple(scopes),
-            roles=roles,
+            scope_codes=tuple(_outermost(sorted({code for _, code, _, _ in rows}))),
+            roles=frozenset(role for role, _, _, _ in rows),
+            seats=tuple(Seat(role, code, agency) for role, code, _, agency in rows),
         )
     setattr(user, _CACHE_ATTR, result)
     return result
@@ -133,3 +163,77 @@ def _any_of(qs) -> Q:
     for q in qs:
         combined |= q
     return combined
+
+
+# Incidents and inbound messages ------------------------------------------------------
+
+
+def incidents_visible(user: User) -> QuerySet:
+    """Incidents in the user's scope (by the incident's region)."""
+    from deskpemilu.incidents.models import Incident
+
+    access = access_for(user)
+    qs = Incident.objects.all()
+    if access.everything:
+        return qs
+    return qs.filter(
+        _any_of(region_subtree_q(c, field="area_code") for c in access.scope_codes)
+    )
+
+
+def incident_for_user_or_404(user: User, incident_id: int, *, for_update=False):
+    """The incident if the user may see it, else 404 (out of scope looks absent)."""
+    qs = incidents_visible(user)
+    if for_update:
+        qs = qs.select_for_update()
+    try:
+        return qs.get(pk=incident_id)
+    except (ValueError, TypeError, qs.model.DoesNotExist) as exc:
+        raise Http404("incident not found") from exc
+
+
+def messages_visible(user: User) -> QuerySet:
+    """The inbox: desk staff and leaders see the messages of their scope; messages
+    whose place is not known yet are seen by those with the whole province."""
+    from deskpemilu.intake.models import InboundMessage
+
+    access = access_for(user)
+    qs = InboundMessage.objects.all()
+    if access.everything:
+        return qs
+    if not access.roles & (DESK_ROLES | {LEADER}):
+        return qs.none()
+    scopes = [region_subtree_q(c, field="area_code") for c in access.scope_codes]
+    if any(c.count(".") == 0 for c in access.scope_codes):
+        scopes.append(Q(area_code=""))
+    return qs.filter(_any_of(scopes))
+
+
+def incident_roles(user: User, incident) -> frozenset[str]:
+    """The user's roles for this incident; a liaison counts only for incidents
+    assigned to their own agency."""
+    from deskpemilu.regions.codes import dotted
+
+    access = access_for(user)
+    code = dotted(incident.area_code) or ""
+    roles = set(access.roles_at(code))
+    if LIAISON in roles and not access.everything:
+        mine = access.agency_ids()
+        assigned = set(incident.assignments.values_list("agency_id", flat=True))
+        if not mine & assigned:
+            roles.discard(LIAISON)
+    return frozenset(roles)
+
+
+def can_edit_incident(user: User, incident) -> bool:
+    return bool(incident_roles(user, incident) & DESK_ROLES)
+
+
+def can_assign(user: User, incident) -> bool:
+    return bool(incident_roles(user, incident) & DESK_ROLES)
+
+
+def can_act_for_agency(user: User, agency_id: int) -> bool:
+    """Acknowledge or record follow-ups for an assignment to this agency."""
+    access = access_for(user)
+    return access.everything or agency_id in access.agency_ids()

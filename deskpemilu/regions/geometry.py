@@ -94,6 +94,13 @@ def _rounded(geo: dict[str, Any], decimals: int) -> dict[str, Any]:
     return {"type": kind, "coordinates": walk(geo["coordinates"])}
 
 
-def point_in(geometry_text: str, lat: float, lng: float) -> bool:
-    """Whether a point lies inside (or on the edge of) a GeoJSON geometry."""
-    return shape(json.loads(geometry_text)).covers(shapely.Point(lng, lat))
+def point_in(
+    geometry_text: str, lat: float, lng: float, *, tolerance_m: float = 0
+) -> bool:
+    """Whether a point lies inside a GeoJSON geometry, or within `tolerance_m` metres
+    of it (the outlines are simplified, so a point near a border needs some slack)."""
+    geom = shape(json.loads(geometry_text))
+    point = shapely.Point(lng, lat)
+    if geom.covers(point):
+        return True
+    return tolerance_m > 0 and geom.distance(point) * 111_000 <= tolerance_m

@@ -1,0 +1,230 @@
+"""Every inbound message, raw, from every channel; the senders we know; replies."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from deskpemilu.incidents.taxonomy import CheckinStage
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Desk web form")
+    PUBLIC = "public", _("Public web form")
+    API = "api", _("API")
+    UPLOAD = "upload", _("CSV/XLSX upload")
+    SMS_TWILIO = "sms_twilio", _("SMS (Twilio)")
+    SMS_GATEWAY = "sms_gateway", _("SMS (gateway)")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    TELEGRAM = "telegram", _("Telegram")
+
+
+class ParseStatus(models.TextChoices):
+    PENDING = "pending", _("not processed yet")
+    PARSED = "parsed", _("understood")
+    FAILED = "failed", _("not understood")
+    IGNORED = "ignored", _("nothing to do")
+
+
+class MessageKind(models.TextChoices):
+    CHECKIN = "checkin", _("TPS check-in")
+    INCIDENT = "incident", _("incident report")
+    RESULT = "result", _("result")
+    HELP = "help", _("help request")
+    FREE = "free", _("free text")
+    UNKNOWN = "unknown", _("unknown")
+
+
+class ReporterRole(models.TextChoices):
+    FIELD_OFFICER = "field_officer", _("Field officer")
+    OBSERVER = "observer", _("Observer")
+    VILLAGE_HEAD = "village_head", _("Village head")
+    KPPS = "kpps", _("KPPS member")
+    OTHER = "other", _("Other")
+
+
+class Reporter(models.Model):
+    """A known sender: a field officer or observer with a phone number and a post."""
+
+    phone = models.CharField(_("phone"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    role = models.CharField(_("role"), max_length=20, choices=ReporterRole.choices)
+    agency = models.ForeignKey(
+        "accounts.Agency", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    region = models.ForeignKey(
+        "regions.Region", null=True, blank=True, on_delete=models.PROTECT
+    )
+    tps = models.ForeignKey(
+        "regions.TPS", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("reporter")
+        verbose_name_plural = _("reporters")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InboundMessage(models.Model):
+    """One message as it arrived. Stored before anything is done with it; the parse
+    outcome is written afterwards, and a message that fails to parse is kept."""
+
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    provider_id = models.CharField(_("provider message id"), max_length=120, blank=True)
+    sender = models.CharField(_("sender"), max_length=64, blank=True)
+    sender_name = models.CharField(_("sender name"), max_length=120, blank=True)
+    reporter = models.ForeignKey(
+        Reporter, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    body = models.TextField(_("text"), blank=True)
+    raw = models.TextField(_("raw payload"), blank=True)
+    attachments = models.JSONField(_("attachments"), default=list, blank=True)
+    reply_to = models.CharField(max_length=64, blank=True)
+    meta = models.JSONField(default=dict, blank=True)
+    api_client = models.ForeignKey(
+        "intake.ApiClient", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    remote_addr = models.GenericIPAddressField(null=True, blank=True)
+    # The outcome of parsing, written after the message is stored.
+    status = models.CharField(
+        _("parse status"),
+        max_length=10,
+        choices=ParseStatus.choices,
+        default=ParseStatus.PENDING,
+    )
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=MessageKind.choices, blank=True
+    )
+    error_code = models.CharField(max_length=40, blank=True)
+    parsed = models.JSONField(null=True, blank=True)
+    reply = models.TextField(_("reply"), blank=True)
+    tps = models.ForeignKey(
+        "regions.TPS", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    region = models.ForeignKey(
+        "regions.Region",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    area_code = models.CharField(max_length=13, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("inbound message")
+        verbose_name_plural = _("inbound messages")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "provider_id"],
+                condition=~Q(provider_id=""),
+                name="inbound_unique_provider_id",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "received_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.sender}: {self.body[:40]}"
+
+    @property
+    def ref(self) -> str:
+        return f"M{self.pk:07d}"
+
+
+class TpsCheckin(models.Model):
+    """A TPS reporting one of the four moments of election day."""
+
+    tps = models.ForeignKey("regions.TPS", on_delete=models.CASCADE, related_name="+")
+    stage = models.CharField(max_length=10, choices=CheckinStage.choices)
+    reported_at = models.DateTimeField()
+    message = models.ForeignKey(
+        InboundMessage, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    reporter = models.ForeignKey(
+        Reporter, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["tps", "stage"])]
+        verbose_name = _("TPS check-in")
+        verbose_name_plural = _("TPS check-ins")
+
+
+class OutboundStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("failed")
+
+
+class OutboundMessage(models.Model):
+    """A reply waiting for the worker to send it through the provider's API."""
+
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    recipient = models.CharField(max_length=64)
+    body = models.TextField()
+    meta = models.JSONField(default=dict, blank=True)
+    inbound = models.ForeignKey(
+        InboundMessage, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    status = models.CharField(
+        max_length=10, choices=OutboundStatus.choices, default=OutboundStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        verbose_name = _("outbound message")
+        verbose_name_plural = _("outbound messages")
+
+
+class ApiClient(models.Model):
+    """An integrating agency system or gateway, with its own API token (stored hashed)."""
+
+    name = models.CharField(_("name"), max_length=120)
+    agency = models.ForeignKey(
+        "accounts.Agency", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    token_prefix = models.CharField(max_length=12)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("API client")
+        verbose_name_plural = _("API clients")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.token_prefix}…)"
+
+
+class IdempotencyRecord(models.Model):
+    """The answer given to an API request with an Idempotency-Key, replayed on retry."""
+
+    client = models.ForeignKey(ApiClient, on_delete=models.CASCADE)
+    key = models.CharField(max_length=120)
+    status_code = models.PositiveSmallIntegerField()
+    response = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["client", "key"], name="idempotency_unique")
+        ]
