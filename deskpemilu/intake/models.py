@@ -79,7 +79,7 @@ class InboundMessage(models.Model):
 
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     provider_id = models.CharField(_("provider message id"), max_length=120, blank=True)
-    sender = models.CharField(_("sender"), max_length=64, blank=True)
+    sender = models.CharField(_("sender"), max_length=160, blank=True)
     sender_name = models.CharField(_("sender name"), max_length=120, blank=True)
     reporter = models.ForeignKey(
         Reporter, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -89,7 +89,7 @@ class InboundMessage(models.Model):
     body = models.TextField(_("text"), blank=True)
     raw = models.TextField(_("raw payload"), blank=True)
     attachments = models.JSONField(_("attachments"), default=list, blank=True)
-    reply_to = models.CharField(max_length=64, blank=True)
+    reply_to = models.CharField(max_length=160, blank=True)
     meta = models.JSONField(default=dict, blank=True)
     api_client = models.ForeignKey(
         "intake.ApiClient", null=True, blank=True, on_delete=models.SET_NULL
@@ -174,7 +174,7 @@ class OutboundMessage(models.Model):
     """A reply waiting for the worker to send it through the provider's API."""
 
     channel = models.CharField(max_length=20, choices=Channel.choices)
-    recipient = models.CharField(max_length=64)
+    recipient = models.CharField(max_length=160)
     body = models.TextField()
     meta = models.JSONField(default=dict, blank=True)
     inbound = models.ForeignKey(

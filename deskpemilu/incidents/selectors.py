@@ -1,0 +1,143 @@
+"""Reads of incidents, always through the user's scope (accounts.access)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from deskpemilu.accounts.access import incident_for_user_or_404, incidents_visible
+from deskpemilu.accounts.models import User
+from deskpemilu.incidents.models import (
+    Assignment,
+    Incident,
+    IncidentEvent,
+    IncidentSource,
+)
+from deskpemilu.incidents.similarity import distance_km, text_similarity
+from deskpemilu.incidents.taxonomy import Status
+from deskpemilu.regions.codes import normalise_region_code
+from deskpemilu.regions.models import region_subtree_q
+
+OPEN_STATUSES = (Status.BARU, Status.TERVERIFIKASI, Status.DITANGANI)
+
+
+@dataclass(frozen=True)
+class IncidentFilters:
+    region: str = ""  # dotted or KPU code: the region and everything under it
+    category: str = ""
+    severity: str = ""
+    status: str = ""
+    stage: int | None = None  # Stage id
+    agency: int | None = None  # Agency id among the assignments
+    date_from: dt.date | None = None  # WIB dates, inclusive
+    date_to: dt.date | None = None
+    q: str = ""
+
+
+def incident_list(user: User, filters: IncidentFilters) -> QuerySet[Incident]:
+    """Incidents the user may see, filtered, newest first, ready for a list page."""
+    qs = incidents_visible(user).select_related("region", "tps", "stage")
+    code = normalise_region_code(filters.region) if filters.region else None
+    if filters.region:
+        qs = qs.filter(region_subtree_q(code, field="area_code")) if code else qs.none()
+    for name in ("category", "severity", "status"):
+        if value := getattr(filters, name):
+            qs = qs.filter(**{name: value})
+    if filters.stage:
+        qs = qs.filter(stage_id=filters.stage)
+    if filters.agency:
+        qs = qs.filter(assignments__agency_id=filters.agency).distinct()
+    tz = timezone.get_current_timezone()
+    if filters.date_from:
+        start = dt.datetime.combine(filters.date_from, dt.time.min, tzinfo=tz)
+        qs = qs.filter(occurred_at__gte=start)
+    if filters.date_to:
+        end = dt.datetime.combine(filters.date_to, dt.time.min, tzinfo=tz)
+        qs = qs.filter(occurred_at__lt=end + dt.timedelta(days=1))
+    if filters.q:
+        qs = qs.filter(Q(title__icontains=filters.q) | Q(description__icontains=filters.q))
+    return qs.order_by("-occurred_at", "-id")
+
+
+def incident_counts(qs: QuerySet[Incident]) -> dict[str, dict[str, int]]:
+    """Counts of a (filtered) list by status, severity and category."""
+    base = qs.order_by()
+    return {
+        name: dict(base.values_list(name).annotate(n=Count("id")).values_list(name, "n"))
+        for name in ("status", "severity", "category")
+    }
+
+
+def incident_detail(user: User, incident_id: int) -> Incident:
+    """One incident with everything its page shows, in a fixed number of queries."""
+    incident_for_user_or_404(user, incident_id)
+    return (
+        Incident.objects.select_related("region", "tps", "stage", "created_by", "duplicate_of")
+        .prefetch_related(
+            Prefetch(
+                "sources",
+                queryset=IncidentSource.objects.select_related("message").order_by("id"),
+            ),
+            Prefetch(
+                "events", queryset=IncidentEvent.objects.select_related("actor")
+            ),
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.select_related(
+                    "agency", "acknowledged_by"
+                ).prefetch_related("followups__actor"),
+            ),
+        )
+        .get(pk=incident_id)
+    )
+
+
+def overdue_assignments(user: User, *, now: dt.datetime | None = None) -> QuerySet:
+    """Assignments past their deadline without a finished follow-up, in scope."""
+    now = now or timezone.now()
+    return (
+        Assignment.objects.filter(
+            incident__in=incidents_visible(user).filter(status__in=OPEN_STATUSES),
+            done_at__isnull=True,
+            deadline__lt=now,
+        )
+        .select_related("incident", "incident__region", "agency")
+        .order_by("deadline")
+    )
+
+
+# Duplicates ---------------------------------------------------------------------
+
+DUPLICATE_WINDOW = dt.timedelta(hours=12)
+DUPLICATE_KM = 3.0
+DUPLICATE_TEXT = 0.35
+
+
+def duplicate_candidates(user: User, incident: Incident, limit: int = 5) -> list:
+    """Other open incidents close in place and time with similar text: for the desk
+    to confirm and merge, never merged automatically."""
+    near = incidents_visible(user).exclude(pk=incident.pk).exclude(status=Status.DITOLAK)
+    near = near.filter(
+        occurred_at__gte=incident.occurred_at - DUPLICATE_WINDOW,
+        occurred_at__lte=incident.occurred_at + DUPLICATE_WINDOW,
+        # Same kecamatan, by the undotted code's first six digits.
+        area_code__startswith=incident.area_code[:6],
+    ).select_related("region")[:200]
+    text = f"{incident.title} {incident.description}"
+    scored = []
+    for other in near:
+        if (
+            incident.lat is not None
+            and other.lat is not None
+            and distance_km(incident.lat, incident.lng, other.lat, other.lng) > DUPLICATE_KM
+        ):
+            continue
+        score = text_similarity(text, f"{other.title} {other.description}")
+        same_category = other.category == incident.category
+        if score >= DUPLICATE_TEXT or (same_category and score >= DUPLICATE_TEXT / 2):
+            scored.append((score + 0.2 * same_category, other))
+    scored.sort(key=lambda pair: -pair[0])
+    return [other for _, other in scored[:limit]]
