@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from deskpemilu.api import api
 from deskpemilu.core.views import health
+from deskpemilu.intake import webhooks
 from deskpemilu.regions import views as region_views
 
 urlpatterns = [
@@ -17,6 +18,10 @@ urlpatterns = [
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", health, name="health"),
+    path("webhooks/twilio", webhooks.twilio_sms, name="webhook-twilio"),
+    path("webhooks/sms", webhooks.sms_gateway, name="webhook-sms"),
+    path("webhooks/whatsapp", webhooks.whatsapp, name="webhook-whatsapp"),
+    path("webhooks/telegram", webhooks.telegram, name="webhook-telegram"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,288 @@
+"""Writes for intake: store every inbound message raw first, then understand it.
+
+`message_receive` stores the message as it came (a provider's retry of the same message
+id returns the stored one, so nothing is stored twice); `message_process` parses it with
+the field code and does what it says: a TPS check-in, an incident from a known reporter,
+a result sheet kept for checking, or a clear Indonesian reply saying what was wrong.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import asdict, dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from deskpemilu.core.timeutil import WIB
+from deskpemilu.incidents.services import IncidentError, incident_create
+from deskpemilu.intake import fieldcode
+from deskpemilu.intake.models import (
+    Channel,
+    InboundMessage,
+    MessageKind,
+    OutboundMessage,
+    ParseStatus,
+    Reporter,
+    TpsCheckin,
+)
+from deskpemilu.regions.codes import level_of, normalise_region_code
+from deskpemilu.regions.models import TPS, Region
+
+log = logging.getLogger(__name__)
+STAGE_WORDS = {
+    "buka": "TPS dibuka",
+    "tutup": "pemungutan suara ditutup",
+    "hitung": "penghitungan selesai",
+    "kirim": "hasil dikirim",
+}
+# Channels whose replies go out through the outbound queue (the others answer inline).
+QUEUED_REPLY_CHANNELS = frozenset({Channel.WHATSAPP, Channel.TELEGRAM})
+
+
+@dataclass
+class Incoming:
+    """A message as a channel adapter hands it over."""
+
+    channel: str
+    body: str
+    raw: str = ""
+    sender: str = ""
+    provider_id: str = ""
+    sender_name: str = ""
+    sent_at: dt.datetime | None = None
+    attachments: list = field(default_factory=list)
+    reply_to: str = ""
+    meta: dict = field(default_factory=dict)
+    api_client_id: int | None = None
+    submitted_by_id: int | None = None
+    remote_addr: str | None = None
+
+
+def _new_message(item: Incoming) -> InboundMessage:
+    return InboundMessage(
+        channel=item.channel,
+        provider_id=item.provider_id[:120],
+        sender=item.sender[:160],
+        sender_name=item.sender_name[:120],
+        sent_at=item.sent_at,
+        body=item.body,
+        raw=item.raw,
+        attachments=item.attachments,
+        reply_to=item.reply_to[:160],
+        meta=item.meta,
+        api_client_id=item.api_client_id,
+        submitted_by_id=item.submitted_by_id,
+        remote_addr=item.remote_addr,
+    )
+
+
+def message_receive(item: Incoming) -> tuple[InboundMessage, bool]:
+    """Store the message raw, before anything else. Returns (message, created); a
+    retry with a provider id already stored returns the stored message, unchanged."""
+    try:
+        with transaction.atomic():
+            message = _new_message(item)
+            message.save(force_insert=True)
+        return message, True
+    except IntegrityError:
+        if not item.provider_id:
+            raise
+        existing = InboundMessage.objects.get(
+            channel=item.channel, provider_id=item.provider_id[:120]
+        )
+        return existing, False
+
+
+def message_handle(item: Incoming) -> tuple[InboundMessage, bool]:
+    """Receive and, if new, process a message; a retry gets the first answer back."""
+    message, created = message_receive(item)
+    if created:
+        message_process(message)
+    return message, created
+
+
+@dataclass
+class Outcome:
+    status: str
+    kind: str
+    reply: str
+    error_code: str = ""
+    parsed: dict | None = None
+    tps: TPS | None = None
+    region: Region | None = None
+
+
+def message_process(message: InboundMessage) -> InboundMessage:
+    """Parse a stored message and act on it. A failure to understand it is recorded
+    on the message with the reply; an unexpected error leaves it 'pending' for the
+    desk (never lost), and is logged."""
+    reporter = Reporter.objects.filter(phone=message.sender, is_active=True).first()
+    try:
+        outcome = _act(message, fieldcode.parse(message.body), reporter)
+    except Exception:
+        log.exception("processing inbound message %s failed", message.pk)
+        return message
+    message.reporter = reporter
+    message.status, message.kind = outcome.status, outcome.kind
+    message.reply, message.error_code = outcome.reply, outcome.error_code
+    message.parsed = outcome.parsed
+    message.tps = outcome.tps
+    message.region = outcome.region or (outcome.tps.desa if outcome.tps else None)
+    message.area_code = message.region.code_nodot if message.region else ""
+    message.save(
+        update_fields=[
+            "reporter", "status", "kind", "reply", "error_code", "parsed", "tps",
+            "region", "area_code",
+        ]
+    )
+    if message.reply and message.channel in QUEUED_REPLY_CHANNELS and message.reply_to:
+        OutboundMessage.objects.create(
+            channel=message.channel,
+            recipient=message.reply_to,
+            body=message.reply,
+            inbound=message,
+            meta=message.meta,
+        )
+    return message
+
+
+def _failed(code: str, reply: str) -> Outcome:
+    return Outcome(ParseStatus.FAILED, MessageKind.UNKNOWN, reply, error_code=code)
+
+
+def _act(message: InboundMessage, result, reporter: Reporter | None) -> Outcome:
+    if isinstance(result, fieldcode.ParseError):
+        return _failed(result.code, result.message)
+    if isinstance(result, fieldcode.HelpRequest):
+        return Outcome(ParseStatus.PARSED, MessageKind.HELP, fieldcode.HELP_TEXT)
+    if isinstance(result, fieldcode.Checkin):
+        return _checkin(message, result, reporter)
+    if isinstance(result, fieldcode.IncidentReport):
+        return _incident(message, result, reporter)
+    if isinstance(result, fieldcode.ResultReport):
+        return _result(message, result)
+    return _failed("unknown", fieldcode.HELP_TEXT)
+
+
+def _tps(code: str) -> TPS | None:
+    return TPS.objects.select_related("desa").filter(code=code).first()
+
+
+def _unknown_tps(code: str) -> Outcome:
+    return _failed(
+        "unknown_tps",
+        f"Kode TPS {code} tidak terdaftar. Periksa 13 angka kode TPS (kode desa + "
+        "nomor TPS) lalu kirim ulang.",
+    )
+
+
+def _reported_at(message: InboundMessage, hhmm: str | None) -> dt.datetime:
+    moment = message.sent_at or message.received_at
+    if not hhmm:
+        return moment
+    local = moment.astimezone(WIB)
+    at = local.replace(hour=int(hhmm[:2]), minute=int(hhmm[2:]), second=0, microsecond=0)
+    return at if at <= local + dt.timedelta(minutes=5) else at - dt.timedelta(days=1)
+
+
+def _checkin(message, result, reporter) -> Outcome:
+    tps = _tps(result.tps_code)
+    if tps is None:
+        return _unknown_tps(result.tps_code)
+    at = _reported_at(message, result.time_hhmm)
+    TpsCheckin.objects.create(
+        tps=tps, stage=result.stage, reported_at=at, message=message, reporter=reporter
+    )
+    reply = (
+        f"OK {message.ref}: {tps.code} {STAGE_WORDS[result.stage]} "
+        f"pukul {at.astimezone(WIB):%H.%M} WIB tercatat. Terima kasih."
+    )
+    return Outcome(
+        ParseStatus.PARSED, MessageKind.CHECKIN, reply, parsed=asdict(result), tps=tps
+    )
+
+
+def _place(code: str) -> tuple[TPS | None, Region | None]:
+    if len(code) == 13 and code.isdigit():
+        tps = _tps(code)
+        return tps, (tps.desa if tps else None)
+    dotted = normalise_region_code(code)
+    region = Region.objects.filter(code=dotted).first() if dotted else None
+    return None, region
+
+
+def _incident(message, result, reporter) -> Outcome:
+    tps, region = _place(result.place_code)
+    if region is None:
+        what = "TPS" if level_of(result.place_code) is None else "wilayah"
+        return _failed(
+            "unknown_place",
+            f"Kode {what} {result.place_code} tidak dikenal. Gunakan kode TPS 13 angka "
+            "atau kode wilayah (mis. 36.01.01), lalu kirim ulang.",
+        )
+    parsed = asdict(result)
+    if reporter is None:
+        reply = (
+            f"Laporan diterima ({message.ref}). Nomor Anda belum terdaftar; petugas desk "
+            "akan memeriksa laporan ini."
+        )
+        return Outcome(
+            ParseStatus.PARSED, MessageKind.INCIDENT, reply, parsed=parsed, tps=tps,
+            region=region,
+        )
+    try:
+        incident = incident_create(
+            actor=None,
+            category=result.category,
+            severity=result.severity,
+            title=result.text[:80],
+            description=result.text,
+            region=region,
+            tps=tps,
+            occurred_at=min(message.sent_at or message.received_at, timezone.now()),
+            channel=message.channel,
+            message=message,
+            actor_label=f"{reporter.name} ({message.get_channel_display()})",
+        )
+    except IncidentError as error:
+        return _failed(error.code, error.message)
+    parsed["incident_id"] = incident.pk
+    reply = (
+        f"OK {incident.ref}: laporan {incident.get_category_display()} "
+        f"({incident.get_severity_display()}) di {region.name} diterima desk."
+    )
+    return Outcome(
+        ParseStatus.PARSED, MessageKind.INCIDENT, reply, parsed=parsed, tps=tps,
+        region=region,
+    )
+
+
+def _result(message, result) -> Outcome:
+    tps = _tps(result.tps_code)
+    if tps is None:
+        return _unknown_tps(result.tps_code)
+    votes = " ".join(f"{n:02d}={v}" for n, v in enumerate(result.votes, start=1))
+    reply = (
+        f"OK {message.ref}: hasil {tps.code} diterima ({votes}, sah {result.valid}, "
+        f"tidak sah {result.invalid})."
+    )
+    parsed = asdict(result)
+    parsed["votes"] = list(result.votes)
+    return Outcome(ParseStatus.PARSED, MessageKind.RESULT, reply, parsed=parsed, tps=tps)
+
+
+def reporter_upsert(
+    *, phone: str, name: str, role: str, region: Region | None = None,
+    tps: TPS | None = None, agency=None,
+) -> Reporter:
+    """Register or update a known sender (field officer, observer, ...)."""
+    reporter, _ = Reporter.objects.update_or_create(
+        phone=phone,
+        defaults={
+            "name": name, "role": role, "region": region or (tps.desa if tps else None),
+            "tps": tps, "agency": agency, "is_active": True,
+        },
+    )
+    return reporter

@@ -1,0 +1,190 @@
+"""Provider webhooks: SMS (Twilio, Kannel/Gammu-style gateways), WhatsApp Cloud API,
+Telegram Bot API. Each checks the provider's secret, stores every message raw, then
+processes it; a retry of the same provider message gets the first answer back.
+
+A request whose signature fails is not authentic and is not stored (403, logged). An
+authentic request that cannot be read is stored raw, marked failed, and answered 400.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from deskpemilu.intake import channels
+from deskpemilu.intake.channels import PayloadError, SignatureError
+from deskpemilu.intake.models import InboundMessage, ParseStatus
+from deskpemilu.intake.services import Incoming, message_handle, message_receive
+
+log = logging.getLogger(__name__)
+TEXT = "text/plain; charset=utf-8"
+
+
+def _too_large(request: HttpRequest) -> HttpResponse | None:
+    length = int(request.headers.get("Content-Length") or 0)
+    if length > settings.DESKPEMILU_MAX_BODY_BYTES:
+        return HttpResponse(
+            "Pesan terlalu besar / payload too large\n", status=413, content_type=TEXT
+        )
+    return None
+
+
+def _raw(request: HttpRequest) -> str:
+    query = request.META.get("QUERY_STRING", "")
+    body = request.body.decode("utf-8", errors="replace") if request.body else ""
+    return "\n".join(part for part in (query, body) if part)
+
+
+def _refused(channel: str, error: SignatureError) -> HttpResponse:
+    log.warning("%s webhook refused: %s", channel, error.detail)
+    return HttpResponse(error.message + "\n", status=403, content_type=TEXT)
+
+
+def _unreadable(channel: str, raw: str, error: PayloadError) -> HttpResponse:
+    """An authentic but unreadable request: kept raw, answered 400."""
+    message, _ = message_receive(Incoming(channel=channel, body="", raw=raw))
+    InboundMessage.objects.filter(pk=message.pk).update(
+        status=ParseStatus.FAILED, error_code=error.code[:40], reply=error.message
+    )
+    return HttpResponse(error.message + "\n", status=400, content_type=TEXT)
+
+
+def _incoming(inbound: channels.Inbound, raw: str, request: HttpRequest) -> Incoming:
+    return Incoming(
+        channel=inbound.channel,
+        body=inbound.text,
+        raw=raw,
+        sender=inbound.sender,
+        provider_id=inbound.provider_id,
+        sender_name=inbound.sender_name,
+        sent_at=inbound.sent_at,
+        attachments=inbound.attachments,
+        reply_to=inbound.reply_to,
+        meta=inbound.meta,
+        remote_addr=request.META.get("REMOTE_ADDR"),
+    )
+
+
+def _form(request: HttpRequest) -> dict[str, str]:
+    source = request.POST if request.method == "POST" else request.GET
+    return {key: source.get(key, "") for key in source}
+
+
+@csrf_exempt
+@require_http_methods(["POST"])
+def twilio_sms(request: HttpRequest) -> HttpResponse:
+    """Twilio Messaging webhook; answers TwiML with the reply."""
+    if big := _too_large(request):
+        return big
+    params = {key: request.POST.getlist(key) for key in request.POST}
+    try:
+        channels.twilio_verify(
+            settings.DESKPEMILU_TWILIO_AUTH_TOKEN,
+            request.build_absolute_uri(),
+            params,
+            request.headers.get("X-Twilio-Signature"),
+        )
+    except SignatureError as error:
+        return _refused("twilio", error)
+    raw = _raw(request)
+    try:
+        inbound = channels.twilio_parse(_form(request))
+    except PayloadError as error:
+        return _unreadable(channels.SMS_TWILIO, raw, error)
+    message, _ = message_handle(_incoming(inbound, raw, request))
+    return HttpResponse(
+        channels.twilio_reply(message.reply), content_type=channels.TWIML_CONTENT_TYPE
+    )
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def sms_gateway(request: HttpRequest) -> HttpResponse:
+    """Kannel/Gammu-style gateway (GET or POST sender + text); answers plain text,
+    which the gateway sends back to the phone."""
+    if big := _too_large(request):
+        return big
+    params = _form(request)
+    try:
+        channels.gateway_verify(
+            settings.DESKPEMILU_SMS_GATEWAY_KEY,
+            params,
+            request.headers.get("X-Gateway-Key"),
+        )
+    except SignatureError as error:
+        return _refused("sms gateway", error)
+    raw = _raw(request)
+    try:
+        inbound = channels.gateway_parse(params)
+    except PayloadError as error:
+        return _unreadable(channels.SMS_GATEWAY, raw, error)
+    message, _ = message_handle(_incoming(inbound, raw, request))
+    return HttpResponse(message.reply, content_type=channels.GATEWAY_CONTENT_TYPE)
+
+
+def _json_webhook(
+    request: HttpRequest,
+    channel: str,
+    verify: Callable[[], None],
+    parse: Callable[[bytes], list[channels.Inbound]],
+) -> HttpResponse:
+    if big := _too_large(request):
+        return big
+    try:
+        verify()
+    except SignatureError as error:
+        return _refused(channel, error)
+    raw = request.body.decode("utf-8", errors="replace")
+    try:
+        items = parse(request.body)
+    except PayloadError as error:
+        return _unreadable(channel, raw, error)
+    for inbound in items:
+        message_handle(_incoming(inbound, raw, request))
+    return HttpResponse("OK", content_type=TEXT)
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def whatsapp(request: HttpRequest) -> HttpResponse:
+    """WhatsApp Cloud API: the GET verification challenge, and message POSTs signed
+    with X-Hub-Signature-256. Replies go out through the outbound queue."""
+    if request.method == "GET":
+        try:
+            challenge = channels.whatsapp_verify_challenge(
+                request.GET, settings.DESKPEMILU_WHATSAPP_VERIFY_TOKEN
+            )
+        except SignatureError as error:
+            return _refused("whatsapp", error)
+        return HttpResponse(challenge, content_type=TEXT)
+    return _json_webhook(
+        request,
+        channels.WHATSAPP,
+        lambda: channels.whatsapp_verify_signature(
+            settings.DESKPEMILU_WHATSAPP_APP_SECRET,
+            request.body,
+            request.headers.get("X-Hub-Signature-256"),
+        ),
+        channels.whatsapp_parse,
+    )
+
+
+@csrf_exempt
+@require_http_methods(["POST"])
+def telegram(request: HttpRequest) -> HttpResponse:
+    """Telegram Bot API webhook (secret token header); replies via the outbound queue."""
+    return _json_webhook(
+        request,
+        channels.TELEGRAM,
+        lambda: channels.telegram_verify(
+            settings.DESKPEMILU_TELEGRAM_SECRET,
+            request.headers.get("X-Telegram-Bot-Api-Secret-Token"),
+        ),
+        channels.telegram_parse,
+    )
+
