@@ -9,6 +9,7 @@ a result sheet kept for checking, or a clear Indonesian reply saying what was wr
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from dataclasses import asdict, dataclass, field
 
@@ -286,3 +287,122 @@ def reporter_upsert(
         },
     )
     return reporter
+
+
+# Batches -----------------------------------------------------------------------------
+
+
+def messages_handle_batch(items: list[Incoming]) -> list[tuple[InboundMessage, bool]]:
+    """Store a batch raw in one statement, then process it. Messages whose provider
+    id is already stored are not stored again; their first answer is returned."""
+    keyed = [i for i in items if i.provider_id]
+    seen = {
+        (m.channel, m.provider_id): m
+        for m in InboundMessage.objects.filter(
+            provider_id__in={i.provider_id[:120] for i in keyed}
+        )
+    } if keyed else {}
+    fresh: list[InboundMessage] = []
+    slots: list[tuple[Incoming, InboundMessage | None]] = []
+    pending: dict[tuple[str, str], InboundMessage] = {}
+    for item in items:
+        key = (item.channel, item.provider_id[:120])
+        found = seen.get(key) or (pending.get(key) if item.provider_id else None)
+        if found is None:
+            found = _new_message(item)
+            fresh.append(found)
+            if item.provider_id:
+                pending[key] = found
+            slots.append((item, None))
+        else:
+            slots.append((item, found))
+    try:
+        with transaction.atomic():
+            InboundMessage.objects.bulk_create(fresh, batch_size=1000)
+    except IntegrityError:
+        # A concurrent retry stored some of them first: fall back to one by one.
+        return [message_handle(item) for item in items]
+    _process_many(fresh)
+    results, fresh_iter = [], iter(fresh)
+    for item, found in slots:
+        if found is not None:
+            # A repeat of a message stored earlier, or earlier in this same batch.
+            results.append((found, False))
+        else:
+            results.append((next(fresh_iter), True))
+    return results
+
+
+def _process_many(messages: list[InboundMessage]) -> None:
+    """Process stored messages in bulk: one query for reporters, one for TPS, one
+    insert for check-ins, one batched update of outcomes. Incident reports from
+    known reporters go through the incident service one by one."""
+    parsed = [(m, fieldcode.parse(m.body)) for m in messages]
+    phones = {m.sender for m in messages if m.sender}
+    reporters = {r.phone: r for r in Reporter.objects.filter(phone__in=phones, is_active=True)}
+    codes = {
+        code
+        for _, r in parsed
+        for code in (getattr(r, "tps_code", None), getattr(r, "place_code", None))
+        if code and len(code) == 13
+    }
+    tps_by_code = {
+        t.code: t for t in TPS.objects.select_related("desa").filter(code__in=codes)
+    }
+    checkins, outcomes = [], []
+    for message, result in parsed:
+        reporter = reporters.get(message.sender)
+        message.reporter = reporter
+        if isinstance(result, fieldcode.Checkin):
+            tps = tps_by_code.get(result.tps_code)
+            if tps is None:
+                outcome = _unknown_tps(result.tps_code)
+            else:
+                at = _reported_at(message, result.time_hhmm)
+                checkins.append(
+                    TpsCheckin(tps=tps, stage=result.stage, reported_at=at,
+                               message=message, reporter=reporter)
+                )
+                outcome = Outcome(
+                    ParseStatus.PARSED, MessageKind.CHECKIN,
+                    f"OK {message.ref}: {tps.code} {STAGE_WORDS[result.stage]} pukul "
+                    f"{at.astimezone(WIB):%H.%M} WIB tercatat. Terima kasih.",
+                    parsed=asdict(result), tps=tps,
+                )
+        else:
+            try:
+                outcome = _act(message, result, reporter)
+            except Exception:
+                log.exception("processing inbound message %s failed", message.pk)
+                continue
+        outcomes.append((message, outcome))
+    TpsCheckin.objects.bulk_create(checkins, batch_size=1000)
+    _save_outcomes(outcomes)
+
+
+def _save_outcomes(outcomes: list[tuple[InboundMessage, Outcome]]) -> None:
+    from django.db import connection
+
+    rows = []
+    for message, o in outcomes:
+        region = o.region or (o.tps.desa if o.tps else None)
+        message.status, message.kind, message.reply = o.status, o.kind, o.reply
+        message.error_code, message.parsed, message.tps = o.error_code, o.parsed, o.tps
+        message.region = region
+        message.area_code = region.code_nodot if region else ""
+        rows.append((
+            o.status, o.kind, o.reply, o.error_code,
+            None if o.parsed is None else json.dumps(o.parsed),
+            o.tps.pk if o.tps else None, region.pk if region else None,
+            message.area_code, message.reporter.pk if message.reporter else None,
+            message.pk,
+        ))
+    table = InboundMessage._meta.db_table
+    as_json = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET status=%s, kind=%s, reply=%s, error_code=%s, "
+            f"parsed={as_json}, tps_id=%s, region_id=%s, area_code=%s, reporter_id=%s "
+            "WHERE id=%s",
+            rows,
+        )

@@ -1,0 +1,105 @@
+"""Intake over HTTP for agency systems and gateways: one message or a batch of up to
+1,000, with a token per client. Retries are no-ops that return the same answer: give
+each message an `id`, or the request an `Idempotency-Key` header."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from ninja import Router, Status
+
+from deskpemilu.intake.auth import ApiToken
+from deskpemilu.intake.models import Channel, IdempotencyRecord, InboundMessage
+from deskpemilu.intake.schemas import (
+    MAX_BATCH,
+    BatchIn,
+    BatchOut,
+    Error,
+    MessageIn,
+    MessageOut,
+)
+from deskpemilu.intake.services import (
+    Incoming,
+    message_handle,
+    messages_handle_batch,
+)
+
+router = Router(tags=["intake"], auth=ApiToken())
+
+
+def _incoming(request: HttpRequest, item: MessageIn, fallback_id: str = "") -> Incoming:
+    own_id = item.id or fallback_id
+    return Incoming(
+        channel=Channel.API,
+        body=item.text,
+        raw=item.model_dump_json(),
+        sender=item.sender.strip(),
+        sender_name=item.sender_name,
+        # Namespaced by client, so two agencies' ids never collide.
+        provider_id=f"{request.auth}:{own_id}" if own_id else "",
+        sent_at=item.sent_at,
+        api_client_id=request.auth,
+        remote_addr=request.META.get("REMOTE_ADDR"),
+    )
+
+
+def _out(message: InboundMessage, created: bool) -> dict:
+    parsed = message.parsed or {}
+    return {
+        "ref": message.ref,
+        "id": message.pk,
+        "status": message.status,
+        "kind": message.kind,
+        "reply": message.reply,
+        "duplicate": not created,
+        "incident_id": parsed.get("incident_id"),
+    }
+
+
+@router.post(
+    "/messages",
+    response={200: MessageOut, 201: MessageOut},
+    summary="Kirim satu pesan / send one message",
+)
+def message_post(request: HttpRequest, payload: MessageIn):
+    key = request.headers.get("Idempotency-Key", "")[:100]
+    message, created = message_handle(_incoming(request, payload, key))
+    return Status(201 if created else 200, _out(message, created))
+
+
+@router.post(
+    "/messages/batch",
+    response={200: BatchOut, 413: Error},
+    summary="Kirim banyak pesan (<= 1000) / send a batch",
+)
+def messages_batch(request: HttpRequest, payload: BatchIn):
+    if len(payload.messages) > MAX_BATCH:
+        return Status(
+            413,
+            {
+                "code": "batch_too_large",
+                "message": f"Paling banyak {MAX_BATCH} pesan per permintaan; "
+                f"diterima {len(payload.messages)}. Bagi menjadi beberapa kiriman.",
+            },
+        )
+    key = request.headers.get("Idempotency-Key", "")[:120]
+    if key:
+        done = IdempotencyRecord.objects.filter(client_id=request.auth, key=key).first()
+        if done is not None:
+            return Status(done.status_code, done.response)
+    results = messages_handle_batch([_incoming(request, m) for m in payload.messages])
+    body = {
+        "received": len(results),
+        "stored": sum(created for _, created in results),
+        "duplicates": sum(not created for _, created in results),
+        "results": [_out(m, created) for m, created in results],
+    }
+    if key:
+        try:
+            with transaction.atomic():
+                IdempotencyRecord.objects.create(
+                    client_id=request.auth, key=key, status_code=200, response=body
+                )
+        except IntegrityError:
+            pass  # a concurrent retry recorded it; both answers describe one batch
+    return Status(200, body)

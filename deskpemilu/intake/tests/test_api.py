@@ -1,0 +1,101 @@
+"""The intake API: token per client, one message or a batch, retries are no-ops."""
+
+import json
+
+import pytest
+from django.test import Client
+
+from deskpemilu.intake.auth import api_client_create
+from deskpemilu.intake.models import InboundMessage, TpsCheckin
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/intake/messages"
+
+
+@pytest.fixture
+def api(db):
+    _, token = api_client_create(name="Gateway Polda")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    def post(path, payload, **headers):
+        body = payload if isinstance(payload, (bytes, str)) else json.dumps(payload)
+        return client.post(path, body, content_type="application/json", **headers)
+
+    return post
+
+
+def test_the_api_needs_a_valid_token():
+    response = Client().post(URL, {"sender": "x", "text": "INFO"}, content_type="application/json")
+    assert response.status_code == 401
+    wrong = Client(HTTP_AUTHORIZATION="Bearer dp_salah").post(
+        URL, {"sender": "x", "text": "INFO"}, content_type="application/json"
+    )
+    assert wrong.status_code == 401
+
+
+def test_one_message_is_stored_processed_and_answered(api):
+    response = api(URL, {"id": "a-1", "sender": "081234567890", "text": "BUKA 3601012001001"})
+    assert response.status_code == 201
+    data = response.json()
+    assert data["status"] == "parsed" and data["kind"] == "checkin" and not data["duplicate"]
+    assert data["ref"] == InboundMessage.objects.get().ref
+
+
+def test_a_retry_with_the_same_id_is_a_no_op_with_the_same_answer(api):
+    first = api(URL, {"id": "a-1", "sender": "0812", "text": "BUKA 3601012001001"}).json()
+    again = api(URL, {"id": "a-1", "sender": "0812", "text": "BUKA 3601012001001"})
+    assert again.status_code == 200 and again.json()["duplicate"]
+    assert again.json()["reply"] == first["reply"]
+    assert InboundMessage.objects.count() == 1 and TpsCheckin.objects.count() == 1
+
+
+def test_the_idempotency_key_header_works_without_an_id(api):
+    body = {"sender": "0812", "text": "BUKA 3601012001001"}
+    api(URL, body, HTTP_IDEMPOTENCY_KEY="k-77")
+    assert api(URL, body, HTTP_IDEMPOTENCY_KEY="k-77").json()["duplicate"]
+    assert InboundMessage.objects.count() == 1
+
+
+def test_malformed_json_and_missing_fields_are_refused(api):
+    assert api(URL, b'{"sender": "0812", "text": ').status_code in (400, 422)
+    assert api(URL, {"sender": "0812"}).status_code == 422
+    assert InboundMessage.objects.count() == 0
+
+
+def test_a_batch_is_stored_whole_and_counted(api):
+    messages = [
+        {"id": f"b-{n}", "sender": "0812", "text": f"BUKA 36010120010{n:02d}"}
+        for n in range(1, 13)
+    ] + [{"id": "b-bad", "sender": "0812", "text": "BUKA 3601019999001"},
+         {"id": "b-junk", "sender": "0812", "text": "apa ini"}]
+    data = api(URL + "/batch", {"messages": messages}).json()
+    assert (data["received"], data["stored"], data["duplicates"]) == (14, 14, 0)
+    assert TpsCheckin.objects.count() == 12
+    statuses = [r["status"] for r in data["results"]]
+    assert statuses == ["parsed"] * 12 + ["failed", "failed"]
+    assert "tidak terdaftar" in data["results"][12]["reply"]
+    again = api(URL + "/batch", {"messages": messages}).json()
+    assert (again["stored"], again["duplicates"]) == (0, 14)
+    assert [r["reply"] for r in again["results"]] == [r["reply"] for r in data["results"]]
+    assert InboundMessage.objects.count() == 14
+
+
+def test_a_batch_retried_with_its_idempotency_key_gets_the_same_answer(api):
+    batch = {"messages": [{"sender": "0812", "text": "TUTUP 3601012001001"}]}
+    first = api(URL + "/batch", batch, HTTP_IDEMPOTENCY_KEY="batch-1").json()
+    again = api(URL + "/batch", batch, HTTP_IDEMPOTENCY_KEY="batch-1").json()
+    assert first == again and InboundMessage.objects.count() == 1
+
+
+def test_a_batch_over_a_thousand_is_refused(api):
+    messages = [{"sender": "0812", "text": "INFO"}] * 1001
+    response = api(URL + "/batch", {"messages": messages})
+    assert response.status_code == 413 and "1000" in response.json()["message"]
+    assert InboundMessage.objects.count() == 0
+
+
+def test_repeats_inside_one_batch_are_stored_once(api):
+    item = {"id": "same", "sender": "0812", "text": "HITUNG 3601012001001"}
+    data = api(URL + "/batch", {"messages": [item, item]}).json()
+    assert (data["stored"], data["duplicates"]) == (1, 1)
+    assert InboundMessage.objects.count() == 1
