@@ -71,7 +71,7 @@ def live_desk(folder: Path, members: Sequence[Member] = ()) -> Iterator[LiveDesk
     with _database(folder) as database_url:
         env = desk_env(folder, database_url)
         prepare(env, members)
-        with _serving(env, folder / "server.log") as url:
+        with serving(env, folder / "server.log") as url:
             yield LiveDesk(url, database_url, folder / "server.log")
 
 
@@ -171,12 +171,14 @@ def _postgres_admin(url: str, statement: str) -> None:
 
 
 @contextmanager
-def _serving(env: Mapping[str, str], log_path: Path) -> Iterator[str]:
+def serving(
+    env: Mapping[str, str], log_path: Path, *, workers: int = 1, threads: int = 2
+) -> Iterator[str]:
     """Run ``deskpemilu serve`` until the block ends; yields the base URL."""
     port = free_port()
     url = f"http://{HOST}:{port}"
     argv = [*CLI, "serve", "--host", HOST, "--port", str(port)]
-    argv += ["--workers", "1", "--threads", "2"]
+    argv += ["--workers", str(workers), "--threads", str(threads)]
     with log_path.open("w") as log:
         process = subprocess.Popen(
             argv,

@@ -30,7 +30,8 @@ import socket
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
@@ -60,6 +61,7 @@ class Cluster:
     root: Path
     port: int
     as_root: bool
+    durable: bool = False  # fsync on, as in production (benchmarks)
 
     @property
     def data(self) -> Path:
@@ -115,12 +117,19 @@ def database_url(port: int) -> str:
     return f"postgres://{DB_USER}@{HOST}:{port}/{DB_NAME}"
 
 
-def server_settings(port: int, socket_dir: Path) -> dict[str, str]:
-    """Settings of the throw-away server: local only, fast, not durable."""
-    return {
+def server_settings(
+    port: int, socket_dir: Path, *, durable: bool = False
+) -> dict[str, str]:
+    """Settings of the throw-away server: local only; fast and not durable for
+    tests, PostgreSQL's durable defaults for benchmarks."""
+    settings = {
         "listen_addresses": HOST,
         "port": str(port),
         "unix_socket_directories": str(socket_dir),
+    }
+    if durable:
+        return settings | {"max_connections": "200", "shared_buffers": "512MB"}
+    return settings | {
         "fsync": "off",
         "synchronous_commit": "off",
         "full_page_writes": "off",
@@ -229,7 +238,7 @@ def start(cluster: Cluster) -> None:
         *("-D", str(cluster.data), "-U", DB_USER, "--auth=trust"),
         *("--encoding=UTF8", "--locale=C.UTF-8", "--no-sync"),
     )
-    settings = server_settings(cluster.port, cluster.sockets)
+    settings = server_settings(cluster.port, cluster.sockets, durable=cluster.durable)
     run_tool(
         cluster,
         "pg_ctl",
@@ -305,6 +314,24 @@ def with_cluster(bindir: Path, command: Sequence[str]) -> int:
             flush=True,
         )
         return run_command(command, cluster.url)
+    finally:
+        clean_up(cluster)
+
+
+@contextmanager
+def running_cluster(*, durable: bool = False) -> Iterator[Cluster]:
+    """A started throw-away cluster for the block (used by the benchmarks)."""
+    bindir = find_bindir(os.environ)
+    if bindir is None:
+        raise ClusterError("PostgreSQL is not installed (no initdb/pg_ctl found)")
+    root = Path(tempfile.mkdtemp(prefix="deskpemilu-pg-"))
+    cluster = Cluster(
+        bindir, root, free_port(), as_root=os.geteuid() == 0, durable=durable
+    )
+    try:
+        prepare(cluster)
+        start(cluster)
+        yield cluster
     finally:
         clean_up(cluster)
 

@@ -1,0 +1,115 @@
+"""`deskpemilu bench ingest`: field messages over HTTP into the real app server.
+
+For each database (SQLite, PostgreSQL): a fresh database with Banten loaded, the
+production app server (granian, 2 workers) on loopback, then, from a separate process:
+the trivial endpoint (/healthz) as the baseline, SMS gateway webhooks and JSON API
+messages one per request, and JSON API batches. At the end every acknowledged message
+must be in the database (count in = count stored).
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from deskpemilu.bench import harness
+
+MODES = ("trivial", "sms", "api", "batch")
+
+
+@dataclass
+class IngestConfig:
+    databases: tuple[str, ...] = ("sqlite", "postgres")
+    duration: float = 10.0
+    concurrency: int = 8
+    batch_concurrency: int = 2
+    batch: int = 1000
+    workers: int = 2
+    threads: int = 4
+
+
+def stored_counts(database_url: str) -> dict[str, int]:
+    """Stored inbound messages by channel, read straight from the database."""
+    sql = "SELECT channel, COUNT(*) FROM intake_inboundmessage GROUP BY channel"
+    if database_url.startswith("sqlite:///"):
+        import sqlite3
+
+        with sqlite3.connect(database_url.removeprefix("sqlite:///")) as conn:
+            return dict(conn.execute(sql).fetchall())
+    import psycopg
+
+    with psycopg.connect(database_url.replace("postgres://", "postgresql://", 1)) as c:
+        return dict(c.execute(sql).fetchall())
+
+
+def run_one(kind: str, cfg: IngestConfig, say) -> dict:
+    key = secrets.token_hex(8)
+    with harness.database(kind) as (url, folder):
+        env = harness.desk_env(folder, url, {"DESKPEMILU_SMS_GATEWAY_KEY": key})
+        say(f"[{kind}] menyiapkan basis data (migrate, load_banten)...")
+        harness.prepare(env)
+        token = harness.api_token(env)
+        phases = {}
+        with harness.serving(
+            env, folder / "server.log", workers=cfg.workers, threads=cfg.threads
+        ) as base:
+            for mode in MODES:
+                say(f"[{kind}] {mode}: {cfg.duration:.0f} s ...")
+                phases[mode] = harness.load(
+                    {
+                        "url": base,
+                        "mode": mode,
+                        "duration": cfg.duration,
+                        "concurrency": cfg.batch_concurrency
+                        if mode == "batch"
+                        else cfg.concurrency,
+                        "batch": cfg.batch,
+                        "key": key,
+                        "token": token,
+                        "run": f"{kind}-{mode}",
+                    }
+                )
+        stored = stored_counts(url)
+    acknowledged = {
+        "sms_gateway": phases["sms"]["messages_ok"],
+        "api": phases["api"]["messages_ok"] + phases["batch"]["messages_ok"],
+    }
+    return {
+        "database": kind,
+        "phases": phases,
+        "stored": stored,
+        "acknowledged": acknowledged,
+        "all_accounted": all(stored.get(ch, 0) == n for ch, n in acknowledged.items()),
+    }
+
+
+def report(results: list[dict], cfg: IngestConfig) -> str:
+    lines = [
+        f"Machine: {harness.machine()}",
+        f"Server: granian WSGI, {cfg.workers} workers x {cfg.threads} threads; "
+        f"client: separate process, {cfg.concurrency} connections "
+        f"({cfg.batch_concurrency} for batches of {cfg.batch}); "
+        f"{cfg.duration:.0f} s per phase.",
+        "",
+        "| database | phase | requests/s | messages/s | p50 ms | p99 ms | errors "
+        "| vs trivial |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for result in results:
+        phases = result["phases"]
+        base = phases["trivial"]["requests_per_s"] or 1
+        for mode in MODES:
+            p = phases[mode]
+            lines.append(
+                f"| {result['database']} | {mode} | {p['requests_per_s']:,} | "
+                f"{p['messages_per_s']:,} | {p['p50_ms']} | {p['p99_ms']} | "
+                f"{p['errors']} | {p['requests_per_s'] / base:.2f} |"
+            )
+    lines.append("")
+    for result in results:
+        verdict = "yes" if result["all_accounted"] else "NO"
+        lines.append(
+            f"- {result['database']}: acknowledged {result['acknowledged']}, stored "
+            f"{result['stored']}: every message accounted for: {verdict}"
+        )
+    return "\n".join(lines)
