@@ -1,8 +1,18 @@
-"""The one NinjaAPI of the project, served at /api/v1/ (docs at /api/v1/docs)."""
+"""The one NinjaAPI of the project, served at /api/v1/ (docs at /api/v1/docs).
 
+Errors answer one shape, `{"code", "message", "field"}`, with an Indonesian message.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from deskpemilu import __version__
+from deskpemilu.incidents.api import router as incidents_router
+from deskpemilu.incidents.services import Conflict, IncidentError
+from deskpemilu.incidents.workflow import TransitionRefused
+from deskpemilu.intake.api import router as intake_router
 from deskpemilu.regions.api import router as regions_router
 
 api = NinjaAPI(
@@ -12,3 +22,64 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/regions", regions_router)
+api.add_router("/incidents", incidents_router)
+api.add_router("/intake", intake_router)
+
+
+def _error(
+    request: HttpRequest, status: int, code: str, message: str, field: str = "", **more
+) -> HttpResponse:
+    body = {"code": code, "message": message, "field": field, **more}
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(IncidentError)
+def _incident_error(request: HttpRequest, exc: IncidentError) -> HttpResponse:
+    status = 409 if isinstance(exc, Conflict) else 422
+    return _error(request, status, exc.code, exc.message, exc.field)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    cause = exc.__cause__
+    message = (
+        cause.message
+        if isinstance(cause, TransitionRefused)
+        else "Anda tidak berhak melakukan tindakan ini."
+    )
+    return _error(request, 403, "forbidden", message)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, "not_found", "Data tidak ditemukan.")
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, "unauthenticated", "Silakan masuk terlebih dahulu.")
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    status = exc.status_code
+    if status == 400:  # ninja could not parse the body
+        message = "Isi permintaan tidak dapat dibaca (JSON tidak sah)."
+        return _error(request, 400, "bad_request", message)
+    if status == 403 and "CSRF" in str(exc):  # session auth without the CSRF token
+        message = (
+            "Token CSRF tidak ada atau tidak sah. Muat ulang halaman, lalu coba lagi."
+        )
+        return _error(request, 403, "csrf_failed", message)
+    return _error(request, status, f"http_{status}", str(exc))
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    # ninja's own list of problems stays under `detail` for programs.
+    loc = exc.errors[0].get("loc", ()) if exc.errors else ()
+    field = str(loc[-1]) if len(loc) > 1 else ""
+    message = (
+        f"Isian '{field}' tidak sah atau belum diisi." if field else "Isian tidak sah."
+    )
+    return _error(request, 422, "invalid", message, field, detail=exc.errors)

@@ -234,6 +234,10 @@ def can_assign(user: User, incident) -> bool:
 
 
 def can_act_for_agency(user: User, agency_id: int) -> bool:
-    """Acknowledge or record follow-ups for an assignment to this agency."""
+    """Acknowledge or record follow-ups for an assignment to this agency: through a
+    seat at that agency with a role that writes (a leader's seat is read-only)."""
     access = access_for(user)
-    return access.everything or agency_id in access.agency_ids()
+    return access.everything or any(
+        seat.agency_id == agency_id and seat.role in WRITE_ROLES
+        for seat in access.seats
+    )

@@ -125,7 +125,7 @@ def duplicate_candidates(user: User, incident: Incident, limit: int = 5) -> list
         occurred_at__lte=incident.occurred_at + DUPLICATE_WINDOW,
         # Same kecamatan, by the undotted code's first six digits.
         area_code__startswith=incident.area_code[:6],
-    ).select_related("region")[:200]
+    ).select_related("region", "tps", "stage")[:200]
     text = f"{incident.title} {incident.description}"
     scored = []
     for other in near:

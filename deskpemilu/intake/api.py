@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from deskpemilu.intake.auth import ApiToken
-from deskpemilu.intake.models import Channel, IdempotencyRecord, InboundMessage
+from deskpemilu.intake.models import Channel, IdempotencyRecord
 from deskpemilu.intake.schemas import (
     MAX_BATCH,
     BatchIn,
@@ -18,11 +18,8 @@ from deskpemilu.intake.schemas import (
     MessageIn,
     MessageOut,
 )
-from deskpemilu.intake.services import (
-    Incoming,
-    message_handle,
-    messages_handle_batch,
-)
+from deskpemilu.intake.bulk import Result, handle_one, messages_handle_batch
+from deskpemilu.intake.services import Incoming
 
 router = Router(tags=["intake"], auth=ApiToken())
 
@@ -43,16 +40,15 @@ def _incoming(request: HttpRequest, item: MessageIn, fallback_id: str = "") -> I
     )
 
 
-def _out(message: InboundMessage, created: bool) -> dict:
-    parsed = message.parsed or {}
+def _batch_out(result: Result) -> dict:
     return {
-        "ref": message.ref,
-        "id": message.pk,
-        "status": message.status,
-        "kind": message.kind,
-        "reply": message.reply,
-        "duplicate": not created,
-        "incident_id": parsed.get("incident_id"),
+        "ref": result.ref,
+        "id": result.id,
+        "status": result.status,
+        "kind": result.kind,
+        "reply": result.reply,
+        "duplicate": result.duplicate,
+        "incident_id": result.incident_id,
     }
 
 
@@ -63,8 +59,8 @@ def _out(message: InboundMessage, created: bool) -> dict:
 )
 def message_post(request: HttpRequest, payload: MessageIn):
     key = request.headers.get("Idempotency-Key", "")[:100]
-    message, created = message_handle(_incoming(request, payload, key))
-    return Status(201 if created else 200, _out(message, created))
+    result = handle_one(_incoming(request, payload, key))
+    return Status(200 if result.duplicate else 201, _batch_out(result))
 
 
 @router.post(
@@ -90,9 +86,9 @@ def messages_batch(request: HttpRequest, payload: BatchIn):
     results = messages_handle_batch([_incoming(request, m) for m in payload.messages])
     body = {
         "received": len(results),
-        "stored": sum(created for _, created in results),
-        "duplicates": sum(not created for _, created in results),
-        "results": [_out(m, created) for m, created in results],
+        "stored": sum(not r.duplicate for r in results),
+        "duplicates": sum(r.duplicate for r in results),
+        "results": [_batch_out(r) for r in results],
     }
     if key:
         try:

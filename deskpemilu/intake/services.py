@@ -90,7 +90,7 @@ def message_receive(item: Incoming) -> tuple[InboundMessage, bool]:
     except IntegrityError:
         if not item.provider_id:
             raise
-        existing = InboundMessage.objects.get(
+        existing = InboundMessage.objects.exclude(provider_id="").get(
             channel=item.channel, provider_id=item.provider_id[:120]
         )
         return existing, False
@@ -100,7 +100,10 @@ def message_handle(item: Incoming) -> tuple[InboundMessage, bool]:
     """Receive and, if new, process a message; a retry gets the first answer back."""
     message, created = message_receive(item)
     if created:
-        message_process(message)
+        # One transaction for everything the message causes: one commit, and all
+        # or nothing (the raw message is already committed).
+        with transaction.atomic():
+            message_process(message)
     return message, created
 
 
@@ -153,17 +156,20 @@ def _failed(code: str, reply: str) -> Outcome:
     return Outcome(ParseStatus.FAILED, MessageKind.UNKNOWN, reply, error_code=code)
 
 
-def _act(message: InboundMessage, result, reporter: Reporter | None) -> Outcome:
+def _act(
+    message: InboundMessage, result, reporter: Reporter | None, tps_lookup=None
+) -> Outcome:
+    lookup = tps_lookup or _tps
     if isinstance(result, fieldcode.ParseError):
         return _failed(result.code, result.message)
     if isinstance(result, fieldcode.HelpRequest):
         return Outcome(ParseStatus.PARSED, MessageKind.HELP, fieldcode.HELP_TEXT)
     if isinstance(result, fieldcode.Checkin):
-        return _checkin(message, result, reporter)
+        return _checkin(message, result, reporter, lookup)
     if isinstance(result, fieldcode.IncidentReport):
-        return _incident(message, result, reporter)
+        return _incident(message, result, reporter, lookup)
     if isinstance(result, fieldcode.ResultReport):
-        return _result(message, result)
+        return _result(message, result, lookup)
     return _failed("unknown", fieldcode.HELP_TEXT)
 
 
@@ -180,7 +186,12 @@ def _unknown_tps(code: str) -> Outcome:
 
 
 def _reported_at(message: InboundMessage, hhmm: str | None) -> dt.datetime:
-    moment = message.sent_at or message.received_at
+    return reported_at(message.sent_at or message.received_at, hhmm)
+
+
+def reported_at(moment: dt.datetime, hhmm: str | None) -> dt.datetime:
+    """The moment a check-in reports: the time typed (HHMM, WIB) on the day the
+    message came, or the day before when that time is still ahead."""
     if not hhmm:
         return moment
     local = moment.astimezone(WIB)
@@ -188,34 +199,45 @@ def _reported_at(message: InboundMessage, hhmm: str | None) -> dt.datetime:
     return at if at <= local + dt.timedelta(minutes=5) else at - dt.timedelta(days=1)
 
 
-def _checkin(message, result, reporter) -> Outcome:
-    tps = _tps(result.tps_code)
+def checkin_reply(ref: str, tps_code: str, stage: str, at: dt.datetime) -> str:
+    return (
+        f"OK {ref}: {tps_code} {STAGE_WORDS[stage]} "
+        f"pukul {at.astimezone(WIB):%H.%M} WIB tercatat. Terima kasih."
+    )
+
+
+def unknown_sender_reply(ref: str) -> str:
+    return (
+        f"Laporan diterima ({ref}). Nomor Anda belum terdaftar; petugas desk "
+        "akan memeriksa laporan ini."
+    )
+
+
+def _checkin(message, result, reporter, lookup) -> Outcome:
+    tps = lookup(result.tps_code)
     if tps is None:
         return _unknown_tps(result.tps_code)
     at = _reported_at(message, result.time_hhmm)
     TpsCheckin.objects.create(
         tps=tps, stage=result.stage, reported_at=at, message=message, reporter=reporter
     )
-    reply = (
-        f"OK {message.ref}: {tps.code} {STAGE_WORDS[result.stage]} "
-        f"pukul {at.astimezone(WIB):%H.%M} WIB tercatat. Terima kasih."
-    )
+    reply = checkin_reply(message.ref, tps.code, result.stage, at)
     return Outcome(
         ParseStatus.PARSED, MessageKind.CHECKIN, reply, parsed=asdict(result), tps=tps
     )
 
 
-def _place(code: str) -> tuple[TPS | None, Region | None]:
+def _place(code: str, lookup) -> tuple[TPS | None, Region | None]:
     if len(code) == 13 and code.isdigit():
-        tps = _tps(code)
+        tps = lookup(code)
         return tps, (tps.desa if tps else None)
     dotted = normalise_region_code(code)
     region = Region.objects.filter(code=dotted).first() if dotted else None
     return None, region
 
 
-def _incident(message, result, reporter) -> Outcome:
-    tps, region = _place(result.place_code)
+def _incident(message, result, reporter, lookup) -> Outcome:
+    tps, region = _place(result.place_code, lookup)
     if region is None:
         what = "TPS" if level_of(result.place_code) is None else "wilayah"
         return _failed(
@@ -225,10 +247,7 @@ def _incident(message, result, reporter) -> Outcome:
         )
     parsed = asdict(result)
     if reporter is None:
-        reply = (
-            f"Laporan diterima ({message.ref}). Nomor Anda belum terdaftar; petugas desk "
-            "akan memeriksa laporan ini."
-        )
+        reply = unknown_sender_reply(message.ref)
         return Outcome(
             ParseStatus.PARSED, MessageKind.INCIDENT, reply, parsed=parsed, tps=tps,
             region=region,
@@ -260,8 +279,8 @@ def _incident(message, result, reporter) -> Outcome:
     )
 
 
-def _result(message, result) -> Outcome:
-    tps = _tps(result.tps_code)
+def _result(message, result, lookup) -> Outcome:
+    tps = lookup(result.tps_code)
     if tps is None:
         return _unknown_tps(result.tps_code)
     votes = " ".join(f"{n:02d}={v}" for n, v in enumerate(result.votes, start=1))
@@ -287,122 +306,3 @@ def reporter_upsert(
         },
     )
     return reporter
-
-
-# Batches -----------------------------------------------------------------------------
-
-
-def messages_handle_batch(items: list[Incoming]) -> list[tuple[InboundMessage, bool]]:
-    """Store a batch raw in one statement, then process it. Messages whose provider
-    id is already stored are not stored again; their first answer is returned."""
-    keyed = [i for i in items if i.provider_id]
-    seen = {
-        (m.channel, m.provider_id): m
-        for m in InboundMessage.objects.filter(
-            provider_id__in={i.provider_id[:120] for i in keyed}
-        )
-    } if keyed else {}
-    fresh: list[InboundMessage] = []
-    slots: list[tuple[Incoming, InboundMessage | None]] = []
-    pending: dict[tuple[str, str], InboundMessage] = {}
-    for item in items:
-        key = (item.channel, item.provider_id[:120])
-        found = seen.get(key) or (pending.get(key) if item.provider_id else None)
-        if found is None:
-            found = _new_message(item)
-            fresh.append(found)
-            if item.provider_id:
-                pending[key] = found
-            slots.append((item, None))
-        else:
-            slots.append((item, found))
-    try:
-        with transaction.atomic():
-            InboundMessage.objects.bulk_create(fresh, batch_size=1000)
-    except IntegrityError:
-        # A concurrent retry stored some of them first: fall back to one by one.
-        return [message_handle(item) for item in items]
-    _process_many(fresh)
-    results, fresh_iter = [], iter(fresh)
-    for item, found in slots:
-        if found is not None:
-            # A repeat of a message stored earlier, or earlier in this same batch.
-            results.append((found, False))
-        else:
-            results.append((next(fresh_iter), True))
-    return results
-
-
-def _process_many(messages: list[InboundMessage]) -> None:
-    """Process stored messages in bulk: one query for reporters, one for TPS, one
-    insert for check-ins, one batched update of outcomes. Incident reports from
-    known reporters go through the incident service one by one."""
-    parsed = [(m, fieldcode.parse(m.body)) for m in messages]
-    phones = {m.sender for m in messages if m.sender}
-    reporters = {r.phone: r for r in Reporter.objects.filter(phone__in=phones, is_active=True)}
-    codes = {
-        code
-        for _, r in parsed
-        for code in (getattr(r, "tps_code", None), getattr(r, "place_code", None))
-        if code and len(code) == 13
-    }
-    tps_by_code = {
-        t.code: t for t in TPS.objects.select_related("desa").filter(code__in=codes)
-    }
-    checkins, outcomes = [], []
-    for message, result in parsed:
-        reporter = reporters.get(message.sender)
-        message.reporter = reporter
-        if isinstance(result, fieldcode.Checkin):
-            tps = tps_by_code.get(result.tps_code)
-            if tps is None:
-                outcome = _unknown_tps(result.tps_code)
-            else:
-                at = _reported_at(message, result.time_hhmm)
-                checkins.append(
-                    TpsCheckin(tps=tps, stage=result.stage, reported_at=at,
-                               message=message, reporter=reporter)
-                )
-                outcome = Outcome(
-                    ParseStatus.PARSED, MessageKind.CHECKIN,
-                    f"OK {message.ref}: {tps.code} {STAGE_WORDS[result.stage]} pukul "
-                    f"{at.astimezone(WIB):%H.%M} WIB tercatat. Terima kasih.",
-                    parsed=asdict(result), tps=tps,
-                )
-        else:
-            try:
-                outcome = _act(message, result, reporter)
-            except Exception:
-                log.exception("processing inbound message %s failed", message.pk)
-                continue
-        outcomes.append((message, outcome))
-    TpsCheckin.objects.bulk_create(checkins, batch_size=1000)
-    _save_outcomes(outcomes)
-
-
-def _save_outcomes(outcomes: list[tuple[InboundMessage, Outcome]]) -> None:
-    from django.db import connection
-
-    rows = []
-    for message, o in outcomes:
-        region = o.region or (o.tps.desa if o.tps else None)
-        message.status, message.kind, message.reply = o.status, o.kind, o.reply
-        message.error_code, message.parsed, message.tps = o.error_code, o.parsed, o.tps
-        message.region = region
-        message.area_code = region.code_nodot if region else ""
-        rows.append((
-            o.status, o.kind, o.reply, o.error_code,
-            None if o.parsed is None else json.dumps(o.parsed),
-            o.tps.pk if o.tps else None, region.pk if region else None,
-            message.area_code, message.reporter.pk if message.reporter else None,
-            message.pk,
-        ))
-    table = InboundMessage._meta.db_table
-    as_json = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"UPDATE {table} SET status=%s, kind=%s, reply=%s, error_code=%s, "
-            f"parsed={as_json}, tps_id=%s, region_id=%s, area_code=%s, reporter_id=%s "
-            "WHERE id=%s",
-            rows,
-        )

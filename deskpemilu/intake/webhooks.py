@@ -19,7 +19,8 @@ from django.views.decorators.http import require_http_methods
 from deskpemilu.intake import channels
 from deskpemilu.intake.channels import PayloadError, SignatureError
 from deskpemilu.intake.models import InboundMessage, ParseStatus
-from deskpemilu.intake.services import Incoming, message_handle, message_receive
+from deskpemilu.intake.bulk import handle_one, messages_handle_batch
+from deskpemilu.intake.services import Incoming, message_receive
 
 log = logging.getLogger(__name__)
 TEXT = "text/plain; charset=utf-8"
@@ -96,9 +97,9 @@ def twilio_sms(request: HttpRequest) -> HttpResponse:
         inbound = channels.twilio_parse(_form(request))
     except PayloadError as error:
         return _unreadable(channels.SMS_TWILIO, raw, error)
-    message, _ = message_handle(_incoming(inbound, raw, request))
+    result = handle_one(_incoming(inbound, raw, request))
     return HttpResponse(
-        channels.twilio_reply(message.reply), content_type=channels.TWIML_CONTENT_TYPE
+        channels.twilio_reply(result.reply), content_type=channels.TWIML_CONTENT_TYPE
     )
 
 
@@ -123,8 +124,8 @@ def sms_gateway(request: HttpRequest) -> HttpResponse:
         inbound = channels.gateway_parse(params)
     except PayloadError as error:
         return _unreadable(channels.SMS_GATEWAY, raw, error)
-    message, _ = message_handle(_incoming(inbound, raw, request))
-    return HttpResponse(message.reply, content_type=channels.GATEWAY_CONTENT_TYPE)
+    result = handle_one(_incoming(inbound, raw, request))
+    return HttpResponse(result.reply, content_type=channels.GATEWAY_CONTENT_TYPE)
 
 
 def _json_webhook(
@@ -144,8 +145,8 @@ def _json_webhook(
         items = parse(request.body)
     except PayloadError as error:
         return _unreadable(channel, raw, error)
-    for inbound in items:
-        message_handle(_incoming(inbound, raw, request))
+    if items:
+        messages_handle_batch([_incoming(inbound, raw, request) for inbound in items])
     return HttpResponse("OK", content_type=TEXT)
 
 
