@@ -14,7 +14,7 @@ import json
 import logging
 from dataclasses import dataclass
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from deskpemilu.intake import fieldcode
@@ -31,7 +31,6 @@ from deskpemilu.intake.services import (
     Outcome,
     _act,
     checkin_reply,
-    message_handle,
     reported_at,
 )
 from deskpemilu.regions.models import TPS, Region
@@ -60,12 +59,12 @@ class Result:
         return f"M{self.id:07d}"
 
 
-def _json_placeholder() -> str:
-    return "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
+def _same(value):
+    return value
 
 
-def _raw_row(item: Incoming, now) -> tuple:
-    dt_value = connection.ops.adapt_datetimefield_value
+def _raw_row(item: Incoming, now, *, adapt: bool) -> tuple:
+    dt_value = connection.ops.adapt_datetimefield_value if adapt else _same
     return (
         item.channel, item.provider_id[:120], item.sender[:160],
         item.sender_name[:120], dt_value(now), dt_value(item.sent_at), item.body,
@@ -75,68 +74,100 @@ def _raw_row(item: Incoming, now) -> tuple:
     )
 
 
-def insert_raw(items: list[Incoming]) -> list[int]:
-    """Store the messages as they came, in one INSERT; their ids, in order."""
+PG_RAW_TYPES = {
+    "received_at": "timestamptz", "sent_at": "timestamptz", "attachments": "jsonb",
+    "meta": "jsonb", "api_client_id": "bigint", "submitted_by_id": "bigint",
+    "remote_addr": "inet",
+}
+# The target repeats the partial unique index's own condition, as SQLite requires.
+CONFLICT = "ON CONFLICT (channel, provider_id) WHERE NOT (provider_id = '') DO NOTHING"
+
+
+def _postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def insert_raw(items: list[Incoming]) -> list[int | None]:
+    """Store the messages as they came, in one INSERT. Answers each item's new id,
+    or None for an item whose provider id was already stored (not stored again)."""
     if not items:
         return []
-    jp = _json_placeholder()
-    one = "(" + ",".join(jp if c in JSON_COLUMNS else "%s" for c in RAW_COLUMNS) + ")"
     now = timezone.now()
-    params = [value for item in items for value in _raw_row(item, now)]
-    sql = (
-        f"INSERT INTO {InboundMessage._meta.db_table} ({','.join(RAW_COLUMNS)}) "
-        f"VALUES {','.join([one] * len(items))} RETURNING id"
-    )
+    table = InboundMessage._meta.db_table
+    returning = "RETURNING id, channel, provider_id"
+    if _postgres():
+        rows = [_raw_row(item, now, adapt=False) for item in items]
+        columns = list(zip(*rows, strict=True))
+        arrays = ",".join(
+            "%s::" + ("text[]" if c in JSON_COLUMNS or c == "remote_addr" else
+                      PG_RAW_TYPES.get(c, "text") + "[]")
+            for c in RAW_COLUMNS
+        )
+        select = ",".join(
+            f"{c}::{PG_RAW_TYPES[c]}" if c in PG_RAW_TYPES else c for c in RAW_COLUMNS
+        )
+        sql = (
+            f"INSERT INTO {table} ({','.join(RAW_COLUMNS)}) SELECT {select} FROM "
+            f"unnest({arrays}) AS v({','.join(RAW_COLUMNS)}) {CONFLICT} {returning}"
+        )
+        params = [list(col) for col in columns]
+    else:
+        one = "(" + ",".join(["%s"] * len(RAW_COLUMNS)) + ")"
+        sql = (
+            f"INSERT INTO {table} ({','.join(RAW_COLUMNS)}) "
+            f"VALUES {','.join([one] * len(items))} {CONFLICT} {returning}"
+        )
+        params = [v for item in items for v in _raw_row(item, now, adapt=True)]
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql, params)
-        ids = [row[0] for row in cursor.fetchall()]
-    # RETURNING gives rows in VALUES order on both databases for a single INSERT;
-    # sorting keeps that promise explicit (ids increase in insertion order).
-    return sorted(ids)
+        returned = sorted(cursor.fetchall())
+    # Rows are inserted in the order given, so ids increase in that order.
+    stored = {(ch, pid) for _, ch, pid in returned if pid}
+    ids = iter(pk for pk, _, _ in returned)
+    return [
+        next(ids)
+        if not item.provider_id or (item.channel, item.provider_id[:120]) in stored
+        else None
+        for item in items
+    ]
 
 
 def messages_handle_batch(items: list[Incoming]) -> list[Result]:
-    """Store a batch raw, then process it; one Result per item, in order."""
-    known = _already_stored(items)
+    """Store a batch raw, then process it; one Result per item, in order. A provider
+    id stored before (or earlier in the batch) is answered with its first result."""
     fresh: list[Incoming] = []
     first_of: dict[tuple[str, str], int] = {}
-    plan: list[tuple[str, object]] = []  # ("old", Result) | ("new", index in fresh)
+    plan: list[tuple[str, int]] = []
     for item in items:
         key = (item.channel, item.provider_id[:120])
-        if item.provider_id and key in known:
-            plan.append(("old", known[key]))
-        elif item.provider_id and key in first_of:
+        if item.provider_id and key in first_of:
             plan.append(("repeat", first_of[key]))
+            continue
+        if item.provider_id:
+            first_of[key] = len(fresh)
+        plan.append(("new", len(fresh)))
+        fresh.append(item)
+    ids = insert_raw(fresh)
+    stored_before = _already_stored(
+        [item for item, pk in zip(fresh, ids, strict=True) if pk is None]
+    )
+    new = [(item, pk) for item, pk in zip(fresh, ids, strict=True) if pk is not None]
+    processed = iter(_process([i for i, _ in new], [pk for _, pk in new]))
+    results: list[Result] = []
+    for item, pk in zip(fresh, ids, strict=True):
+        if pk is None:
+            results.append(stored_before[(item.channel, item.provider_id[:120])])
         else:
-            if item.provider_id:
-                first_of[key] = len(fresh)
-            plan.append(("new", len(fresh)))
-            fresh.append(item)
-    try:
-        ids = insert_raw(fresh)
-    except IntegrityError:
-        # A concurrent retry stored some first: one by one, each idempotent.
-        return [_result_of(*message_handle(item)) for item in items]
-    processed = _process(fresh, ids)
-    out = []
-    for how, ref in plan:
-        if how == "old":
-            out.append(ref)
-        else:
-            result = processed[ref]
-            out.append(result if how == "new" else _as_duplicate(result))
-    return out
+            results.append(next(processed))
+    return [
+        results[index] if how == "new" else _as_duplicate(results[index])
+        for how, index in plan
+    ]
 
 
 def _as_duplicate(result: Result) -> Result:
     return Result(result.id, result.status, result.kind, result.reply, True,
                   result.incident_id)
-
-
-def _result_of(message: InboundMessage, created: bool) -> Result:
-    parsed = message.parsed or {}
-    return Result(message.pk, message.status, message.kind, message.reply,
-                  not created, parsed.get("incident_id"))
 
 
 def _in(values) -> str:
@@ -282,26 +313,54 @@ def _other(item, pk, result, reporter_id, tps_cache, now) -> tuple:
 def _insert_checkins(rows: list[tuple]) -> None:
     if not rows:
         return
-    dt_value = connection.ops.adapt_datetimefield_value
     table = TpsCheckin._meta.db_table
+    columns = "tps_id, stage, reported_at, message_id, reporter_id, created_at"
     with connection.cursor() as cursor:
+        if _postgres():
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT * FROM unnest(%s::bigint[], "
+                "%s::text[], %s::timestamptz[], %s::bigint[], %s::bigint[], "
+                "%s::timestamptz[])",
+                [list(col) for col in zip(*rows, strict=True)],
+            )
+            return
+        dt_value = connection.ops.adapt_datetimefield_value
         cursor.executemany(
-            f"INSERT INTO {table} (tps_id, stage, reported_at, message_id, "
-            "reporter_id, created_at) VALUES (%s, %s, %s, %s, %s, %s)",
+            f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s)",
             [(a, b, dt_value(c), d, e, dt_value(f)) for a, b, c, d, e, f in rows],
         )
+
+
+OUTCOME_COLUMNS = (
+    "status", "kind", "reply", "error_code", "parsed", "tps_id", "region_id",
+    "area_code", "reporter_id",
+)
 
 
 def _update_outcomes(rows: list[tuple]) -> None:
     if not rows:
         return
     table = InboundMessage._meta.db_table
-    jp = _json_placeholder()
     with connection.cursor() as cursor:
+        if _postgres():
+            # One statement for the whole batch: arrays joined on the id.
+            types = ("text", "text", "text", "text", "text", "bigint", "bigint",
+                     "text", "bigint", "bigint")
+            arrays = ",".join(f"%s::{t}[]" for t in types)
+            sets = ", ".join(
+                f"{c} = v.{c}::jsonb" if c == "parsed" else f"{c} = v.{c}"
+                for c in OUTCOME_COLUMNS
+            )
+            cursor.execute(
+                f"UPDATE {table} AS m SET {sets} FROM unnest({arrays}) "
+                f"AS v({','.join(OUTCOME_COLUMNS)}, id) WHERE m.id = v.id",
+                [list(col) for col in zip(*rows, strict=True)],
+            )
+            return
         cursor.executemany(
-            f"UPDATE {table} SET status=%s, kind=%s, reply=%s, error_code=%s, "
-            f"parsed={jp}, tps_id=%s, region_id=%s, area_code=%s, reporter_id=%s "
-            "WHERE id=%s",
+            f"UPDATE {table} SET "
+            + ", ".join(f"{c}=%s" for c in OUTCOME_COLUMNS)
+            + " WHERE id=%s",
             rows,
         )
 
