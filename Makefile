@@ -49,5 +49,9 @@ lint: install-test
 	$(BIN)/ruff check deskpemilu
 	$(BIN)/ruff format --check deskpemilu
 
+# Speed figures (not tests): real servers, SQLite and a durable PostgreSQL cluster.
+bench: install-test
+	$(BIN)/deskpemilu bench ingest
+
 clean:
 	rm -rf $(VENV) var

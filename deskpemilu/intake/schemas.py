@@ -1,8 +1,12 @@
+"""Intake API shapes. Plain pydantic models (not ninja.Schema): a batch carries a
+thousand of them, and ninja's ORM-attribute resolution is not needed here."""
+
 from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Field, Schema
+from pydantic import BaseModel as Schema
+from pydantic import Field
 
 MAX_BATCH = 1000
 
