@@ -4,12 +4,21 @@ from django.urls import include, path
 
 from deskpemilu.api import api
 from deskpemilu.core.views import health
+from deskpemilu.intake import views as intake_views
 from deskpemilu.intake import webhooks
 from deskpemilu.regions import views as region_views
 
 urlpatterns = [
     path("", region_views.home, name="home"),
     path("wilayah/<str:code>/", region_views.region_detail, name="region-detail"),
+    path("kejadian/", include("deskpemilu.incidents.urls")),
+    path("pesan/", include("deskpemilu.intake.urls")),
+    path("lapor/", intake_views.public_report, name="public-report"),
+    path(
+        "lapor/terima-kasih/",
+        intake_views.public_report_done,
+        name="public-report-done",
+    ),
     path(
         "masuk/",
         auth_views.LoginView.as_view(template_name="accounts/login.html"),

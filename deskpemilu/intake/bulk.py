@@ -118,7 +118,7 @@ def insert_raw(items: list[Incoming]) -> list[int | None]:
             f"VALUES {','.join([one] * len(items))} {CONFLICT} {returning}"
         )
         params = [v for item in items for v in _raw_row(item, now, adapt=True)]
-    with transaction.atomic(), connection.cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(sql, params)
         returned = sorted(cursor.fetchall())
     # Rows are inserted in the order given, so ids increase in that order.
@@ -147,12 +147,16 @@ def messages_handle_batch(items: list[Incoming]) -> list[Result]:
             first_of[key] = len(fresh)
         plan.append(("new", len(fresh)))
         fresh.append(item)
-    ids = insert_raw(fresh)
-    stored_before = _already_stored(
-        [item for item, pk in zip(fresh, ids, strict=True) if pk is None]
-    )
-    new = [(item, pk) for item, pk in zip(fresh, ids, strict=True) if pk is not None]
-    processed = iter(_process([i for i, _ in new], [pk for _, pk in new]))
+    # One transaction, one commit: the raw rows are written first; processing runs
+    # in a savepoint, so a failure there rolls back only the processing and the raw
+    # messages are committed, pending, for the desk to see.
+    with transaction.atomic():
+        ids = insert_raw(fresh)
+        stored_before = _already_stored(
+            [item for item, pk in zip(fresh, ids, strict=True) if pk is None]
+        )
+        new = [(i, pk) for i, pk in zip(fresh, ids, strict=True) if pk is not None]
+        processed = iter(_process_safely([i for i, _ in new], [pk for _, pk in new]))
     results: list[Result] = []
     for item, pk in zip(fresh, ids, strict=True):
         if pk is None:
@@ -229,36 +233,48 @@ def _checkin_tps(parsed) -> dict[str, tuple[int, int, str]]:
     return {code: (pk, desa, area) for code, pk, desa, area in rows}
 
 
+def _process_safely(items: list[Incoming], ids: list[int]) -> list[Result]:
+    try:
+        with transaction.atomic():
+            return _process(items, ids)
+    except Exception:
+        log.exception("processing %d inbound messages failed; kept pending", len(ids))
+        reply = "Pesan diterima ({}) dan akan diperiksa petugas desk."
+        return [
+            Result(pk, ParseStatus.PENDING.value, "", reply.format(f"M{pk:07d}"), False)
+            for pk in ids
+        ]
+
+
 def _process(items: list[Incoming], ids: list[int]) -> list[Result]:
     parsed = [fieldcode.parse(item.body) for item in items]
-    with transaction.atomic():
-        reporters = _reporters(items)
-        tps_rows = _checkin_tps(parsed)
-        others = _other_tps(parsed)
-        now = timezone.now()
-        checkins, updates, results = [], [], []
-        for item, pk, result in zip(items, ids, parsed, strict=True):
-            reporter_id = reporters.get(item.sender)
-            if isinstance(result, fieldcode.Checkin) and result.tps_code in tps_rows:
-                tps_id, desa_id, area = tps_rows[result.tps_code]
-                at = reported_at(item.sent_at or now, result.time_hhmm)
-                checkins.append((tps_id, result.stage, at, pk, reporter_id, now))
-                reply = checkin_reply(f"M{pk:07d}", result.tps_code, result.stage, at)
-                parsed_json = (
-                    f'{{"tps_code": "{result.tps_code}", "stage": "{result.stage}", '
-                    f'"time_hhmm": {json.dumps(result.time_hhmm)}}}'
-                )
-                row = (ParseStatus.PARSED.value, "checkin", reply, "", parsed_json,
-                       tps_id, desa_id, area, reporter_id)
-                incident = None
-            else:
-                row = _other(item, pk, result, reporter_id, others, now)
-                incident = json.loads(row[4] or "{}").get("incident_id")
-            updates.append((*row, pk))
-            results.append(Result(pk, row[0], row[1], row[2], False, incident))
-        _insert_checkins(checkins)
-        _update_outcomes(updates)
-        _queue_replies(items, results)
+    reporters = _reporters(items)
+    tps_rows = _checkin_tps(parsed)
+    others = _other_tps(parsed)
+    now = timezone.now()
+    checkins, updates, results = [], [], []
+    for item, pk, result in zip(items, ids, parsed, strict=True):
+        reporter_id = reporters.get(item.sender)
+        if isinstance(result, fieldcode.Checkin) and result.tps_code in tps_rows:
+            tps_id, desa_id, area = tps_rows[result.tps_code]
+            at = reported_at(item.sent_at or now, result.time_hhmm)
+            checkins.append((tps_id, result.stage, at, pk, reporter_id, now))
+            reply = checkin_reply(f"M{pk:07d}", result.tps_code, result.stage, at)
+            parsed_json = (
+                f'{{"tps_code": "{result.tps_code}", "stage": "{result.stage}", '
+                f'"time_hhmm": {json.dumps(result.time_hhmm)}}}'
+            )
+            row = (ParseStatus.PARSED.value, "checkin", reply, "", parsed_json,
+                   tps_id, desa_id, area, reporter_id)
+            incident = None
+        else:
+            row = _other(item, pk, result, reporter_id, others, now)
+            incident = json.loads(row[4] or "{}").get("incident_id")
+        updates.append((*row, pk))
+        results.append(Result(pk, row[0], row[1], row[2], False, incident))
+    _insert_checkins(checkins)
+    _update_outcomes(updates)
+    _queue_replies(items, results)
     return results
 
 

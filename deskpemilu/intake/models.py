@@ -81,8 +81,15 @@ class InboundMessage(models.Model):
     provider_id = models.CharField(_("provider message id"), max_length=120, blank=True)
     sender = models.CharField(_("sender"), max_length=160, blank=True)
     sender_name = models.CharField(_("sender name"), max_length=120, blank=True)
+    # No index on these foreign keys: the inbox filters by area_code, status and
+    # time, and every index is paid on each of the thousands of writes a second.
     reporter = models.ForeignKey(
-        Reporter, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Reporter,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     received_at = models.DateTimeField(_("received"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
@@ -92,10 +99,18 @@ class InboundMessage(models.Model):
     reply_to = models.CharField(max_length=160, blank=True)
     meta = models.JSONField(default=dict, blank=True)
     api_client = models.ForeignKey(
-        "intake.ApiClient", null=True, blank=True, on_delete=models.SET_NULL
+        "intake.ApiClient",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        db_index=False,
     )
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        db_index=False,
     )
     remote_addr = models.GenericIPAddressField(null=True, blank=True)
     # The outcome of parsing, written after the message is stored.
@@ -120,6 +135,7 @@ class InboundMessage(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     area_code = models.CharField(max_length=13, blank=True, db_index=True)
 
@@ -134,7 +150,11 @@ class InboundMessage(models.Model):
                 name="inbound_unique_provider_id",
             )
         ]
-        indexes = [models.Index(fields=["status", "received_at"])]
+        indexes = [
+            models.Index(fields=["status", "received_at"]),
+            # The public form's rate limit: recent messages of one channel and address.
+            models.Index(fields=["channel", "remote_addr", "received_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.sender}: {self.body[:40]}"

@@ -1,0 +1,310 @@
+"""Forms of the incident pages: they read and tidy what a person typed; the rules
+(time, place, scope, workflow) stay in the services, whose errors are shown on the
+same forms.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from deskpemilu.accounts.models import Agency
+from deskpemilu.elections.models import Stage
+from deskpemilu.elections.selectors import election_current
+from deskpemilu.incidents.models import Incident
+from deskpemilu.incidents.selectors import IncidentFilters
+from deskpemilu.incidents.services import IncidentError
+from deskpemilu.incidents.taxonomy import Category, RejectReason, Severity, Status
+from deskpemilu.regions.codes import normalise_region_code
+from deskpemilu.regions.models import TPS, Region
+
+MINUTE_INPUT = "%Y-%m-%dT%H:%M"
+
+
+def _moment_field(label, *, required: bool = True) -> forms.DateTimeField:
+    """A datetime-local input; the browser sends a wall-clock time, read as WIB."""
+    return forms.DateTimeField(
+        label=label,
+        required=required,
+        input_formats=[MINUTE_INPUT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(
+            attrs={"type": "datetime-local"}, format=MINUTE_INPUT
+        ),
+    )
+
+
+def _blank(choices) -> list[tuple[str, str]]:
+    return [("", "—"), *choices]
+
+
+def show_service_error(form: forms.Form, error: IncidentError) -> None:
+    """Put a service's refusal next to the field it is about, else on the form."""
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+class IncidentForm(forms.Form):
+    """A new incident typed in by desk staff."""
+
+    category = forms.ChoiceField(
+        label=gettext_lazy("Category"), choices=_blank(Category.choices)
+    )
+    severity = forms.ChoiceField(
+        label=gettext_lazy("Severity"), choices=_blank(Severity.choices)
+    )
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    description = forms.CharField(
+        label=gettext_lazy("Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    region = forms.CharField(
+        label=gettext_lazy("Region code"),
+        required=False,
+        max_length=20,
+        help_text=gettext_lazy("Kemendagri code, e.g. 36.73.04 or 367304"),
+    )
+    tps = forms.CharField(
+        label=gettext_lazy("TPS code"),
+        required=False,
+        max_length=20,
+        help_text=gettext_lazy("13 digits, e.g. 3673041003005"),
+    )
+    occurred_at = _moment_field(gettext_lazy("Time of incident (WIB)"))
+    lat = forms.FloatField(
+        label=gettext_lazy("Latitude"), required=False, min_value=-90, max_value=90
+    )
+    lng = forms.FloatField(
+        label=gettext_lazy("Longitude"), required=False, min_value=-180, max_value=180
+    )
+    person_name = forms.CharField(
+        label=gettext_lazy("Reporter name"), required=False, max_length=120
+    )
+    person_contact = forms.CharField(
+        label=gettext_lazy("Reporter contact"), required=False, max_length=120
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("lat", "lng"):
+            self.fields[name].widget.attrs["step"] = "any"
+
+    def clean_region(self) -> Region | None:
+        raw = self.cleaned_data["region"].strip()
+        if not raw:
+            return None
+        code = normalise_region_code(raw)
+        region = Region.objects.filter(code=code).first() if code else None
+        if region is None:
+            raise forms.ValidationError(
+                _("No region has the code %(code)s.") % {"code": raw}
+            )
+        return region
+
+    def clean_tps(self) -> TPS | None:
+        raw = self.cleaned_data["tps"].strip().replace(".", "").replace(" ", "")
+        if not raw:
+            return None
+        tps = TPS.objects.select_related("desa").filter(code=raw).first()
+        if tps is None:
+            raise forms.ValidationError(
+                _("No TPS has the code %(code)s.") % {"code": raw}
+            )
+        return tps
+
+    def clean(self) -> dict:
+        data = super().clean()
+        # A TPS alone names its desa; both given must agree (the service checks).
+        if data.get("tps") and not data.get("region"):
+            data["region"] = data["tps"].desa
+        return data
+
+
+class IncidentEditForm(IncidentForm):
+    """Changes to an incident, with the version the person started from."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, incident: Incident, **kwargs) -> None:
+        kwargs.setdefault("initial", _initial(incident))
+        super().__init__(*args, **kwargs)
+        del self.fields["person_name"], self.fields["person_contact"]
+        self.incident = incident
+
+    def changes(self) -> dict:
+        """Only what differs from the incident; the minute input drops seconds."""
+        data, old = self.cleaned_data, self.incident
+        changes = {
+            name: data[name]
+            for name in ("title", "description", "category", "severity")
+            if data[name] != getattr(old, name)
+        }
+        if data["occurred_at"] != old.occurred_at.replace(second=0, microsecond=0):
+            changes["occurred_at"] = data["occurred_at"]
+        if (data["lat"], data["lng"]) != (old.lat, old.lng):
+            changes |= {"lat": data["lat"], "lng": data["lng"]}
+        region, tps = data.get("region"), data.get("tps")
+        if (getattr(region, "pk", None), getattr(tps, "pk", None)) != (
+            old.region_id,
+            old.tps_id,
+        ):
+            changes |= {"region": region, "tps": tps}
+        return changes
+
+
+def _initial(incident: Incident) -> dict:
+    return {
+        "category": incident.category,
+        "severity": incident.severity,
+        "title": incident.title,
+        "description": incident.description,
+        # With a TPS the region follows from it; showing both would pin the desa.
+        "region": "" if incident.tps_id else incident.region.code,
+        "tps": incident.tps.code if incident.tps_id else "",
+        "occurred_at": incident.occurred_at,
+        "lat": incident.lat,
+        "lng": incident.lng,
+        "version": incident.version,
+    }
+
+
+class TransitionForm(forms.Form):
+    """One move of the workflow; rejecting names a reason, reopening explains why."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+    target = forms.ChoiceField(choices=Status.choices, widget=forms.HiddenInput)
+    reason = forms.ChoiceField(
+        label=gettext_lazy("Reason"),
+        choices=_blank(RejectReason.choices),
+        required=False,
+    )
+    note = forms.CharField(label=gettext_lazy("Note"), required=False, max_length=2000)
+
+    def service_args(self) -> dict:
+        data = self.cleaned_data
+        if data["target"] == Status.DITOLAK:
+            reason, note = data["reason"], data["note"]
+        else:
+            # Reopening needs a written reason: the note is that reason.
+            reason, note = data["note"].strip(), ""
+        return {
+            "version": data["version"],
+            "target": data["target"],
+            "reason": reason,
+            "note": note,
+        }
+
+
+def agencies_for(incident: Incident) -> QuerySet[Agency]:
+    """Agencies that may be asked to act: those covering the incident's region (or a
+    region above it) and the province's own desk members, not yet assigned."""
+    region = incident.region
+    codes = [*region.ancestor_codes(), region.code]
+    return (
+        Agency.objects.filter(
+            Q(jurisdiction__code__in=codes)
+            | Q(region__level="provinsi", desk_member=True)
+        )
+        .exclude(assignments__incident=incident)
+        .distinct()
+        .order_by("region__code", "kind", "name")
+    )
+
+
+class AssignForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+    agencies = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Agencies"),
+        queryset=Agency.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    deadline = _moment_field(gettext_lazy("Deadline (WIB)"), required=False)
+    note = forms.CharField(label=gettext_lazy("Note"), required=False, max_length=2000)
+
+    def __init__(self, *args, incident: Incident, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agencies"].queryset = agencies_for(incident)
+
+    def clean_deadline(self) -> dt.datetime | None:
+        deadline = self.cleaned_data["deadline"]
+        if deadline is not None and deadline <= timezone.now():
+            raise forms.ValidationError(_("The deadline must be in the future."))
+        return deadline
+
+
+class FollowUpForm(forms.Form):
+    action = forms.CharField(
+        label=gettext_lazy("Action taken"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    done = forms.BooleanField(label=gettext_lazy("Finished"), required=False)
+
+
+class EscalateForm(forms.Form):
+    note = forms.CharField(label=gettext_lazy("Note"), required=False, max_length=2000)
+
+
+class MergeForm(forms.Form):
+    duplicate = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
+class FilterForm(forms.Form):
+    """The list's filters, read from the query string; a bad value is ignored."""
+
+    region = forms.CharField(label=gettext_lazy("Region code"), required=False)
+    category = forms.ChoiceField(
+        label=gettext_lazy("Category"),
+        choices=_blank(Category.choices),
+        required=False,
+    )
+    severity = forms.ChoiceField(
+        label=gettext_lazy("Severity"),
+        choices=_blank(Severity.choices),
+        required=False,
+    )
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"), choices=_blank(Status.choices), required=False
+    )
+    stage = forms.ModelChoiceField(
+        label=gettext_lazy("Stage"), queryset=Stage.objects.none(), required=False
+    )
+    agency = forms.ModelChoiceField(
+        label=gettext_lazy("Agency"), queryset=Agency.objects.all(), required=False
+    )
+    date_from = forms.DateField(
+        label=gettext_lazy("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    date_to = forms.DateField(
+        label=gettext_lazy("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        election = election_current()
+        self.fields["stage"].queryset = Stage.objects.filter(election=election)
+
+    def filters(self) -> IncidentFilters:
+        self.is_valid()
+        data = self.cleaned_data
+        stage, agency = data.get("stage"), data.get("agency")
+        return IncidentFilters(
+            region=data.get("region", "").strip(),
+            category=data.get("category", ""),
+            severity=data.get("severity", ""),
+            status=data.get("status", ""),
+            stage=stage.pk if stage else None,
+            agency=agency.pk if agency else None,
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            q=data.get("q", "").strip(),
+        )

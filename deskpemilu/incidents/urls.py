@@ -1,0 +1,33 @@
+"""Incident pages, under /kejadian/."""
+
+from django.urls import path
+
+from deskpemilu.incidents import views
+
+app_name = "incidents"
+
+urlpatterns = [
+    path("", views.incident_list, name="list"),
+    path("baru/", views.incident_create, name="create"),
+    path("terlambat/", views.overdue_list, name="overdue"),
+    path("<int:incident_id>/", views.incident_detail, name="detail"),
+    path("<int:incident_id>/ubah/", views.incident_edit, name="edit"),
+    path("<int:incident_id>/status/", views.incident_transition, name="transition"),
+    path("<int:incident_id>/tugaskan/", views.incident_assign, name="assign"),
+    path("<int:incident_id>/gabung/", views.incident_merge, name="merge"),
+    path(
+        "<int:incident_id>/penugasan/<int:assignment_id>/terima/",
+        views.assignment_acknowledge,
+        name="acknowledge",
+    ),
+    path(
+        "<int:incident_id>/penugasan/<int:assignment_id>/tindak-lanjut/",
+        views.followup_record,
+        name="followup",
+    ),
+    path(
+        "<int:incident_id>/penugasan/<int:assignment_id>/eskalasi/",
+        views.incident_escalate,
+        name="escalate",
+    ),
+]

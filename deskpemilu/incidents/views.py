@@ -1,0 +1,286 @@
+"""Pages of the incident desk: the list, one incident with its history and actions,
+the create/edit forms and the overdue assignments.
+
+Views only read the request, call access/selectors/services and render. A refusal
+of a service (IncidentError) re-renders the page with the message next to the form,
+status 422; someone else saving first (Conflict) answers 409; scope is 404 and a role
+that may not write is 403, both raised by access and the services.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from deskpemilu.accounts import access
+from deskpemilu.incidents import selectors, services
+from deskpemilu.incidents.forms import (
+    AssignForm,
+    EscalateForm,
+    FilterForm,
+    FollowUpForm,
+    IncidentEditForm,
+    IncidentForm,
+    MergeForm,
+    TransitionForm,
+    show_service_error,
+)
+from deskpemilu.incidents.models import Incident
+from deskpemilu.incidents.services import Conflict, IncidentError
+from deskpemilu.incidents.taxonomy import Category, Severity, Status
+from deskpemilu.incidents.workflow import allowed_targets
+
+PER_PAGE = 50
+INVALID = 422
+
+
+def _conflict(request: HttpRequest, incident_id: int, error: Conflict) -> HttpResponse:
+    context = {"message": error.message, "incident_id": incident_id}
+    return render(request, "incidents/conflict.html", context, status=409)
+
+
+def _writable(request: HttpRequest, incident_id: int) -> Incident:
+    """The incident for a write: out of scope is 404 first, a read-only role 403."""
+    incident = access.incident_for_user_or_404(request.user, incident_id)
+    if not access.can_write(request.user):
+        raise PermissionDenied("read-only role")
+    return incident
+
+
+def _counted(counts: dict[str, int], choices) -> list[tuple[str, str, int]]:
+    return [(value, label, counts.get(value, 0)) for value, label in choices]
+
+
+@login_required
+def incident_list(request: HttpRequest) -> HttpResponse:
+    form = FilterForm(request.GET)
+    incidents = selectors.incident_list(request.user, form.filters())
+    counts = selectors.incident_counts(incidents)
+    page = Paginator(incidents, PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page_obj": page,
+        "counts": counts,
+        "by_status": _counted(counts["status"], Status.choices),
+        "by_severity": _counted(counts["severity"], Severity.choices),
+        "by_category": _counted(counts["category"], Category.choices),
+        "can_write": access.can_write(request.user),
+    }
+    return render(request, "incidents/list.html", context)
+
+
+def _detail(
+    request: HttpRequest, incident_id: int, *, status: int = 200, **forms
+) -> HttpResponse:
+    """The incident page; `forms` carries the bound form that was refused, also as
+    `failed` so the page can say why at the top."""
+    user = request.user
+    incident = selectors.incident_detail(user, incident_id)
+    assignments = list(incident.assignments.all())
+    roles = access.incident_roles(user, incident)
+    context = {
+        "incident": incident,
+        "assignments": assignments,
+        "targets": allowed_targets(incident.status, roles),
+        "can_edit": access.can_edit_incident(user, incident),
+        "can_assign": access.can_assign(user, incident),
+        "acting_for": {
+            a.agency_id
+            for a in assignments
+            if access.can_act_for_agency(user, a.agency_id)
+        },
+        "show_personal": access.can_see_personal_data(user),
+        "duplicates": selectors.duplicate_candidates(user, incident),
+        "now": timezone.now(),
+        "assign_form": AssignForm(incident=incident),
+        "reject_reasons": TransitionForm.base_fields["reason"].choices,
+    }
+    return render(request, "incidents/detail.html", context | forms, status=status)
+
+
+@login_required
+def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
+    return _detail(request, incident_id)
+
+
+@login_required
+def incident_create(request: HttpRequest) -> HttpResponse:
+    if not access.can_write(request.user):
+        raise PermissionDenied("read-only role")
+    form = IncidentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            incident = services.incident_create(actor=request.user, **form.cleaned_data)
+        except IncidentError as error:
+            show_service_error(form, error)
+        else:
+            messages.success(
+                request, _("Incident %(ref)s saved.") % {"ref": incident.ref}
+            )
+            return redirect("incidents:detail", incident.pk)
+    status = INVALID if form.is_bound else 200
+    return render(request, "incidents/form.html", {"form": form}, status=status)
+
+
+@login_required
+def incident_edit(request: HttpRequest, incident_id: int) -> HttpResponse:
+    incident = access.incident_for_user_or_404(request.user, incident_id)
+    if not access.can_edit_incident(request.user, incident):
+        raise PermissionDenied("may not edit")
+    form = IncidentEditForm(request.POST or None, incident=incident)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.incident_update(
+                actor=request.user,
+                incident_id=incident.pk,
+                version=form.cleaned_data["version"],
+                changes=form.changes(),
+            )
+        except Conflict as error:
+            return _conflict(request, incident.pk, error)
+        except IncidentError as error:
+            show_service_error(form, error)
+        else:
+            messages.success(
+                request, _("Incident %(ref)s saved.") % {"ref": incident.ref}
+            )
+            return redirect("incidents:detail", incident.pk)
+    context = {"form": form, "incident": incident}
+    return render(
+        request,
+        "incidents/form.html",
+        context,
+        status=INVALID if form.is_bound else 200,
+    )
+
+
+def _act(request: HttpRequest, incident_id: int, form, name: str, call) -> HttpResponse:
+    """Run one action from the incident page; errors come back on that page."""
+    if form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except Conflict as error:
+            return _conflict(request, incident_id, error)
+        except IncidentError as error:
+            show_service_error(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("incidents:detail", incident_id)
+    return _detail(request, incident_id, status=INVALID, failed=form, **{name: form})
+
+
+@login_required
+@require_POST
+def incident_transition(request: HttpRequest, incident_id: int) -> HttpResponse:
+    _writable(request, incident_id)
+    form = TransitionForm(request.POST)
+    return _act(
+        request,
+        incident_id,
+        form,
+        "transition_form",
+        lambda data: services.incident_transition(
+            actor=request.user, incident_id=incident_id, **form.service_args()
+        ),
+    )
+
+
+@login_required
+@require_POST
+def incident_assign(request: HttpRequest, incident_id: int) -> HttpResponse:
+    incident = _writable(request, incident_id)
+    if not access.can_assign(request.user, incident):
+        raise PermissionDenied("may not assign")
+    form = AssignForm(request.POST, incident=incident)
+    return _act(
+        request,
+        incident_id,
+        form,
+        "assign_form",
+        lambda data: services.incident_assign(
+            actor=request.user,
+            incident_id=incident_id,
+            agency_ids=[agency.pk for agency in data["agencies"]],
+            deadline=data["deadline"],
+            note=data["note"],
+            version=data["version"],
+        ),
+    )
+
+
+@login_required
+@require_POST
+def assignment_acknowledge(
+    request: HttpRequest, incident_id: int, assignment_id: int
+) -> HttpResponse:
+    _writable(request, incident_id)
+    services.assignment_acknowledge(actor=request.user, assignment_id=assignment_id)
+    messages.success(request, _("Saved."))
+    return redirect("incidents:detail", incident_id)
+
+
+@login_required
+@require_POST
+def followup_record(
+    request: HttpRequest, incident_id: int, assignment_id: int
+) -> HttpResponse:
+    _writable(request, incident_id)
+    form = FollowUpForm(request.POST)
+    return _act(
+        request,
+        incident_id,
+        form,
+        "followup_form",
+        lambda data: services.followup_record(
+            actor=request.user, assignment_id=assignment_id, **data
+        ),
+    )
+
+
+@login_required
+@require_POST
+def incident_escalate(
+    request: HttpRequest, incident_id: int, assignment_id: int
+) -> HttpResponse:
+    _writable(request, incident_id)
+    form = EscalateForm(request.POST)
+    return _act(
+        request,
+        incident_id,
+        form,
+        "escalate_form",
+        lambda data: services.incident_escalate(
+            actor=request.user, assignment_id=assignment_id, note=data["note"]
+        ),
+    )
+
+
+@login_required
+@require_POST
+def incident_merge(request: HttpRequest, incident_id: int) -> HttpResponse:
+    _writable(request, incident_id)
+    form = MergeForm(request.POST)
+    return _act(
+        request,
+        incident_id,
+        form,
+        "merge_form",
+        lambda data: services.incident_merge(
+            actor=request.user, primary_id=incident_id, duplicate_id=data["duplicate"]
+        ),
+    )
+
+
+@login_required
+def overdue_list(request: HttpRequest) -> HttpResponse:
+    assignments = selectors.overdue_assignments(request.user)
+    page = Paginator(assignments, PER_PAGE).get_page(request.GET.get("page"))
+    context = {"page_obj": page, "now": timezone.now()}
+    return render(request, "incidents/overdue.html", context)

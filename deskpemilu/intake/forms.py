@@ -1,0 +1,177 @@
+"""Forms of the intake pages: the public report form, the upload, the inbox filters
+and the two actions on a message. They read and tidy what a person typed; the rules
+(scope, time, place) stay in the services, whose errors are shown on the same forms.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from deskpemilu.incidents.services import FUTURE_TOLERANCE
+from deskpemilu.incidents.taxonomy import Category, Severity
+from deskpemilu.intake.channels.base import PayloadError, normalise_phone
+from deskpemilu.intake.models import Channel, MessageKind, ParseStatus
+from deskpemilu.intake.selectors import MessageFilters
+from deskpemilu.regions.models import Level, Region
+
+MINUTE_INPUT = "%Y-%m-%dT%H:%M"
+DESCRIPTION_MIN, DESCRIPTION_MAX = 10, 2000
+
+
+def _blank(choices) -> list[tuple[str, str]]:
+    return [("", "—"), *choices]
+
+
+def _moment_field(label, *, required: bool = True) -> forms.DateTimeField:
+    """A datetime-local input; the browser sends a wall-clock time, read as WIB."""
+    return forms.DateTimeField(
+        label=label,
+        required=required,
+        input_formats=[MINUTE_INPUT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(
+            attrs={"type": "datetime-local"}, format=MINUTE_INPUT
+        ),
+    )
+
+
+def _not_future(moment: dt.datetime | None) -> dt.datetime | None:
+    if moment is not None and moment > timezone.now() + FUTURE_TOLERANCE:
+        raise forms.ValidationError(
+            _("The time of the incident cannot be in the future.")
+        )
+    return moment
+
+
+class PublicReportForm(forms.Form):
+    """A citizen's report, without login. Stored as a message for the desk to check."""
+
+    kabkota = forms.ModelChoiceField(
+        label=gettext_lazy("Regency/city"),
+        queryset=Region.objects.filter(level=Level.KABKOTA).order_by("code"),
+        to_field_name="code",
+        empty_label="—",
+    )
+    place = forms.CharField(
+        label=gettext_lazy("Place"),
+        required=False,
+        max_length=120,
+        help_text=gettext_lazy("Kecamatan, village or TPS: its name or code"),
+    )
+    category = forms.ChoiceField(
+        label=gettext_lazy("What happened"), choices=_blank(Category.choices)
+    )
+    occurred_at = _moment_field(gettext_lazy("When (WIB)"), required=False)
+    description = forms.CharField(
+        label=gettext_lazy("Description"),
+        min_length=DESCRIPTION_MIN,
+        max_length=DESCRIPTION_MAX,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=gettext_lazy("What happened, where exactly, who was involved."),
+    )
+    name = forms.CharField(
+        label=gettext_lazy("Your name"), required=False, max_length=120
+    )
+    phone = forms.CharField(
+        label=gettext_lazy("Your phone number"),
+        required=False,
+        max_length=32,
+        help_text=gettext_lazy("Optional: so that the desk can call you back."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kabkota"].label_from_instance = lambda region: region.name
+
+    def clean_occurred_at(self) -> dt.datetime | None:
+        return _not_future(self.cleaned_data["occurred_at"])
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data["phone"]
+        if not phone:
+            return ""
+        try:
+            return normalise_phone(phone)
+        except PayloadError as error:
+            raise forms.ValidationError(
+                _("This is not a phone number we can read, e.g. 0812 3456 7890.")
+            ) from error
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("File (CSV or XLSX)"))
+
+
+class MessageFilterForm(forms.Form):
+    """The inbox filters; anything unreadable is simply not applied."""
+
+    channel = forms.ChoiceField(
+        label=gettext_lazy("Channel"), required=False, choices=_blank(Channel.choices)
+    )
+    status = forms.ChoiceField(
+        label=gettext_lazy("Parse status"),
+        required=False,
+        choices=_blank(ParseStatus.choices),
+    )
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Kind"), required=False, choices=_blank(MessageKind.choices)
+    )
+    date = forms.DateField(
+        label=gettext_lazy("Received on (WIB)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def filters(self) -> MessageFilters:
+        if not self.is_bound or not self.is_valid():
+            return MessageFilters()
+        return MessageFilters(**self.cleaned_data)
+
+
+class MessageIncidentForm(forms.Form):
+    """A new incident from a message, prefilled with what the message says."""
+
+    place_code = forms.CharField(
+        label=gettext_lazy("Place code"),
+        max_length=20,
+        help_text=gettext_lazy("TPS code (13 digits) or region code, e.g. 36.73.04"),
+    )
+    category = forms.ChoiceField(
+        label=gettext_lazy("Category"), choices=_blank(Category.choices)
+    )
+    severity = forms.ChoiceField(
+        label=gettext_lazy("Severity"), choices=_blank(Severity.choices)
+    )
+    title = forms.CharField(label=gettext_lazy("Title"), required=False, max_length=200)
+    description = forms.CharField(
+        label=gettext_lazy("Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    occurred_at = _moment_field(gettext_lazy("Time of incident (WIB)"))
+
+    def clean_occurred_at(self) -> dt.datetime | None:
+        return _not_future(self.cleaned_data["occurred_at"])
+
+
+class AttachForm(forms.Form):
+    incident = forms.CharField(
+        label=gettext_lazy("Incident"),
+        max_length=20,
+        help_text=gettext_lazy("Its reference or number, e.g. K000012"),
+    )
+
+    def clean_incident(self) -> int:
+        match = re.fullmatch(
+            r"[Kk]?0*(\d{1,12})", self.cleaned_data["incident"].strip()
+        )
+        if match is None:
+            raise forms.ValidationError(
+                _("Write an incident reference such as K000012.")
+            )
+        return int(match[1])

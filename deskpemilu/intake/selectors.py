@@ -1,0 +1,115 @@
+"""Reads of inbound messages: the inbox, one message, what a message says about an
+incident, and the public form's recent submissions. Always through the user's scope
+(accounts.access.messages_visible), except the rate-limit count, which has no user.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from deskpemilu.accounts.access import incidents_visible, messages_visible
+from deskpemilu.accounts.models import User
+from deskpemilu.core.timeutil import WIB
+from deskpemilu.incidents.models import IncidentSource
+from deskpemilu.intake.models import Channel, InboundMessage, MessageKind
+
+
+@dataclass(frozen=True)
+class MessageFilters:
+    channel: str = ""
+    status: str = ""
+    kind: str = ""
+    date: dt.date | None = None  # the WIB day the message was received
+
+
+def _links(user: User) -> Prefetch:
+    # Only incidents the user may open: a link to an incident out of scope is noise.
+    return Prefetch(
+        "incident_links",
+        queryset=IncidentSource.objects.filter(incident__in=incidents_visible(user))
+        .select_related("incident")
+        .order_by("incident_id"),
+    )
+
+
+def message_list(
+    user: User, filters: MessageFilters, *, with_status: bool = True
+) -> QuerySet[InboundMessage]:
+    """Messages the user may see, filtered, newest first, ready for the inbox.
+
+    `with_status=False` leaves the status filter out, for the counts per status.
+    """
+    qs = messages_visible(user)
+    if filters.channel:
+        qs = qs.filter(channel=filters.channel)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.status and with_status:
+        qs = qs.filter(status=filters.status)
+    if filters.date:
+        start = dt.datetime.combine(filters.date, dt.time.min, tzinfo=WIB)
+        qs = qs.filter(received_at__gte=start, received_at__lt=start + dt.timedelta(1))
+    return qs.select_related("region", "tps").prefetch_related(_links(user))
+
+
+def message_counts(qs: QuerySet[InboundMessage]) -> dict[str, int]:
+    """How many messages of a (filtered) list have each parse status."""
+    rows = qs.order_by().values_list("status").annotate(n=Count("id"))
+    return dict(rows.values_list("status", "n"))
+
+
+def message_for_user_or_404(user: User, message_id: int) -> InboundMessage:
+    """One message with its links, if the user may see it; else 404."""
+    message = (
+        messages_visible(user)
+        .select_related("region", "tps", "reporter", "submitted_by", "api_client")
+        .prefetch_related(_links(user))
+        .filter(pk=message_id)
+        .first()
+    )
+    if message is None:
+        raise Http404("message not found")
+    return message
+
+
+def message_incident_initial(message: InboundMessage) -> dict:
+    """What a new incident from this message starts with: the field-code report's
+    place, category, severity and text; the public form's kab/kota (or the place
+    code it named), category, time and description; else the text."""
+    parsed = message.parsed if isinstance(message.parsed, dict) else {}
+    text = parsed.get("text") or parsed.get("description") or message.body
+    try:
+        occurred_at = dt.datetime.fromisoformat(parsed.get("occurred_at") or "")
+    except (TypeError, ValueError):
+        occurred_at = None
+    if occurred_at is not None and occurred_at.tzinfo is None:
+        occurred_at = None
+    place = parsed.get("place_code") or parsed.get("kabkota") or ""
+    if not place and message.region_id:
+        place = message.tps.code if message.tps_id else message.region.code
+    return {
+        "place_code": place,
+        "category": parsed.get("category", "")
+        if message.kind == MessageKind.INCIDENT
+        else "",
+        "severity": parsed.get("severity", ""),
+        "title": text[:80],
+        "description": text,
+        "occurred_at": (occurred_at or message.sent_at or message.received_at)
+        .astimezone(WIB)
+        .replace(second=0, microsecond=0),
+    }
+
+
+def public_submissions_recent(remote_addr: str | None, seconds: int) -> int:
+    """Public-form messages from this address in the last `seconds` (one indexed
+    query on channel, remote_addr, received_at)."""
+    since = timezone.now() - dt.timedelta(seconds=seconds)
+    return InboundMessage.objects.filter(
+        channel=Channel.PUBLIC, remote_addr=remote_addr, received_at__gte=since
+    ).count()

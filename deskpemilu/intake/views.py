@@ -1,0 +1,257 @@
+"""Pages of the intake: the public report form (no login), the desk's inbox, one
+message with its two actions (a new incident from it, or attach it to one), and the
+spreadsheet upload.
+
+Views only read the request, call access/selectors/services and render. A message
+out of the user's scope is 404; a read-only role that writes is 403; a form or a
+service refusal re-renders the page with the reasons, status 422 (400 for a file
+refused as a whole, 429 over the public form's rate limit).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from deskpemilu.accounts import access
+from deskpemilu.incidents import services as incident_services
+from deskpemilu.incidents.services import IncidentError
+from deskpemilu.intake import desk_services, selectors, upload
+from deskpemilu.intake.desk_services import TooManyReports, UploadRefused
+from deskpemilu.intake.forms import (
+    AttachForm,
+    MessageFilterForm,
+    MessageIncidentForm,
+    PublicReportForm,
+    UploadForm,
+)
+from deskpemilu.intake.models import ParseStatus
+from deskpemilu.intake.templatetags.intake_tags import mask_phone
+
+PER_PAGE = 50
+INVALID = 422
+DONE_SALT = "deskpemilu.intake.public-report-done"
+DONE_MAX_AGE = 24 * 3600
+PERSONAL_KEYS = frozenset({"phone", "person_contact"})
+
+
+# Public report form ----------------------------------------------------------------
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """The sender's address for the rate limit. Behind the TLS proxy
+    (DESKPEMILU_BEHIND_TLS_PROXY) every request comes from the proxy, so the
+    right-most X-Forwarded-For entry counts: the one our proxy wrote, which a client
+    cannot forge (entries to its left can be)."""
+    if settings.SECURE_PROXY_SSL_HEADER:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        last = forwarded.rsplit(",", 1)[-1].strip()
+        try:
+            return str(ipaddress.ip_address(last))
+        except ValueError:
+            pass
+    return request.META.get("REMOTE_ADDR")
+
+
+@require_http_methods(["GET", "POST"])
+def public_report(request: HttpRequest) -> HttpResponse:
+    """A citizen's report, without login; stored raw, then checked."""
+    form = PublicReportForm(request.POST if request.method == "POST" else None)
+    if form.is_bound:
+        try:
+            message = desk_services.public_report_submit(
+                form=form, remote_addr=client_address(request)
+            )
+        except TooManyReports as refused:
+            # Shown with the form still filled in, so the citizen keeps the text.
+            context = {"form": form, "limited": refused.message}
+            return render(request, "intake/public_form.html", context, status=429)
+        if message.status == ParseStatus.PARSED:
+            token = signing.dumps(message.ref, salt=DONE_SALT)
+            return redirect(f"{reverse('public-report-done')}?t={token}")
+    status = INVALID if form.is_bound else 200
+    return render(request, "intake/public_form.html", {"form": form}, status=status)
+
+
+def public_report_done(request: HttpRequest) -> HttpResponse:
+    """The thank-you page, with the reference of the stored report."""
+    try:
+        token = request.GET.get("t", "")
+        ref = signing.loads(token, salt=DONE_SALT, max_age=DONE_MAX_AGE)
+    except signing.BadSignature:
+        return redirect("public-report")
+    return render(request, "intake/public_done.html", {"ref": ref})
+
+
+# Inbox -------------------------------------------------------------------------------
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    form = MessageFilterForm(request.GET or None)
+    filters = form.filters()
+    listed = selectors.message_list(request.user, filters)
+    unfiltered_status = selectors.message_list(request.user, filters, with_status=False)
+    counts = selectors.message_counts(unfiltered_status)
+    context = {
+        "form": form,
+        "page_obj": Paginator(listed, PER_PAGE).get_page(request.GET.get("page")),
+        "by_status": [
+            (value, label, counts.get(value, 0)) for value, label in ParseStatus.choices
+        ],
+        "total": sum(counts.values()),
+        "show_personal": access.can_see_personal_data(request.user),
+        "can_write": access.can_write(request.user),
+    }
+    return render(request, "intake/inbox.html", context)
+
+
+def _parsed_rows(parsed: dict, show_personal: bool) -> list[tuple[str, object]]:
+    hide = PERSONAL_KEYS if not show_personal else frozenset()
+    return [
+        (key, mask_phone(value) if key in hide else value)
+        for key, value in parsed.items()
+        if key != "problems" and value not in (None, "")
+    ]
+
+
+def _detail(
+    request: HttpRequest, message_id: int, *, status: int = 200, **forms
+) -> HttpResponse:
+    user = request.user
+    message = selectors.message_for_user_or_404(user, message_id)
+    show_personal = access.can_see_personal_data(user)
+    parsed = message.parsed if isinstance(message.parsed, dict) else {}
+    context = {
+        "inbound": message,
+        "parsed_rows": _parsed_rows(parsed, show_personal),
+        "problems": parsed.get("problems", []),
+        "show_personal": show_personal,
+        "show_raw": access.access_for(user).is_admin,
+        "can_write": access.can_write(user),
+        "incident_form": MessageIncidentForm(
+            initial=selectors.message_incident_initial(message)
+        ),
+        "attach_form": AttachForm(),
+    }
+    return render(request, "intake/detail.html", context | forms, status=status)
+
+
+@login_required
+def message_detail(request: HttpRequest, message_id: int) -> HttpResponse:
+    return _detail(request, message_id)
+
+
+def _writable(request: HttpRequest, message_id: int) -> None:
+    """A write on a message: out of scope is 404 first, a read-only role 403."""
+    selectors.message_for_user_or_404(request.user, message_id)
+    if not access.can_write(request.user):
+        raise PermissionDenied("read-only role")
+
+
+@login_required
+@require_POST
+def message_create_incident(request: HttpRequest, message_id: int) -> HttpResponse:
+    _writable(request, message_id)
+    form = MessageIncidentForm(request.POST)
+    if form.is_valid():
+        try:
+            incident = desk_services.message_incident_create(
+                actor=request.user, message_id=message_id, **form.cleaned_data
+            )
+        except IncidentError as error:
+            field = error.field if error.field in form.fields else None
+            form.add_error(field, error.message)
+        else:
+            saved = _("Incident %(ref)s saved.") % {"ref": incident.ref}
+            messages.success(request, saved)
+            return redirect("incidents:detail", incident.pk)
+    return _detail(request, message_id, status=INVALID, incident_form=form)
+
+
+@login_required
+@require_POST
+def message_attach(request: HttpRequest, message_id: int) -> HttpResponse:
+    _writable(request, message_id)
+    form = AttachForm(request.POST)
+    if form.is_valid():
+        incident_id = form.cleaned_data["incident"]
+        try:
+            incident_services.message_attach(
+                actor=request.user, message_id=message_id, incident_id=incident_id
+            )
+        except Http404:
+            # Absent or out of scope look the same.
+            form.add_error("incident", _("There is no such incident in your area."))
+        else:
+            messages.success(request, _("Message attached to the incident."))
+            return redirect("intake:message-detail", message_id)
+    return _detail(request, message_id, status=INVALID, attach_form=form)
+
+
+# Upload ------------------------------------------------------------------------------
+
+
+def _refuse_upload(request: HttpRequest, reason: str, status: int) -> HttpResponse:
+    form = UploadForm()
+    context = {"form": form, "reason": reason, "max_rows": upload.MAX_ROWS}
+    return render(request, "intake/upload.html", context | _columns(), status=status)
+
+
+def _columns() -> dict:
+    return {"columns": upload.COLUMNS, "required": upload.REQUIRED}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload_page(request: HttpRequest) -> HttpResponse:
+    """Many incident reports at once from a CSV or XLSX file, then a report of every
+    row taken or refused."""
+    if not access.can_write(request.user):
+        raise PermissionDenied("read-only role")
+    if request.method == "POST":
+        # Refuse a file far over the limit before Django reads it.
+        if int(request.META.get("CONTENT_LENGTH") or 0) > upload.MAX_BYTES + 65536:
+            return _refuse_upload(request, _too_big(), 413)
+        form = UploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return _refuse_upload(request, _("Choose a CSV or XLSX file."), 400)
+        file = form.cleaned_data["file"]
+        if file.size > upload.MAX_BYTES:
+            return _refuse_upload(request, _too_big(), 413)
+        try:
+            report = desk_services.upload_process(
+                actor=request.user, file_name=file.name, data=file.read()
+            )
+        except UploadRefused as refused:
+            return _refuse_upload(request, refused.message, 400)
+        return render(request, "intake/upload_report.html", {"report": report})
+    context = {"form": UploadForm(), "max_rows": upload.MAX_ROWS} | _columns()
+    return render(request, "intake/upload.html", context)
+
+
+def _too_big() -> str:
+    return _("The file is larger than %(mb)s MB. Split it into smaller files.") % {
+        "mb": upload.MAX_BYTES // (1024 * 1024)
+    }
+
+
+@login_required
+def upload_template(request: HttpRequest) -> HttpResponse:
+    """The CSV template, with a BOM so that Excel opens it as UTF-8."""
+    response = HttpResponse(
+        "\ufeff" + upload.template_csv(), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="templat-laporan.csv"'
+    return response
