@@ -36,6 +36,7 @@ from deskpemilu.incidents.models import Incident
 from deskpemilu.incidents.services import Conflict, IncidentError
 from deskpemilu.incidents.taxonomy import Category, Severity, Status
 from deskpemilu.incidents.workflow import allowed_targets
+from deskpemilu.intake.desk_services import desk_report_submit
 
 PER_PAGE = 50
 INVALID = 422
@@ -115,16 +116,21 @@ def incident_create(request: HttpRequest) -> HttpResponse:
     if not access.can_write(request.user):
         raise PermissionDenied("read-only role")
     form = IncidentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
         try:
-            incident = services.incident_create(actor=request.user, **form.cleaned_data)
+            incident = desk_report_submit(
+                actor=request.user,
+                form=form,
+                remote_addr=request.META.get("REMOTE_ADDR"),
+            )
         except IncidentError as error:
             show_service_error(form, error)
         else:
-            messages.success(
-                request, _("Incident %(ref)s saved.") % {"ref": incident.ref}
-            )
-            return redirect("incidents:detail", incident.pk)
+            if incident is not None:
+                messages.success(
+                    request, _("Incident %(ref)s saved.") % {"ref": incident.ref}
+                )
+                return redirect("incidents:detail", incident.pk)
     status = INVALID if form.is_bound else 200
     return render(request, "incidents/form.html", {"form": form}, status=status)
 

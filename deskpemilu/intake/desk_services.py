@@ -393,3 +393,56 @@ def message_incident_create(
             raise
         # The place was typed as one code: show the refusal next to it.
         raise IncidentError(error.code, error.message, "place_code") from error
+
+
+# Desk web form ----------------------------------------------------------------------
+
+
+def _form_data(form) -> dict:
+    source = form.data
+    lists = source.lists() if hasattr(source, "lists") else source.items()
+    return {
+        key: values[0] if isinstance(values, list) and len(values) == 1 else values
+        for key, values in lists
+        if key not in NOT_KEPT
+    }
+
+
+def desk_report_submit(
+    *, actor: User, form, remote_addr: str | None
+) -> Incident | None:
+    """The desk's incident form: the submission is stored raw as an inbound message
+    (channel 'web') first, then, when valid, becomes an incident with that message as
+    its source. Invalid input or a refusal by the incident rules marks the message
+    failed and raises/returns so the form shows why; nothing typed is lost."""
+    data = _form_data(form)
+    message = InboundMessage.objects.create(
+        channel=Channel.WEB,
+        raw=_json(data),
+        body=str(data.get("description", "") or data.get("title", "")),
+        submitted_by=actor,
+        remote_addr=remote_addr,
+        kind=MessageKind.INCIDENT,
+    )
+    if not form.is_valid():
+        message.status, message.error_code = ParseStatus.FAILED, "invalid_form"
+        message.reply = "; ".join(
+            f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()
+        )
+        _save_outcome(message)
+        return None
+    try:
+        incident = incident_create(
+            actor=actor, message=message, channel=Channel.WEB, **form.cleaned_data
+        )
+    except IncidentError as error:
+        message.status, message.error_code = ParseStatus.FAILED, error.code[:40]
+        message.reply = error.message
+        _save_outcome(message)
+        raise
+    message.status = ParseStatus.PARSED
+    message.parsed = {"incident_id": incident.pk}
+    message.reply = f"Kejadian {incident.ref} tercatat."
+    _set_place(message, incident.tps, incident.region)
+    _save_outcome(message)
+    return incident

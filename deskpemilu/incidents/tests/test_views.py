@@ -231,7 +231,9 @@ def test_an_incident_is_filed_through_the_form(client_for, province_coordinator)
     assert incident.stage.name == "Pemungutan suara"
     assert incident.created_by == province_coordinator and incident.channel == "web"
     source = incident.sources.get()
-    assert (source.kind, source.person_name) == ("person", "Pak RT")
+    # The form's submission itself is the source: stored raw first, channel "web".
+    assert (source.kind, source.person_name) == ("message", "Pak RT")
+    assert source.message.channel == "web" and "Serangan fajar" in source.message.raw
     html = client.get(response["Location"]).content.decode()
     assert "14 Feb 2024 06.30" in html and "Serangan fajar" in html
 
@@ -679,3 +681,14 @@ def test_the_list_costs_the_same_queries_for_few_or_many_rows(
     with django_assert_max_num_queries(11):
         assert len(refs_on(client.get("/kejadian/?page=1"))) == 50
     assert IncidentEvent.objects.count() == 0
+
+
+def test_a_refused_desk_form_is_still_kept_raw(client_for, province_coordinator):
+    from deskpemilu.intake.models import InboundMessage
+
+    data = form_data()
+    data["tps"] = "3601019999001"
+    response = client_for(province_coordinator).post("/kejadian/baru/", data)
+    assert response.status_code == 422 and not Incident.objects.exists()
+    message = InboundMessage.objects.get(channel="web")
+    assert message.status == "failed" and "3601019999001" in message.raw
