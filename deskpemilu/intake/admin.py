@@ -1,0 +1,82 @@
+"""Admin for intake: reporters (known senders), API clients, messages, the outbound
+queue. Phone numbers are personal data: only administrators (access.can_see_personal_
+data) may open these pages."""
+
+from django.contrib import admin
+
+from deskpemilu.accounts.access import can_see_personal_data
+from deskpemilu.intake.models import (
+    ApiClient,
+    InboundMessage,
+    OutboundMessage,
+    Reporter,
+    TpsCheckin,
+)
+
+
+class AdministratorsOnly(admin.ModelAdmin):
+    def has_module_permission(self, request):
+        return can_see_personal_data(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return can_see_personal_data(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return can_see_personal_data(request.user)
+
+    def has_add_permission(self, request):
+        return can_see_personal_data(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return can_see_personal_data(request.user)
+
+
+@admin.register(Reporter)
+class ReporterAdmin(AdministratorsOnly):
+    list_display = ("name", "phone", "role", "agency", "region", "tps", "is_active")
+    list_filter = ("role", "is_active")
+    search_fields = ("name", "phone", "tps__code", "region__name")
+    raw_id_fields = ("region", "tps")
+    autocomplete_fields = ("agency",)
+
+
+@admin.register(ApiClient)
+class ApiClientAdmin(AdministratorsOnly):
+    list_display = ("name", "agency", "token_prefix", "is_active", "created_at")
+    readonly_fields = ("token_hash", "token_prefix")
+
+    def has_add_permission(self, request):
+        return False  # tokens are made with `deskpemilu create_api_client`
+
+
+class ReadOnly(AdministratorsOnly):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(InboundMessage)
+class InboundMessageAdmin(ReadOnly):
+    list_display = ("received_at", "channel", "sender", "status", "kind", "body")
+    list_filter = ("channel", "status", "kind")
+    search_fields = ("sender", "body", "provider_id")
+    date_hierarchy = "received_at"
+    show_full_result_count = False
+
+
+@admin.register(OutboundMessage)
+class OutboundMessageAdmin(ReadOnly):
+    list_display = ("created_at", "channel", "recipient", "status", "attempts")
+    list_filter = ("channel", "status")
+
+
+@admin.register(TpsCheckin)
+class TpsCheckinAdmin(ReadOnly):
+    list_display = ("reported_at", "tps", "stage")
+    list_filter = ("stage",)
+    raw_id_fields = ("tps", "message", "reporter")
