@@ -13,6 +13,8 @@ from deskpemilu.incidents.api import router as incidents_router
 from deskpemilu.incidents.services import Conflict, IncidentError
 from deskpemilu.incidents.workflow import TransitionRefused
 from deskpemilu.intake.api import router as intake_router
+from deskpemilu.results.api import router as results_router
+from deskpemilu.situation.api import router as situation_router
 from deskpemilu.regions.api import router as regions_router
 
 api = NinjaAPI(
@@ -24,6 +26,8 @@ api = NinjaAPI(
 api.add_router("/regions", regions_router)
 api.add_router("/incidents", incidents_router)
 api.add_router("/intake", intake_router)
+api.add_router("/situation", situation_router)
+api.add_router("/results", results_router)
 
 
 def _error(

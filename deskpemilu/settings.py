@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "deskpemilu.elections",
     "deskpemilu.intake",
     "deskpemilu.incidents",
+    "deskpemilu.situation",
+    "deskpemilu.results",
 ]
 
 MIDDLEWARE = [

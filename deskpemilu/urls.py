@@ -13,6 +13,8 @@ urlpatterns = [
     path("wilayah/<str:code>/", region_views.region_detail, name="region-detail"),
     path("kejadian/", include("deskpemilu.incidents.urls")),
     path("pesan/", include("deskpemilu.intake.urls")),
+    path("situasi/", include("deskpemilu.situation.urls")),
+    path("hasil/", include("deskpemilu.results.urls")),
     path("lapor/", intake_views.public_report, name="public-report"),
     path(
         "lapor/terima-kasih/",
