@@ -118,6 +118,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0 if DEBUG else 60
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Server-side parameter binding: parameters travel apart from the SQL (binary
+    # where possible) and repeated statements are prepared, instead of psycopg
+    # quoting every value into the SQL text in Python.
+    DATABASES["default"]["OPTIONS"] = {
+        "server_side_binding": env_bool("DESKPEMILU_DB_SERVER_SIDE_BINDING", True)
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -216,3 +223,72 @@ DESKPEMILU_TELEGRAM_API_BASE = env_str(
 DESKPEMILU_PUBLIC_FORM_LIMIT = env_int("DESKPEMILU_PUBLIC_FORM_LIMIT", 5)
 DESKPEMILU_PUBLIC_FORM_WINDOW = env_int("DESKPEMILU_PUBLIC_FORM_WINDOW", 600)
 USE_X_FORWARDED_HOST = env_bool("DESKPEMILU_BEHIND_TLS_PROXY", False)
+
+
+# Situation ---------------------------------------------------------------------------
+# Region status, TPS vulnerability, deployment plan and election-day coverage. Every
+# value is explained in docs/situation.md ("Settings"); unset means the default shown.
+from deskpemilu.situation import envparse as _situation  # noqa: E402
+
+# Region status (deskpemilu/situation/status_rules.py).
+DESKPEMILU_STATUS_WINDOW_HOURS = env_int("DESKPEMILU_STATUS_WINDOW_HOURS", 168)
+DESKPEMILU_STATUS_HALF_LIFE_HOURS = _situation.number(
+    "DESKPEMILU_STATUS_HALF_LIFE_HOURS", 48, minimum=0.1
+)
+DESKPEMILU_STATUS_STEP_HOURS = env_int("DESKPEMILU_STATUS_STEP_HOURS", 6)
+DESKPEMILU_STATUS_SEVERITY_WEIGHTS = _situation.mapping(
+    "DESKPEMILU_STATUS_SEVERITY_WEIGHTS",
+    {"ringan": 1, "sedang": 4, "berat": 10, "kritis": 25},
+)
+DESKPEMILU_STATUS_OPEN_FACTOR = _situation.number("DESKPEMILU_STATUS_OPEN_FACTOR", 1)
+DESKPEMILU_STATUS_CLOSED_FACTOR = _situation.number(
+    "DESKPEMILU_STATUS_CLOSED_FACTOR", 0.25
+)
+DESKPEMILU_STATUS_THRESHOLDS = _situation.mapping(
+    "DESKPEMILU_STATUS_THRESHOLDS", {"waspada": 3, "siaga": 8, "rawan": 20}
+)
+DESKPEMILU_STATUS_VOLUME_DIVISORS = _situation.mapping(
+    "DESKPEMILU_STATUS_VOLUME_DIVISORS",
+    {"desa": 1, "kecamatan": 3, "kabkota": 10, "provinsi": 30},
+)
+DESKPEMILU_STATUS_SPREAD_SHARE = _situation.number(
+    "DESKPEMILU_STATUS_SPREAD_SHARE", 0.25, minimum=0.01
+)
+DESKPEMILU_STATUS_SPREAD_MIN = env_int("DESKPEMILU_STATUS_SPREAD_MIN", 2)
+# Longest an override may last, in days.
+DESKPEMILU_STATUS_OVERRIDE_MAX_DAYS = env_int("DESKPEMILU_STATUS_OVERRIDE_MAX_DAYS", 30)
+# Severities that make an incident "significant" in the statement for the record.
+DESKPEMILU_STATEMENT_SIGNIFICANT = _situation.names(
+    "DESKPEMILU_STATEMENT_SIGNIFICANT",
+    ("berat", "kritis"),
+    ("ringan", "sedang", "berat", "kritis"),
+)
+# TPS vulnerability classes (deskpemilu/situation/vulnerability.py).
+DESKPEMILU_TPS_VARIABLE_WEIGHTS = _situation.mapping(
+    "DESKPEMILU_TPS_VARIABLE_WEIGHTS",
+    {
+        "hak_pilih": 1,
+        "keamanan": 4,
+        "kampanye": 2,
+        "netralitas": 2,
+        "logistik": 1,
+        "lokasi": 1,
+        "listrik_internet": 1,
+    },
+)
+DESKPEMILU_TPS_INCIDENT_POINTS = _situation.mapping(
+    "DESKPEMILU_TPS_INCIDENT_POINTS",
+    {"ringan": 1, "sedang": 2, "berat": 4, "kritis": 8},
+)
+DESKPEMILU_TPS_THRESHOLDS = _situation.mapping(
+    "DESKPEMILU_TPS_THRESHOLDS", {"rawan": 4, "sangat_rawan": 8}
+)
+# Police-TPS-Linmas pattern per class (deskpemilu/situation/deployment.py).
+DESKPEMILU_DEPLOYMENT_PATTERN = _situation.deployment_pattern(
+    "DESKPEMILU_DEPLOYMENT_PATTERN"
+)
+# Voting-day deadlines (WIB) of the four check-ins (situation/coverage_rules.py).
+DESKPEMILU_COVERAGE_DEADLINES = _situation.clock_times(
+    "DESKPEMILU_COVERAGE_DEADLINES",
+    {"buka": "07:30", "tutup": "13:30", "hitung": "18:00", "kirim": "21:00"},
+)

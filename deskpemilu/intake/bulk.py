@@ -1,18 +1,29 @@
-"""The batch path of intake: a thousand messages stored raw in one statement, then
-processed together, with a fixed number of statements per batch.
+"""The fast path of intake: one message or a thousand, a fixed number of statements.
 
-Same rules as the one-message path (intake.services): the raw messages are committed
-before anything else is done with them; a provider id already stored is not stored
-again and its first answer is returned; the replies are the same words. Check-ins
-(the bulk of election-day traffic) take a set-based path; the rest go through the
-same code as single messages, with the TPS looked up in advance.
+Same rules as the one-message path (intake.services): a message is stored whatever
+its content, before anything it causes (a check-in, an incident, a reply) is written;
+a provider id already stored is not stored again and its first answer is returned; the
+replies are the same words.
+
+How, per batch, in one transaction (one commit):
+1. parse every text (pure; it cannot fail) and look up the senders and TPS it names
+   (two SELECTs);
+2. reserve the message ids (one statement) so that the replies, which carry the
+   reference number, can be written with the message;
+3. INSERT every message with its outcome in one statement, ON CONFLICT DO NOTHING on
+   the provider id (a retry is not stored twice);
+4. INSERT the check-ins of the messages just stored (one statement);
+5. reports from registered reporters become incidents through the incident service
+   (few; their messages are then updated), and WhatsApp/Telegram replies are queued.
+If understanding one message fails unexpectedly, that message is still stored, as
+'pending', for the desk to read: a failure never costs a message.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -20,6 +31,7 @@ from django.utils import timezone
 from deskpemilu.intake import fieldcode
 from deskpemilu.intake.models import (
     InboundMessage,
+    MessageKind,
     OutboundMessage,
     ParseStatus,
     Reporter,
@@ -30,19 +42,29 @@ from deskpemilu.intake.services import (
     Incoming,
     Outcome,
     _act,
+    _unknown_tps,
     checkin_reply,
     reported_at,
 )
 from deskpemilu.regions.models import TPS, Region
 
 log = logging.getLogger(__name__)
-RAW_COLUMNS = (
-    "channel", "provider_id", "sender", "sender_name", "received_at", "sent_at",
-    "body", "raw", "attachments", "reply_to", "meta", "api_client_id",
+TABLE = InboundMessage._meta.db_table
+COLUMNS = (
+    "id", "channel", "provider_id", "sender", "sender_name", "received_at",
+    "sent_at", "body", "raw", "attachments", "reply_to", "meta", "api_client_id",
     "submitted_by_id", "remote_addr", "status", "kind", "error_code", "reply",
-    "area_code",
+    "parsed", "tps_id", "region_id", "area_code", "reporter_id",
 )
-JSON_COLUMNS = frozenset({"attachments", "meta"})
+JSON_COLUMNS = frozenset({"attachments", "meta", "parsed"})
+PG_TYPES = {
+    "id": "bigint", "received_at": "timestamptz", "sent_at": "timestamptz",
+    "attachments": "jsonb", "meta": "jsonb", "parsed": "jsonb",
+    "api_client_id": "bigint", "submitted_by_id": "bigint", "remote_addr": "inet",
+    "tps_id": "bigint", "region_id": "bigint", "reporter_id": "bigint",
+}
+# The target repeats the partial unique index's own condition, as SQLite requires.
+CONFLICT = "ON CONFLICT (channel, provider_id) WHERE NOT (provider_id = '') DO NOTHING"
 
 
 @dataclass(frozen=True)
@@ -59,119 +81,43 @@ class Result:
         return f"M{self.id:07d}"
 
 
-def _same(value):
-    return value
+@dataclass
+class _Row:
+    """A message about to be stored, with its outcome."""
 
+    item: Incoming
+    id: int
+    status: str = ParseStatus.PENDING.value
+    kind: str = ""
+    error_code: str = ""
+    reply: str = ""
+    parsed: dict | None = None
+    tps_id: int | None = None
+    region_id: int | None = None
+    area_code: str = ""
+    reporter_id: int | None = None
+    checkin: tuple | None = None  # (tps_id, stage, reported_at)
+    incident_from: object = None  # a parsed report to turn into an incident
 
-def _raw_row(item: Incoming, now, *, adapt: bool) -> tuple:
-    dt_value = connection.ops.adapt_datetimefield_value if adapt else _same
-    return (
-        item.channel, item.provider_id[:120], item.sender[:160],
-        item.sender_name[:120], dt_value(now), dt_value(item.sent_at), item.body,
-        item.raw, json.dumps(item.attachments), item.reply_to[:160],
-        json.dumps(item.meta), item.api_client_id, item.submitted_by_id,
-        item.remote_addr, ParseStatus.PENDING.value, "", "", "", "",
-    )
+    def values(self, now, adapt) -> tuple:
+        i = self.item
+        return (
+            self.id, i.channel, i.provider_id[:120], i.sender[:160],
+            i.sender_name[:120], adapt(now), adapt(i.sent_at), i.body, i.raw,
+            json.dumps(i.attachments), i.reply_to[:160], json.dumps(i.meta),
+            i.api_client_id, i.submitted_by_id, i.remote_addr, self.status,
+            self.kind, self.error_code, self.reply,
+            None if self.parsed is None else json.dumps(self.parsed),
+            self.tps_id, self.region_id, self.area_code, self.reporter_id,
+        )
 
-
-PG_RAW_TYPES = {
-    "received_at": "timestamptz", "sent_at": "timestamptz", "attachments": "jsonb",
-    "meta": "jsonb", "api_client_id": "bigint", "submitted_by_id": "bigint",
-    "remote_addr": "inet",
-}
-# The target repeats the partial unique index's own condition, as SQLite requires.
-CONFLICT = "ON CONFLICT (channel, provider_id) WHERE NOT (provider_id = '') DO NOTHING"
+    def result(self, duplicate: bool = False) -> Result:
+        incident = (self.parsed or {}).get("incident_id")
+        return Result(self.id, self.status, self.kind, self.reply, duplicate, incident)
 
 
 def _postgres() -> bool:
     return connection.vendor == "postgresql"
-
-
-def insert_raw(items: list[Incoming]) -> list[int | None]:
-    """Store the messages as they came, in one INSERT. Answers each item's new id,
-    or None for an item whose provider id was already stored (not stored again)."""
-    if not items:
-        return []
-    now = timezone.now()
-    table = InboundMessage._meta.db_table
-    returning = "RETURNING id, channel, provider_id"
-    if _postgres():
-        rows = [_raw_row(item, now, adapt=False) for item in items]
-        columns = list(zip(*rows, strict=True))
-        arrays = ",".join(
-            "%s::" + ("text[]" if c in JSON_COLUMNS or c == "remote_addr" else
-                      PG_RAW_TYPES.get(c, "text") + "[]")
-            for c in RAW_COLUMNS
-        )
-        select = ",".join(
-            f"{c}::{PG_RAW_TYPES[c]}" if c in PG_RAW_TYPES else c for c in RAW_COLUMNS
-        )
-        sql = (
-            f"INSERT INTO {table} ({','.join(RAW_COLUMNS)}) SELECT {select} FROM "
-            f"unnest({arrays}) AS v({','.join(RAW_COLUMNS)}) {CONFLICT} {returning}"
-        )
-        params = [list(col) for col in columns]
-    else:
-        one = "(" + ",".join(["%s"] * len(RAW_COLUMNS)) + ")"
-        sql = (
-            f"INSERT INTO {table} ({','.join(RAW_COLUMNS)}) "
-            f"VALUES {','.join([one] * len(items))} {CONFLICT} {returning}"
-        )
-        params = [v for item in items for v in _raw_row(item, now, adapt=True)]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        returned = sorted(cursor.fetchall())
-    # Rows are inserted in the order given, so ids increase in that order.
-    stored = {(ch, pid) for _, ch, pid in returned if pid}
-    ids = iter(pk for pk, _, _ in returned)
-    return [
-        next(ids)
-        if not item.provider_id or (item.channel, item.provider_id[:120]) in stored
-        else None
-        for item in items
-    ]
-
-
-def messages_handle_batch(items: list[Incoming]) -> list[Result]:
-    """Store a batch raw, then process it; one Result per item, in order. A provider
-    id stored before (or earlier in the batch) is answered with its first result."""
-    fresh: list[Incoming] = []
-    first_of: dict[tuple[str, str], int] = {}
-    plan: list[tuple[str, int]] = []
-    for item in items:
-        key = (item.channel, item.provider_id[:120])
-        if item.provider_id and key in first_of:
-            plan.append(("repeat", first_of[key]))
-            continue
-        if item.provider_id:
-            first_of[key] = len(fresh)
-        plan.append(("new", len(fresh)))
-        fresh.append(item)
-    # One transaction, one commit: the raw rows are written first; processing runs
-    # in a savepoint, so a failure there rolls back only the processing and the raw
-    # messages are committed, pending, for the desk to see.
-    with transaction.atomic():
-        ids = insert_raw(fresh)
-        stored_before = _already_stored(
-            [item for item, pk in zip(fresh, ids, strict=True) if pk is None]
-        )
-        new = [(i, pk) for i, pk in zip(fresh, ids, strict=True) if pk is not None]
-        processed = iter(_process_safely([i for i, _ in new], [pk for _, pk in new]))
-    results: list[Result] = []
-    for item, pk in zip(fresh, ids, strict=True):
-        if pk is None:
-            results.append(stored_before[(item.channel, item.provider_id[:120])])
-        else:
-            results.append(next(processed))
-    return [
-        results[index] if how == "new" else _as_duplicate(results[index])
-        for how, index in plan
-    ]
-
-
-def _as_duplicate(result: Result) -> Result:
-    return Result(result.id, result.status, result.kind, result.reply, True,
-                  result.incident_id)
 
 
 def _in(values) -> str:
@@ -184,19 +130,178 @@ def _fetch(sql: str, params) -> list[tuple]:
         return cursor.fetchall()
 
 
+def handle_one(item: Incoming) -> Result:
+    """One message through the same path as a batch (fewest statements)."""
+    return messages_handle_batch([item])[0]
+
+
+def messages_handle_batch(items: list[Incoming]) -> list[Result]:
+    """Store and process a batch; one Result per item, in order. A provider id
+    stored before (or earlier in the same batch) gets its first answer back."""
+    fresh: list[Incoming] = []
+    first_of: dict[tuple[str, str], int] = {}
+    plan: list[tuple[bool, int]] = []  # (is a repeat within the batch, index)
+    for item in items:
+        key = (item.channel, item.provider_id[:120])
+        if item.provider_id and key in first_of:
+            plan.append((True, first_of[key]))
+            continue
+        if item.provider_id:
+            first_of[key] = len(fresh)
+        plan.append((False, len(fresh)))
+        fresh.append(item)
+    with transaction.atomic():
+        results = _store_and_process(fresh) if fresh else []
+    return [
+        _as_duplicate(results[index]) if repeat else results[index]
+        for repeat, index in plan
+    ]
+
+
+def _as_duplicate(result: Result) -> Result:
+    return Result(
+        result.id, result.status, result.kind, result.reply, True, result.incident_id
+    )
+
+
+def _store_and_process(items: list[Incoming]) -> list[Result]:
+    now = timezone.now()
+    rows = _understand(items, _reserve_ids(len(items)), now)
+    stored = _insert(rows, now)
+    before = _already_stored([r.item for r in rows if r.id not in stored])
+    new_rows = [r for r in rows if r.id in stored]
+    _insert_checkins([r for r in new_rows if r.checkin], now)
+    _make_incidents([r for r in new_rows if r.incident_from is not None], now)
+    _queue_replies(new_rows)
+    return [
+        r.result() if r.id in stored else before[_key(r.item)] for r in rows
+    ]
+
+
+def _key(item: Incoming) -> tuple[str, str]:
+    return item.channel, item.provider_id[:120]
+
+
+def _reserve_ids(n: int) -> list[int]:
+    """Ids for n new messages. PostgreSQL: from the table's sequence. SQLite: after
+    the largest id, which is safe because the transaction already holds SQLite's
+    write lock (transactions begin IMMEDIATE)."""
+    if _postgres():
+        rows = _fetch(
+            f"SELECT nextval(pg_get_serial_sequence('{TABLE}', 'id')) "
+            "FROM generate_series(1, %s)",
+            [n],
+        )
+        return [row[0] for row in rows]
+    start = _fetch(f"SELECT COALESCE(MAX(id), 0) FROM {TABLE}", [])[0][0]
+    return list(range(start + 1, start + n + 1))
+
+
+def _understand(items: list[Incoming], ids: list[int], now) -> list[_Row]:
+    parsed = [fieldcode.parse(item.body) for item in items]
+    reporters = _reporters(items)
+    checkin_tps = _checkin_tps(parsed)
+    others = _other_tps(parsed)
+    rows = []
+    for item, pk, result in zip(items, ids, parsed, strict=True):
+        row = _Row(item=item, id=pk, reporter_id=reporters.get(item.sender))
+        try:
+            _outcome(row, result, checkin_tps, others, now)
+        except Exception:  # never lose the message over a bug in understanding it
+            log.exception("understanding inbound message %s failed", pk)
+            row.status, row.error_code = ParseStatus.PENDING.value, "internal_error"
+            row.reply = f"Pesan diterima ({row.result().ref}) dan akan diperiksa."
+        rows.append(row)
+    return rows
+
+
+def _outcome(row: _Row, result, checkin_tps, others, now) -> None:
+    ref = f"M{row.id:07d}"
+    if isinstance(result, fieldcode.Checkin):
+        found = checkin_tps.get(result.tps_code)
+        if found is None:
+            _apply(row, _unknown_tps(result.tps_code))
+            return
+        tps_id, desa_id, area = found
+        at = reported_at(row.item.sent_at or now, result.time_hhmm)
+        row.status, row.kind = ParseStatus.PARSED.value, MessageKind.CHECKIN.value
+        row.reply = checkin_reply(ref, result.tps_code, result.stage, at)
+        row.parsed = asdict(result)
+        row.tps_id, row.region_id, row.area_code = tps_id, desa_id, area
+        row.checkin = (tps_id, result.stage, at)
+        return
+    if isinstance(result, fieldcode.IncidentReport) and row.reporter_id is not None:
+        # Made once the message is stored: the message is the incident's source.
+        row.incident_from = result
+        row.kind = MessageKind.INCIDENT.value
+        return
+    message = InboundMessage(
+        pk=row.id, channel=row.item.channel, sender=row.item.sender,
+        body=row.item.body, sent_at=row.item.sent_at, received_at=now,
+    )
+    _apply(row, _act(message, result, None, others.get))
+
+
+def _apply(row: _Row, outcome: Outcome) -> None:
+    region = outcome.region or (outcome.tps.desa if outcome.tps else None)
+    row.status, row.kind, row.reply = outcome.status, outcome.kind, outcome.reply
+    row.error_code, row.parsed = outcome.error_code, outcome.parsed
+    row.tps_id = outcome.tps.pk if outcome.tps else None
+    row.region_id = region.pk if region else None
+    row.area_code = region.code_nodot if region else ""
+
+
+def _insert(rows: list[_Row], now) -> set[int]:
+    """Store the messages with their outcomes in one INSERT; the ids stored (a
+    provider id stored before is skipped)."""
+    if _postgres():
+        values = [row.values(now, _same) for row in rows]
+        arrays = ",".join(f"%s::{_pg_type(c)}[]" for c in COLUMNS)
+        select = ",".join(_pg_select(c) for c in COLUMNS)
+        sql = (
+            f"INSERT INTO {TABLE} ({','.join(COLUMNS)}) SELECT {select} FROM "
+            f"unnest({arrays}) AS v({','.join(COLUMNS)}) {CONFLICT} RETURNING id"
+        )
+        params = [list(column) for column in zip(*values, strict=True)]
+    else:
+        adapt = connection.ops.adapt_datetimefield_value
+        one = "(" + ",".join(["%s"] * len(COLUMNS)) + ")"
+        sql = (
+            f"INSERT INTO {TABLE} ({','.join(COLUMNS)}) "
+            f"VALUES {','.join([one] * len(rows))} {CONFLICT} RETURNING id"
+        )
+        params = [v for row in rows for v in row.values(now, adapt)]
+    return {pk for (pk,) in _fetch(sql, params)}
+
+
+def _same(value):
+    return value
+
+
+def _pg_type(column: str) -> str:
+    # JSON and addresses travel as text and are cast in the SELECT.
+    if column in JSON_COLUMNS or column == "remote_addr":
+        return "text"
+    return PG_TYPES.get(column, "text")
+
+
+def _pg_select(column: str) -> str:
+    if column in JSON_COLUMNS or column == "remote_addr":
+        return f"{column}::{PG_TYPES[column]}"
+    return column
+
+
 def _already_stored(items: list[Incoming]) -> dict[tuple[str, str], Result]:
-    """Results of the items whose provider id is stored already (one query per
-    channel, on the unique (channel, provider_id) index)."""
+    """The first results of items whose provider id was stored before."""
     by_channel: dict[str, set[str]] = {}
     for item in items:
-        if item.provider_id:
-            by_channel.setdefault(item.channel, set()).add(item.provider_id[:120])
+        by_channel.setdefault(item.channel, set()).add(item.provider_id[:120])
     found = {}
-    table = InboundMessage._meta.db_table
     for channel, ids in by_channel.items():
         rows = _fetch(
-            f"SELECT provider_id, id, status, kind, reply, parsed FROM {table} "
-            f"WHERE channel = %s AND provider_id <> '' AND provider_id IN ({_in(ids)})",
+            f"SELECT provider_id, id, status, kind, reply, parsed FROM {TABLE} "
+            f"WHERE channel = %s AND NOT (provider_id = '') "
+            f"AND provider_id IN ({_in(ids)})",
             [channel, *ids],
         )
         for pid, pk, status, kind, reply, parsed in rows:
@@ -214,7 +319,8 @@ def _reporters(items: list[Incoming]) -> dict[str, int]:
     table = Reporter._meta.db_table
     return dict(
         _fetch(
-            f"SELECT phone, id FROM {table} WHERE is_active AND phone IN ({_in(phones)})",
+            f"SELECT phone, id FROM {table} "
+            f"WHERE is_active AND phone IN ({_in(phones)})",
             phones,
         )
     )
@@ -233,65 +339,8 @@ def _checkin_tps(parsed) -> dict[str, tuple[int, int, str]]:
     return {code: (pk, desa, area) for code, pk, desa, area in rows}
 
 
-def _process_safely(items: list[Incoming], ids: list[int]) -> list[Result]:
-    try:
-        with transaction.atomic():
-            return _process(items, ids)
-    except Exception:
-        log.exception("processing %d inbound messages failed; kept pending", len(ids))
-        reply = "Pesan diterima ({}) dan akan diperiksa petugas desk."
-        return [
-            Result(pk, ParseStatus.PENDING.value, "", reply.format(f"M{pk:07d}"), False)
-            for pk in ids
-        ]
-
-
-def _process(items: list[Incoming], ids: list[int]) -> list[Result]:
-    parsed = [fieldcode.parse(item.body) for item in items]
-    reporters = _reporters(items)
-    tps_rows = _checkin_tps(parsed)
-    others = _other_tps(parsed)
-    now = timezone.now()
-    checkins, updates, results = [], [], []
-    for item, pk, result in zip(items, ids, parsed, strict=True):
-        reporter_id = reporters.get(item.sender)
-        if isinstance(result, fieldcode.Checkin) and result.tps_code in tps_rows:
-            tps_id, desa_id, area = tps_rows[result.tps_code]
-            at = reported_at(item.sent_at or now, result.time_hhmm)
-            checkins.append((tps_id, result.stage, at, pk, reporter_id, now))
-            reply = checkin_reply(f"M{pk:07d}", result.tps_code, result.stage, at)
-            parsed_json = (
-                f'{{"tps_code": "{result.tps_code}", "stage": "{result.stage}", '
-                f'"time_hhmm": {json.dumps(result.time_hhmm)}}}'
-            )
-            row = (ParseStatus.PARSED.value, "checkin", reply, "", parsed_json,
-                   tps_id, desa_id, area, reporter_id)
-            incident = None
-        else:
-            row = _other(item, pk, result, reporter_id, others, now)
-            incident = json.loads(row[4] or "{}").get("incident_id")
-        updates.append((*row, pk))
-        results.append(Result(pk, row[0], row[1], row[2], False, incident))
-    _insert_checkins(checkins)
-    _update_outcomes(updates)
-    _queue_replies(items, results)
-    return results
-
-
-def _queue_replies(items: list[Incoming], results: list[Result]) -> None:
-    """WhatsApp and Telegram replies go out through the outbound worker."""
-    OutboundMessage.objects.bulk_create(
-        OutboundMessage(
-            channel=item.channel, recipient=item.reply_to, body=result.reply,
-            inbound_id=result.id, meta=item.meta,
-        )
-        for item, result in zip(items, results, strict=True)
-        if result.reply and item.reply_to and item.channel in QUEUED_REPLY_CHANNELS
-    )
-
-
 def _other_tps(parsed) -> dict[str, TPS]:
-    """TPS objects for the messages that are not plain check-ins (few)."""
+    """TPS objects for the messages that are not check-ins (few)."""
     codes = set()
     for result in parsed:
         if isinstance(result, fieldcode.Checkin):
@@ -301,86 +350,64 @@ def _other_tps(parsed) -> dict[str, TPS]:
             codes.add(code)
     if not codes:
         return {}
-    return {t.code: t for t in TPS.objects.select_related("desa").filter(code__in=codes)}
+    found = TPS.objects.select_related("desa").filter(code__in=codes)
+    return {t.code: t for t in found}
 
 
-def _other(item, pk, result, reporter_id, tps_cache, now) -> tuple:
-    """Everything but a check-in on a known TPS: the single-message rules."""
-    message = InboundMessage(
-        pk=pk, channel=item.channel, sender=item.sender, body=item.body,
-        sent_at=item.sent_at, received_at=now,
-    )
-    reporter = Reporter.objects.get(pk=reporter_id) if reporter_id else None
-    try:
-        outcome: Outcome = _act(message, result, reporter, tps_cache.get)
-    except Exception:
-        log.exception("processing inbound message %s failed", pk)
-        return (ParseStatus.PENDING.value, "", "", "internal_error", None,
-                None, None, "", reporter_id)
-    region = outcome.region or (outcome.tps.desa if outcome.tps else None)
-    return (
-        outcome.status, outcome.kind, outcome.reply, outcome.error_code,
-        None if outcome.parsed is None else json.dumps(outcome.parsed),
-        outcome.tps.pk if outcome.tps else None, region.pk if region else None,
-        region.code_nodot if region else "", reporter_id,
-    )
-
-
-def _insert_checkins(rows: list[tuple]) -> None:
+def _insert_checkins(rows: list[_Row], now) -> None:
     if not rows:
         return
     table = TpsCheckin._meta.db_table
     columns = "tps_id, stage, reported_at, message_id, reporter_id, created_at"
+    values = [(*r.checkin, r.id, r.reporter_id, now) for r in rows]
     with connection.cursor() as cursor:
         if _postgres():
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) SELECT * FROM unnest(%s::bigint[], "
                 "%s::text[], %s::timestamptz[], %s::bigint[], %s::bigint[], "
                 "%s::timestamptz[])",
-                [list(col) for col in zip(*rows, strict=True)],
+                [list(column) for column in zip(*values, strict=True)],
             )
             return
-        dt_value = connection.ops.adapt_datetimefield_value
+        adapt = connection.ops.adapt_datetimefield_value
         cursor.executemany(
             f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s)",
-            [(a, b, dt_value(c), d, e, dt_value(f)) for a, b, c, d, e, f in rows],
+            [(a, b, adapt(c), d, e, adapt(f)) for a, b, c, d, e, f in values],
         )
 
 
-OUTCOME_COLUMNS = (
-    "status", "kind", "reply", "error_code", "parsed", "tps_id", "region_id",
-    "area_code", "reporter_id",
-)
-
-
-def _update_outcomes(rows: list[tuple]) -> None:
+def _make_incidents(rows: list[_Row], now) -> None:
+    """Reports of registered reporters: incidents, through the incident service."""
     if not rows:
         return
-    table = InboundMessage._meta.db_table
-    with connection.cursor() as cursor:
-        if _postgres():
-            # One statement for the whole batch: arrays joined on the id.
-            types = ("text", "text", "text", "text", "text", "bigint", "bigint",
-                     "text", "bigint", "bigint")
-            arrays = ",".join(f"%s::{t}[]" for t in types)
-            sets = ", ".join(
-                f"{c} = v.{c}::jsonb" if c == "parsed" else f"{c} = v.{c}"
-                for c in OUTCOME_COLUMNS
-            )
-            cursor.execute(
-                f"UPDATE {table} AS m SET {sets} FROM unnest({arrays}) "
-                f"AS v({','.join(OUTCOME_COLUMNS)}, id) WHERE m.id = v.id",
-                [list(col) for col in zip(*rows, strict=True)],
-            )
-            return
-        cursor.executemany(
-            f"UPDATE {table} SET "
-            + ", ".join(f"{c}=%s" for c in OUTCOME_COLUMNS)
-            + " WHERE id=%s",
-            rows,
+    reporters = Reporter.objects.in_bulk({r.reporter_id for r in rows})
+    messages = InboundMessage.objects.in_bulk([r.id for r in rows])
+    others = _other_tps([r.incident_from for r in rows])
+    for row in rows:
+        message = messages[row.id]
+        try:
+            with transaction.atomic():
+                outcome = _act(
+                    message, row.incident_from, reporters[row.reporter_id], others.get
+                )
+        except Exception:
+            log.exception("incident from inbound message %s failed", row.id)
+            continue  # stored as pending; the desk sees it in the inbox
+        _apply(row, outcome)
+        InboundMessage.objects.filter(pk=row.id).update(
+            status=row.status, kind=row.kind, reply=row.reply,
+            error_code=row.error_code, parsed=row.parsed, tps_id=row.tps_id,
+            region_id=row.region_id, area_code=row.area_code,
         )
 
 
-def handle_one(item: Incoming) -> Result:
-    """One message through the same path as a batch (fewest statements)."""
-    return messages_handle_batch([item])[0]
+def _queue_replies(rows: list[_Row]) -> None:
+    """WhatsApp and Telegram replies go out through the outbound worker."""
+    OutboundMessage.objects.bulk_create(
+        OutboundMessage(
+            channel=r.item.channel, recipient=r.item.reply_to, body=r.reply,
+            inbound_id=r.id, meta=r.item.meta,
+        )
+        for r in rows
+        if r.reply and r.item.reply_to and r.item.channel in QUEUED_REPLY_CHANNELS
+    )
