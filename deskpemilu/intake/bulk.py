@@ -51,17 +51,45 @@ from deskpemilu.regions.models import TPS, Region
 log = logging.getLogger(__name__)
 TABLE = InboundMessage._meta.db_table
 COLUMNS = (
-    "id", "channel", "provider_id", "sender", "sender_name", "received_at",
-    "sent_at", "body", "raw", "attachments", "reply_to", "meta", "api_client_id",
-    "submitted_by_id", "remote_addr", "status", "kind", "error_code", "reply",
-    "parsed", "tps_id", "region_id", "area_code", "reporter_id",
+    "id",
+    "channel",
+    "provider_id",
+    "sender",
+    "sender_name",
+    "received_at",
+    "sent_at",
+    "body",
+    "raw",
+    "attachments",
+    "reply_to",
+    "meta",
+    "api_client_id",
+    "submitted_by_id",
+    "remote_addr",
+    "status",
+    "kind",
+    "error_code",
+    "reply",
+    "parsed",
+    "tps_id",
+    "region_id",
+    "area_code",
+    "reporter_id",
 )
 JSON_COLUMNS = frozenset({"attachments", "meta", "parsed"})
 PG_TYPES = {
-    "id": "bigint", "received_at": "timestamptz", "sent_at": "timestamptz",
-    "attachments": "jsonb", "meta": "jsonb", "parsed": "jsonb",
-    "api_client_id": "bigint", "submitted_by_id": "bigint", "remote_addr": "inet",
-    "tps_id": "bigint", "region_id": "bigint", "reporter_id": "bigint",
+    "id": "bigint",
+    "received_at": "timestamptz",
+    "sent_at": "timestamptz",
+    "attachments": "jsonb",
+    "meta": "jsonb",
+    "parsed": "jsonb",
+    "api_client_id": "bigint",
+    "submitted_by_id": "bigint",
+    "remote_addr": "inet",
+    "tps_id": "bigint",
+    "region_id": "bigint",
+    "reporter_id": "bigint",
 }
 # The target repeats the partial unique index's own condition, as SQLite requires.
 CONFLICT = "ON CONFLICT (channel, provider_id) WHERE NOT (provider_id = '') DO NOTHING"
@@ -102,13 +130,30 @@ class _Row:
     def values(self, now, adapt) -> tuple:
         i = self.item
         return (
-            self.id, i.channel, i.provider_id[:120], i.sender[:160],
-            i.sender_name[:120], adapt(now), adapt(i.sent_at), i.body, i.raw,
-            json.dumps(i.attachments), i.reply_to[:160], json.dumps(i.meta),
-            i.api_client_id, i.submitted_by_id, i.remote_addr, self.status,
-            self.kind, self.error_code, self.reply,
+            self.id,
+            i.channel,
+            i.provider_id[:120],
+            i.sender[:160],
+            i.sender_name[:120],
+            adapt(now),
+            adapt(i.sent_at),
+            i.body,
+            i.raw,
+            json.dumps(i.attachments),
+            i.reply_to[:160],
+            json.dumps(i.meta),
+            i.api_client_id,
+            i.submitted_by_id,
+            i.remote_addr,
+            self.status,
+            self.kind,
+            self.error_code,
+            self.reply,
             None if self.parsed is None else json.dumps(self.parsed),
-            self.tps_id, self.region_id, self.area_code, self.reporter_id,
+            self.tps_id,
+            self.region_id,
+            self.area_code,
+            self.reporter_id,
         )
 
     def result(self, duplicate: bool = False) -> Result:
@@ -120,8 +165,25 @@ def _postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
+def _array() -> str:
+    """The placeholder of an array parameter: binary when the connection binds
+    parameters on the server (psycopg then dumps lists without escaping each
+    element in Python), else text."""
+    options = connection.settings_dict.get("OPTIONS", {})
+    return "%b" if options.get("server_side_binding") else "%s"
+
+
 def _in(values) -> str:
     return ",".join(["%s"] * len(values))
+
+
+def _member(column: str, values) -> tuple[str, list]:
+    """`column IN (...)` as SQL and parameters: one array parameter on PostgreSQL
+    (a statement text that does not grow with the batch), a list on SQLite."""
+    values = list(values)
+    if _postgres():
+        return f"{column} = ANY({_array()}::text[])", [values]
+    return f"{column} IN ({_in(values)})", values
 
 
 def _fetch(sql: str, params) -> list[tuple]:
@@ -173,9 +235,7 @@ def _store_and_process(items: list[Incoming]) -> list[Result]:
     _insert_checkins([r for r in new_rows if r.checkin], now)
     _make_incidents([r for r in new_rows if r.incident_from is not None], now)
     _queue_replies(new_rows)
-    return [
-        r.result() if r.id in stored else before[_key(r.item)] for r in rows
-    ]
+    return [r.result() if r.id in stored else before[_key(r.item)] for r in rows]
 
 
 def _key(item: Incoming) -> tuple[str, str]:
@@ -236,8 +296,12 @@ def _outcome(row: _Row, result, checkin_tps, others, now) -> None:
         row.kind = MessageKind.INCIDENT.value
         return
     message = InboundMessage(
-        pk=row.id, channel=row.item.channel, sender=row.item.sender,
-        body=row.item.body, sent_at=row.item.sent_at, received_at=now,
+        pk=row.id,
+        channel=row.item.channel,
+        sender=row.item.sender,
+        body=row.item.body,
+        sent_at=row.item.sent_at,
+        received_at=now,
     )
     _apply(row, _act(message, result, None, others.get))
 
@@ -256,7 +320,7 @@ def _insert(rows: list[_Row], now) -> set[int]:
     provider id stored before is skipped)."""
     if _postgres():
         values = [row.values(now, _same) for row in rows]
-        arrays = ",".join(f"%s::{_pg_type(c)}[]" for c in COLUMNS)
+        arrays = ",".join(f"{_array()}::{_pg_type(c)}[]" for c in COLUMNS)
         select = ",".join(_pg_select(c) for c in COLUMNS)
         sql = (
             f"INSERT INTO {TABLE} ({','.join(COLUMNS)}) SELECT {select} FROM "
@@ -298,11 +362,11 @@ def _already_stored(items: list[Incoming]) -> dict[tuple[str, str], Result]:
         by_channel.setdefault(item.channel, set()).add(item.provider_id[:120])
     found = {}
     for channel, ids in by_channel.items():
+        member, params = _member("provider_id", ids)
         rows = _fetch(
             f"SELECT provider_id, id, status, kind, reply, parsed FROM {TABLE} "
-            f"WHERE channel = %s AND NOT (provider_id = '') "
-            f"AND provider_id IN ({_in(ids)})",
-            [channel, *ids],
+            f"WHERE channel = %s AND NOT (provider_id = '') AND {member}",
+            [channel, *params],
         )
         for pid, pk, status, kind, reply, parsed in rows:
             if isinstance(parsed, str):
@@ -317,12 +381,9 @@ def _reporters(items: list[Incoming]) -> dict[str, int]:
     if not phones:
         return {}
     table = Reporter._meta.db_table
+    member, params = _member("phone", phones)
     return dict(
-        _fetch(
-            f"SELECT phone, id FROM {table} "
-            f"WHERE is_active AND phone IN ({_in(phones)})",
-            phones,
-        )
+        _fetch(f"SELECT phone, id FROM {table} WHERE is_active AND {member}", params)
     )
 
 
@@ -330,11 +391,11 @@ def _checkin_tps(parsed) -> dict[str, tuple[int, int, str]]:
     codes = {r.tps_code for r in parsed if isinstance(r, fieldcode.Checkin)}
     if not codes:
         return {}
+    member, params = _member("t.code", codes)
     rows = _fetch(
         f"SELECT t.code, t.id, t.desa_id, r.code_nodot FROM {TPS._meta.db_table} t "
-        f"JOIN {Region._meta.db_table} r ON r.id = t.desa_id "
-        f"WHERE t.code IN ({_in(codes)})",
-        codes,
+        f"JOIN {Region._meta.db_table} r ON r.id = t.desa_id WHERE {member}",
+        params,
     )
     return {code: (pk, desa, area) for code, pk, desa, area in rows}
 
@@ -362,10 +423,11 @@ def _insert_checkins(rows: list[_Row], now) -> None:
     values = [(*r.checkin, r.id, r.reporter_id, now) for r in rows]
     with connection.cursor() as cursor:
         if _postgres():
+            a = _array()
             cursor.execute(
-                f"INSERT INTO {table} ({columns}) SELECT * FROM unnest(%s::bigint[], "
-                "%s::text[], %s::timestamptz[], %s::bigint[], %s::bigint[], "
-                "%s::timestamptz[])",
+                f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({a}::bigint[], "
+                f"{a}::text[], {a}::timestamptz[], {a}::bigint[], {a}::bigint[], "
+                f"{a}::timestamptz[])",
                 [list(column) for column in zip(*values, strict=True)],
             )
             return
@@ -395,9 +457,14 @@ def _make_incidents(rows: list[_Row], now) -> None:
             continue  # stored as pending; the desk sees it in the inbox
         _apply(row, outcome)
         InboundMessage.objects.filter(pk=row.id).update(
-            status=row.status, kind=row.kind, reply=row.reply,
-            error_code=row.error_code, parsed=row.parsed, tps_id=row.tps_id,
-            region_id=row.region_id, area_code=row.area_code,
+            status=row.status,
+            kind=row.kind,
+            reply=row.reply,
+            error_code=row.error_code,
+            parsed=row.parsed,
+            tps_id=row.tps_id,
+            region_id=row.region_id,
+            area_code=row.area_code,
         )
 
 
@@ -405,8 +472,11 @@ def _queue_replies(rows: list[_Row]) -> None:
     """WhatsApp and Telegram replies go out through the outbound worker."""
     OutboundMessage.objects.bulk_create(
         OutboundMessage(
-            channel=r.item.channel, recipient=r.item.reply_to, body=r.reply,
-            inbound_id=r.id, meta=r.item.meta,
+            channel=r.item.channel,
+            recipient=r.item.reply_to,
+            body=r.reply,
+            inbound_id=r.id,
+            meta=r.item.meta,
         )
         for r in rows
         if r.reply and r.item.reply_to and r.item.channel in QUEUED_REPLY_CHANNELS
