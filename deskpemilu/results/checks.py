@@ -1,0 +1,434 @@
+"""The checks of result sheets, on whole arrays of sheets at once (numpy, no ORM).
+
+Per sheet: the identities of the C.Hasil form (each a named check), capacity (voters
+above the lists, votes above DPT x 1.02), negative or absurd counts, an admin block
+read as all zeros, and likely OCR misreads: a count that, with one inserted digit
+removed or two neighbouring digits swapped back, makes every identity of the sheet
+hold. Across sources of one TPS: every field on which two readings differ. The
+statistical screens are in screens.py. Thresholds are the module constants;
+docs/results.md explains each.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+
+from deskpemilu.results.sheets import Sheets
+from deskpemilu.results.spec import ADMIN_FIELDS, Check
+
+MAX_COUNT = 3_000  # no 2024 TPS could count more (regular TPS had <= 300 voters)
+DPT_MARGIN_PERCENT = 102  # votes above DPT x 1.02 (KawalPemilu's rule)
+BALLOT_RESERVE_PERCENT = 2  # ballots received = DPT + 2 % reserve
+MAX_DIGITS = 10
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One finding on one row of a Sheets (`row` indexes it)."""
+
+    row: int
+    check: str
+    detail: str
+    field: str = ""
+    value: int | None = None
+    expected: int | None = None
+    cross_source: bool = False
+
+
+@dataclass(frozen=True)
+class Identity:
+    check: str
+    left: tuple[str, ...]
+    right: tuple[str, ...]
+
+
+def identities(n_candidates: int) -> tuple[Identity, ...]:
+    """The equalities a complete, correct C.Hasil satisfies."""
+    votes = tuple(f"suara_{i}" for i in range(1, n_candidates + 1))
+    return (
+        Identity(Check.SUM_MISMATCH, votes, ("suara_sah",)),
+        Identity(
+            Check.TOTAL_MISMATCH, ("suara_sah", "suara_tidak_sah"), ("suara_total",)
+        ),
+        Identity(
+            Check.VOTERS_MISMATCH, ("suara_total",), ("pengguna_hak_pilih_total",)
+        ),
+        Identity(Check.DPT_SUM_MISMATCH, ("dpt_laki", "dpt_perempuan"), ("dpt_total",)),
+        Identity(
+            Check.USERS_SUM_MISMATCH,
+            ("pengguna_dpt_laki", "pengguna_dpt_perempuan"),
+            ("pengguna_dpt_total",),
+        ),
+        Identity(
+            Check.USERS_TOTAL_MISMATCH,
+            ("pengguna_dpt_total", "pengguna_dptb_total", "pengguna_dpk_total"),
+            ("pengguna_hak_pilih_total",),
+        ),
+        Identity(Check.BALLOTS_USED_MISMATCH, ("surat_digunakan",), ("suara_total",)),
+        Identity(
+            Check.BALLOTS_SUM_MISMATCH,
+            ("surat_digunakan", "surat_rusak", "surat_sisa"),
+            ("surat_diterima",),
+        ),
+    )
+
+
+def _matrix(sheets: Sheets, idents: tuple[Identity, ...]) -> np.ndarray:
+    """Coefficients (identities x columns): +1 left side, -1 right side."""
+    a = np.zeros((len(idents), len(sheets.names)), dtype=np.int64)
+    for i, ident in enumerate(idents):
+        for name in ident.left:
+            a[i, sheets.col(name)] += 1
+        for name in ident.right:
+            a[i, sheets.col(name)] -= 1
+    return a
+
+
+def evaluate(
+    values: np.ndarray, known: np.ndarray, a: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per identity: whether every cell it needs is known, and left minus right.
+
+    Column by column rather than one matrix product, so that a national batch
+    needs no (rows x columns) temporary beyond the sheet matrix itself.
+    """
+    n = len(values)
+    checkable = np.ones((n, len(a)), dtype=bool)
+    resid = np.zeros((n, len(a)), dtype=np.int64)
+    for i, coeffs in enumerate(a):
+        for c in np.nonzero(coeffs)[0]:
+            checkable[:, i] &= known[:, c]
+            resid[:, i] += coeffs[c] * values[:, c]
+    return checkable, resid
+
+
+def check_sheets(sheets: Sheets) -> list[Flag]:
+    """Every per-sheet check on every sheet; flags ordered by row."""
+    known = effective_known(sheets)
+    flags = _admin_block_flags(sheets)
+    flags += _range_flags(sheets, known)
+    idents = identities(sheets.n_candidates)
+    a = _matrix(sheets, idents)
+    checkable, resid = evaluate(sheets.values, known, a)
+    fail = checkable & (resid != 0)
+    for i, ident in enumerate(idents):
+        for row in np.nonzero(fail[:, i])[0]:
+            flags.append(_identity_flag(sheets, int(row), ident))
+    flags += _ballots_received_flags(sheets, known)
+    flags += _over_capacity_flags(sheets, known)
+    flags += _misread_flags(sheets, known, a, checkable, resid, fail)
+    return sorted(flags, key=lambda f: f.row)
+
+
+def admin_block_empty(sheets: Sheets) -> np.ndarray:
+    """Rows with votes whose voter block was read as all zeros (not filled in)."""
+    cols = [sheets.col(n) for n in ADMIN_FIELDS]
+    adm_known = sheets.known[:, cols]
+    adm_zero = (sheets.values[:, cols] == 0) | ~adm_known
+    has_votes = (
+        sheets.known[:, sheets.vote_cols] & (sheets.values[:, sheets.vote_cols] > 0)
+    ).any(1)
+    dpt = sheets.col("dpt_total")
+    return has_votes & adm_zero.all(1) & adm_known.any(1) & sheets.known[:, dpt]
+
+
+def effective_known(sheets: Sheets) -> np.ndarray:
+    """Known cells, with an all-zero voter block taken as unknown: zeros there mean
+    "not filled in", and checking votes against them would only repeat that."""
+    known = sheets.known.copy()
+    empty = admin_block_empty(sheets)
+    if empty.any():
+        cols = [sheets.col(n) for n in ADMIN_FIELDS]
+        known[np.ix_(np.nonzero(empty)[0], cols)] = False
+    return known
+
+
+def _admin_block_flags(sheets: Sheets) -> list[Flag]:
+    return [
+        Flag(
+            int(row),
+            Check.ADMIN_BLOCK_EMPTY,
+            "data pemilih dan pengguna hak pilih semuanya 0 padahal ada suara "
+            f"(suara_total {_fmt(sheets.value(int(row), 'suara_total'))}): "
+            "bagian administrasi belum terisi atau terbaca nol",
+        )
+        for row in np.nonzero(admin_block_empty(sheets))[0]
+    ]
+
+
+def _range_flags(sheets: Sheets, known: np.ndarray) -> list[Flag]:
+    flags = []
+    for check, bad, words in (
+        (Check.NEGATIVE_COUNT, known & (sheets.values < 0), "negatif"),
+        (Check.ABSURD_COUNT, known & (sheets.values > MAX_COUNT), f"> {MAX_COUNT}"),
+    ):
+        for row, col in zip(*np.nonzero(bad), strict=True):
+            name, value = sheets.names[col], int(sheets.values[row, col])
+            flags.append(
+                Flag(int(row), check, f"{name} = {value} ({words})", name, value)
+            )
+    return flags
+
+
+def _identity_flag(sheets: Sheets, row: int, ident: Identity) -> Flag:
+    def side(names: tuple[str, ...]) -> tuple[str, int]:
+        total = sum(sheets.value(row, n) or 0 for n in names)
+        if len(names) == 1:
+            return names[0], total
+        parts = "+".join(str(sheets.value(row, n)) for n in names)
+        return f"{' + '.join(names)} ({parts})", total
+
+    (left, lsum), (right, rsum) = side(ident.left), side(ident.right)
+    detail = f"{left} = {lsum}, tetapi {right} = {rsum} (selisih {lsum - rsum:+d})"
+    return Flag(row, ident.check, detail)
+
+
+def _ballots_received_flags(sheets: Sheets, known: np.ndarray) -> list[Flag]:
+    dpt, got = sheets.col("dpt_total"), sheets.col("surat_diterima")
+    rows = np.nonzero(known[:, dpt] & known[:, got])[0]
+    d, r = sheets.values[rows, dpt], sheets.values[rows, got]
+    low = d + (d * BALLOT_RESERVE_PERCENT) // 100
+    high = d + -((-d * BALLOT_RESERVE_PERCENT) // 100)
+    bad = (r < low) | (r > high)
+    return [
+        Flag(
+            int(row),
+            Check.BALLOTS_RECEIVED_MISMATCH,
+            f"surat_diterima {int(r_)} bukan DPT + {BALLOT_RESERVE_PERCENT}% "
+            f"cadangan ({int(lo)}-{int(hi)} untuk DPT {int(d_)})",
+        )
+        for row, r_, lo, hi, d_ in zip(
+            rows[bad], r[bad], low[bad], high[bad], d[bad], strict=True
+        )
+    ]
+
+
+def _over_capacity_flags(sheets: Sheets, known: np.ndarray) -> list[Flag]:
+    v = sheets.values
+
+    def col(name: str) -> tuple[np.ndarray, np.ndarray]:
+        c = sheets.col(name)
+        return v[:, c], known[:, c]
+
+    dpt, dpt_k = col("dpt_total")
+    users, users_k = col("pengguna_hak_pilih_total")
+    extra = np.zeros(len(sheets), dtype=np.int64)
+    for listed, voted in (
+        ("dptb_total", "pengguna_dptb_total"),
+        ("dpk_total", "pengguna_dpk_total"),
+    ):
+        (lv, lk), (uv, uk) = col(listed), col(voted)
+        extra += np.where(lk, lv, np.where(uk, uv, 0))
+    flags = []
+    over_lists = dpt_k & users_k & (users > dpt + extra)
+    for row in np.nonzero(over_lists)[0]:
+        flags.append(
+            Flag(
+                int(row),
+                Check.OVER_CAPACITY,
+                f"pengguna_hak_pilih_total {users[row]} > pemilih terdaftar "
+                f"(DPT + DPTb + DPK) {dpt[row] + extra[row]}",
+            )
+        )
+    total, total_k = col("suara_total")
+    over_dpt = dpt_k & total_k & (total * 100 > dpt * DPT_MARGIN_PERCENT)
+    for row in np.nonzero(over_dpt)[0]:
+        flags.append(
+            Flag(
+                int(row),
+                Check.OVER_CAPACITY,
+                f"suara_total {total[row]} > DPT x 1,02 "
+                f"({dpt[row] * DPT_MARGIN_PERCENT // 100}, DPT {dpt[row]})",
+            )
+        )
+    return flags
+
+
+# Misreads ---------------------------------------------------------------------------
+
+
+def _digit_counts(x: np.ndarray) -> np.ndarray:
+    n = np.ones(x.shape, dtype=np.int64)
+    for k in range(1, MAX_DIGITS):
+        n += x >= 10**k
+    return n
+
+
+def digit_edits(x: np.ndarray):
+    """For non-negative counts x: the values a misread would have come from.
+
+    Yields (candidate, valid, kind): the value with one digit removed (the misread
+    inserted or doubled it: 84 -> 884, 17 -> 817) and with two neighbouring digits
+    swapped back (71 -> 17). `valid` says where the edit applies.
+    """
+    digits = _digit_counts(x)
+    for p in range(MAX_DIGITS):
+        low, high = 10**p, 10 ** (p + 1)
+        yield (x // high) * low + x % low, (digits >= 2) & (p < digits), "insert"
+    for p in range(MAX_DIGITS - 1):
+        low, high = 10**p, 10 ** (p + 1)
+        a, b = (x // low) % 10, (x // high) % 10
+        swapped = x + (b - a) * low + (a - b) * high
+        leading_zero = (p + 1 == digits - 1) & (a == 0)
+        yield swapped, (p + 1 < digits) & (a != b) & ~leading_zero, "swap"
+
+
+KIND_WORDS = {"insert": "digit tersisip/ganda", "swap": "dua digit tertukar"}
+
+
+def _misread_flags(
+    sheets: Sheets,
+    known: np.ndarray,
+    a: np.ndarray,
+    checkable: np.ndarray,
+    resid: np.ndarray,
+    fail: np.ndarray,
+) -> list[Flag]:
+    """Rows failing an identity where a single digit edit of a single count makes
+    every checkable identity of the sheet hold."""
+    rows = np.nonzero(fail.any(1))[0]
+    if not rows.size:
+        return []
+    v, k, ck, rs = sheets.values[rows], known[rows], checkable[rows], resid[rows]
+    involved = (fail[rows].astype(np.int64) @ (a != 0).astype(np.int64)) > 0
+    fixes: dict[int, dict[tuple[int, int], str]] = defaultdict(dict)
+    for c in range(v.shape[1]):
+        need = involved[:, c] & k[:, c] & (v[:, c] >= 0)
+        if not need.any():
+            continue
+        x = v[:, c]
+        for cand, valid, kind in digit_edits(x):
+            ok = need & valid & (cand != x)
+            if not ok.any():
+                continue
+            after = rs + (cand - x)[:, None] * a[:, c][None, :]
+            good = ok & np.all(~ck | (after == 0), axis=1)
+            for r in np.nonzero(good)[0]:
+                fixes[int(r)].setdefault((c, int(cand[r])), kind)
+    return [
+        _misread_flag(sheets, int(rows[r]), found) for r, found in sorted(fixes.items())
+    ]
+
+
+def _misread_flag(sheets: Sheets, row: int, found: dict[tuple[int, int], str]) -> Flag:
+    options = [
+        f"{sheets.names[c]} terbaca {sheets.values[row, c]}, "
+        f"kemungkinan {cand} ({KIND_WORDS[kind]})"
+        for (c, cand), kind in sorted(found.items())
+    ]
+    cols = {c for c, _ in found}
+    if len(found) == 1:
+        ((c, cand),) = found
+        return Flag(
+            row,
+            Check.LIKELY_MISREAD,
+            options[0] + "; dengan nilai itu semua identitas lembar terpenuhi",
+            sheets.names[c],
+            int(sheets.values[row, c]),
+            cand,
+        )
+    name = sheets.names[next(iter(cols))] if len(cols) == 1 else ""
+    return Flag(
+        row,
+        Check.LIKELY_MISREAD,
+        "salah baca? beberapa kemungkinan: " + "; ".join(options),
+        name,
+        int(sheets.values[row, next(iter(cols))]) if name else None,
+    )
+
+
+# Across sources ---------------------------------------------------------------------
+
+
+def compare_sources(sheets: Sheets) -> list[Flag]:
+    """Fields on which two sources of the same TPS disagree (source_conflict, one
+    flag per TPS and field, on the TPS's best-ranked row), and a likely misread where
+    one reading is the other with a digit inserted or two digits swapped."""
+    if sheets.sources is None or len(sheets) < 2:
+        return []
+    if not (sheets.sources != sheets.sources[0]).any():
+        return []  # one source: nothing to compare
+    order = np.lexsort((sheets.source_ranks(), sheets.codes))
+    codes = sheets.codes[order]
+    starts = np.nonzero(np.r_[True, codes[1:] != codes[:-1]])[0]
+    sizes = np.diff(np.r_[starts, len(codes)])
+    flags: list[Flag] = []
+    own_fail = _failing_fields(sheets)
+    for start, size in zip(starts[sizes > 1], sizes[sizes > 1], strict=True):
+        group = order[start : start + size]
+        flags += _group_conflicts(sheets, group, own_fail)
+    return flags
+
+
+def _failing_fields(sheets: Sheets) -> np.ndarray:
+    """(rows x columns): the cell takes part in an identity its own sheet fails."""
+    known = effective_known(sheets)
+    a = _matrix(sheets, identities(sheets.n_candidates))
+    checkable, resid = evaluate(sheets.values, known, a)
+    fail = checkable & (resid != 0)
+    return (fail.astype(np.int64) @ (a != 0).astype(np.int64)) > 0
+
+
+def _group_conflicts(
+    sheets: Sheets, group: np.ndarray, own_fail: np.ndarray
+) -> list[Flag]:
+    v, k = sheets.values[group], sheets.known[group]
+    both = k.sum(0) >= 2
+    vals_min = np.where(k, v, np.iinfo(np.int64).max).min(0)
+    vals_max = np.where(k, v, np.iinfo(np.int64).min).max(0)
+    flags = []
+    for c in np.nonzero(both & (vals_min != vals_max))[0]:
+        name = sheets.names[c]
+        readings = [
+            (int(r), int(sheets.values[r, c])) for r in group if sheets.known[r, c]
+        ]
+        listed = ", ".join(f"{sheets.source(r)} {val}" for r, val in readings)
+        flags.append(
+            Flag(
+                int(group[0]),
+                Check.SOURCE_CONFLICT,
+                f"{name}: {listed}",
+                name,
+                cross_source=True,
+            )
+        )
+        flags += _cross_misreads(sheets, c, readings, own_fail)
+    return flags
+
+
+def _cross_misreads(sheets: Sheets, c: int, readings, own_fail) -> list[Flag]:
+    flags = []
+    name = sheets.names[c]
+    for r, x in readings:
+        others = {val for rr, val in readings if val != x}
+        if x < 0 or not others:
+            continue
+        for cand, valid, kind in digit_edits(np.array([x])):
+            y = int(cand[0])
+            if not valid[0] or y == x or y not in others:
+                continue
+            # A swap is symmetric: blame the reading whose own sheet fails.
+            if kind == "swap" and not own_fail[r, c]:
+                continue
+            who = ", ".join(sheets.source(rr) for rr, val in readings if val == y)
+            flags.append(
+                Flag(
+                    r,
+                    Check.LIKELY_MISREAD,
+                    f"{name} terbaca {x} di {sheets.source(r)}, kemungkinan {y} "
+                    f"({KIND_WORDS[kind]}; {who} mencatat {y})",
+                    name,
+                    x,
+                    y,
+                    cross_source=True,
+                )
+            )
+            break
+    return flags
+
+
+def _fmt(value: int | None) -> str:
+    return "?" if value is None else str(value)

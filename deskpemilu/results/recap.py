@@ -1,0 +1,153 @@
+"""Recapitulation arithmetic (no ORM): desa totals rolled up to kecamatan, kab/kota,
+province and nation by code prefix, and compared with official figures.
+
+The database sums the TPS of each desa in one GROUP BY; everything above desa is a
+few array reductions here (83,731 desa nationally), not a loop over TPS.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+LEVELS = (
+    (10, "desa"),
+    (6, "kecamatan"),
+    (4, "kabkota"),
+    (2, "provinsi"),
+    (0, "nasional"),
+)
+LEVEL_OF_LENGTH = dict(LEVELS)
+
+
+@dataclass
+class RecapTable:
+    """Desk totals of every area: codes (undotted, "" = nation), the number of TPS
+    with a sheet, and per column the sum and the number of TPS where it is known."""
+
+    names: tuple[str, ...]
+    codes: list[str]
+    sheets: np.ndarray
+    sums: np.ndarray
+    known: np.ndarray
+    index: dict[str, int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.index = {code: i for i, code in enumerate(self.codes)}
+
+    def get(self, code: str, name: str) -> tuple[int, int]:
+        """(sum, TPS known) of a column in an area; (0, 0) for an area without any."""
+        i = self.index.get(code)
+        if i is None:
+            return 0, 0
+        j = self.names.index(name)
+        return int(self.sums[i, j]), int(self.known[i, j])
+
+    def sheet_count(self, code: str) -> int:
+        i = self.index.get(code)
+        return 0 if i is None else int(self.sheets[i])
+
+
+def apply_decisions(
+    desa_codes: list[str],
+    sums: np.ndarray,
+    known: np.ndarray,
+    names: tuple[str, ...],
+    changes: list[tuple[str, str, int | None, int | None]],
+) -> None:
+    """Replace sheet values by decided ones, in place: each change is (TPS code,
+    field, value on the primary sheet or None, decided value or None)."""
+    where = {code: i for i, code in enumerate(desa_codes)}
+    for tps_code, name, before, after in changes:
+        i, j = where.get(tps_code[:10]), names.index(name)
+        if i is None:
+            continue
+        sums[i, j] += (after or 0) - (before or 0)
+        known[i, j] += (after is not None) - (before is not None)
+
+
+def build(
+    names: tuple[str, ...],
+    desa_codes: list[str],
+    sheets: np.ndarray,
+    sums: np.ndarray,
+    known: np.ndarray,
+) -> RecapTable:
+    """Roll desa totals up every level of the code tree."""
+    if not desa_codes:
+        width = len(names)
+        z = np.zeros((0, width), dtype=np.int64)
+        return RecapTable(names, [], np.zeros(0, dtype=np.int64), z, z)
+    order = np.argsort(np.array(desa_codes, dtype=np.int64))
+    numeric = np.array(desa_codes, dtype=np.int64)[order]
+    sheets, sums, known = sheets[order], sums[order], known[order]
+    codes, out_sheets, out_sums, out_known = [], [], [], []
+    for length, _ in LEVELS:
+        keys = numeric // 10 ** (10 - length) if length else np.zeros_like(numeric)
+        starts = np.nonzero(np.r_[True, keys[1:] != keys[:-1]])[0]
+        codes += [f"{int(k):0{length}d}" if length else "" for k in keys[starts]]
+        out_sheets.append(np.add.reduceat(sheets, starts))
+        out_sums.append(np.add.reduceat(sums, starts, axis=0))
+        out_known.append(np.add.reduceat(known, starts, axis=0))
+    return RecapTable(
+        names,
+        codes,
+        np.concatenate(out_sheets),
+        np.concatenate(out_sums),
+        np.concatenate(out_known),
+    )
+
+
+@dataclass(frozen=True)
+class FieldDifference:
+    field: str
+    desk: int
+    official: int
+    tps_known: int
+
+    @property
+    def difference(self) -> int:
+        return self.desk - self.official
+
+
+@dataclass
+class AreaComparison:
+    code: str
+    level: str
+    tps_total: int
+    tps_with_sheet: int
+    compared: int
+    differences: list[FieldDifference]
+
+    @property
+    def complete(self) -> bool:
+        """Every TPS of the area has a sheet: a difference is then real."""
+        return self.tps_total > 0 and self.tps_with_sheet >= self.tps_total
+
+
+def compare(
+    table: RecapTable,
+    official: dict[str, dict[str, int | None]],
+    tps_total: dict[str, int],
+) -> list[AreaComparison]:
+    """Every official figure next to the desk's, area by area (largest first)."""
+    out = []
+    for code in sorted(official, key=lambda c: (len(c), c)):
+        figures = {k: v for k, v in official[code].items() if v is not None}
+        diffs = []
+        for name, value in figures.items():
+            desk, known = table.get(code, name)
+            if desk != value:
+                diffs.append(FieldDifference(name, desk, value, known))
+        out.append(
+            AreaComparison(
+                code=code,
+                level=LEVEL_OF_LENGTH[len(code)],
+                tps_total=tps_total.get(code, 0),
+                tps_with_sheet=table.sheet_count(code),
+                compared=len(figures),
+                differences=diffs,
+            )
+        )
+    return out

@@ -1,0 +1,473 @@
+"""Writes of the results app: imports of sheets and official recaps, the desk's
+decisions, and the flags the checks leave."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from deskpemilu.accounts import access
+from deskpemilu.core.csvio import read_rows, sha256_of
+from deskpemilu.core.errors import ImportFailed, ImportProblem
+from deskpemilu.elections.models import Contest
+from deskpemilu.regions.models import Region
+from deskpemilu.results import bulk, checks, layouts
+from deskpemilu.results.models import (
+    Decision,
+    FlagStatus,
+    OfficialRecap,
+    RecapLevel,
+    ResultImport,
+    ResultSheet,
+    SheetFlag,
+)
+from deskpemilu.results.sheets import Sheets, content_hash
+from deskpemilu.results.spec import FIELDS, SOURCE_RANK, SOURCES, is_field
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class ImportReport:
+    file: str
+    source: str
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    empty: int = 0
+    flagged: int = 0
+    ignored_columns: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        text = (
+            f"{self.file} ({self.source}): {self.rows} baris, {self.created} baru, "
+            f"{self.updated} berubah, {self.unchanged} sama, {self.empty} kosong; "
+            f"{self.flagged} lembar ditandai"
+        )
+        if self.ignored_columns:
+            text += "; kolom diabaikan: " + ", ".join(self.ignored_columns)
+        return text
+
+
+def contest_for(kind: str, election_slug: str | None = None) -> Contest:
+    """The contest of this kind (of the given election, else the latest one)."""
+    qs = Contest.objects.filter(kind=kind).order_by("-election__vote_date")
+    if election_slug:
+        qs = qs.filter(election__slug=election_slug)
+    contest = qs.first()
+    if contest is None:
+        raise ImportFailed([ImportProblem("-", None, f"kontestasi {kind} tidak ada")])
+    return contest
+
+
+def results_import(
+    *,
+    path: Path,
+    contest: Contest,
+    source: str,
+    actor: str = "",
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import the sheets of one source from a CSV file (layouts.py), all or nothing.
+
+    Every row is validated first-class: a file with an unknown TPS, a non-integer
+    cell, a duplicated TPS or a foreign source is refused whole with every problem
+    listed (file, line, value), and nothing is written. A sheet whose numbers and
+    photo are those already stored is left alone (no write, no new flag); a
+    changed sheet is updated and checked again. Checks run per batch and their
+    flags are stored; the flags comparing sources are rebuilt for the TPS touched.
+    """
+    if source not in SOURCES:
+        raise ImportFailed(
+            [ImportProblem(path.name, None, "sumber tak dikenal", source)]
+        )
+    problems = layouts.Problems(path.name)
+    n_candidates = contest.candidates.count()
+    layout = layouts.detect_layout(path, problems, n_candidates)
+    if layout is None:
+        raise ImportFailed(problems.items)
+    with transaction.atomic():
+        run = ResultImport.objects.create(
+            contest=contest,
+            source=source,
+            file_name=path.name,
+            sha256=sha256_of(path),
+            imported_by=actor,
+        )
+        importer = _Importer(contest, source, run, problems)
+        importer.report.ignored_columns = layout.ignored
+        batches = layouts.read_batches(
+            path, layout, problems, source=source, single_source=True
+        )
+        for batch in batches:
+            importer.add(batch)
+            if progress:
+                progress(len(batch.sheets))
+        if problems:
+            raise ImportFailed(problems.items)
+        report = importer.report
+        for name in ("rows", "created", "updated", "unchanged", "empty", "flagged"):
+            setattr(run, name, getattr(report, name))
+        run.save()
+    return report
+
+
+@dataclass
+class _Importer:
+    contest: Contest
+    source: str
+    run: ResultImport
+    problems: layouts.Problems
+    report: ImportReport = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.report = ImportReport(self.run.file_name, self.source)
+        self.codes, self.ids = bulk.tps_index()
+        size = int(self.ids.max(initial=0)) + 1
+        tps, sheet_ids, hashes = bulk.existing_sheets(self.contest.id, self.source)
+        size = max(size, int(tps.max(initial=0)) + 1)
+        self.sheet_id = np.zeros(size, dtype=np.int64)
+        self.hash = np.zeros(size, dtype=np.int64)
+        self.sheet_id[tps], self.hash[tps] = sheet_ids, hashes
+        self.seen_line = np.zeros(size, dtype=np.int64)
+        self.has_other = np.zeros(size, dtype=bool)
+        self.has_other[bulk.tps_with_other_sources(self.contest.id, self.source)] = True
+
+    def add(self, batch: layouts.Batch) -> None:
+        self.report.rows += len(batch.sheets)
+        self.report.empty += int((batch.empty & ~batch.bad).sum())
+        rows = np.nonzero(~batch.empty & ~batch.bad)[0]
+        tps_ids = self._tps_ids(batch, rows)
+        if self.problems:
+            return  # keep reading to list every problem; write nothing
+        sheets = batch.sheets.take(rows)
+        photos = None if batch.photos is None else batch.photos[rows]
+        hashes = content_hash(sheets, photos)
+        old = self.sheet_id[tps_ids]
+        new = old == 0
+        changed = ~new & (self.hash[tps_ids] != hashes)
+        self.report.created += int(new.sum())
+        self.report.updated += int(changed.sum())
+        self.report.unchanged += int((~new & ~changed).sum())
+        todo = np.nonzero(new | changed)[0]
+        if not todo.size:
+            return
+        self._write(
+            sheets, tps_ids, photos, batch.source_ts[rows], hashes, new, changed
+        )
+        self._store_flags(sheets.take(todo), tps_ids[todo])
+        touched = tps_ids[todo]
+        self._sources_changed(touched[self.has_other[touched]])
+
+    def _tps_ids(self, batch: layouts.Batch, rows: np.ndarray) -> np.ndarray:
+        codes = batch.sheets.codes[rows]
+        tps_ids = bulk.lookup(self.codes, self.ids, codes)
+        lines = batch.lines[rows]
+        for i in np.nonzero(tps_ids == 0)[0]:
+            self.problems.add(
+                int(lines[i]), "kode TPS tidak dikenal", f"{int(codes[i]):013d}"
+            )
+        known = tps_ids > 0
+        first = self.seen_line[tps_ids]
+        order = np.argsort(tps_ids, kind="stable")
+        ids_sorted = tps_ids[order]
+        repeat = np.zeros(len(tps_ids), dtype=bool)
+        repeat[order[1:]] = ids_sorted[1:] == ids_sorted[:-1]
+        for i in np.nonzero(known & ((first > 0) | repeat))[0]:
+            self.problems.add(
+                int(lines[i]), "TPS muncul lebih dari sekali", f"{int(codes[i]):013d}"
+            )
+        self.seen_line[tps_ids[known]] = lines[known]
+        return tps_ids
+
+    def _write(self, sheets, tps_ids, photos, source_ts, hashes, new, changed) -> None:
+        pick = np.nonzero(new)[0]
+        if pick.size:
+            bulk.insert_sheets(
+                sheets=sheets.take(pick),
+                tps_ids=tps_ids[pick],
+                contest_id=self.contest.id,
+                source=self.source,
+                primary=np.ones(pick.size, dtype=bool),  # see _sources_changed
+                photos=None if photos is None else photos[pick],
+                source_ts=source_ts[pick],
+                hashes=hashes[pick],
+                run_id=self.run.id,
+            )
+        pick = np.nonzero(changed)[0]
+        if pick.size:
+            ids = self.sheet_id[tps_ids[pick]]
+            SheetFlag.objects.filter(
+                sheet_id__in=ids.tolist(), cross_source=False, status=FlagStatus.OPEN
+            ).delete()
+            bulk.update_sheets(
+                sheets=sheets.take(pick),
+                sheet_ids=ids,
+                photos=None if photos is None else photos[pick],
+                source_ts=source_ts[pick],
+                hashes=hashes[pick],
+                run_id=self.run.id,
+            )
+
+    def _store_flags(self, sheets: Sheets, tps_ids: np.ndarray) -> None:
+        found = checks.check_sheets(sheets)
+        if not found:
+            return
+        rows = sorted({f.row for f in found})
+        self.report.flagged += len(rows)
+        sheet_of = bulk.sheet_ids_for(
+            self.contest.id, self.source, [int(tps_ids[r]) for r in rows]
+        )
+        now = timezone.now()
+        SheetFlag.objects.bulk_create(
+            [
+                _flag_row(
+                    f,
+                    self.contest.id,
+                    int(tps_ids[f.row]),
+                    sheets.code(f.row),
+                    sheet_of.get(int(tps_ids[f.row])),
+                    self.source,
+                    now,
+                )
+                for f in found
+            ],
+            batch_size=2000,
+        )
+
+    def _sources_changed(self, tps_ids: np.ndarray) -> None:
+        if tps_ids.size:
+            sources_refresh(contest=self.contest, tps_ids=tps_ids.tolist())
+
+
+def _flag_row(
+    f: checks.Flag, contest_id, tps_id, code, sheet_id, source, now
+) -> SheetFlag:
+    return SheetFlag(
+        contest_id=contest_id,
+        tps_id=tps_id,
+        tps_code=code,
+        sheet_id=sheet_id,
+        source=source,
+        cross_source=f.cross_source,
+        check_name=f.check,
+        field=f.field,
+        value=f.value,
+        expected=f.expected,
+        detail=f.detail,
+        created_at=now,
+    )
+
+
+def sheets_of(contest: Contest, tps_ids: list[int]) -> tuple[Sheets, list[ResultSheet]]:
+    """The stored sheets of these TPS (every source) as arrays, and their rows."""
+    stored = list(
+        ResultSheet.objects.filter(contest=contest, tps_id__in=tps_ids).order_by(
+            "tps_code", "source"
+        )
+    )
+    k = contest.candidates.count()
+    dicts = []
+    for sheet in stored:
+        row = {"kode_tps": sheet.tps_code, "sumber": sheet.source}
+        row.update({name: getattr(sheet, name) for name in FIELDS})
+        row.update({f"suara_{i + 1}": v for i, v in enumerate(sheet.votes[:k])})
+        dicts.append(row)
+    return Sheets.from_dicts(dicts, k), stored
+
+
+def sources_refresh(*, contest: Contest, tps_ids: list[int]) -> None:
+    """After a sheet of these TPS changed: mark each TPS's best source primary and
+    rebuild the flags that compare its sources."""
+    for start in range(0, len(tps_ids), 2000):
+        chunk = tps_ids[start : start + 2000]
+        sheets, stored = sheets_of(contest, chunk)
+        best: dict[int, ResultSheet] = {}
+        for s in stored:
+            b = best.get(s.tps_id)
+            if b is None or SOURCE_RANK[s.source] < SOURCE_RANK[b.source]:
+                best[s.tps_id] = s
+        primary = {s.id for s in best.values()}
+        moved = [s for s in stored if s.is_primary != (s.id in primary)]
+        for s in moved:
+            s.is_primary = not s.is_primary
+        ResultSheet.objects.bulk_update(moved, ["is_primary"], batch_size=2000)
+        SheetFlag.objects.filter(
+            contest=contest, tps_id__in=chunk, cross_source=True, status=FlagStatus.OPEN
+        ).delete()
+        now = timezone.now()
+        SheetFlag.objects.bulk_create(
+            [
+                _flag_row(
+                    f,
+                    contest.id,
+                    stored[f.row].tps_id,
+                    stored[f.row].tps_code,
+                    stored[f.row].id if f.check != "source_conflict" else None,
+                    stored[f.row].source if f.check != "source_conflict" else "",
+                    now,
+                )
+                for f in checks.compare_sources(sheets)
+            ]
+        )
+
+
+# Decisions ----------------------------------------------------------------------------
+
+
+def decision_record(
+    *,
+    actor,
+    contest: Contest,
+    tps_code: str,
+    field_name: str,
+    value: int | None,
+    reason: str,
+    chosen_source: str = "",
+) -> Decision:
+    """Keep a value for one field of one TPS, with the reason; the previous decision
+    on the field is superseded (kept), and the open flags on the field resolved.
+
+    Desk roles in the TPS's region only; outside the user's scope the TPS is "not
+    found".
+    """
+    tps = access.tps_visible(actor).filter(code=tps_code).select_related("desa").first()
+    if tps is None:
+        raise Http404("TPS not found")
+    if not access.access_for(actor).roles_at(tps.desa.code) & access.DESK_ROLES:
+        raise PermissionDenied("only the desk decides result values")
+    if not is_field(field_name):
+        raise ValueError(f"unknown field {field_name!r}")
+    if not reason.strip():
+        raise ValueError("a decision needs a reason")
+    if chosen_source and chosen_source not in SOURCES:
+        raise ValueError(f"unknown source {chosen_source!r}")
+    now = timezone.now()
+    with transaction.atomic():
+        current = (
+            Decision.objects.select_for_update()
+            .filter(
+                contest=contest, tps=tps, field=field_name, superseded_at__isnull=True
+            )
+            .first()
+        )
+        if current:
+            current.superseded_at = now
+            current.save(update_fields=["superseded_at"])
+        decision = Decision.objects.create(
+            contest=contest,
+            tps=tps,
+            tps_code=tps.code,
+            field=field_name,
+            value=value,
+            chosen_source=chosen_source,
+            reason=reason.strip(),
+            decided_by=actor,
+            decided_at=now,
+        )
+        if current:
+            current.superseded_by = decision
+            current.save(update_fields=["superseded_by"])
+        SheetFlag.objects.filter(
+            contest=contest, tps=tps, field=field_name, status=FlagStatus.OPEN
+        ).update(
+            status=FlagStatus.RESOLVED,
+            resolved_at=now,
+            resolved_by=actor,
+            note=f"keputusan #{decision.id}: {value}",
+        )
+    return decision
+
+
+# Official recapitulation -------------------------------------------------------
+
+OFFICIAL_METRICS = {
+    "suara_sah_total": "suara_sah",
+    "suara_tidak_sah": "suara_tidak_sah",
+    "suara_total": "suara_total",
+    "dpt": "dpt_total",
+    "pengguna_hak_pilih_dpt": "pengguna_dpt_total",
+    "pengguna_hak_pilih_dptb": "pengguna_dptb_total",
+    "pengguna_hak_pilih_dpk": "pengguna_dpk_total",
+    "pengguna_hak_pilih_total": "pengguna_hak_pilih_total",
+}
+LEVEL_BY_LENGTH = {
+    0: RecapLevel.NASIONAL,
+    2: RecapLevel.PROVINSI,
+    4: RecapLevel.KABKOTA,
+    6: RecapLevel.KECAMATAN,
+    10: RecapLevel.DESA,
+}
+
+
+def official_recap_import(*, path: Path, contest: Contest, actor: str = "") -> int:
+    """Official recap figures (D.Hasil) from a long-format CSV (wilayah, kode,
+    metric, paslon_no, value, source_ref), as pilpres2024_official_totals.csv.
+    All or nothing; a region's figures are replaced by the file's."""
+    problems: list[ImportProblem] = []
+    k = contest.candidates.count()
+    areas: dict[str, dict] = {}
+    regions = dict(Region.objects.values_list("code_nodot", "id"))
+    for line, row in read_rows(
+        path, ["kode", "metric", "paslon_no", "value", "source_ref"]
+    ):
+        code = "" if row["kode"] in ("0", "") else row["kode"]
+        if len(code) not in LEVEL_BY_LENGTH or not (code == "" or code.isdigit()):
+            problems.append(
+                ImportProblem(path.name, line, "kode wilayah salah", row["kode"])
+            )
+            continue
+        if code and code not in regions:
+            problems.append(ImportProblem(path.name, line, "wilayah tak dikenal", code))
+            continue
+        if not row["value"].lstrip("-").isdigit():
+            problems.append(
+                ImportProblem(
+                    path.name, line, "nilai harus bilangan bulat", row["value"]
+                )
+            )
+            continue
+        area = areas.setdefault(code, {"votes": [None] * k, "refs": set()})
+        area["refs"].add(row["source_ref"])
+        value = int(row["value"])
+        if row["metric"] == "suara_sah_paslon":
+            number = int(row["paslon_no"]) if row["paslon_no"].isdigit() else 0
+            if not 1 <= number <= k:
+                problems.append(
+                    ImportProblem(
+                        path.name, line, "nomor paslon salah", row["paslon_no"]
+                    )
+                )
+                continue
+            area["votes"][number - 1] = value
+        elif row["metric"] in OFFICIAL_METRICS:
+            area[OFFICIAL_METRICS[row["metric"]]] = value
+        else:
+            problems.append(
+                ImportProblem(path.name, line, "metric tak dikenal", row["metric"])
+            )
+    if problems:
+        raise ImportFailed(problems)
+    with transaction.atomic():
+        for code, area in areas.items():
+            refs = area.pop("refs")
+            OfficialRecap.objects.update_or_create(
+                contest=contest,
+                area_code=code,
+                defaults={
+                    "level": LEVEL_BY_LENGTH[len(code)],
+                    "region_id": regions.get(code),
+                    "source_ref": f"{path.name}: " + ", ".join(sorted(refs)),
+                    **{name: area.get(name) for name in FIELDS},
+                    "votes": area["votes"],
+                },
+            )
+    return len(areas)

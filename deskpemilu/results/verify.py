@@ -1,0 +1,91 @@
+"""Verdicts on a results file without the database: every check, as JSON lines.
+
+The file is read in batches (layouts.py) and the sheets kept as arrays only, because
+the checks across sources and the kecamatan screens need all sheets of a TPS or
+kecamatan together. Measured on a synthetic national file (816,259 TPS): ~7 s and a
+peak of ~0.9 GB, most of it transient copies while batches are joined.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+
+from deskpemilu.core.errors import ImportFailed
+from deskpemilu.results import checks, layouts, screens
+from deskpemilu.results.sheets import Sheets
+
+
+def read_all(paths: list[Path], source: str) -> Sheets:
+    """Every non-empty sheet of the files; ImportFailed if any file is unreadable."""
+    parts: list[Sheets] = []
+    k = 0
+    for path in paths:
+        problems = layouts.Problems(path.name)
+        layout = layouts.detect_layout(path, problems)
+        if layout is None:
+            raise ImportFailed(problems.items)
+        for batch in layouts.read_batches(
+            path, layout, problems, source=source, single_source=False
+        ):
+            parts.append(batch.sheets.take(np.nonzero(~batch.empty & ~batch.bad)[0]))
+        if problems:
+            raise ImportFailed(problems.items)
+        k = max(k, layout.n_candidates)
+    return _concat(parts, k)
+
+
+def _concat(parts: list[Sheets], k: int) -> Sheets:
+    width = len(Sheets.from_dicts([], k).names)
+    values = np.zeros((0, width), dtype=np.int64)
+    known = np.zeros((0, width), dtype=bool)
+    codes, sources = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=str)]
+    vals, knowns = [values], [known]
+    for p in parts:
+        pad = width - p.values.shape[1]
+        vals.append(np.pad(p.values, ((0, 0), (0, pad))))
+        knowns.append(np.pad(p.known, ((0, 0), (0, pad))))
+        codes.append(p.codes)
+        sources.append(p.sources)
+    return Sheets(
+        np.concatenate(codes),
+        np.vstack(vals),
+        np.vstack(knowns),
+        k,
+        np.concatenate(sources),
+    )
+
+
+def verdicts(sheets: Sheets) -> Iterator[dict]:
+    """One verdict per TPS with at least one flag, in TPS code order."""
+    found = checks.check_sheets(sheets) + checks.compare_sources(sheets)
+    found += screens.outlier_flags(sheets, use=primary_rows(sheets))
+    several = sheets.sources is not None and len(set(sheets.sources.tolist())) > 1
+    by_code: dict[int, list[dict]] = defaultdict(list)
+    for flag in found:
+        detail = flag.detail
+        if several and not flag.cross_source:
+            detail = f"[{sheets.source(flag.row)}] {detail}"
+        by_code[int(sheets.codes[flag.row])].append(
+            {"check": flag.check, "detail": detail}
+        )
+    for code in sorted(by_code):
+        yield {"kode_tps": f"{code:013d}", "flags": by_code[code]}
+
+
+def primary_rows(sheets: Sheets) -> np.ndarray:
+    """One row per TPS: its best-ranked source."""
+    order = np.lexsort((sheets.source_ranks(), sheets.codes))
+    codes = sheets.codes[order]
+    first = np.r_[True, codes[1:] != codes[:-1]]
+    use = np.zeros(len(sheets), dtype=bool)
+    use[order[first]] = True
+    return use
+
+
+def jsonl(verdict: dict) -> str:
+    return json.dumps(verdict, ensure_ascii=False, separators=(", ", ": "))
