@@ -13,9 +13,9 @@ from deskpemilu.incidents.api import router as incidents_router
 from deskpemilu.incidents.services import Conflict, IncidentError
 from deskpemilu.incidents.workflow import TransitionRefused
 from deskpemilu.intake.api import router as intake_router
+from deskpemilu.regions.api import router as regions_router
 from deskpemilu.results.api import router as results_router
 from deskpemilu.situation.api import router as situation_router
-from deskpemilu.regions.api import router as regions_router
 
 api = NinjaAPI(
     title="Desk Pemilu API",

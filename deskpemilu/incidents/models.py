@@ -118,6 +118,9 @@ class IncidentSource(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of incident {self.incident_id}"
+
 
 class IncidentEvent(models.Model):
     """One entry of an incident's history. Append-only: never changed or removed."""
@@ -140,6 +143,9 @@ class IncidentEvent(models.Model):
         ordering = ["at", "id"]
         verbose_name = _("history entry")
         verbose_name_plural = _("history")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -191,6 +197,9 @@ class Assignment(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.agency} for incident {self.incident_id}"
+
 
 class FollowUp(models.Model):
     """A follow-up action (tindak lanjut) recorded by the assigned agency."""
@@ -209,3 +218,6 @@ class FollowUp(models.Model):
         ordering = ["at", "id"]
         verbose_name = _("follow-up")
         verbose_name_plural = _("follow-ups")
+
+    def __str__(self) -> str:
+        return self.action[:60]

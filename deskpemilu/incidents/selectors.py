@@ -58,7 +58,9 @@ def incident_list(user: User, filters: IncidentFilters) -> QuerySet[Incident]:
         end = dt.datetime.combine(filters.date_to, dt.time.min, tzinfo=tz)
         qs = qs.filter(occurred_at__lt=end + dt.timedelta(days=1))
     if filters.q:
-        qs = qs.filter(Q(title__icontains=filters.q) | Q(description__icontains=filters.q))
+        qs = qs.filter(
+            Q(title__icontains=filters.q) | Q(description__icontains=filters.q)
+        )
     return qs.order_by("-occurred_at", "-id")
 
 
@@ -66,7 +68,9 @@ def incident_counts(qs: QuerySet[Incident]) -> dict[str, dict[str, int]]:
     """Counts of a (filtered) list by status, severity and category."""
     base = qs.order_by()
     return {
-        name: dict(base.values_list(name).annotate(n=Count("id")).values_list(name, "n"))
+        name: dict(
+            base.values_list(name).annotate(n=Count("id")).values_list(name, "n")
+        )
         for name in ("status", "severity", "category")
     }
 
@@ -75,15 +79,17 @@ def incident_detail(user: User, incident_id: int) -> Incident:
     """One incident with everything its page shows, in a fixed number of queries."""
     incident_for_user_or_404(user, incident_id)
     return (
-        Incident.objects.select_related("region", "tps", "stage", "created_by", "duplicate_of")
+        Incident.objects.select_related(
+            "region", "tps", "stage", "created_by", "duplicate_of"
+        )
         .prefetch_related(
             Prefetch(
                 "sources",
-                queryset=IncidentSource.objects.select_related("message").order_by("id"),
+                queryset=IncidentSource.objects.select_related("message").order_by(
+                    "id"
+                ),
             ),
-            Prefetch(
-                "events", queryset=IncidentEvent.objects.select_related("actor")
-            ),
+            Prefetch("events", queryset=IncidentEvent.objects.select_related("actor")),
             Prefetch(
                 "assignments",
                 queryset=Assignment.objects.select_related(
@@ -119,7 +125,9 @@ DUPLICATE_TEXT = 0.35
 def duplicate_candidates(user: User, incident: Incident, limit: int = 5) -> list:
     """Other open incidents close in place and time with similar text: for the desk
     to confirm and merge, never merged automatically."""
-    near = incidents_visible(user).exclude(pk=incident.pk).exclude(status=Status.DITOLAK)
+    near = (
+        incidents_visible(user).exclude(pk=incident.pk).exclude(status=Status.DITOLAK)
+    )
     near = near.filter(
         occurred_at__gte=incident.occurred_at - DUPLICATE_WINDOW,
         occurred_at__lte=incident.occurred_at + DUPLICATE_WINDOW,
@@ -132,7 +140,8 @@ def duplicate_candidates(user: User, incident: Incident, limit: int = 5) -> list
         if (
             incident.lat is not None
             and other.lat is not None
-            and distance_km(incident.lat, incident.lng, other.lat, other.lng) > DUPLICATE_KM
+            and distance_km(incident.lat, incident.lng, other.lat, other.lng)
+            > DUPLICATE_KM
         ):
             continue
         score = text_similarity(text, f"{other.title} {other.description}")

@@ -104,12 +104,16 @@ def _point_in_region(region: Region, lat: float, lng: float) -> bool:
     for code in codes:
         if code in outlines:
             return point_in(outlines[code], lat, lng, tolerance_m=300)
-    return -7.2 < lat < -5.7 and 105.0 < lng < 106.9 if region.code[:2] == "36" else True
+    return (
+        -7.2 < lat < -5.7 and 105.0 < lng < 106.9 if region.code[:2] == "36" else True
+    )
 
 
 def _check_time(occurred_at: dt.datetime) -> None:
     if timezone.is_naive(occurred_at):
-        raise IncidentError("naive_time", "Waktu kejadian perlu zona waktu.", "occurred_at")
+        raise IncidentError(
+            "naive_time", "Waktu kejadian perlu zona waktu.", "occurred_at"
+        )
     if occurred_at > timezone.now() + FUTURE_TOLERANCE:
         raise IncidentError(
             "future_time",
@@ -120,9 +124,13 @@ def _check_time(occurred_at: dt.datetime) -> None:
 
 def _check_choices(category: str, severity: str) -> None:
     if category not in Category.values:
-        raise IncidentError("bad_category", f"Kategori tidak dikenal: {category}.", "category")
+        raise IncidentError(
+            "bad_category", f"Kategori tidak dikenal: {category}.", "category"
+        )
     if severity not in Severity.values:
-        raise IncidentError("bad_severity", f"Tingkat tidak dikenal: {severity}.", "severity")
+        raise IncidentError(
+            "bad_severity", f"Tingkat tidak dikenal: {severity}.", "severity"
+        )
 
 
 def _stage_at(moment: dt.datetime):
@@ -188,8 +196,14 @@ def incident_create(
             channel=channel,
             created_by=actor,
         )
-        kind = SourceKind.MESSAGE if message is not None else (
-            SourceKind.PERSON if person_name or person_contact else SourceKind.OFFICER
+        kind = (
+            SourceKind.MESSAGE
+            if message is not None
+            else (
+                SourceKind.PERSON
+                if person_name or person_contact
+                else SourceKind.OFFICER
+            )
         )
         IncidentSource.objects.create(
             incident=incident,
@@ -329,7 +343,8 @@ def incident_assign(
             raise PermissionDenied("may not assign")
         if incident.status in (Status.SELESAI, Status.DITOLAK):
             raise IncidentError(
-                "closed", "Kejadian yang sudah selesai atau ditolak tidak dapat ditugaskan."
+                "closed",
+                "Kejadian yang sudah selesai atau ditolak tidak dapat ditugaskan.",
             )
         agencies = list(Agency.objects.filter(pk__in=agency_ids))
         if not agencies or len(agencies) != len(set(agency_ids)):
@@ -349,7 +364,10 @@ def incident_assign(
                     incident,
                     actor,
                     "assigned",
-                    changes={"agency": agency.short_name or agency.name, "deadline": due.isoformat()},
+                    changes={
+                        "agency": agency.short_name or agency.name,
+                        "deadline": due.isoformat(),
+                    },
                     note=note,
                 )
         _bump(incident, [])
@@ -398,7 +416,9 @@ def followup_record(
 ) -> FollowUp:
     """A follow-up action (tindak lanjut) by the assigned agency."""
     if not action.strip():
-        raise IncidentError("action_required", "Uraian tindak lanjut wajib diisi.", "action")
+        raise IncidentError(
+            "action_required", "Uraian tindak lanjut wajib diisi.", "action"
+        )
     with transaction.atomic():
         assignment = _assignment_for(actor, assignment_id)
         now = timezone.now()
@@ -458,7 +478,9 @@ def incident_merge(*, actor: User, primary_id: int, duplicate_id: int) -> Incide
     """Fold a duplicate into the primary incident: every source is kept on the
     primary, and the duplicate is rejected as 'duplikat' pointing at it."""
     if primary_id == duplicate_id:
-        raise IncidentError("same_incident", "Kejadian tidak dapat digabung dengan dirinya.")
+        raise IncidentError(
+            "same_incident", "Kejadian tidak dapat digabung dengan dirinya."
+        )
     with transaction.atomic():
         primary = _locked(actor, primary_id, None)
         duplicate = _locked(actor, duplicate_id, None)
@@ -467,7 +489,9 @@ def incident_merge(*, actor: User, primary_id: int, duplicate_id: int) -> Incide
             and access.can_edit_incident(actor, duplicate)
         ):
             raise PermissionDenied("may not merge")
-        have = set(primary.sources.exclude(message=None).values_list("message_id", flat=True))
+        have = set(
+            primary.sources.exclude(message=None).values_list("message_id", flat=True)
+        )
         for source in duplicate.sources.all():
             if source.message_id is None or source.message_id not in have:
                 IncidentSource.objects.create(
@@ -479,7 +503,10 @@ def incident_merge(*, actor: User, primary_id: int, duplicate_id: int) -> Incide
                     note=f"dari {duplicate.ref}",
                 )
         previous = duplicate.status
-        duplicate.status, duplicate.reject_reason = Status.DITOLAK, RejectReason.DUPLIKAT
+        duplicate.status, duplicate.reject_reason = (
+            Status.DITOLAK,
+            RejectReason.DUPLIKAT,
+        )
         duplicate.duplicate_of = primary
         _bump(duplicate, ["status", "reject_reason", "duplicate_of"])
         _bump(primary, [])

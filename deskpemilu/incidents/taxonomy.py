@@ -12,7 +12,10 @@ class Category(models.TextChoices):
     KEKERASAN = "kekerasan", _("Violence or clashes")
     INTIMIDASI = "intimidasi", _("Intimidation")
     POLITIK_UANG = "politik_uang", _("Money politics")
-    NETRALITAS = "netralitas", _("Neutrality breach (civil servants, TNI/Polri, village heads)")
+    NETRALITAS = (
+        "netralitas",
+        _("Neutrality breach (civil servants, TNI/Polri, village heads)"),
+    )
     LOGISTIK = "logistik", _("Logistics (shortage, damage, late, swapped ballots)")
     HAK_PILIH = "hak_pilih", _("Voter list and voting rights")
     HOAKS_SARA = "hoaks_sara", _("Hoax, hate speech, SARA incitement")

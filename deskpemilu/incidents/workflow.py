@@ -1,8 +1,8 @@
 """The incident status workflow: which move is allowed, and for whom. No ORM.
 
 baru -> terverifikasi -> ditangani -> selesai, or ditolak (with a reason) from any open
-status; a closed or rejected incident can be reopened. The table below is the whole rule;
-`accounts.access` adds the object checks (scope, the liaison's own agency).
+status; a closed or rejected incident can be reopened. The table below is the whole
+rule; `accounts.access` adds the object checks (scope, the liaison's own agency).
 """
 
 from __future__ import annotations
@@ -39,13 +39,15 @@ class TransitionRefused(Exception):
 
 def allowed_targets(current: str, roles: frozenset[str]) -> list[str]:
     """The statuses someone with `roles` may move an incident in `current` to."""
-    return [to for (src, to), who in TRANSITIONS.items() if src == current and who & roles]
+    return [
+        to for (src, to), who in TRANSITIONS.items() if src == current and who & roles
+    ]
 
 
 def check_transition(
     current: str, target: str, roles: frozenset[str], *, reason: str = ""
 ) -> None:
-    """Raise TransitionRefused (with an Indonesian message) unless the move is allowed."""
+    """Raise TransitionRefused (Indonesian message) unless the move is allowed."""
     if (current, target) not in TRANSITIONS:
         raise TransitionRefused(
             "not_a_transition",

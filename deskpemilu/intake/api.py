@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from deskpemilu.intake.auth import ApiToken
+from deskpemilu.intake.bulk import Result, handle_one, messages_handle_batch
 from deskpemilu.intake.models import Channel, IdempotencyRecord
 from deskpemilu.intake.schemas import (
     MAX_BATCH,
@@ -18,7 +19,6 @@ from deskpemilu.intake.schemas import (
     MessageIn,
     MessageOut,
 )
-from deskpemilu.intake.bulk import Result, handle_one, messages_handle_batch
 from deskpemilu.intake.services import Incoming
 
 router = Router(tags=["intake"], auth=ApiToken())

@@ -127,7 +127,11 @@ class InboundMessage(models.Model):
     parsed = models.JSONField(null=True, blank=True)
     reply = models.TextField(_("reply"), blank=True)
     tps = models.ForeignKey(
-        "regions.TPS", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "regions.TPS",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     region = models.ForeignKey(
         "regions.Region",
@@ -183,6 +187,9 @@ class TpsCheckin(models.Model):
         verbose_name = _("TPS check-in")
         verbose_name_plural = _("TPS check-ins")
 
+    def __str__(self) -> str:
+        return f"{self.tps_id} {self.stage}"
+
 
 class OutboundStatus(models.TextChoices):
     QUEUED = "queued", _("queued")
@@ -214,9 +221,12 @@ class OutboundMessage(models.Model):
         verbose_name = _("outbound message")
         verbose_name_plural = _("outbound messages")
 
+    def __str__(self) -> str:
+        return f"{self.channel} to {self.recipient}: {self.status}"
+
 
 class ApiClient(models.Model):
-    """An integrating agency system or gateway, with its own API token (stored hashed)."""
+    """An agency system or gateway, with its own API token (stored hashed)."""
 
     name = models.CharField(_("name"), max_length=120)
     agency = models.ForeignKey(
@@ -248,3 +258,6 @@ class IdempotencyRecord(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["client", "key"], name="idempotency_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.client_id}:{self.key}"

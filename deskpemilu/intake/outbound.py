@@ -97,7 +97,8 @@ def _retry_later(message: OutboundMessage, exc: Exception) -> None:
     if isinstance(exc, urllib.error.HTTPError):
         detail = f"HTTP {exc.code}: {exc.read()[:300].decode(errors='replace')}"
     give_up = attempts >= MAX_ATTEMPTS or (
-        isinstance(exc, urllib.error.HTTPError) and 400 <= exc.code < 500
+        isinstance(exc, urllib.error.HTTPError)
+        and 400 <= exc.code < 500
         and exc.code != 429
     )
     log.warning("outbound %s attempt %s failed: %s", message.pk, attempts, detail)

@@ -17,7 +17,9 @@ class MessageIn(Schema):
     )
     sender: str = Field(..., max_length=160, description="phone number or handle")
     sender_name: str = Field("", max_length=120)
-    text: str = Field(..., max_length=4000, description="the message, in the field code")
+    text: str = Field(
+        ..., max_length=4000, description="the message, in the field code"
+    )
     sent_at: dt.datetime | None = None
 
 

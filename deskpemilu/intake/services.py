@@ -9,7 +9,6 @@ a result sheet kept for checking, or a clear Indonesian reply saying what was wr
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 from dataclasses import asdict, dataclass, field
 
@@ -137,8 +136,15 @@ def message_process(message: InboundMessage) -> InboundMessage:
     message.area_code = message.region.code_nodot if message.region else ""
     message.save(
         update_fields=[
-            "reporter", "status", "kind", "reply", "error_code", "parsed", "tps",
-            "region", "area_code",
+            "reporter",
+            "status",
+            "kind",
+            "reply",
+            "error_code",
+            "parsed",
+            "tps",
+            "region",
+            "area_code",
         ]
     )
     if message.reply and message.channel in QUEUED_REPLY_CHANNELS and message.reply_to:
@@ -195,7 +201,9 @@ def reported_at(moment: dt.datetime, hhmm: str | None) -> dt.datetime:
     if not hhmm:
         return moment
     local = moment.astimezone(WIB)
-    at = local.replace(hour=int(hhmm[:2]), minute=int(hhmm[2:]), second=0, microsecond=0)
+    at = local.replace(
+        hour=int(hhmm[:2]), minute=int(hhmm[2:]), second=0, microsecond=0
+    )
     return at if at <= local + dt.timedelta(minutes=5) else at - dt.timedelta(days=1)
 
 
@@ -249,7 +257,11 @@ def _incident(message, result, reporter, lookup) -> Outcome:
     if reporter is None:
         reply = unknown_sender_reply(message.ref)
         return Outcome(
-            ParseStatus.PARSED, MessageKind.INCIDENT, reply, parsed=parsed, tps=tps,
+            ParseStatus.PARSED,
+            MessageKind.INCIDENT,
+            reply,
+            parsed=parsed,
+            tps=tps,
             region=region,
         )
     try:
@@ -274,7 +286,11 @@ def _incident(message, result, reporter, lookup) -> Outcome:
         f"({incident.get_severity_display()}) di {region.name} diterima desk."
     )
     return Outcome(
-        ParseStatus.PARSED, MessageKind.INCIDENT, reply, parsed=parsed, tps=tps,
+        ParseStatus.PARSED,
+        MessageKind.INCIDENT,
+        reply,
+        parsed=parsed,
+        tps=tps,
         region=region,
     )
 
@@ -290,19 +306,30 @@ def _result(message, result, lookup) -> Outcome:
     )
     parsed = asdict(result)
     parsed["votes"] = list(result.votes)
-    return Outcome(ParseStatus.PARSED, MessageKind.RESULT, reply, parsed=parsed, tps=tps)
+    return Outcome(
+        ParseStatus.PARSED, MessageKind.RESULT, reply, parsed=parsed, tps=tps
+    )
 
 
 def reporter_upsert(
-    *, phone: str, name: str, role: str, region: Region | None = None,
-    tps: TPS | None = None, agency=None,
+    *,
+    phone: str,
+    name: str,
+    role: str,
+    region: Region | None = None,
+    tps: TPS | None = None,
+    agency=None,
 ) -> Reporter:
     """Register or update a known sender (field officer, observer, ...)."""
     reporter, _ = Reporter.objects.update_or_create(
         phone=phone,
         defaults={
-            "name": name, "role": role, "region": region or (tps.desa if tps else None),
-            "tps": tps, "agency": agency, "is_active": True,
+            "name": name,
+            "role": role,
+            "region": region or (tps.desa if tps else None),
+            "tps": tps,
+            "agency": agency,
+            "is_active": True,
         },
     )
     return reporter

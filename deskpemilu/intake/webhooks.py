@@ -17,9 +17,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from deskpemilu.intake import channels
+from deskpemilu.intake.bulk import handle_one, messages_handle_batch
 from deskpemilu.intake.channels import PayloadError, SignatureError
 from deskpemilu.intake.models import InboundMessage, ParseStatus
-from deskpemilu.intake.bulk import handle_one, messages_handle_batch
 from deskpemilu.intake.services import Incoming, message_receive
 
 log = logging.getLogger(__name__)
@@ -178,7 +178,7 @@ def whatsapp(request: HttpRequest) -> HttpResponse:
 @csrf_exempt
 @require_http_methods(["POST"])
 def telegram(request: HttpRequest) -> HttpResponse:
-    """Telegram Bot API webhook (secret token header); replies via the outbound queue."""
+    """Telegram Bot API webhook (secret token header); replies go via the queue."""
     return _json_webhook(
         request,
         channels.TELEGRAM,
@@ -188,4 +188,3 @@ def telegram(request: HttpRequest) -> HttpResponse:
         ),
         channels.telegram_parse,
     )
-

@@ -30,11 +30,15 @@ def new_incident(actor, **overrides):
     return services.incident_create(**fields)
 
 
-def test_an_incident_takes_its_region_from_the_tps_and_its_stage_from_the_calendar(province_coordinator):
+def test_an_incident_takes_its_region_from_the_tps_and_its_stage_from_the_calendar(
+    province_coordinator,
+):
     incident = new_incident(
         province_coordinator, occurred_at=dt.datetime(2024, 2, 14, 10, tzinfo=dt.UTC)
     )
-    assert incident.region.code == "36.01.01.2001" and incident.area_code == "3601012001"
+    assert (
+        incident.region.code == "36.01.01.2001" and incident.area_code == "3601012001"
+    )
     assert incident.stage.name == "Pemungutan suara"
     assert incident.status == "baru" and incident.sources.count() == 1
     assert list(incident.events.values_list("action", flat=True)) == ["created"]
@@ -80,7 +84,9 @@ def test_a_leader_cannot_file_an_incident(leader):
 def test_the_full_workflow_is_kept_in_the_history(province_coordinator, police_liaison):
     incident = new_incident(None)
     incident = services.incident_transition(
-        actor=province_coordinator, incident_id=incident.pk, version=incident.version,
+        actor=province_coordinator,
+        incident_id=incident.pk,
+        version=incident.version,
         target="terverifikasi",
     )
     polres = Agency.objects.get(code="polres-pandeglang")
@@ -92,53 +98,84 @@ def test_the_full_workflow_is_kept_in_the_history(province_coordinator, police_l
     services.assignment_acknowledge(actor=police_liaison, assignment_id=assignment.pk)
     incident.refresh_from_db()
     services.incident_transition(
-        actor=police_liaison, incident_id=incident.pk, version=incident.version,
+        actor=police_liaison,
+        incident_id=incident.pk,
+        version=incident.version,
         target="ditangani",
     )
     services.followup_record(
-        actor=police_liaison, assignment_id=assignment.pk,
-        action="Pelaku diamankan, barang bukti amplop disita", done=True,
+        actor=police_liaison,
+        assignment_id=assignment.pk,
+        action="Pelaku diamankan, barang bukti amplop disita",
+        done=True,
     )
     incident.refresh_from_db()
     with pytest.raises(PermissionDenied):
         services.incident_transition(
-            actor=police_liaison, incident_id=incident.pk, version=incident.version,
+            actor=police_liaison,
+            incident_id=incident.pk,
+            version=incident.version,
             target="selesai",
         )
     services.incident_transition(
-        actor=province_coordinator, incident_id=incident.pk, version=incident.version,
-        target="selesai", note="Ditangani Polres",
+        actor=province_coordinator,
+        incident_id=incident.pk,
+        version=incident.version,
+        target="selesai",
+        note="Ditangani Polres",
     )
-    actions = list(IncidentEvent.objects.filter(incident=incident).values_list("action", flat=True))
-    assert actions == ["created", "status", "assigned", "acknowledged", "status", "followup", "status"]
+    actions = list(
+        IncidentEvent.objects.filter(incident=incident).values_list("action", flat=True)
+    )
+    assert actions == [
+        "created",
+        "status",
+        "assigned",
+        "acknowledged",
+        "status",
+        "followup",
+        "status",
+    ]
 
 
 def test_a_liaison_of_another_agency_cannot_act(province_coordinator, police_liaison):
     incident = new_incident(province_coordinator)
     services.incident_transition(
-        actor=province_coordinator, incident_id=incident.pk, version=1, target="terverifikasi"
+        actor=province_coordinator,
+        incident_id=incident.pk,
+        version=1,
+        target="terverifikasi",
     )
     kodim = Agency.objects.get(code="kodim-0601")
     [assignment] = services.incident_assign(
         actor=province_coordinator, incident_id=incident.pk, agency_ids=[kodim.pk]
     )
     with pytest.raises(PermissionDenied):
-        services.assignment_acknowledge(actor=police_liaison, assignment_id=assignment.pk)
+        services.assignment_acknowledge(
+            actor=police_liaison, assignment_id=assignment.pk
+        )
     with pytest.raises(PermissionDenied):
         services.incident_transition(
-            actor=police_liaison, incident_id=incident.pk, version=None, target="ditangani"
+            actor=police_liaison,
+            incident_id=incident.pk,
+            version=None,
+            target="ditangani",
         )
 
 
 def test_the_second_of_two_concurrent_saves_is_refused(province_coordinator):
     incident = new_incident(province_coordinator)
     services.incident_update(
-        actor=province_coordinator, incident_id=incident.pk, version=1,
+        actor=province_coordinator,
+        incident_id=incident.pk,
+        version=1,
         changes={"severity": "kritis"},
     )
     with pytest.raises(Conflict):
         services.incident_update(
-            actor=province_coordinator, incident_id=incident.pk, version=1,
+            actor=province_coordinator,
+            incident_id=incident.pk,
+            version=1,
             changes={"title": "Judul lain"},
         )
     incident.refresh_from_db()
@@ -149,7 +186,9 @@ def test_out_of_scope_incidents_look_absent(province_coordinator, kabkota_operat
     incident = new_incident(province_coordinator)
     with pytest.raises(Http404):
         services.incident_update(
-            actor=kabkota_operator, incident_id=incident.pk, version=1,
+            actor=kabkota_operator,
+            incident_id=incident.pk,
+            version=1,
             changes={"title": "x"},
         )
 
@@ -158,14 +197,23 @@ def test_rejecting_needs_a_reason_and_reopening_is_allowed(province_coordinator)
     incident = new_incident(province_coordinator)
     with pytest.raises(IncidentError):
         services.incident_transition(
-            actor=province_coordinator, incident_id=incident.pk, version=1, target="ditolak"
+            actor=province_coordinator,
+            incident_id=incident.pk,
+            version=1,
+            target="ditolak",
         )
     services.incident_transition(
-        actor=province_coordinator, incident_id=incident.pk, version=1, target="ditolak",
+        actor=province_coordinator,
+        incident_id=incident.pk,
+        version=1,
+        target="ditolak",
         reason="hoaks",
     )
     reopened = services.incident_transition(
-        actor=province_coordinator, incident_id=incident.pk, version=2, target="baru",
+        actor=province_coordinator,
+        incident_id=incident.pk,
+        version=2,
+        target="baru",
         reason="Ada saksi baru",
     )
     assert reopened.status == "baru" and reopened.reject_reason == ""
@@ -186,13 +234,19 @@ def test_escalation_hands_the_assignment_to_the_parent_agency(province_coordinat
 
 def test_merging_keeps_every_source(province_coordinator):
     first = new_incident(province_coordinator)
-    second = new_incident(province_coordinator, person_name="Warga", person_contact="0812")
+    second = new_incident(
+        province_coordinator, person_name="Warga", person_contact="0812"
+    )
     merged = services.incident_merge(
         actor=province_coordinator, primary_id=first.pk, duplicate_id=second.pk
     )
     second.refresh_from_db()
     assert merged.sources.count() == 2
-    assert (second.status, second.reject_reason, second.duplicate_of) == ("ditolak", "duplikat", first)
+    assert (second.status, second.reject_reason, second.duplicate_of) == (
+        "ditolak",
+        "duplikat",
+        first,
+    )
 
 
 def test_history_entries_cannot_be_changed(province_coordinator):

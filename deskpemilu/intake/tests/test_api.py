@@ -25,7 +25,9 @@ def api(db):
 
 
 def test_the_api_needs_a_valid_token():
-    response = Client().post(URL, {"sender": "x", "text": "INFO"}, content_type="application/json")
+    response = Client().post(
+        URL, {"sender": "x", "text": "INFO"}, content_type="application/json"
+    )
     assert response.status_code == 401
     wrong = Client(HTTP_AUTHORIZATION="Bearer dp_salah").post(
         URL, {"sender": "x", "text": "INFO"}, content_type="application/json"
@@ -34,15 +36,23 @@ def test_the_api_needs_a_valid_token():
 
 
 def test_one_message_is_stored_processed_and_answered(api):
-    response = api(URL, {"id": "a-1", "sender": "081234567890", "text": "BUKA 3601012001001"})
+    response = api(
+        URL, {"id": "a-1", "sender": "081234567890", "text": "BUKA 3601012001001"}
+    )
     assert response.status_code == 201
     data = response.json()
-    assert data["status"] == "parsed" and data["kind"] == "checkin" and not data["duplicate"]
+    assert (
+        data["status"] == "parsed"
+        and data["kind"] == "checkin"
+        and not data["duplicate"]
+    )
     assert data["ref"] == InboundMessage.objects.get().ref
 
 
 def test_a_retry_with_the_same_id_is_a_no_op_with_the_same_answer(api):
-    first = api(URL, {"id": "a-1", "sender": "0812", "text": "BUKA 3601012001001"}).json()
+    first = api(
+        URL, {"id": "a-1", "sender": "0812", "text": "BUKA 3601012001001"}
+    ).json()
     again = api(URL, {"id": "a-1", "sender": "0812", "text": "BUKA 3601012001001"})
     assert again.status_code == 200 and again.json()["duplicate"]
     assert again.json()["reply"] == first["reply"]
@@ -66,8 +76,10 @@ def test_a_batch_is_stored_whole_and_counted(api):
     messages = [
         {"id": f"b-{n}", "sender": "0812", "text": f"BUKA 36010120010{n:02d}"}
         for n in range(1, 13)
-    ] + [{"id": "b-bad", "sender": "0812", "text": "BUKA 3601019999001"},
-         {"id": "b-junk", "sender": "0812", "text": "apa ini"}]
+    ] + [
+        {"id": "b-bad", "sender": "0812", "text": "BUKA 3601019999001"},
+        {"id": "b-junk", "sender": "0812", "text": "apa ini"},
+    ]
     data = api(URL + "/batch", {"messages": messages}).json()
     assert (data["received"], data["stored"], data["duplicates"]) == (14, 14, 0)
     assert TpsCheckin.objects.count() == 12
@@ -76,7 +88,9 @@ def test_a_batch_is_stored_whole_and_counted(api):
     assert "tidak terdaftar" in data["results"][12]["reply"]
     again = api(URL + "/batch", {"messages": messages}).json()
     assert (again["stored"], again["duplicates"]) == (0, 14)
-    assert [r["reply"] for r in again["results"]] == [r["reply"] for r in data["results"]]
+    assert [r["reply"] for r in again["results"]] == [
+        r["reply"] for r in data["results"]
+    ]
     assert InboundMessage.objects.count() == 14
 
 

@@ -48,7 +48,9 @@ def provider(settings):
 
 def test_whatsapp_and_telegram_replies_are_sent_in_the_providers_shape(provider):
     OutboundMessage.objects.create(
-        channel="whatsapp", recipient="6281234567890", body="OK M0000001",
+        channel="whatsapp",
+        recipient="6281234567890",
+        body="OK M0000001",
         meta={"phone_number_id": "106540352242922"},
     )
     OutboundMessage.objects.create(channel="telegram", recipient="5551234", body="Halo")
@@ -57,17 +59,28 @@ def test_whatsapp_and_telegram_replies_are_sent_in_the_providers_shape(provider)
     assert wa_path == "/v21.0/106540352242922/messages"
     assert wa_headers["Authorization"] == "Bearer wa-token"
     assert wa_body["to"] == "6281234567890" and wa_body["text"]["body"] == "OK M0000001"
-    assert tg_path == "/bot123:abc/sendMessage" and tg_body["chat_id"] in ("5551234", 5551234)
+    assert tg_path == "/bot123:abc/sendMessage" and tg_body["chat_id"] in (
+        "5551234",
+        5551234,
+    )
     assert set(OutboundMessage.objects.values_list("status", flat=True)) == {"sent"}
 
 
 def test_a_provider_outage_is_retried_later_and_a_refusal_is_final(provider):
-    message = OutboundMessage.objects.create(channel="telegram", recipient="1", body="x")
+    message = OutboundMessage.objects.create(
+        channel="telegram", recipient="1", body="x"
+    )
     provider.status = 503
     assert outbound_send_due() == (0, 1)
     message.refresh_from_db()
-    assert message.status == "queued" and message.attempts == 1 and "503" in message.last_error
-    OutboundMessage.objects.filter(pk=message.pk).update(next_attempt_at=message.created_at)
+    assert (
+        message.status == "queued"
+        and message.attempts == 1
+        and "503" in message.last_error
+    )
+    OutboundMessage.objects.filter(pk=message.pk).update(
+        next_attempt_at=message.created_at
+    )
     provider.status = 400
     assert outbound_send_due() == (0, 1)
     message.refresh_from_db()

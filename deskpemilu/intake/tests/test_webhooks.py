@@ -64,7 +64,11 @@ def test_a_checkin_by_sms_is_recorded_and_confirmed():
     checkin = TpsCheckin.objects.get()
     assert (checkin.tps.code, checkin.stage) == ("3601012001001", "buka")
     message = InboundMessage.objects.get()
-    assert (message.status, message.kind, message.sender) == ("parsed", "checkin", "6281234567890")
+    assert (message.status, message.kind, message.sender) == (
+        "parsed",
+        "checkin",
+        "6281234567890",
+    )
 
 
 def test_a_retried_sms_is_stored_once_and_answered_the_same():
@@ -122,33 +126,56 @@ def test_a_field_sms_becomes_an_incident_that_is_worked_to_closure(
     response = sms("LAPOR 3601012001001 PU B ada bagi amplop dekat TPS 001")
     incident = Incident.objects.get()
     assert incident.ref in response.content.decode()
-    assert (incident.category, incident.severity, incident.status) == ("politik_uang", "berat", "baru")
+    assert (incident.category, incident.severity, incident.status) == (
+        "politik_uang",
+        "berat",
+        "baru",
+    )
     assert incident.sources.get().message.body.startswith("LAPOR")
     coordinator = province_coordinator
     incident = incident_services.incident_transition(
-        actor=coordinator, incident_id=incident.pk, version=incident.version, target="terverifikasi"
+        actor=coordinator,
+        incident_id=incident.pk,
+        version=incident.version,
+        target="terverifikasi",
     )
     polres = Agency.objects.get(code="polres-pandeglang")
     [assignment] = incident_services.incident_assign(
         actor=coordinator, incident_id=incident.pk, agency_ids=[polres.pk]
     )
     assert assignment.deadline > assignment.assigned_at
-    incident_services.assignment_acknowledge(actor=police_liaison, assignment_id=assignment.pk)
+    incident_services.assignment_acknowledge(
+        actor=police_liaison, assignment_id=assignment.pk
+    )
     incident_services.followup_record(
-        actor=police_liaison, assignment_id=assignment.pk,
-        action="Dua orang diamankan, amplop disita", done=True,
+        actor=police_liaison,
+        assignment_id=assignment.pk,
+        action="Dua orang diamankan, amplop disita",
+        done=True,
     )
     incident.refresh_from_db()
     incident_services.incident_transition(
-        actor=coordinator, incident_id=incident.pk, version=incident.version, target="ditangani"
+        actor=coordinator,
+        incident_id=incident.pk,
+        version=incident.version,
+        target="ditangani",
     )
     incident.refresh_from_db()
     incident_services.incident_transition(
-        actor=coordinator, incident_id=incident.pk, version=incident.version, target="selesai"
+        actor=coordinator,
+        incident_id=incident.pk,
+        version=incident.version,
+        target="selesai",
     )
     history = IncidentEvent.objects.filter(incident=incident)
     assert list(history.values_list("action", flat=True)) == [
-        "created", "status", "assigned", "acknowledged", "followup", "status", "status",
+        "created",
+        "status",
+        "assigned",
+        "acknowledged",
+        "followup",
+        "status",
+        "status",
     ]
     assert history.first().actor_label.startswith("Budi")
 
@@ -164,12 +191,16 @@ def test_twilio_sms_is_answered_with_twiml():
     params["Body"] = "TUTUP 3601012001001"
     url = "http://testserver/webhooks/twilio"
     response = Client().post(
-        "/webhooks/twilio", urlencode(params),
+        "/webhooks/twilio",
+        urlencode(params),
         content_type="application/x-www-form-urlencoded",
         HTTP_X_TWILIO_SIGNATURE=twilio_signature(url, params),
     )
     assert response.status_code == 200
-    assert response["Content-Type"].startswith("application/xml") or "xml" in response["Content-Type"]
+    assert (
+        response["Content-Type"].startswith("application/xml")
+        or "xml" in response["Content-Type"]
+    )
     assert "<Response><Message>OK M" in response.content.decode()
     assert TpsCheckin.objects.get().stage == "tutup"
 
@@ -177,8 +208,10 @@ def test_twilio_sms_is_answered_with_twiml():
 def test_twilio_with_a_bad_signature_is_refused():
     params = dict(parse_qsl((PAYLOADS / "twilio_sms.txt").read_text().strip()))
     response = Client().post(
-        "/webhooks/twilio", urlencode(params),
-        content_type="application/x-www-form-urlencoded", HTTP_X_TWILIO_SIGNATURE="AAAA",
+        "/webhooks/twilio",
+        urlencode(params),
+        content_type="application/x-www-form-urlencoded",
+        HTTP_X_TWILIO_SIGNATURE="AAAA",
     )
     assert response.status_code == 403 and InboundMessage.objects.count() == 0
 
@@ -186,21 +219,35 @@ def test_twilio_with_a_bad_signature_is_refused():
 def wa_post(body: bytes, secret=WA_SECRET):
     signature = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
     return Client().post(
-        "/webhooks/whatsapp", body, content_type="application/json",
+        "/webhooks/whatsapp",
+        body,
+        content_type="application/json",
         HTTP_X_HUB_SIGNATURE_256=signature,
     )
 
 
 def test_whatsapp_verification_challenge_is_echoed():
-    ok = Client().get("/webhooks/whatsapp", {"hub.mode": "subscribe", "hub.verify_token": "verify-me", "hub.challenge": "1158201444"})
+    ok = Client().get(
+        "/webhooks/whatsapp",
+        {
+            "hub.mode": "subscribe",
+            "hub.verify_token": "verify-me",
+            "hub.challenge": "1158201444",
+        },
+    )
     assert ok.status_code == 200 and ok.content == b"1158201444"
-    bad = Client().get("/webhooks/whatsapp", {"hub.mode": "subscribe", "hub.verify_token": "x", "hub.challenge": "1"})
+    bad = Client().get(
+        "/webhooks/whatsapp",
+        {"hub.mode": "subscribe", "hub.verify_token": "x", "hub.challenge": "1"},
+    )
     assert bad.status_code == 403
 
 
 def test_a_whatsapp_message_is_stored_and_its_reply_queued():
     payload = json.loads((PAYLOADS / "whatsapp_text.json").read_text())
-    payload["entry"][0]["changes"][0]["value"]["messages"][0]["text"]["body"] = "HITUNG 3601012001001"
+    payload["entry"][0]["changes"][0]["value"]["messages"][0]["text"]["body"] = (
+        "HITUNG 3601012001001"
+    )
     body = json.dumps(payload).encode()
     assert wa_post(body).status_code == 200
     assert wa_post(body).status_code == 200  # Meta retries: still one message
@@ -212,16 +259,22 @@ def test_a_whatsapp_message_is_stored_and_its_reply_queued():
 
 def test_whatsapp_with_a_tampered_body_is_refused():
     body = (PAYLOADS / "whatsapp_text.json").read_bytes()
-    signature = "sha256=" + hmac.new(WA_SECRET.encode(), body, hashlib.sha256).hexdigest()
+    signature = (
+        "sha256=" + hmac.new(WA_SECRET.encode(), body, hashlib.sha256).hexdigest()
+    )
     response = Client().post(
-        "/webhooks/whatsapp", body + b" ", content_type="application/json",
+        "/webhooks/whatsapp",
+        body + b" ",
+        content_type="application/json",
         HTTP_X_HUB_SIGNATURE_256=signature,
     )
     assert response.status_code == 403 and InboundMessage.objects.count() == 0
 
 
 def test_whatsapp_status_updates_store_nothing():
-    assert wa_post((PAYLOADS / "whatsapp_statuses.json").read_bytes()).status_code == 200
+    assert (
+        wa_post((PAYLOADS / "whatsapp_statuses.json").read_bytes()).status_code == 200
+    )
     assert InboundMessage.objects.count() == 0
 
 
@@ -235,9 +288,21 @@ def test_a_telegram_update_is_taken_with_the_secret_token():
     update = json.loads((PAYLOADS / "telegram_text.json").read_text())
     update["message"]["text"] = "INFO"
     client = Client()
-    ok = client.post("/webhooks/telegram", json.dumps(update), content_type="application/json", HTTP_X_TELEGRAM_BOT_API_SECRET_TOKEN=TG_SECRET)
+    ok = client.post(
+        "/webhooks/telegram",
+        json.dumps(update),
+        content_type="application/json",
+        HTTP_X_TELEGRAM_BOT_API_SECRET_TOKEN=TG_SECRET,
+    )
     assert ok.status_code == 200
     message = InboundMessage.objects.get()
-    assert message.kind == "help" and OutboundMessage.objects.get().body == message.reply
-    refused = client.post("/webhooks/telegram", json.dumps(update), content_type="application/json", HTTP_X_TELEGRAM_BOT_API_SECRET_TOKEN="salah")
+    assert (
+        message.kind == "help" and OutboundMessage.objects.get().body == message.reply
+    )
+    refused = client.post(
+        "/webhooks/telegram",
+        json.dumps(update),
+        content_type="application/json",
+        HTTP_X_TELEGRAM_BOT_API_SECRET_TOKEN="salah",
+    )
     assert refused.status_code == 403
