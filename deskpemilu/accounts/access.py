@@ -241,3 +241,18 @@ def can_act_for_agency(user: User, agency_id: int) -> bool:
         seat.agency_id == agency_id and seat.role in WRITE_ROLES
         for seat in access.seats
     )
+
+
+# Situation (region status, TPS vulnerability, Polres personnel) -----------------------
+
+
+def can_override_status(user: User, region: Region) -> bool:
+    """Set or lift a region's status by hand: a coordinator (or an administrator)
+    whose scope holds the region."""
+    return bool(access_for(user).roles_at(region.code) & {ADMINISTRATOR, COORDINATOR})
+
+
+def can_edit_situation_data(user: User, code: str) -> bool:
+    """Edit the situation's records of a place (dotted code): a TPS's vulnerability
+    indicators, the personnel of its Polres. Desk staff whose scope holds it."""
+    return bool(access_for(user).roles_at(code) & DESK_ROLES)

@@ -1,4 +1,261 @@
-from ninja import Router
+"""Situation endpoints: region statuses for the map and their history, overrides, the
+statement for the record, TPS classes and indicators, the deployment plan, and
+election-day coverage. Session login; everything limited to the user's scope (out of
+scope answers 404, a role that may not write answers 403).
+"""
+
+# No `from __future__ import annotations`: @paginate wraps the views, and ninja
+# would then look the string annotations up in the pagination module.
+import datetime as dt
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import File, Query, Router, Status
+from ninja.files import UploadedFile
+from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import django_auth
 
-router = Router(tags=["situation"], auth=django_auth)
+from deskpemilu.accounts.access import region_for_user_or_404, regions_visible
+from deskpemilu.accounts.models import Agency, AgencyKind
+from deskpemilu.core.errors import ImportFailed
+from deskpemilu.core.timeutil import WIB
+from deskpemilu.situation import coverage_rules, selectors, services, tps_table
+from deskpemilu.situation.schemas import (
+    ChangeOut,
+    ClassCountsOut,
+    CoverageOut,
+    CoverageQuery,
+    ErrorOut,
+    ImportErrorOut,
+    ImportOut,
+    MissingPageOut,
+    MissingQuery,
+    OverrideEndIn,
+    OverrideIn,
+    OverrideOut,
+    PersonnelIn,
+    PersonnelOut,
+    PlanOut,
+    StatementOut,
+    StatementQuery,
+    StatusDetailOut,
+    StatusOut,
+    TpsClassOut,
+    TpsClassQuery,
+    TpsRiskIn,
+    TpsRiskOut,
+)
+from deskpemilu.situation.services import SituationError
+
+router = Router(tags=["situasi / situation"], auth=django_auth)
+ERRORS = {code: ErrorOut for code in (401, 403, 404, 422)}
+MAX_STATEMENT_DAYS = 400
+
+
+def _refused(exc: SituationError) -> Status:
+    return Status(422, {"code": exc.code, "message": exc.message, "field": exc.field})
+
+
+# Region status -----------------------------------------------------------------
+
+
+@router.get("/status", response={200: list[StatusOut], **ERRORS}, summary="Peta status")
+def status_list(request: HttpRequest, level: str = "", within: str = ""):
+    """Every region's status (optionally one level, under one region), for the map."""
+    region = region_for_user_or_404(request.user, within) if within else None
+    return selectors.region_status_map(request.user, level=level, within=region)
+
+
+@router.get("/status/{code}", response={200: StatusDetailOut, **ERRORS})
+def status_detail(request: HttpRequest, code: str):
+    region = region_for_user_or_404(request.user, code)
+    status = selectors.region_status(request.user, region)
+    if status is None:
+        raise Http404("not computed yet")
+    return status
+
+
+@router.get("/status/{code}/history", response={200: list[ChangeOut], **ERRORS})
+@paginate(LimitOffsetPagination)
+def status_history(request: HttpRequest, code: str):
+    region = region_for_user_or_404(request.user, code)
+    return selectors.region_status_history(request.user, region)
+
+
+@router.post("/status/{code}/override", response={201: OverrideOut, **ERRORS})
+def override_create(request: HttpRequest, code: str, body: OverrideIn):
+    """Set a region's status by hand (coordinators), with a reason and an expiry."""
+    region = region_for_user_or_404(request.user, code)
+    try:
+        override = services.status_override_create(
+            actor=request.user, region=region, **body.dict()
+        )
+    except SituationError as exc:
+        return _refused(exc)
+    return Status(201, override)
+
+
+@router.post("/overrides/{override_id}/end", response={200: OverrideOut, **ERRORS})
+def override_end(request: HttpRequest, override_id: int, body: OverrideEndIn):
+    override = selectors.override_for_user_or_404(request.user, override_id)
+    try:
+        return services.status_override_end(
+            actor=request.user, override=override, reason=body.reason
+        )
+    except SituationError as exc:
+        return _refused(exc)
+
+
+@router.get("/statement/{code}", response={200: StatementOut, **ERRORS})
+def statement(request: HttpRequest, code: str, q: Query[StatementQuery]):
+    """The statement for the record for a region and a period of whole days (WIB)."""
+    region = region_for_user_or_404(request.user, code)
+    days = (q.date_to - q.date_from).days
+    if not 0 <= days <= MAX_STATEMENT_DAYS:
+        message = f"Periode harus 1 sampai {MAX_STATEMENT_DAYS} hari, urut."
+        return Status(422, {"code": "bad_period", "message": message, "field": ""})
+    start = dt.datetime.combine(q.date_from, dt.time.min, tzinfo=WIB)
+    end = dt.datetime.combine(q.date_to, dt.time.min, tzinfo=WIB) + dt.timedelta(1)
+    return selectors.region_statement(request.user, region, start, end)
+
+
+# TPS vulnerability -----------------------------------------------------------------
+
+
+@router.get("/tps-classes/{code}", response={200: list[TpsClassOut], **ERRORS})
+@paginate(LimitOffsetPagination)
+def tps_class_list(request: HttpRequest, code: str, q: Query[TpsClassQuery]):
+    """The class of every TPS in a region, by TPS code."""
+    region = region_for_user_or_404(request.user, code)
+    rows = selectors.tps_classes(request.user, region)
+    return [r for r in rows if r.tps_class == q.tps_class] if q.tps_class else rows
+
+
+@router.get("/tps-classes/{code}/counts", response={200: ClassCountsOut, **ERRORS})
+def tps_class_counts(request: HttpRequest, code: str):
+    region = region_for_user_or_404(request.user, code)
+    rows = selectors.tps_classes(request.user, region)
+    return {
+        "region_code": region.code,
+        "total": len(rows),
+        "counts": selectors.class_counts(rows),
+        "with_data": sum(1 for r in rows if r.has_data),
+    }
+
+
+@router.get("/tps/{tps_code}", response={200: TpsRiskOut, **ERRORS})
+def tps_risk(request: HttpRequest, tps_code: str):
+    """One TPS: its indicators, its class and why."""
+    tps = selectors.tps_for_user_or_404(request.user, tps_code)
+    return selectors.tps_risk(request.user, tps)
+
+
+@router.put("/tps/{tps_code}", response={200: TpsRiskOut, **ERRORS})
+def tps_risk_update(request: HttpRequest, tps_code: str, body: TpsRiskIn):
+    tps = selectors.tps_for_user_or_404(request.user, tps_code)
+    try:
+        services.tps_vulnerability_update(
+            actor=request.user, tps=tps, indicators=body.indicators, note=body.note
+        )
+    except SituationError as exc:
+        return _refused(exc)
+    return selectors.tps_risk(request.user, tps)
+
+
+@router.get("/tps-rawan/template.csv", summary="Templat CSV indikator TPS rawan")
+def tps_rawan_template_csv(request: HttpRequest):
+    response = HttpResponse(tps_table.template_csv(), content_type="text/csv")
+    response["Content-Disposition"] = 'attachment; filename="templat_tps_rawan.csv"'
+    return response
+
+
+@router.get("/tps-rawan/template.xlsx", summary="Templat XLSX indikator TPS rawan")
+def tps_rawan_template_xlsx(request: HttpRequest):
+    kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(tps_table.template_xlsx(), content_type=kind)
+    response["Content-Disposition"] = 'attachment; filename="templat_tps_rawan.xlsx"'
+    return response
+
+
+@router.post(
+    "/tps-rawan/import",
+    response={200: ImportOut, **ERRORS, 422: ImportErrorOut},
+    summary="Impor indikator TPS rawan (CSV/XLSX)",
+)
+def tps_rawan_import(request: HttpRequest, file: File[UploadedFile]):
+    data = file.read(tps_table.MAX_BYTES + 1)
+    try:
+        return services.tps_rawan_import(
+            name=file.name or "unggahan", data=data, actor=request.user
+        )
+    except ImportFailed as exc:
+        problems = [str(p) for p in exc.problems[:200]]
+        message = f"Impor dibatalkan: {len(exc.problems)} masalah ditemukan."
+        body = {"code": "import_failed", "message": message, "problems": problems}
+        return Status(422, body)
+
+
+# Deployment -----------------------------------------------------------------
+
+
+@router.get("/deployment/{code}", response={200: PlanOut, **ERRORS})
+def deployment_plan(request: HttpRequest, code: str):
+    """Police and Linmas needed per kecamatan (kab/kota) or per kab/kota (province),
+    against the personnel each Polres reported."""
+    region = region_for_user_or_404(request.user, code)
+    if region.level not in ("kabkota", "provinsi"):
+        message = "Rencana pengamanan disusun per kab/kota atau provinsi."
+        return Status(422, {"code": "bad_level", "message": message, "field": "code"})
+    return selectors.deployment_plan(request.user, region)
+
+
+@router.put("/personnel/{agency_code}", response={200: PersonnelOut, **ERRORS})
+def personnel_set(request: HttpRequest, agency_code: str, body: PersonnelIn):
+    """The police and Linmas a Polres can deploy (its liaison or desk staff)."""
+    agency = (
+        Agency.objects.filter(
+            code=agency_code,
+            kind=AgencyKind.POLRI,
+            region__in=regions_visible(request.user),
+        )
+        .select_related("region")
+        .first()
+    )
+    if agency is None:
+        raise Http404("agency not found")
+    try:
+        return services.polres_personnel_set(
+            actor=request.user, agency=agency, **body.dict()
+        )
+    except SituationError as exc:
+        return _refused(exc)
+
+
+# Coverage -----------------------------------------------------------------
+
+
+@router.get("/coverage/{code}", response={200: CoverageOut, **ERRORS})
+def coverage(request: HttpRequest, code: str, q: Query[CoverageQuery]):
+    """Per stage of voting day: TPS checked in, missing and silent, per child region."""
+    region = region_for_user_or_404(request.user, code)
+    return selectors.coverage_summary(request.user, region, at=q.at, vote_date=q.day)
+
+
+@router.get("/coverage/{code}/missing", response={200: MissingPageOut, **ERRORS})
+def coverage_missing(
+    request: HttpRequest,
+    code: str,
+    q: Query[MissingQuery],
+    limit: int = 100,
+    offset: int = 0,
+):
+    """The TPS not yet heard from for a stage, with the person to call; `silent`
+    once the stage's deadline has passed (the watchlist)."""
+    region = region_for_user_or_404(request.user, code)
+    if q.stage not in coverage_rules.STAGES:
+        message = "Tahap harus buka, tutup, hitung atau kirim."
+        return Status(422, {"code": "bad_stage", "message": message, "field": "stage"})
+    qs = selectors.coverage_missing(request.user, region, q.stage, vote_date=q.day)
+    limit, offset = min(max(limit, 1), 500), max(offset, 0)
+    page = list(qs[offset : offset + limit])
+    rows = selectors.missing_rows(request.user, page, q.stage, at=q.at, vote_date=q.day)
+    return {"count": qs.count(), "items": rows}

@@ -1,0 +1,69 @@
+"""Reads of the situation, always inside the user's scope (accounts.access): region
+statuses and their history, the statement for the record, TPS classes, the
+deployment plan and election-day coverage.
+
+The caller has already checked that the region itself is visible
+(`access.region_for_user_or_404`); everything below a visible region is visible.
+"""
+
+from deskpemilu.situation.selectors.coverage import (
+    Contact,
+    Coverage,
+    CoverageRow,
+    MissingTps,
+    StageCoverage,
+    coverage_missing,
+    coverage_summary,
+    missing_rows,
+    voting_day,
+)
+from deskpemilu.situation.selectors.status import (
+    Statement,
+    override_for_user_or_404,
+    region_statement,
+    region_status,
+    region_status_history,
+    region_status_map,
+    region_statuses,
+)
+from deskpemilu.situation.selectors.tps import (
+    Plan,
+    PlanRow,
+    TpsClassRow,
+    TpsRisk,
+    class_counts,
+    deployment_plan,
+    tps_classes,
+    tps_for_user_or_404,
+    tps_risk,
+    tps_rules_now,
+)
+
+__all__ = [
+    "Contact",
+    "Coverage",
+    "CoverageRow",
+    "MissingTps",
+    "Plan",
+    "PlanRow",
+    "StageCoverage",
+    "Statement",
+    "TpsClassRow",
+    "TpsRisk",
+    "class_counts",
+    "coverage_missing",
+    "coverage_summary",
+    "deployment_plan",
+    "missing_rows",
+    "override_for_user_or_404",
+    "region_statement",
+    "region_status",
+    "region_status_history",
+    "region_status_map",
+    "region_statuses",
+    "tps_classes",
+    "tps_for_user_or_404",
+    "tps_risk",
+    "tps_rules_now",
+    "voting_day",
+]

@@ -1,0 +1,31 @@
+"""Writes of the situation: recomputing every region's status, coordinators'
+overrides, the TPS-rawan indicators (import and edit), and Polres personnel.
+"""
+
+from deskpemilu.situation.errors import SituationError
+from deskpemilu.situation.services.status import (
+    RecomputeReport,
+    status_override_create,
+    status_override_end,
+    status_recompute,
+    status_rules_now,
+)
+from deskpemilu.situation.services.tps import (
+    TpsImportReport,
+    polres_personnel_set,
+    tps_rawan_import,
+    tps_vulnerability_update,
+)
+
+__all__ = [
+    "RecomputeReport",
+    "SituationError",
+    "TpsImportReport",
+    "polres_personnel_set",
+    "status_override_create",
+    "status_override_end",
+    "status_recompute",
+    "status_rules_now",
+    "tps_rawan_import",
+    "tps_vulnerability_update",
+]

@@ -1,0 +1,447 @@
+"""Writes of region status: recomputing every region, coordinators' overrides.
+
+The status of all ~1,716 regions is computed from one aggregate query over the
+incidents (GROUP BY area_code, the decayed weight summed in SQL with the numbers of
+status_rules), then rolled up the tree in Python; never incident by incident.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Case, Count, FloatField, Q, Sum, Value, When
+from django.utils import timezone
+
+from deskpemilu.accounts import access
+from deskpemilu.accounts.models import User
+from deskpemilu.core.timeutil import to_wib
+from deskpemilu.incidents.models import Incident
+from deskpemilu.regions.codes import parent_code
+from deskpemilu.regions.models import Region
+from deskpemilu.situation import status_rules as rules
+from deskpemilu.situation.errors import SituationError
+from deskpemilu.situation.models import (
+    Level,
+    RegionStatus,
+    StatusChange,
+    StatusOverride,
+)
+from deskpemilu.situation.status_rules import Outcome, Place, StatusRules, Totals
+
+
+def status_rules_now() -> StatusRules:
+    return StatusRules.from_settings(settings)
+
+
+# Region status -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecomputeReport:
+    regions: int
+    changed: int
+    seconds: float
+    at: dt.datetime
+
+    def __str__(self) -> str:
+        return (
+            f"Status {self.regions} wilayah dihitung dalam {self.seconds:.2f} detik "
+            f"(per {to_wib(self.at):%Y-%m-%d %H:%M} WIB); {self.changed} perubahan "
+            "dicatat di riwayat."
+        )
+
+
+@dataclass(frozen=True)
+class _Tree:
+    places: list[Place]
+    ids: dict[str, int]  # dotted code -> region id
+    nodot: dict[str, str]  # dotted code -> undotted
+    dotted: dict[str, str]  # undotted -> dotted
+
+    @classmethod
+    def load(cls) -> _Tree:
+        rows = list(Region.objects.values_list("id", "code", "code_nodot", "level"))
+        return cls(
+            places=[
+                Place(code, level, parent_code(code)) for _, code, _, level in rows
+            ],
+            ids={code: pk for pk, code, _, _ in rows},
+            nodot={code: nodot for _, code, nodot, _ in rows},
+            dotted={nodot: code for _, code, nodot, _ in rows},
+        )
+
+
+@dataclass
+class _Forced:
+    """A history entry that must be written whatever the level does."""
+
+    source: str
+    reason: str
+    at: dt.datetime
+    override: StatusOverride | None = None
+    actor: User | None = None
+
+
+@dataclass
+class _State:
+    own_scores: dict[str, float]
+    totals: dict[str, Totals]  # subtree counts
+    window_start: dt.datetime
+    computed_at: dt.datetime
+    forced: dict[str, _Forced] = field(default_factory=dict)
+
+
+def _weight_sql(at: dt.datetime, status: StatusRules):
+    """The weight of an incident (status_rules.incident_weight) as a SQL expression:
+    three CASEs multiplied, so SUM() gives the decayed score per group."""
+
+    def case(*whens: When) -> Case:
+        return Case(*whens, default=Value(0.0), output_field=FloatField())
+
+    severity = case(
+        *(
+            When(severity=name, then=Value(float(weight)))
+            for name, weight in status.severity_weights.items()
+        )
+    )
+    factor = case(
+        When(status__in=rules.OPEN_STATUSES, then=Value(float(status.open_factor))),
+        When(status__in=rules.CLOSED_STATUSES, then=Value(float(status.closed_factor))),
+    )
+    decay = case(
+        *(
+            When(occurred_at__gte=at - dt.timedelta(hours=oldest), then=Value(factor))
+            for oldest, factor in rules.decay_steps(status)
+        )
+    )
+    return severity * factor * decay
+
+
+def _own_scores(
+    tree: _Tree, at: dt.datetime, status: StatusRules
+) -> tuple[dict[str, float], dict[str, Totals]]:
+    """Own score and counts of every region from one GROUP BY area_code query."""
+    start = at - dt.timedelta(hours=status.window_hours)
+    significant = tuple(settings.DESKPEMILU_STATEMENT_SIGNIFICANT)
+    groups = (
+        Incident.objects.filter(occurred_at__gte=start, occurred_at__lte=at)
+        .exclude(status__in=rules.IGNORED_STATUSES)
+        .order_by()
+        .values("area_code")
+        .annotate(
+            score=Sum(_weight_sql(at, status)),
+            incidents=Count("id"),
+            open=Count("id", filter=Q(status__in=rules.OPEN_STATUSES)),
+            significant=Count("id", filter=Q(severity__in=significant)),
+        )
+        .values_list("area_code", "score", "incidents", "open", "significant")
+    )
+    scores: dict[str, float] = {}
+    own: dict[str, Totals] = {}
+    for area, score, incidents, open_, significant_ in groups:
+        code = tree.dotted.get(area) or tree.dotted.get(area[:10])
+        if code is None:
+            continue
+        scores[code] = scores.get(code, 0.0) + (score or 0.0)
+        own.setdefault(code, Totals()).add(Totals(incidents, open_, significant_))
+    return scores, rules.subtree_totals(tree.places, own)
+
+
+def _lock() -> None:
+    """Serialise status writes (recompute, overrides) on PostgreSQL; SQLite's
+    IMMEDIATE transactions already do."""
+    list(
+        RegionStatus.objects.select_for_update()
+        .filter(region_level="provinsi")
+        .values_list("id", flat=True)
+    )
+
+
+def _expire_overrides(at: dt.datetime) -> dict[str, _Forced]:
+    forced = {}
+    due = (
+        StatusOverride.objects.select_for_update(of=("self",))
+        .filter(ended_at__isnull=True, expires_at__lte=at)
+        .select_related("region")
+    )
+    for override in due:
+        override.ended_at = override.expires_at
+        override.end_kind = StatusOverride.EndKind.EXPIRED
+        override.save(update_fields=["ended_at", "end_kind"])
+        forced[override.region.code] = _Forced(
+            StatusChange.Source.OVERRIDE_END,
+            f"Penetapan status {override.level} berakhir "
+            f"({to_wib(override.expires_at):%Y-%m-%d %H:%M} WIB).",
+            override.expires_at,
+            override,
+        )
+    return forced
+
+
+def status_recompute(*, at: dt.datetime | None = None) -> RecomputeReport:
+    """Recompute the status of every region from the incidents of the window ending
+    at `at` (default now); end overrides that expired; write a history entry for
+    every region whose effective level changed."""
+    started = time.perf_counter()
+    at = at or timezone.now()
+    status = status_rules_now()
+    tree = _Tree.load()
+    scores, totals = _own_scores(tree, at, status)
+    state = _State(scores, totals, at - dt.timedelta(hours=status.window_hours), at)
+    with transaction.atomic():
+        _lock()
+        state.forced = _expire_overrides(at)
+        changed = _roll_and_store(tree, state, at, status)
+    return RecomputeReport(len(tree.places), changed, time.perf_counter() - started, at)
+
+
+def _stored_state(tree: _Tree) -> _State | None:
+    """The scores and counts of the last recompute, to roll up again without
+    reading the incidents (after an override)."""
+    rows = list(
+        RegionStatus.objects.values_list(
+            "region_id",
+            "own_score",
+            "incident_count",
+            "open_count",
+            "significant_count",
+            "window_start",
+            "computed_at",
+        )
+    )
+    if not rows:
+        return None
+    codes = {pk: code for code, pk in tree.ids.items()}
+    state = _State({}, {}, rows[0][5], rows[0][6])
+    for region_id, own, incidents, open_, significant, _, _ in rows:
+        code = codes.get(region_id)
+        if code is not None:
+            state.own_scores[code] = own
+            state.totals[code] = Totals(incidents, open_, significant)
+    return state
+
+
+def _active_overrides(at: dt.datetime) -> dict[str, StatusOverride]:
+    active = StatusOverride.objects.filter(
+        ended_at__isnull=True, expires_at__gt=at
+    ).select_related("region")
+    return {o.region.code: o for o in active.order_by("created_at", "id")}
+
+
+def _roll_and_store(
+    tree: _Tree, state: _State, at: dt.datetime, status: StatusRules
+) -> int:
+    overrides = _active_overrides(at)
+    outcomes = rules.rollup(
+        tree.places,
+        state.own_scores,
+        {code: rules.level_index(o.level) for code, o in overrides.items()},
+        status,
+    )
+    previous = dict(RegionStatus.objects.values_list("region_id", "level"))
+    rows, history = [], []
+    for code, outcome in outcomes.items():
+        region_id = tree.ids[code]
+        override = overrides.get(code)
+        row = _status_row(tree, state, code, outcome, override, status)
+        rows.append(row)
+        before = previous.get(region_id, "")
+        entry = state.forced.get(code)
+        if entry is None and before == row.level:
+            continue
+        entry = entry or _Forced(StatusChange.Source.COMPUTED, row.reason, at)
+        history.append(
+            StatusChange(
+                region_id=region_id,
+                at=entry.at,
+                from_level=before,
+                to_level=row.level,
+                source=entry.source,
+                reason=entry.reason,
+                score=round(outcome.score, 3),
+                override=entry.override,
+                actor=entry.actor,
+            )
+        )
+    RegionStatus.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["region"],
+        update_fields=[f for f in _STATUS_FIELDS if f != "region"],
+        batch_size=500,
+    )
+    StatusChange.objects.bulk_create(history, batch_size=500)
+    return len(history)
+
+
+_STATUS_FIELDS = (
+    "region",
+    "area_code",
+    "region_level",
+    "level",
+    "computed_level",
+    "rule",
+    "reason",
+    "score",
+    "own_score",
+    "incident_count",
+    "open_count",
+    "significant_count",
+    "override",
+    "window_start",
+    "computed_at",
+)
+
+
+def _status_row(
+    tree: _Tree,
+    state: _State,
+    code: str,
+    outcome: Outcome,
+    override: StatusOverride | None,
+    status: StatusRules,
+) -> RegionStatus:
+    totals = state.totals.get(code) or Totals()
+    reason = rules.explain(outcome, status)
+    if override is not None:
+        reason = f"Ditetapkan koordinator: {override.reason}"
+    return RegionStatus(
+        region_id=tree.ids[code],
+        area_code=tree.nodot[code],
+        region_level=_level_of(code),
+        level=outcome.level_name,
+        computed_level=outcome.computed_name,
+        rule=outcome.rule,
+        reason=reason[:300],
+        score=round(outcome.score, 4),
+        own_score=round(outcome.own_score, 6),
+        incident_count=totals.incidents,
+        open_count=totals.open,
+        significant_count=totals.significant,
+        override=override,
+        window_start=state.window_start,
+        computed_at=state.computed_at,
+    )
+
+
+def _level_of(code: str) -> str:
+    return rules.REGION_LEVELS[code.count(".")]
+
+
+# Overrides -----------------------------------------------------------------
+
+
+def _check_override(level: str, reason: str, expires_at: dt.datetime) -> str:
+    if level not in Level.values:
+        raise SituationError(
+            "bad_level", "Status harus aman, waspada, siaga atau rawan.", "level"
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise SituationError("reason_required", "Alasan wajib diisi.", "reason")
+    if timezone.is_naive(expires_at):
+        raise SituationError(
+            "naive_time", "Waktu berakhir perlu zona waktu.", "expires_at"
+        )
+    now = timezone.now()
+    longest = dt.timedelta(days=settings.DESKPEMILU_STATUS_OVERRIDE_MAX_DAYS)
+    if expires_at <= now:
+        raise SituationError(
+            "expiry_past", "Waktu berakhir harus di masa depan.", "expires_at"
+        )
+    if expires_at > now + longest:
+        raise SituationError(
+            "expiry_too_far",
+            f"Penetapan status paling lama {longest.days} hari.",
+            "expires_at",
+        )
+    return reason[:2000]
+
+
+def _reroll(at: dt.datetime, forced: dict[str, _Forced]) -> None:
+    """Roll the tree up again from the stored scores (first time: from incidents)."""
+    status = status_rules_now()
+    tree = _Tree.load()
+    state = _stored_state(tree)
+    if state is None:
+        scores, totals = _own_scores(tree, at, status)
+        state = _State(scores, totals, at - dt.timedelta(hours=status.window_hours), at)
+    state.forced = forced
+    _roll_and_store(tree, state, at, status)
+
+
+def status_override_create(
+    *,
+    actor: User,
+    region: Region,
+    level: str,
+    reason: str,
+    expires_at: dt.datetime,
+) -> StatusOverride:
+    """Set a region's status by hand until `expires_at`, replacing any override in
+    force there; recorded in the region's history (even at the same level)."""
+    if not access.can_override_status(actor, region):
+        raise PermissionDenied("only a coordinator may set a region's status")
+    reason = _check_override(level, reason, expires_at)
+    with transaction.atomic():
+        _lock()
+        now = timezone.now()
+        forced = _expire_overrides(now)
+        StatusOverride.objects.filter(region=region, ended_at__isnull=True).update(
+            ended_at=now, ended_by=actor, end_kind=StatusOverride.EndKind.REPLACED
+        )
+        override = StatusOverride.objects.create(
+            region=region,
+            level=level,
+            reason=reason,
+            expires_at=expires_at,
+            created_by=actor,
+        )
+        label = rules.LEVEL_LABELS[level]
+        until = f"{to_wib(expires_at):%Y-%m-%d %H:%M} WIB"
+        forced[region.code] = _Forced(
+            StatusChange.Source.OVERRIDE,
+            f"Ditetapkan {label} sampai {until}: {reason}",
+            now,
+            override,
+            actor,
+        )
+        _reroll(now, forced)
+    return override
+
+
+def status_override_end(
+    *, actor: User, override: StatusOverride, reason: str = ""
+) -> StatusOverride:
+    """Lift an override before it expires; the computed level applies again."""
+    region = override.region
+    if not access.can_override_status(actor, region):
+        raise PermissionDenied("only a coordinator may lift a region's status")
+    with transaction.atomic():
+        _lock()
+        override = StatusOverride.objects.select_for_update().get(pk=override.pk)
+        if override.ended_at is not None:
+            raise SituationError(
+                "override_ended", "Penetapan status ini sudah berakhir.", ""
+            )
+        now = timezone.now()
+        override.ended_at, override.ended_by = now, actor
+        override.end_kind = StatusOverride.EndKind.LIFTED
+        override.end_reason = (reason or "").strip()[:2000]
+        override.save(update_fields=["ended_at", "ended_by", "end_kind", "end_reason"])
+        forced = _expire_overrides(now)
+        text = f"Penetapan status {override.level} dicabut"
+        forced[region.code] = _Forced(
+            StatusChange.Source.OVERRIDE_END,
+            f"{text}: {override.end_reason}" if override.end_reason else f"{text}.",
+            now,
+            override,
+            actor,
+        )
+        _reroll(now, forced)
+    return override

@@ -1,0 +1,249 @@
+"""The TPS-rawan indicator file (CSV or XLSX): its template and reading it. Pure code,
+no ORM: whether each TPS exists and lies in the user's scope is checked by
+`services.tps_rawan_import`.
+
+Columns: `kode_tps` (13 digits, required), any of the 22 indicator columns (names in
+`vulnerability.INDICATOR_KEYS`), and optionally `catatan`. A cell says yes with 1, ya,
+y, iya, x, v, true or benar, and no with 0, tidak, n, no, false, salah, - or nothing.
+An indicator column left out of the file leaves that indicator as it was (a new TPS
+gets "no"), so a file may carry only some variables. Columns the desk does not know
+(a TPS name, the kecamatan, ...) are ignored and named in the import report. The
+template's two example rows (note "contoh: ...") are refused if left in the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from deskpemilu.situation.vulnerability import INDICATOR_KEYS, INDICATORS, VARIABLES
+
+CODE_COLUMN = "kode_tps"
+NOTE_COLUMN = "catatan"
+ALIASES = {"kode": CODE_COLUMN, "tps": CODE_COLUMN, "kode_tps_kpu": CODE_COLUMN}
+YES = {"1", "ya", "y", "iya", "x", "v", "true", "benar", "\u2713"}
+NO = {"0", "tidak", "n", "no", "false", "salah", "-", ""}
+MAX_BYTES = 10 * 1024 * 1024
+MAX_ROWS = 60_000
+MAX_NOTE = 1000
+# The template's example rows say so in their note, and are refused if left in.
+EXAMPLE_NOTE = "contoh:"
+_TPS_CODE = re.compile(r"^\d{13}$")
+_ZIP_MAGIC = b"PK\x03\x04"
+TEMPLATE_ROWS = (
+    ("3601012001001", {"dpt_tms", "dptb"}, "contoh: dua indikator hak pilih"),
+    (
+        "3673041003005",
+        {"riwayat_kekerasan", "politik_uang", "kendala_internet"},
+        "contoh: keamanan, kampanye, internet",
+    ),
+)
+
+
+class TableRefused(Exception):
+    """The file as a whole cannot be read; nothing was changed."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+
+
+@dataclass
+class TpsRow:
+    """One row: the TPS code, the indicators the file gives (key -> yes/no)."""
+
+    line: int
+    code: str
+    values: dict[str, bool] = field(default_factory=dict)
+    note: str | None = None  # None: no note column
+
+
+@dataclass
+class Table:
+    rows: list[TpsRow]
+    problems: list[tuple[int, str, str]]  # (line, message, value)
+    ignored_columns: list[str]
+    indicator_columns: list[str]
+
+
+def template_csv() -> str:
+    """The CSV template: the header and two example rows."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([CODE_COLUMN, *INDICATOR_KEYS, NOTE_COLUMN])
+    for code, present, note in TEMPLATE_ROWS:
+        writer.writerow(
+            [code, *("1" if k in present else "0" for k in INDICATOR_KEYS), note]
+        )
+    return out.getvalue()
+
+
+def template_xlsx() -> bytes:
+    """The XLSX template: the same sheet, and a second sheet explaining each column."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "data"
+    rows = csv.reader(io.StringIO(template_csv()))
+    for row in rows:
+        sheet.append(row)
+    guide = book.create_sheet("petunjuk")
+    guide.append(["kolom", "variabel", "arti"])
+    guide.append([CODE_COLUMN, "", "Kode TPS KPU, 13 angka (wajib)"])
+    for variable in VARIABLES:
+        for indicator in variable.indicators:
+            guide.append([indicator.key, variable.label, indicator.label])
+    guide.append([NOTE_COLUMN, "", "Catatan bebas (boleh kosong)"])
+    guide.append(["", "", "Isi 1/ya untuk ada, 0/tidak/kosong untuk tidak ada."])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def read_table(name: str, data: bytes) -> Table:
+    """Read the file; refuse it as a whole (TableRefused) when it cannot be read, and
+    list each bad row's problem (line, message, value) otherwise."""
+    if len(data) > MAX_BYTES:
+        raise TableRefused(
+            f"Berkas terlalu besar ({len(data) / 1048576:.1f} MB); batasnya "
+            f"{MAX_BYTES // 1048576} MB."
+        )
+    lower = name.lower()
+    if lower.endswith(".xlsx"):
+        lines = _xlsx_lines(data)
+    elif lower.endswith(".csv"):
+        lines = _csv_lines(data)
+    else:
+        raise TableRefused(f"Berkas {name!r} bukan CSV atau XLSX.")
+    try:
+        return _table(lines)
+    finally:
+        lines.close()
+
+
+def _csv_lines(data: bytes) -> Iterator[list[str]]:
+    if data.startswith(_ZIP_MAGIC) or b"\x00" in data[:4096]:
+        raise TableRefused("Isi berkas bukan teks CSV (mungkin berkas Excel).")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise TableRefused(
+            f"Berkas bukan teks UTF-8 (byte ke-{error.start + 1} tidak terbaca)."
+        ) from error
+    first = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first.count)  # Excel in Indonesian writes ";"
+    try:
+        yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    except csv.Error as error:
+        raise TableRefused(f"CSV rusak: {error}.") from error
+
+
+def _xlsx_lines(data: bytes) -> Iterator[list[str]]:
+    from openpyxl import load_workbook
+
+    broken = "Berkas XLSX rusak atau tidak dapat dibaca."
+    if not data.startswith(_ZIP_MAGIC):
+        raise TableRefused("Isi berkas bukan XLSX.")
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        raise TableRefused(broken) from error
+    try:
+        for values in book.worksheets[0].iter_rows(values_only=True):
+            yield [_cell(v) for v in values]
+    except (zipfile.BadZipFile, KeyError, IndexError, ValueError, OSError) as error:
+        raise TableRefused(broken) from error
+    finally:
+        book.close()
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # a TPS code typed into a number cell
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _header_name(text: str) -> str:
+    name = re.sub(r"[\s\-]+", "_", text.strip().lower())
+    return ALIASES.get(name, name)
+
+
+def _table(lines: Iterator[list[str]]) -> Table:
+    header: list[str] | None = None
+    table = Table(rows=[], problems=[], ignored_columns=[], indicator_columns=[])
+    for number, cells in enumerate(lines, start=1):
+        if header is None:
+            header = _check_header([_header_name(c) for c in cells], table)
+            continue
+        if not any(c.strip() for c in cells):
+            continue
+        if len(table.rows) >= MAX_ROWS:
+            raise TableRefused(f"Berkas berisi lebih dari {MAX_ROWS} baris TPS.")
+        values = dict(zip(header, (c.strip() for c in cells), strict=False))
+        table.rows.append(_row(number, values, table))
+    if header is None:
+        raise TableRefused("Berkas kosong: tidak ada baris judul.")
+    return table
+
+
+def _check_header(names: list[str], table: Table) -> list[str]:
+    seen = [n for n in names if n]
+    doubled = sorted({n for n in seen if seen.count(n) > 1})
+    if doubled:
+        raise TableRefused("Nama kolom muncul dua kali: " + ", ".join(doubled) + ".")
+    if CODE_COLUMN not in seen:
+        raise TableRefused(
+            "Kolom wajib 'kode_tps' tidak ada. Baris 1 harus berisi nama kolom "
+            "(unduh templat)."
+        )
+    table.indicator_columns = [k for k in INDICATOR_KEYS if k in seen]
+    if not table.indicator_columns:
+        raise TableRefused(
+            "Tidak ada kolom indikator yang dikenal. Nama kolom: "
+            + ", ".join(i.key for i in INDICATORS)
+            + "."
+        )
+    known = {CODE_COLUMN, NOTE_COLUMN, *INDICATOR_KEYS}
+    table.ignored_columns = [n for n in seen if n not in known]
+    return names
+
+
+def _row(number: int, values: dict[str, str], table: Table) -> TpsRow:
+    code = values.get(CODE_COLUMN, "").replace(".", "").replace(" ", "")
+    row = TpsRow(line=number, code=code)
+    if not _TPS_CODE.match(code):
+        table.problems.append((number, "kode TPS harus 13 angka", code))
+    for key in table.indicator_columns:
+        cell = values.get(key, "").strip().lower()
+        if cell in YES:
+            row.values[key] = True
+        elif cell in NO:
+            row.values[key] = False
+        else:
+            table.problems.append(
+                (number, f"kolom {key}: isi 1/ya atau 0/tidak", values.get(key, ""))
+            )
+    if NOTE_COLUMN in values:
+        note = values[NOTE_COLUMN]
+        if note.lower().startswith(EXAMPLE_NOTE):
+            table.problems.append(
+                (number, "baris contoh dari templat: hapus sebelum impor", code)
+            )
+        if len(note) > MAX_NOTE:
+            table.problems.append(
+                (number, f"catatan lebih dari {MAX_NOTE} karakter", note[:40])
+            )
+        row.note = note
+    return row
