@@ -70,7 +70,12 @@ class Incident(models.Model):
         verbose_name_plural = _("incidents")
         indexes = [
             models.Index(fields=["status", "occurred_at"]),
-            models.Index(fields=["occurred_at"]),
+            # Covers the situation's time-window aggregations (status, statements)
+            # without visiting the table.
+            models.Index(
+                fields=["occurred_at", "area_code", "severity", "status"],
+                name="incident_window_idx",
+            ),
         ]
 
     def __str__(self) -> str:
