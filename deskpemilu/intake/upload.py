@@ -12,10 +12,10 @@ import csv
 import datetime as dt
 import io
 import re
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from deskpemilu.core.tabular import FileRefused, csv_lines, xlsx_lines
 from deskpemilu.core.timeutil import WIB
 from deskpemilu.intake import fieldcode
 from deskpemilu.intake.channels.base import PayloadError, normalise_phone
@@ -48,7 +48,6 @@ TEMPLATE_ROWS = (
         "",
     ),
 )
-_ZIP_MAGIC = b"PK\x03\x04"
 _TIME = re.compile(
     r"(?:(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
     r"|(?P<d2>\d{1,2})[/-](?P<m2>\d{1,2})[/-](?P<y2>\d{4}))"
@@ -58,14 +57,6 @@ _TIME = re.compile(
 )
 _WORD_SEPARATORS = re.compile(r"[\s_\-/.,;:#+&|]+")
 _CODE_SEPARATORS = re.compile(r"[\s.\-/]")
-
-
-class FileRefused(Exception):
-    """The file as a whole cannot be read; nothing was stored or changed."""
-
-    def __init__(self, message: str) -> None:
-        self.message = message
-        super().__init__(message)
 
 
 # --- reading a file ------------------------------------------------------------------
@@ -87,9 +78,9 @@ def read_table(name: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
         )
     lower = name.lower()
     if lower.endswith(".xlsx"):
-        lines = _xlsx_lines(data)
+        lines = xlsx_lines(data)
     elif lower.endswith(".csv"):
-        lines = _csv_lines(data)
+        lines = csv_lines(data)
     else:
         raise FileRefused(
             f"Berkas {name!r} bukan CSV atau XLSX. Simpan tabel sebagai .csv (UTF-8) "
@@ -99,70 +90,6 @@ def read_table(name: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
         return _rows(lines)
     finally:
         lines.close()  # closes the workbook when a row was refused half-way
-
-
-def _csv_lines(data: bytes) -> Iterator[list[str]]:
-    if data.startswith(_ZIP_MAGIC) or b"\x00" in data[:4096]:
-        raise FileRefused(
-            "Isi berkas bukan teks CSV (mungkin berkas Excel yang diberi nama .csv). "
-            "Simpan sebagai CSV UTF-8 atau unggah sebagai .xlsx."
-        )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise FileRefused(
-            f"Berkas bukan teks UTF-8 (byte ke-{error.start + 1} tidak terbaca). "
-            "Di Excel pilih Simpan Sebagai > 'CSV UTF-8 (Comma delimited)'."
-        ) from error
-    first = text.split("\n", 1)[0]
-    # Excel in the Indonesian locale separates with ";" (the comma is the decimal mark).
-    delimiter = max(",;\t", key=first.count)
-    try:
-        yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    except csv.Error as error:
-        raise FileRefused(f"CSV rusak: {error}.") from error
-
-
-_XLSX_BROKEN = (
-    "Berkas XLSX rusak atau tidak dapat dibaca. Buka di Excel lalu simpan ulang."
-)
-
-
-def _xlsx_lines(data: bytes) -> Iterator[list[str]]:
-    from openpyxl import load_workbook
-
-    if not data.startswith(_ZIP_MAGIC):
-        raise FileRefused(
-            "Isi berkas bukan XLSX. Buka di Excel lalu simpan sebagai .xlsx atau .csv."
-        )
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise FileRefused(_XLSX_BROKEN) from error
-    try:
-        for values in book.worksheets[0].iter_rows(values_only=True):
-            yield [cell_text(v) for v in values]
-    except (zipfile.BadZipFile, KeyError, IndexError, ValueError, OSError) as error:
-        raise FileRefused(_XLSX_BROKEN) from error
-    finally:
-        book.close()
-
-
-def cell_text(value: object) -> str:
-    """A spreadsheet cell as the text a person sees in it."""
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        # openpyxl gives the wall-clock time as typed: read as WIB by clean_row.
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, dt.time):
-        return value.strftime("%H:%M")
-    if isinstance(value, float) and value.is_integer():
-        # A 13-digit TPS code typed into a number cell comes back as a float.
-        return str(int(value))
-    return str(value).strip()
 
 
 def _header_name(text: str) -> str:

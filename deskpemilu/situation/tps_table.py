@@ -14,13 +14,12 @@ template's two example rows (note "contoh: ...") are refused if left in the file
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import re
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from deskpemilu.core.tabular import FileRefused, csv_lines, xlsx_lines
 from deskpemilu.situation.vulnerability import INDICATOR_KEYS, INDICATORS, VARIABLES
 
 CODE_COLUMN = "kode_tps"
@@ -34,7 +33,6 @@ MAX_NOTE = 1000
 # The template's example rows say so in their note, and are refused if left in.
 EXAMPLE_NOTE = "contoh:"
 _TPS_CODE = re.compile(r"^\d{13}$")
-_ZIP_MAGIC = b"PK\x03\x04"
 TEMPLATE_ROWS = (
     ("3601012001001", {"dpt_tms", "dptb"}, "contoh: dua indikator hak pilih"),
     (
@@ -45,12 +43,8 @@ TEMPLATE_ROWS = (
 )
 
 
-class TableRefused(Exception):
-    """The file as a whole cannot be read; nothing was changed."""
-
-    def __init__(self, message: str) -> None:
-        self.message = message
-        super().__init__(message)
+# The file as a whole cannot be read; nothing was changed.
+TableRefused = FileRefused
 
 
 @dataclass
@@ -116,63 +110,15 @@ def read_table(name: str, data: bytes) -> Table:
         )
     lower = name.lower()
     if lower.endswith(".xlsx"):
-        lines = _xlsx_lines(data)
+        lines = xlsx_lines(data)
     elif lower.endswith(".csv"):
-        lines = _csv_lines(data)
+        lines = csv_lines(data)
     else:
         raise TableRefused(f"Berkas {name!r} bukan CSV atau XLSX.")
     try:
         return _table(lines)
     finally:
         lines.close()
-
-
-def _csv_lines(data: bytes) -> Iterator[list[str]]:
-    if data.startswith(_ZIP_MAGIC) or b"\x00" in data[:4096]:
-        raise TableRefused("Isi berkas bukan teks CSV (mungkin berkas Excel).")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise TableRefused(
-            f"Berkas bukan teks UTF-8 (byte ke-{error.start + 1} tidak terbaca)."
-        ) from error
-    first = text.split("\n", 1)[0]
-    delimiter = max(",;\t", key=first.count)  # Excel in Indonesian writes ";"
-    try:
-        yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    except csv.Error as error:
-        raise TableRefused(f"CSV rusak: {error}.") from error
-
-
-def _xlsx_lines(data: bytes) -> Iterator[list[str]]:
-    from openpyxl import load_workbook
-
-    broken = "Berkas XLSX rusak atau tidak dapat dibaca."
-    if not data.startswith(_ZIP_MAGIC):
-        raise TableRefused("Isi berkas bukan XLSX.")
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise TableRefused(broken) from error
-    try:
-        for values in book.worksheets[0].iter_rows(values_only=True):
-            yield [_cell(v) for v in values]
-    except (zipfile.BadZipFile, KeyError, IndexError, ValueError, OSError) as error:
-        raise TableRefused(broken) from error
-    finally:
-        book.close()
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # a TPS code typed into a number cell
-    if isinstance(value, dt.datetime | dt.date | dt.time):
-        return value.isoformat()
-    return str(value).strip()
 
 
 def _header_name(text: str) -> str:
