@@ -228,7 +228,13 @@ def _as_duplicate(result: Result) -> Result:
 
 def _store_and_process(items: list[Incoming]) -> list[Result]:
     now = timezone.now()
-    rows = _understand(items, _reserve_ids(len(items)), now)
+    parsed = [fieldcode.parse(item.body) for item in items]
+    if _postgres():
+        ids, reporters, checkin_tps = _lookups_postgres(items, parsed)
+    else:
+        ids = _reserve_ids(len(items))
+        reporters, checkin_tps = _reporters(items), _checkin_tps(parsed)
+    rows = _understand(items, parsed, ids, reporters, checkin_tps, now)
     stored = _insert(rows, now)
     before = _already_stored([r.item for r in rows if r.id not in stored])
     new_rows = [r for r in rows if r.id in stored]
@@ -257,10 +263,31 @@ def _reserve_ids(n: int) -> list[int]:
     return list(range(start + 1, start + n + 1))
 
 
-def _understand(items: list[Incoming], ids: list[int], now) -> list[_Row]:
-    parsed = [fieldcode.parse(item.body) for item in items]
-    reporters = _reporters(items)
-    checkin_tps = _checkin_tps(parsed)
+def _lookups_postgres(items: list[Incoming], parsed) -> tuple:
+    """Ids, senders and check-in TPS in one round trip (the path of every webhook
+    request, where each round trip counts)."""
+    phones = list({i.sender for i in items if i.sender})
+    codes = list({r.tps_code for r in parsed if isinstance(r, fieldcode.Checkin)})
+    a = _array()
+    rows = _fetch(
+        f"SELECT 'n', NULL, nextval(pg_get_serial_sequence('{TABLE}', 'id')), "
+        "NULL::bigint, NULL FROM generate_series(1, %s) "
+        f"UNION ALL SELECT 'r', phone, id, NULL, NULL FROM {Reporter._meta.db_table} "
+        f"WHERE is_active AND phone = ANY({a}::text[]) "
+        "UNION ALL SELECT 't', t.code, t.id, t.desa_id, r.code_nodot "
+        f"FROM {TPS._meta.db_table} t JOIN {Region._meta.db_table} r "
+        f"ON r.id = t.desa_id WHERE t.code = ANY({a}::text[])",
+        [len(items), phones, codes],
+    )
+    ids = sorted(pk for kind, _, pk, _, _ in rows if kind == "n")
+    reporters = {key: pk for kind, key, pk, _, _ in rows if kind == "r"}
+    tps = {key: (pk, desa, area) for kind, key, pk, desa, area in rows if kind == "t"}
+    return ids, reporters, tps
+
+
+def _understand(
+    items: list[Incoming], parsed, ids, reporters, checkin_tps, now
+) -> list[_Row]:
     others = _other_tps(parsed)
     rows = []
     for item, pk, result in zip(items, ids, parsed, strict=True):
