@@ -8,7 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Count, Q, Sum
 
 from deskpemilu.core.csvio import sha256_of
 from deskpemilu.core.errors import ImportFailed, ImportProblem
@@ -254,50 +255,61 @@ def boundaries_import(
 
 
 def region_stats_refresh() -> None:
-    """Recount TPS, villages and voters for every region, bottom up."""
-    regions = list(Region.objects.all())
+    """Recount TPS, villages and voters for every region: one aggregate query per
+    desa, rolled up the tree in memory, written back in one batched UPDATE."""
+    regions = list(
+        Region.objects.values_list("id", "code_nodot", "level", "parent_id", "dpt")
+    )
     zero = dict.fromkeys(("kec", "desa", "tps", "special", "dpt_sum", "with_dpt"), 0)
     totals: dict[str, dict[str, int]] = defaultdict(lambda: dict(zero))
+    per_desa = TPS.objects.values("desa__code_nodot").annotate(
+        n=Count("id"),
+        special=Count("id", filter=Q(is_special=True)),
+        dpt_sum=Sum("dpt"),
+        with_dpt=Count("dpt"),
+    )
     prefixes = (2, 4, 6, 10)
-    for code, special, dpt in TPS.objects.values_list("code", "is_special", "dpt"):
+    for row in per_desa:
+        code = row["desa__code_nodot"]
         for n in prefixes:
             t = totals[code[:n]]
-            t["tps"] += 1
-            t["special"] += special
-            if dpt is not None:
-                t["dpt_sum"] += dpt
-                t["with_dpt"] += 1
-    for r in regions:
-        for n in prefixes[: r.depth]:
-            key = (
-                "kec"
-                if r.level == "kecamatan"
-                else "desa"
-                if r.level == "desa"
-                else None
+            t["tps"] += row["n"]
+            t["special"] += row["special"]
+            t["dpt_sum"] += row["dpt_sum"] or 0
+            t["with_dpt"] += row["with_dpt"]
+    for _, code, level, _, _ in regions:
+        key = {"kecamatan": "kec", "desa": "desa"}.get(level)
+        if key:
+            for n in prefixes[: prefixes.index(len(code))]:
+                totals[code[:n]][key] += 1
+    official = {pk: dpt for pk, _, _, _, dpt in regions}
+    children: dict[int, list[int]] = defaultdict(list)
+    for pk, _, _, parent, _ in regions:
+        if parent:
+            children[parent].append(pk)
+    rows = []
+    for pk, code, level, _, dpt in regions:
+        if level == "provinsi":
+            kabs = [official[k] for k in children[pk]]
+            if kabs and all(v is not None for v in kabs):
+                dpt = sum(kabs)
+        t = totals[code]
+        rows.append(
+            (
+                t["kec"],
+                t["desa"],
+                t["tps"],
+                t["special"],
+                t["dpt_sum"],
+                t["with_dpt"],
+                dpt,
+                pk,
             )
-            if key:
-                totals[r.code_nodot[:n]][key] += 1
-    for r in regions:
-        t = totals[r.code_nodot]
-        r.kecamatan_count, r.desa_count = t["kec"], t["desa"]
-        r.tps_count, r.tps_special_count = t["tps"], t["special"]
-        r.dpt_tps_sum, r.tps_with_dpt = t["dpt_sum"], t["with_dpt"]
-    for r in regions:
-        if r.level == "provinsi":
-            kabs = [k for k in regions if k.parent_id == r.id]
-            if kabs and all(k.dpt is not None for k in kabs):
-                r.dpt = sum(k.dpt for k in kabs)
-    Region.objects.bulk_update(
-        regions,
-        [
-            "kecamatan_count",
-            "desa_count",
-            "tps_count",
-            "tps_special_count",
-            "dpt_tps_sum",
-            "tps_with_dpt",
-            "dpt",
-        ],
-        batch_size=500,
-    )
+        )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {Region._meta.db_table} SET kecamatan_count = %s, "
+            "desa_count = %s, tps_count = %s, tps_special_count = %s, "
+            "dpt_tps_sum = %s, tps_with_dpt = %s, dpt = %s WHERE id = %s",
+            rows,
+        )
