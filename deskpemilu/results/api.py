@@ -1,4 +1,214 @@
-from ninja import Router
+"""Results endpoints of the API: sheets in (one or a list), the sheets of a TPS, the
+flag queue, decisions, the recap against the official figures, progress, screens.
+
+Errors answer `{"code", "message", "field"}` (handlers in deskpemilu/api.py); a
+refused submission adds `problems`, one per thing wrong, and writes nothing.
+"""
+
+# No `from __future__ import annotations`: @paginate wraps the views, and ninja
+# would then look the string annotations up in the pagination module.
+from django.http import HttpRequest
+from ninja import Query, Router, Status
+from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import django_auth
 
-router = Router(tags=["results"], auth=django_auth)
+from deskpemilu.accounts import access
+from deskpemilu.core.errors import ImportFailed
+from deskpemilu.results import screens, selectors, services
+from deskpemilu.results.schemas import (
+    AreaCompareOut,
+    DecisionIn,
+    DecisionOut,
+    ErrorOut,
+    FlagCloseIn,
+    FlagOut,
+    FlagQuery,
+    ProgressOut,
+    ScreenOut,
+    SheetIn,
+    SheetOut,
+    SubmitOut,
+)
+from deskpemilu.results.services import ResultsError
+
+AUTH = [django_auth]
+ERRORS = {code: ErrorOut for code in (401, 403, 404, 422)}
+
+router = Router(tags=["hasil / results"], auth=AUTH)
+
+
+def _refused(code: str, message: str, field: str = "", problems=()) -> Status:
+    body = {"code": code, "message": message, "field": field}
+    body["problems"] = [
+        {"line": p.line, "message": p.message, "value": p.value} for p in problems
+    ]
+    return Status(422, body)
+
+
+def _prefix(user, code: str) -> str:
+    """The undotted prefix of a region filter the user may see (404 otherwise)."""
+    if not code:
+        return ""
+    return access.region_for_user_or_404(user, code).code_nodot
+
+
+# Sheets ---------------------------------------------------------------------------
+
+
+@router.post(
+    "/sheets",
+    response={201: SubmitOut, **ERRORS},
+    summary="Kirim lembar C.Hasil / submit one sheet or a list",
+    description="All or nothing: any problem in any sheet refuses the whole list "
+    "(422, with every problem). Re-sending the same numbers changes nothing.",
+)
+def sheets_submit(
+    request: HttpRequest,
+    payload: SheetIn | list[SheetIn],
+    source: str = "desk",
+    contest: str = "",
+):
+    items = payload if isinstance(payload, list) else [payload]
+    try:
+        report = services.sheets_submit(
+            actor=request.user,
+            contest=selectors.contest_current(contest),
+            rows=[item.row() for item in items],
+            source=source,
+            channel="api",
+        )
+    except ImportFailed as failed:
+        return _refused(
+            "invalid_sheets",
+            "Lembar ditolak, tidak ada yang disimpan.",
+            problems=failed.problems,
+        )
+    return Status(201, report)
+
+
+@router.get(
+    "/tps/{kode_tps}/sheets",
+    response={200: list[SheetOut], **ERRORS},
+    summary="Lembar sebuah TPS / every source of one TPS",
+)
+def tps_sheets(request: HttpRequest, kode_tps: str, contest: str = ""):
+    data = selectors.tps_results(
+        request.user, selectors.contest_current(contest), kode_tps
+    )
+    return data.sheets
+
+
+# Flags and decisions ----------------------------------------------------------------
+
+
+@router.get(
+    "/flags",
+    response={200: list[FlagOut], **ERRORS},
+    summary="Antrean tanda / the flag queue",
+)
+@paginate(LimitOffsetPagination)
+def flag_list(request: HttpRequest, filters: Query[FlagQuery]):
+    status = "" if filters.status == "all" else filters.status
+    return selectors.flag_queue(
+        request.user,
+        selectors.contest_current(filters.contest),
+        check=filters.check,
+        prefix=_prefix(request.user, filters.region),
+        status=status,
+    )
+
+
+@router.post(
+    "/flags/{flag_id}/close",
+    response={200: FlagOut, **ERRORS},
+    summary="Tutup tanda / resolve or dismiss a flag",
+)
+def flag_close(request: HttpRequest, flag_id: int, payload: FlagCloseIn):
+    try:
+        return services.flag_close(
+            actor=request.user, flag_id=flag_id, **payload.dict()
+        )
+    except ResultsError as error:
+        return _refused(error.code, error.message, error.field)
+
+
+@router.post(
+    "/decisions",
+    response={201: DecisionOut, **ERRORS},
+    summary="Catat keputusan / keep a value for one field of one TPS",
+)
+def decision_create(request: HttpRequest, payload: DecisionIn, contest: str = ""):
+    try:
+        decision = services.decision_record(
+            actor=request.user,
+            contest=selectors.contest_current(contest),
+            tps_code=payload.kode_tps.strip(),
+            field_name=payload.field,
+            value=payload.value,
+            reason=payload.reason,
+            chosen_source=payload.chosen_source,
+        )
+    except ResultsError as error:
+        return _refused(error.code, error.message, error.field)
+    return Status(201, decision)
+
+
+# Recap, progress, screens -----------------------------------------------------------
+
+
+@router.get(
+    "/recap/{region_code}",
+    response={200: list[AreaCompareOut], **ERRORS},
+    summary="Rekap desk vs resmi / desk recap against the official figures",
+)
+def recap(request: HttpRequest, region_code: str, contest: str = ""):
+    results = selectors.recap_compare(
+        user=request.user,
+        contest=selectors.contest_current(contest),
+        region_code=region_code,
+    )
+    return [
+        {
+            **vars(r.comparison),
+            "name": r.name,
+            "complete": r.comparison.complete,
+            "differences": [
+                {**vars(d), "difference": d.difference}
+                for d in r.comparison.differences
+            ],
+            "behind": vars(r.behind),
+        }
+        for r in results
+    ]
+
+
+@router.get(
+    "/progress",
+    response={200: ProgressOut, **ERRORS},
+    url_name="results_progress",
+    summary="Kemajuan lembar / TPS with a sheet per area",
+    description="The region (default: the user's first scope) and each of its "
+    "children: TPS with a sheet, per source, and the desk's winner and margin.",
+)
+def progress(request: HttpRequest, region: str = "", contest: str = ""):
+    place = selectors.home_region(request.user, region)
+    total, children = selectors.region_progress(
+        selectors.contest_current(contest), place
+    )
+    out = [_progress(a) for a in children]
+    return {"region": _progress(total), "areas": out}
+
+
+def _progress(area: selectors.AreaProgress) -> dict:
+    return {**vars(area), "share": area.share}
+
+
+@router.get(
+    "/screens",
+    response={200: list[ScreenOut], **ERRORS},
+    summary="Layar statistik / statistical screens of a region (not proof)",
+)
+def screen_list(request: HttpRequest, region: str = "", contest: str = ""):
+    place = selectors.home_region(request.user, region)
+    desk = selectors.desk_sheets(selectors.contest_current(contest), place.code_nodot)
+    return [r.as_dict() for r in screens.run_all(desk.sheets).values()]

@@ -432,3 +432,34 @@ def _cross_misreads(sheets: Sheets, c: int, readings, own_fail) -> list[Flag]:
 
 def _fmt(value: int | None) -> str:
     return "?" if value is None else str(value)
+
+
+# One sheet as it is typed -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IdentityState:
+    check: str
+    state: str  # "ok", "fail" or "incomplete" (a field it needs is still empty)
+    detail: str = ""
+
+
+def sheet_report(sheets: Sheets, row: int = 0) -> tuple[list[IdentityState], list]:
+    """For one row: the state of every identity of the form, and the other flags
+    (capacity, ranges, misreads...) its numbers raise so far."""
+    flags = [f for f in check_sheets(sheets.take(np.array([row]))) if f.row == 0]
+    failing = {f.check: f for f in flags}
+    known = effective_known(sheets)[row]
+    states = []
+    for ident in identities(sheets.n_candidates):
+        needed = [sheets.col(n) for n in ident.left + ident.right]
+        if ident.check in failing:
+            states.append(
+                IdentityState(ident.check, "fail", failing[ident.check].detail)
+            )
+        elif all(known[c] for c in needed):
+            states.append(IdentityState(ident.check, "ok"))
+        else:
+            states.append(IdentityState(ident.check, "incomplete"))
+    names = {i.check for i in identities(sheets.n_candidates)}
+    return states, [f for f in flags if f.check not in names]

@@ -7,13 +7,20 @@ layout (docs/results.md): `kode_tps`; any of spec.FIELDS (or an alias); votes as
 An empty cell is unknown. The file is read by Arrow's streaming CSV reader, one block
 at a time, so a national file never sits in memory whole; a bad value stops the fast
 path, and a line-by-line scan then names every bad cell (file, line, value).
+
+Reading runs one batch ahead in a thread of its own (Arrow's parsing and the
+conversion to arrays), so that it overlaps with what the caller does with the
+previous batch (checks, database writes); batches and their problems still come in
+file order, exactly as a sequential read gives them.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import queue
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +44,7 @@ from deskpemilu.results.spec import (
 BLOCK_BYTES = 4 << 20  # ~60,000 Sumur-layout rows per batch
 MAX_VALUE = 2_000_000_000  # fits the database's integer column
 MAX_PROBLEMS = 200
+PREFETCH = 2  # batches read ahead of the caller
 EXTRA = ("kode_tps", "sumber", "waktu_sumber", "foto")
 _INTEGER = re.compile(r"^\s*-?[0-9]+\s*$")
 
@@ -56,6 +64,12 @@ class Problems:
 
     def __bool__(self) -> bool:
         return self.count > 0
+
+    def merge(self, other: Problems) -> None:
+        """Add another list's problems after ours (keeping the cap and the count)."""
+        room = MAX_PROBLEMS - len(self.items)
+        self.items.extend(other.items[: max(room, 0)])
+        self.count += other.count
 
 
 @dataclass(frozen=True)
@@ -131,41 +145,126 @@ def read_batches(
     source: str,
     single_source: bool,
     block_bytes: int = BLOCK_BYTES,
+    prefetch: int = PREFETCH,
 ) -> Iterator[Batch]:
     """Batches of the file's rows as arrays; problems are added as they are found.
 
     Rows of `single_source` files must not name another source in `sumber`;
-    otherwise `sumber` gives each row's source (empty = `source`).
+    otherwise `sumber` gives each row's source (empty = `source`). With `prefetch`
+    > 0 the next batches are read by a background thread while the caller works;
+    each batch's problems are added when the batch is handed over, so the caller
+    sees the same problems, in the same order, as without it.
     """
-    types = {layout.columns[n]: pa.int64() for n in layout.numeric}
-    for name in ("kode_tps", "sumber", "waktu_sumber", "foto"):
-        if name in layout.columns:
-            types[layout.columns[name]] = pa.string()
-    convert = pcsv.ConvertOptions(
-        column_types=types,
-        include_columns=list(types),
-        null_values=[""],
-        strings_can_be_null=False,
-        quoted_strings_can_be_null=False,
-    )
-    first_line = 2
+    reading = _Reading(path, layout, source, single_source, block_bytes, problems)
+    items = reading.items() if prefetch <= 0 else _ahead(reading.items(), prefetch)
     try:
-        reader = pcsv.open_csv(
-            path,
-            read_options=pcsv.ReadOptions(block_size=block_bytes),
-            convert_options=convert,
+        for kind, item, found in items:
+            if kind == "batch":
+                problems.merge(found)
+                yield item
+            else:  # an unreadable file: name every bad cell
+                scan_problems(path, layout, problems)
+                if not problems:
+                    problems.add(None, f"CSV tidak bisa dibaca: {item}")
+                return
+    finally:
+        items.close()
+
+
+@dataclass
+class _Reading:
+    path: Path
+    layout: Layout
+    source: str
+    single_source: bool
+    block_bytes: int
+    problems: Problems
+
+    def items(self) -> Iterator[tuple[str, object, Problems | None]]:
+        """("batch", Batch, its problems) in file order, then ("invalid", error)
+        if Arrow cannot read on."""
+        layout = self.layout
+        types = {layout.columns[n]: pa.int64() for n in layout.numeric}
+        for name in ("kode_tps", "sumber", "waktu_sumber", "foto"):
+            if name in layout.columns:
+                types[layout.columns[name]] = pa.string()
+        convert = pcsv.ConvertOptions(
+            column_types=types,
+            include_columns=list(types),
+            null_values=[""],
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
         )
-        for record in reader:
-            batch = _batch(record, layout, problems, first_line, source, single_source)
-            first_line += record.num_rows
-            yield batch
-    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-        scan_problems(path, layout, problems)
-        if not problems:
-            problems.add(None, f"CSV tidak bisa dibaca: {exc}")
+        first_line = 2
+        times: dict[str, tuple[np.datetime64, bool]] = {}
+        try:
+            reader = pcsv.open_csv(
+                self.path,
+                read_options=pcsv.ReadOptions(block_size=self.block_bytes),
+                convert_options=convert,
+            )
+            for record in reader:
+                found = Problems(self.problems.file)
+                batch = _batch(
+                    record,
+                    layout,
+                    found,
+                    first_line,
+                    self.source,
+                    self.single_source,
+                    times,
+                )
+                first_line += record.num_rows
+                yield "batch", batch, found
+        except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+            yield "invalid", exc, None
 
 
-def _batch(record, layout, problems, first_line, source, single_source) -> Batch:
+_END = object()
+
+
+def _ahead(items: Iterator, depth: int) -> Iterator:
+    """The items of an iterator, produced by a background thread up to `depth`
+    ahead; its exceptions are raised here, in order. Leaving early stops it."""
+    out: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                out.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not put(("item", item)):
+                    return
+            put(("end", _END))
+        except BaseException as exc:  # handed to the consumer, raised there
+            put(("error", exc))
+
+    thread = threading.Thread(target=produce, name="read_batches", daemon=True)
+    thread.start()
+    try:
+        while True:
+            kind, item = out.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join()
+
+
+def _batch(
+    record, layout, problems, first_line, source, single_source, times=None
+) -> Batch:
     n = record.num_rows
     lines = np.arange(first_line, first_line + n, dtype=np.int64)
     bad = np.zeros(n, dtype=bool)
@@ -186,7 +285,7 @@ def _batch(record, layout, problems, first_line, source, single_source) -> Batch
             )
         bad |= too_big
     sources = _sources(record, layout, problems, lines, bad, source, single_source)
-    ts = _timestamps(record, layout, problems, lines, bad)
+    ts = _timestamps(record, layout, problems, lines, bad, times)
     photos = None
     if "foto" in layout.columns:
         photos = (
@@ -231,29 +330,37 @@ def _sources(record, layout, problems, lines, bad, source, single_source) -> np.
     return named
 
 
-def _timestamps(record, layout, problems, lines, bad) -> np.ndarray:
+def _timestamps(record, layout, problems, lines, bad, times=None) -> np.ndarray:
+    """`waktu_sumber` as datetime64 (UTC); each distinct text is parsed once per
+    file (`times` carries the parsed texts from batch to batch)."""
     n = record.num_rows
     out = np.full(n, np.datetime64("NaT"), dtype="datetime64[us]")
     if "waktu_sumber" not in layout.columns:
         return out
+    times = {} if times is None else times
     encoded = pc.dictionary_encode(
         pc.utf8_trim_whitespace(record.column(layout.columns["waktu_sumber"]))
     )
     if isinstance(encoded, pa.ChunkedArray):
         encoded = encoded.combine_chunks()
-    parsed = []
-    for text in encoded.dictionary.to_pylist():
-        parsed.append(parse_wib(text) if text else None)
-    lookup = np.array(
-        [
-            np.datetime64("NaT") if p is None or p is False else np.datetime64(p, "us")
-            for p in parsed
-        ],
-        dtype="datetime64[us]",
-    )
+    texts = encoded.dictionary.to_pylist()
+    lookup = np.full(len(texts), np.datetime64("NaT"), dtype="datetime64[us]")
+    invalid_text = np.zeros(len(texts), dtype=bool)
+    for i, text in enumerate(texts):
+        parsed = times.get(text)
+        if parsed is None:
+            moment = parse_wib(text) if text else None
+            parsed = (
+                np.datetime64("NaT")
+                if moment is None or moment is False
+                else np.datetime64(moment, "us"),
+                moment is False,
+            )
+            times[text] = parsed
+        lookup[i], invalid_text[i] = parsed
     idx = encoded.indices.to_numpy(zero_copy_only=False)
     out = lookup[idx]
-    invalid = np.array([p is False for p in parsed], dtype=bool)[idx]
+    invalid = invalid_text[idx]
     for i in np.nonzero(invalid)[0]:
         problems.add(
             int(lines[i]),

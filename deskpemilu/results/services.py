@@ -3,6 +3,9 @@ decisions, and the flags the checks leave."""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,8 +20,9 @@ from deskpemilu.accounts import access
 from deskpemilu.core.csvio import read_rows, sha256_of
 from deskpemilu.core.errors import ImportFailed, ImportProblem
 from deskpemilu.elections.models import Contest
-from deskpemilu.regions.models import Region
-from deskpemilu.results import bulk, checks, layouts
+from deskpemilu.regions.codes import dotted
+from deskpemilu.regions.models import TPS, Region
+from deskpemilu.results import bulk, checks, layouts, screens, selectors
 from deskpemilu.results.models import (
     Decision,
     FlagStatus,
@@ -29,9 +33,31 @@ from deskpemilu.results.models import (
     SheetFlag,
 )
 from deskpemilu.results.sheets import Sheets, content_hash
-from deskpemilu.results.spec import FIELDS, SOURCE_RANK, SOURCES, is_field
+from deskpemilu.results.spec import FIELDS, SOURCE_RANK, SOURCES, Check, is_field
 
 Progress = Callable[[int], None]
+
+
+class ResultsError(ValueError):
+    """A write refused for a reason the person can fix, said in Indonesian; `field`
+    names the input at fault."""
+
+    def __init__(self, code: str, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.code, self.message, self.field = code, message, field
+
+
+def desk_at(actor, prefix: str) -> bool:
+    """Whether the actor holds a desk role over the whole area (undotted prefix;
+    "" = everywhere)."""
+    acc = access.access_for(actor)
+    if not prefix:
+        return acc.everything
+    return bool(acc.roles_at(dotted(prefix) or "") & access.DESK_ROLES)
+
+
+def _field_in_contest(contest: Contest, name: str) -> bool:
+    return name in FIELDS or int(name[6:]) <= contest.candidates.count()
 
 
 @dataclass
@@ -126,20 +152,28 @@ class _Importer:
     source: str
     run: ResultImport
     problems: layouts.Problems
+    # A few sheets (the entry form, the API): look up only their TPS, not all.
+    only_codes: list[str] | None = None
     report: ImportReport = field(init=False)
 
     def __post_init__(self) -> None:
         self.report = ImportReport(self.run.file_name, self.source)
-        self.codes, self.ids = bulk.tps_index()
+        if self.only_codes is None:
+            self.codes, self.ids = bulk.tps_index()
+            tps, sheet_ids, hashes = bulk.existing_sheets(self.contest.id, self.source)
+            other = bulk.tps_with_other_sources(self.contest.id, self.source)
+        else:
+            self.codes, self.ids, tps, sheet_ids, hashes, other = _lookups_for(
+                self.contest, self.source, self.only_codes
+            )
         size = int(self.ids.max(initial=0)) + 1
-        tps, sheet_ids, hashes = bulk.existing_sheets(self.contest.id, self.source)
         size = max(size, int(tps.max(initial=0)) + 1)
         self.sheet_id = np.zeros(size, dtype=np.int64)
         self.hash = np.zeros(size, dtype=np.int64)
         self.sheet_id[tps], self.hash[tps] = sheet_ids, hashes
         self.seen_line = np.zeros(size, dtype=np.int64)
         self.has_other = np.zeros(size, dtype=bool)
-        self.has_other[bulk.tps_with_other_sources(self.contest.id, self.source)] = True
+        self.has_other[other] = True
 
     def add(self, batch: layouts.Batch) -> None:
         self.report.rows += len(batch.sheets)
@@ -248,6 +282,27 @@ class _Importer:
             sources_refresh(contest=self.contest, tps_ids=tps_ids.tolist())
 
 
+def _lookups_for(contest: Contest, source: str, codes: list[str]) -> tuple:
+    """_Importer's look-up arrays restricted to these TPS codes."""
+    pairs = sorted(
+        (int(c), i)
+        for c, i in TPS.objects.filter(code__in=codes).values_list("code", "id")
+    )
+    known = np.array([c for c, _ in pairs], dtype=np.int64)
+    ids = np.array([i for _, i in pairs], dtype=np.int64)
+    stored = list(
+        ResultSheet.objects.filter(contest=contest, tps_code__in=codes).values_list(
+            "tps_id", "id", "content_hash", "source"
+        )
+    )
+    mine = [r for r in stored if r[3] == source]
+    tps = np.array([r[0] for r in mine], dtype=np.int64)
+    sheet_ids = np.array([r[1] for r in mine], dtype=np.int64)
+    hashes = np.array([r[2] for r in mine], dtype=np.int64)
+    other = np.array(sorted({r[0] for r in stored if r[3] != source}), dtype=np.int64)
+    return known, ids, tps, sheet_ids, hashes, other
+
+
 def _flag_row(
     f: checks.Flag, contest_id, tps_id, code, sheet_id, source, now
 ) -> SheetFlag:
@@ -344,12 +399,18 @@ def decision_record(
         raise Http404("TPS not found")
     if not access.access_for(actor).roles_at(tps.desa.code) & access.DESK_ROLES:
         raise PermissionDenied("only the desk decides result values")
-    if not is_field(field_name):
-        raise ValueError(f"unknown field {field_name!r}")
+    if not is_field(field_name) or not _field_in_contest(contest, field_name):
+        raise ResultsError(
+            "unknown_field", f"Kolom '{field_name}' tidak dikenal.", "field"
+        )
     if not reason.strip():
-        raise ValueError("a decision needs a reason")
+        raise ResultsError("reason_required", "Keputusan perlu alasan.", "reason")
     if chosen_source and chosen_source not in SOURCES:
-        raise ValueError(f"unknown source {chosen_source!r}")
+        raise ResultsError(
+            "unknown_source", f"Sumber '{chosen_source}' tidak dikenal.", "source"
+        )
+    if value is not None and abs(value) > layouts.MAX_VALUE:
+        raise ResultsError("too_large", "Angka terlalu besar.", "value")
     now = timezone.now()
     with transaction.atomic():
         current = (
@@ -471,3 +532,200 @@ def official_recap_import(*, path: Path, contest: Contest, actor: str = "") -> i
                 },
             )
     return len(areas)
+
+
+# Sheets typed at the desk or posted to the API ------------------------------------
+
+
+def sheets_submit(
+    *,
+    actor,
+    contest: Contest,
+    rows: list[dict],
+    source: str = "desk",
+    channel: str = "entri desk",
+    photo=None,
+) -> ImportReport:
+    """Store sheets given as dicts (`kode_tps`, the C.Hasil fields, `votes` list or
+    `suara_<n>`, optional `waktu_sumber` (aware datetime) and `foto` URL) through the
+    import path: same checks, flags, idempotence and choice of the primary source.
+
+    Desk roles only (403); every problem of every row is listed and nothing is
+    written (ImportFailed); a TPS outside the actor's scope reads as unknown.
+    `photo` (an uploaded file) is kept on the sheet of a single-row submission.
+    """
+    if not access.access_for(actor).roles & access.DESK_ROLES:
+        raise PermissionDenied("only the desk enters result sheets")
+    if source not in SOURCES:
+        raise ImportFailed([ImportProblem(channel, None, "sumber tak dikenal", source)])
+    problems = layouts.Problems(channel)
+    k = contest.candidates.count()
+    dicts, stamps, photos = _submitted(actor, rows, k, problems)
+    if problems:
+        raise ImportFailed(problems.items)
+    sheets = Sheets.from_dicts(dicts, k)
+    sheets.sources = None  # one source: no comparison inside the submission
+    batch = layouts.Batch(
+        sheets=sheets,
+        lines=np.arange(1, len(dicts) + 1, dtype=np.int64),
+        empty=~sheets.known.any(1),
+        bad=np.zeros(len(dicts), dtype=bool),
+        source_ts=np.array(stamps, dtype="datetime64[us]"),
+        photos=np.array(photos, dtype=str),
+    )
+    digest = hashlib.sha256(
+        json.dumps(dicts, sort_keys=True, default=str).encode()
+    ).hexdigest()
+    with transaction.atomic():
+        run = ResultImport.objects.create(
+            contest=contest,
+            source=source,
+            file_name=channel,
+            sha256=digest,
+            imported_by=actor.get_username(),
+        )
+        codes = [d["kode_tps"] for d in dicts]
+        importer = _Importer(contest, source, run, problems, only_codes=codes)
+        importer.add(batch)
+        if problems:
+            raise ImportFailed(problems.items)
+        report = importer.report
+        for name in ("rows", "created", "updated", "unchanged", "empty", "flagged"):
+            setattr(run, name, getattr(report, name))
+        run.save()
+        stored = ResultSheet.objects.filter(
+            contest=contest, source=source, tps_code__in=codes
+        )
+        stored.filter(import_run=run).update(entered_by=actor)
+        if photo is not None and len(codes) == 1:
+            sheet = stored.get()
+            sheet.photo.save(photo.name, photo, save=False)
+            sheet.save(update_fields=["photo"])
+    return report
+
+
+def _submitted(actor, rows: list[dict], k: int, problems) -> tuple:
+    """The rows as Sheets.from_dicts input, their times and photo URLs; problems
+    added for anything the import would refuse."""
+    visible = {
+        t.code: t.desa.code
+        for t in access.tps_visible(actor)
+        .filter(code__in=[str(r.get("kode_tps", "")).strip() for r in rows])
+        .select_related("desa")
+    }
+    acc = access.access_for(actor)
+    dicts, stamps, photos, seen = [], [], [], set()
+    for line, row in enumerate(rows, start=1):
+        code = str(row.get("kode_tps", "")).strip()
+        if code not in visible:
+            problems.add(line, "kode TPS tidak dikenal", code)
+        elif code in seen:
+            problems.add(line, "TPS muncul lebih dari sekali", code)
+        elif not acc.roles_at(visible[code]) & access.DESK_ROLES:
+            raise PermissionDenied("only the desk enters result sheets")
+        seen.add(code)
+        out = {"kode_tps": code or "0"}
+        votes = list(row.get("votes") or [])
+        votes += [row.get(f"suara_{i}") for i in range(len(votes) + 1, k + 1)]
+        for number, value in enumerate(votes, start=1):
+            if number > k and value is not None:
+                problems.add(line, f"paslon nomor {number} tidak ada ({k} paslon)")
+            out[f"suara_{number}"] = value
+        for name in FIELDS:
+            out[name] = row.get(name)
+        for name, value in out.items():
+            if name != "kode_tps" and not _count_ok(value):
+                problems.add(line, f"kolom {name} harus bilangan bulat", str(value))
+                out[name] = None
+        if not any(v is not None for n, v in out.items() if n != "kode_tps"):
+            problems.add(line, "lembar kosong: tidak ada angka", code)
+        dicts.append(out)
+        moment = row.get("waktu_sumber") or timezone.now()
+        stamps.append(moment.astimezone(dt.UTC).replace(tzinfo=None))
+        photos.append(str(row.get("foto") or ""))
+    return dicts, stamps, photos
+
+
+def _count_ok(value) -> bool:
+    if value is None:
+        return True
+    return (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        and abs(value) <= layouts.MAX_VALUE
+    )
+
+
+# Flags -------------------------------------------------------------------------
+
+
+def flag_close(*, actor, flag_id: int, status: str, note: str) -> SheetFlag:
+    """Resolve or dismiss an open flag, with a note saying why. Desk roles of the
+    TPS's region only (403); outside the actor's scope the flag is not found."""
+    flag = selectors.flag_for_user_or_404(actor, flag_id)
+    if not access.access_for(actor).roles_at(flag.tps.desa.code) & access.DESK_ROLES:
+        raise PermissionDenied("only the desk closes flags")
+    if status not in (FlagStatus.RESOLVED, FlagStatus.DISMISSED):
+        raise ResultsError("bad_status", "Status penutupan tidak sah.", "status")
+    if not note.strip():
+        raise ResultsError("note_required", "Tulis catatan alasannya.", "note")
+    with transaction.atomic():
+        flag = SheetFlag.objects.select_for_update().get(pk=flag.pk)
+        if flag.status != FlagStatus.OPEN:
+            raise ResultsError("closed", "Tanda ini sudah ditutup.", "status")
+        flag.status, flag.note = status, note.strip()
+        flag.resolved_at, flag.resolved_by = timezone.now(), actor
+        flag.save(update_fields=["status", "note", "resolved_at", "resolved_by"])
+    return flag
+
+
+@dataclass
+class ScreensReport:
+    tps: int = 0
+    flags: int = 0
+    removed: int = 0
+    kept_closed: int = 0
+
+
+def screens_run(*, contest: Contest, actor=None, prefix: str = "") -> ScreensReport:
+    """Compute the kecamatan outlier screens (turnout, vote share) over the desk
+    values under `prefix` and store them as flags, in bulk.
+
+    A kecamatan is judged whole, so a prefix below kecamatan widens to it. Open
+    outlier flags of the area are replaced; a finding someone already resolved or
+    dismissed (same TPS, check, field and detail) is not raised again. With an
+    actor, desk roles of the area are required (403).
+    """
+    prefix = prefix[:6]
+    if actor is not None and not desk_at(actor, prefix):
+        raise PermissionDenied("only the desk runs the screens")
+    desk = selectors.desk_sheets(contest, prefix)
+    found = screens.outlier_flags(desk.sheets)
+    names = (Check.TURNOUT_OUTLIER, Check.SHARE_OUTLIER)
+    area = selectors.in_area(prefix)
+    now = timezone.now()
+    with transaction.atomic():
+        flags = SheetFlag.objects.filter(area, contest=contest, check_name__in=names)
+        removed, _ = flags.filter(status=FlagStatus.OPEN).delete()
+        closed = set(
+            flags.exclude(status=FlagStatus.OPEN).values_list(
+                "tps_id", "check_name", "field", "detail"
+            )
+        )
+        new = []
+        for f in found:
+            tps_id = int(desk.tps_ids[f.row])
+            if (tps_id, f.check, f.field, f.detail) in closed:
+                continue
+            row = _flag_row(
+                f,
+                contest.id,
+                tps_id,
+                desk.sheets.code(f.row),
+                int(desk.sheet_ids[f.row]),
+                desk.sheets.source(f.row),
+                now,
+            )
+            new.append(row)
+        SheetFlag.objects.bulk_create(new, batch_size=2000)
+    return ScreensReport(len(desk.sheets), len(new), removed, len(found) - len(new))

@@ -36,7 +36,13 @@ class Sheets:
 
     def __post_init__(self) -> None:
         self.names = field_names(self.n_candidates)
-        self.values = np.where(self.known, self.values, 0).astype(np.int64)
+        # Zero the unknown cells; no copy when every cell is known and the values
+        # are int64 already (a national batch: one pass over `known`, not two
+        # copies of the matrix).
+        values = np.asarray(self.values, dtype=np.int64)
+        if not self.known.all():
+            values = np.where(self.known, values, 0)
+        self.values = values
         if self.values.shape != (len(self.codes), len(self.names)):
             raise ValueError(f"values shape {self.values.shape} != {len(self.names)}")
 

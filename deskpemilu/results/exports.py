@@ -1,0 +1,140 @@
+"""Exports of the desk values and of the flags (CSV and JSON), streamed.
+
+Rows come from the database in chunks (a server-side cursor on PostgreSQL), are
+written one by one and never held whole, so a national export costs a few MB of
+memory. Every row is inside the user's scope (selectors.scope_prefixes).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+
+from deskpemilu.elections.models import Contest
+from deskpemilu.results.models import Decision, ResultSheet
+from deskpemilu.results.selectors import flags_visible, in_area, scope_prefixes
+from deskpemilu.results.spec import FIELDS, field_names
+
+CHUNK = 2000
+FLAG_COLUMNS = (
+    "kode_tps",
+    "pemeriksaan",
+    "kolom",
+    "nilai_terbaca",
+    "nilai_kemungkinan",
+    "sumber",
+    "antar_sumber",
+    "rincian",
+    "status",
+    "ditemukan",
+    "ditutup",
+    "catatan",
+)
+
+
+def _areas(user, prefix: str) -> list[str]:
+    """The user's scope prefixes, narrowed to `prefix` where it lies inside one."""
+    areas = []
+    for scope in scope_prefixes(user):
+        if prefix.startswith(scope):
+            areas.append(prefix)
+        elif scope.startswith(prefix):
+            areas.append(scope)
+    return sorted(set(areas))
+
+
+def desk_columns(contest: Contest) -> tuple[str, ...]:
+    return ("kode_tps", "sumber", *field_names(contest.candidates.count()), "keputusan")
+
+
+def desk_records(user, contest: Contest, prefix: str = "") -> Iterator[dict]:
+    """The desk value of every field of every TPS with a sheet in the user's scope:
+    the primary sheet's, or the current decision's; `keputusan` names the decided
+    fields."""
+    k = contest.candidates.count()
+    votes_names = [f"suara_{i + 1}" for i in range(k)]
+    for area in _areas(user, prefix):
+        decided: dict[str, dict[str, int | None]] = {}
+        for code, name, value in Decision.objects.filter(
+            in_area(area), contest=contest, superseded_at__isnull=True
+        ).values_list("tps_code", "field", "value"):
+            decided.setdefault(code, {})[name] = value
+        sheets = (
+            ResultSheet.objects.filter(in_area(area), contest=contest, is_primary=True)
+            .order_by("tps_code")
+            .values_list("tps_code", "source", *FIELDS, "votes")
+        )
+        for row in sheets.iterator(chunk_size=CHUNK):
+            code, source, *numbers, votes = row
+            record = {"kode_tps": code, "sumber": source}
+            record.update(zip(FIELDS, numbers, strict=True))
+            votes = list(votes or [])[:k]
+            record.update(
+                zip(votes_names, votes + [None] * (k - len(votes)), strict=True)
+            )
+            changes = decided.get(code, {})
+            record.update(changes)
+            record["keputusan"] = sorted(changes)
+            yield record
+
+
+def flag_records(
+    user, contest: Contest, prefix: str = "", status: str = ""
+) -> Iterator[dict]:
+    """Every flag of the user's scope under `prefix` (all statuses unless given)."""
+    qs = flags_visible(user, contest).filter(in_area(prefix))
+    if status:
+        qs = qs.filter(status=status)
+    rows = qs.order_by("tps_code", "check_name", "id").values_list(
+        "tps_code",
+        "check_name",
+        "field",
+        "value",
+        "expected",
+        "source",
+        "cross_source",
+        "detail",
+        "status",
+        "created_at",
+        "resolved_at",
+        "note",
+    )
+    for row in rows.iterator(chunk_size=CHUNK):
+        record = dict(zip(FLAG_COLUMNS, row, strict=True))
+        for key in ("ditemukan", "ditutup"):
+            record[key] = record[key].isoformat() if record[key] else None
+        yield record
+
+
+def as_csv(columns: Iterable[str], records: Iterable[dict]) -> Iterator[str]:
+    """CSV text, one line per record (a BOM first, so spreadsheets read UTF-8)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    columns = list(columns)
+    writer.writerow(columns)
+    yield "\ufeff" + buffer.getvalue()
+    for record in records:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow([_cell(record.get(c)) for c in columns])
+        yield buffer.getvalue()
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ";".join(value)
+    if isinstance(value, bool):
+        return "ya" if value else "tidak"
+    return str(value)
+
+
+def as_json(records: Iterable[dict]) -> Iterator[str]:
+    """A JSON array written record by record."""
+    yield "["
+    for i, record in enumerate(records):
+        yield ("," if i else "") + "\n" + json.dumps(record, ensure_ascii=False)
+    yield "\n]\n"

@@ -1,0 +1,190 @@
+"""Forms of the results pages: they read what a person typed; the rules (scope,
+roles, checks, decisions) stay in the services, whose refusals are shown on them."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.validators import FileExtensionValidator
+from django.utils.translation import gettext_lazy as _
+
+from deskpemilu.elections.models import Contest
+from deskpemilu.results.layouts import MAX_VALUE
+from deskpemilu.results.models import FlagStatus, ResultSheet, Source
+from deskpemilu.results.selectors import candidate_labels, field_choices
+from deskpemilu.results.services import ResultsError
+from deskpemilu.results.spec import (
+    ADMIN_FIELDS,
+    BALLOT_FIELDS,
+    CHECKS,
+    VOTE_FIELDS,
+    Check,
+)
+
+CHECK_LABELS = {
+    Check.SUM_MISMATCH: _("Candidate votes add up to the valid votes"),
+    Check.TOTAL_MISMATCH: _("Valid + invalid votes = total votes"),
+    Check.VOTERS_MISMATCH: _("Total votes = voters who voted"),
+    Check.DPT_SUM_MISMATCH: _("DPT men + women = DPT total"),
+    Check.USERS_SUM_MISMATCH: _("DPT voters men + women = DPT voters"),
+    Check.USERS_TOTAL_MISMATCH: _("DPT + DPTb + DPK voters = voters who voted"),
+    Check.BALLOTS_USED_MISMATCH: _("Ballots used = total votes"),
+    Check.BALLOTS_SUM_MISMATCH: _("Ballots used + spoiled + unused = received"),
+    Check.BALLOTS_RECEIVED_MISMATCH: _("Ballots received = DPT + 2% reserve"),
+    Check.OVER_CAPACITY: _("More voters than registered"),
+    Check.NEGATIVE_COUNT: _("Negative count"),
+    Check.ABSURD_COUNT: _("Impossibly large count"),
+    Check.ADMIN_BLOCK_EMPTY: _("Voter block read as all zeros"),
+    Check.LIKELY_MISREAD: _("Likely misread: a digit added or swapped"),
+    Check.SOURCE_CONFLICT: _("Sources disagree"),
+    Check.TURNOUT_OUTLIER: _("Turnout unlike the rest of the district (screen)"),
+    Check.SHARE_OUTLIER: _("Vote share unlike the rest of the district (screen)"),
+}
+PHOTO_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "gif", "pdf"]
+PHOTO_MAX_BYTES = 10 << 20
+STATUS_FILTER = [
+    (FlagStatus.OPEN, _("open")),
+    (FlagStatus.RESOLVED, _("resolved")),
+    (FlagStatus.DISMISSED, _("dismissed")),
+    ("all", _("all")),
+]
+
+
+def check_label(name: str) -> str:
+    return str(CHECK_LABELS.get(name, name))
+
+
+def show_service_error(form: forms.Form, error: ResultsError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+class FlagFilterForm(forms.Form):
+    check = forms.ChoiceField(
+        label=_("Check"),
+        required=False,
+        choices=[("", "—"), *((c, f"{c}: {CHECK_LABELS[c]}") for c in CHECKS)],
+    )
+    wilayah = forms.CharField(
+        label=_("Region code"),
+        required=False,
+        max_length=20,
+        help_text=_("e.g. 36.01.01 or 360101"),
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=STATUS_FILTER)
+
+    def filters(self) -> dict[str, str]:
+        data = self.cleaned_data if self.is_valid() else {}
+        status = data.get("status") or FlagStatus.OPEN
+        return {
+            "check": data.get("check", ""),
+            "region": data.get("wilayah", "").strip(),
+            "status": "" if status == "all" else status,
+        }
+
+
+class FlagCloseForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[
+            (FlagStatus.RESOLVED, _("resolved")),
+            (FlagStatus.DISMISSED, _("dismissed")),
+        ],
+    )
+    note = forms.CharField(label=_("Note"), max_length=2000)
+
+
+class DecisionForm(forms.Form):
+    field = forms.ChoiceField(label=_("Field"))
+    value = forms.IntegerField(
+        label=_("Value kept"),
+        required=False,
+        min_value=-MAX_VALUE,
+        max_value=MAX_VALUE,
+        help_text=_("Leave empty when the value cannot be known."),
+    )
+    chosen_source = forms.ChoiceField(
+        label=_("Following source"),
+        required=False,
+        choices=[("", "—"), *Source.choices],
+    )
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, contest: Contest, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["field"].choices = field_choices(contest)
+
+
+def _count(label) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=MAX_VALUE,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
+    )
+
+
+class EntryForm(forms.Form):
+    """One C.Hasil typed at the desk (source `desk`). Empty boxes are unknown."""
+
+    GROUPS = (
+        (_("Voter lists and who voted"), ADMIN_FIELDS),
+        (_("Ballots"), BALLOT_FIELDS),
+    )
+
+    kode_tps = forms.RegexField(
+        label=_("TPS code"),
+        regex=r"^\s*\d{13}\s*$",
+        help_text=_("13 digits, e.g. 3601012001001"),
+        error_messages={"invalid": _("A TPS code has 13 digits.")},
+    )
+    foto = forms.URLField(
+        label=_("Photo URL"), required=False, max_length=500, assume_scheme="https"
+    )
+    # No Pillow: the file is checked by its name and size, and only ever served
+    # back as a download or an <img>, never processed.
+    photo = forms.FileField(
+        label=_("Photo of the form"),
+        required=False,
+        validators=[FileExtensionValidator(PHOTO_EXTENSIONS)],
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*,.pdf"}),
+    )
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if photo and photo.size > PHOTO_MAX_BYTES:
+            raise forms.ValidationError(_("The photo is larger than 10 MB."))
+        return photo
+
+    def __init__(self, *args, contest: Contest, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        model = ResultSheet._meta
+        for name in (*ADMIN_FIELDS, *BALLOT_FIELDS):
+            self.fields[name] = _count(model.get_field(name).verbose_name)
+        self.vote_names = []
+        for i, label in enumerate(candidate_labels(contest), start=1):
+            self.fields[f"suara_{i}"] = _count(label)
+            self.vote_names.append(f"suara_{i}")
+        for name in VOTE_FIELDS:
+            self.fields[name] = _count(model.get_field(name).verbose_name)
+
+    def groups(self) -> list[tuple[str, list]]:
+        votes = [*self.vote_names, *VOTE_FIELDS]
+        out = [(title, [self[n] for n in names]) for title, names in self.GROUPS]
+        return [*out, (_("Votes"), [self[n] for n in votes])]
+
+    def typed(self) -> dict:
+        """What is typed so far, for the live check: unreadable boxes are empty."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        out = {"kode_tps": "0"}
+        for name in self.fields:
+            if name.startswith(("suara_", "dpt", "pengguna", "surat")):
+                out[name] = data.get(name)
+        return out
+
+    def sheet(self) -> dict:
+        row = {k: v for k, v in self.cleaned_data.items() if k != "photo"}
+        row["kode_tps"] = row["kode_tps"].strip()
+        return row

@@ -1,0 +1,367 @@
+"""Pages of the results desk, under /hasil/: the dashboard (progress, winners, the
+screens), the flag queue, one TPS with every source, the recap against the official
+figures, the entry form with its live check, and the exports.
+
+Views read the request, call access/selectors/services and render. Out of scope is
+404 (access and selectors), a role that may not write 403 (services); a service's
+refusal (ResultsError) is shown next to its form, status 422.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    StreamingHttpResponse,
+)
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from deskpemilu.accounts import access
+from deskpemilu.core.errors import ImportFailed
+from deskpemilu.regions.codes import normalise_region_code
+from deskpemilu.regions.selectors import region_breadcrumbs
+from deskpemilu.results import exports, screens, selectors, services
+from deskpemilu.results.checks import sheet_report
+from deskpemilu.results.forms import (
+    CHECK_LABELS,
+    DecisionForm,
+    EntryForm,
+    FlagCloseForm,
+    FlagFilterForm,
+    check_label,
+    show_service_error,
+)
+from deskpemilu.results.models import RecapLevel, Source
+from deskpemilu.results.services import ResultsError
+from deskpemilu.results.sheets import Sheets
+from deskpemilu.results.spec import SOURCES
+from deskpemilu.results.svg import fingerprint_svg
+
+PER_PAGE = 50
+INVALID = 422
+SOURCE_LABELS = dict(Source.choices)
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
+
+
+def _contest(request: HttpRequest):
+    return selectors.contest_current(request.GET.get("kontestasi", ""))
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    contest = _contest(request)
+    region = selectors.home_region(request.user, request.GET.get("wilayah", ""))
+    desk = selectors.desk_sheets(contest, region.code_nodot)
+    total, children = selectors.region_progress(contest, region, desk)
+    found = screens.run_all(desk.sheets)
+    flag_counts = selectors.open_flag_counts(contest, region.code_nodot)
+    context = {
+        "contest": contest,
+        "region": region,
+        "crumbs": region_breadcrumbs(request.user, region),
+        "roots": access.scope_roots(request.user),
+        "total": total,
+        "children": children,
+        "sources": [(s, SOURCE_LABELS[s]) for s in SOURCES],
+        # Per-area columns only for the sources that have sheets here.
+        "present_sources": [
+            (s, SOURCE_LABELS[s]) for s in SOURCES if s in total.by_source
+        ],
+        "candidates": selectors.candidate_labels(contest),
+        "screens": found,
+        "fingerprint_svg": fingerprint_svg(
+            found["fingerprint"].histogram,
+            x_label=_("Turnout"),
+            y_label=_("Winner's share of the votes"),
+        ),
+        "digit_data": _digit_chart_data(found),
+        "chart_words": {
+            "observed": _("observed"),
+            "expected": _("expected"),
+            "digit": _("digit"),
+        },
+        "flag_counts": sorted(flag_counts.items()),
+        "flag_total": sum(flag_counts.values()),
+        "check_labels": CHECK_LABELS,
+        "can_run_screens": services.desk_at(request.user, region.code_nodot[:6]),
+    }
+    return render(request, "results/dashboard.html", context)
+
+
+def _digit_chart_data(found: dict) -> dict:
+    out = {}
+    for name in ("last_digit", "second_digit"):
+        result = found[name]
+        n = max(result.sample, 1)
+        out[name] = {
+            "observed": [round(v / n, 4) for v in result.observed],
+            "expected": [round(v, 4) for v in result.expected],
+            "sample": result.sample,
+        }
+    return out
+
+
+@login_required
+@require_POST
+def screens_run(request: HttpRequest) -> HttpResponse:
+    contest = _contest(request)
+    region = selectors.home_region(request.user, request.POST.get("wilayah", ""))
+    report = services.screens_run(
+        contest=contest, actor=request.user, prefix=region.code_nodot
+    )
+    messages.success(
+        request,
+        _("Screens run over %(tps)s TPS: %(flags)s outlier flags open.")
+        % {"tps": report.tps, "flags": report.flags},
+    )
+    return redirect(f"{reverse('results:dashboard')}?wilayah={region.code}")
+
+
+@login_required
+def flag_queue(request: HttpRequest) -> HttpResponse:
+    contest = _contest(request)
+    form = FlagFilterForm(request.GET)
+    filters = form.filters()
+    prefix = _region_prefix(request.user, filters["region"], form)
+    flags = selectors.flag_queue(
+        request.user,
+        contest,
+        check=filters["check"],
+        prefix=prefix,
+        status=filters["status"],
+    )
+    if prefix is None:
+        flags = flags.none()
+    page = Paginator(flags, PER_PAGE).get_page(request.GET.get("page"))
+    for flag in page:
+        flag.check_label = check_label(flag.check_name)
+    counts = selectors.flag_check_counts(
+        request.user, contest, prefix=prefix or "", status=filters["status"]
+    )
+    context = {
+        "form": form,
+        "page_obj": page,
+        "contest": contest,
+        "counts": [(c, check_label(c), n) for c, n in sorted(counts.items())],
+    }
+    return render(request, "results/flags.html", context)
+
+
+def _region_prefix(user, code: str, form) -> str | None:
+    """The undotted prefix of a region filter; None (and a form error) when the
+    region is unknown or outside the user's scope."""
+    if not code:
+        return ""
+    normal = normalise_region_code(code)
+    if normal is None or not access.access_for(user).sees_code(normal):
+        form.add_error("wilayah", _("Unknown region code."))
+        return None
+    return normal.replace(".", "")
+
+
+def _tps_page(request: HttpRequest, code: str, *, status: int = 200, **forms):
+    contest = _contest(request)
+    data = selectors.tps_results(request.user, contest, code)
+    for flag in data.flags:
+        flag.check_label = check_label(flag.check_name)
+    can_decide = bool(
+        access.access_for(request.user).roles_at(data.tps.desa.code) & access.DESK_ROLES
+    )
+    context = {
+        "contest": contest,
+        "data": data,
+        "colspan": len(data.sheets) + 2,
+        "photos": [
+            (s, s.photo.name.lower().endswith(IMAGE_SUFFIXES))
+            for s in data.sheets
+            if s.photo or s.photo_url
+        ],
+        "tps": data.tps,
+        "kecamatan": data.tps.desa.parent,
+        "source_labels": SOURCE_LABELS,
+        "can_decide": can_decide,
+        "decision_form": DecisionForm(contest=contest),
+        "close_form": FlagCloseForm(),
+    }
+    return render(request, "results/tps.html", context | forms, status=status)
+
+
+@login_required
+def tps_detail(request: HttpRequest, code: str) -> HttpResponse:
+    return _tps_page(request, code)
+
+
+def _desk_only(user, code: str) -> None:
+    """A write at a place (dotted code): desk roles there, else 403."""
+    if not access.access_for(user).roles_at(code) & access.DESK_ROLES:
+        raise PermissionDenied("only the desk writes results")
+
+
+@login_required
+@require_POST
+def decision_create(request: HttpRequest, code: str) -> HttpResponse:
+    contest = _contest(request)
+    data = selectors.tps_results(request.user, contest, code)  # 404 out of scope
+    _desk_only(request.user, data.tps.desa.code)
+    form = DecisionForm(request.POST, contest=contest)
+    if form.is_valid():
+        try:
+            services.decision_record(
+                actor=request.user,
+                contest=contest,
+                tps_code=code,
+                field_name=form.cleaned_data["field"],
+                value=form.cleaned_data["value"],
+                reason=form.cleaned_data["reason"],
+                chosen_source=form.cleaned_data["chosen_source"],
+            )
+        except ResultsError as error:
+            show_service_error(form, error)
+        else:
+            messages.success(request, _("Decision saved."))
+            return redirect("results:tps", code)
+    return _tps_page(request, code, status=INVALID, decision_form=form, failed=form)
+
+
+@login_required
+@require_POST
+def flag_close(request: HttpRequest, flag_id: int) -> HttpResponse:
+    flag = selectors.flag_for_user_or_404(request.user, flag_id)
+    _desk_only(request.user, flag.tps.desa.code)
+    form = FlagCloseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.flag_close(
+                actor=request.user, flag_id=flag_id, **form.cleaned_data
+            )
+        except ResultsError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Flag closed."))
+            return redirect("results:tps", flag.tps_code)
+    return _tps_page(
+        request,
+        flag.tps_code,
+        status=INVALID,
+        close_form=form,
+        failed=form,
+        failed_flag=flag.pk,
+    )
+
+
+@login_required
+def photo(request: HttpRequest, code: str, sheet_id: int) -> FileResponse:
+    contest = _contest(request)
+    data = selectors.tps_results(request.user, contest, code)
+    sheet = next((s for s in data.sheets if s.pk == sheet_id and s.photo), None)
+    if sheet is None:
+        raise Http404("photo not found")
+    return FileResponse(sheet.photo.open("rb"))
+
+
+@login_required
+def recap_home(request: HttpRequest) -> HttpResponse:
+    return redirect("results:recap", selectors.home_region(request.user).code)
+
+
+@login_required
+def recap_page(request: HttpRequest, code: str) -> HttpResponse:
+    contest = _contest(request)
+    region = access.region_for_user_or_404(request.user, code)
+    results = selectors.recap_compare(
+        user=request.user, contest=contest, region_code=region.code
+    )
+    context = {
+        "contest": contest,
+        "region": region,
+        "crumbs": region_breadcrumbs(request.user, region),
+        "results": results,
+        "total": selectors.region_progress(contest, region)[0],
+        "candidates": selectors.candidate_labels(contest),
+        "labels": selectors.field_labels(contest),
+        "levels": dict(RecapLevel.choices),
+    }
+    return render(request, "results/recap.html", context)
+
+
+@login_required
+def entry(request: HttpRequest) -> HttpResponse:
+    if not access.access_for(request.user).roles & access.DESK_ROLES:
+        raise PermissionDenied("only the desk enters result sheets")
+    contest = _contest(request)
+    form = EntryForm(request.POST or None, request.FILES or None, contest=contest)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.sheets_submit(
+                actor=request.user,
+                contest=contest,
+                rows=[form.sheet()],
+                photo=form.cleaned_data.get("photo"),
+            )
+        except ImportFailed as failed:
+            for problem in failed.problems:
+                value = f" ({problem.value})" if problem.value else ""
+                form.add_error(None, problem.message + value)
+        else:
+            messages.success(request, str(report))
+            return redirect("results:tps", form.cleaned_data["kode_tps"].strip())
+    context = {"form": form, "contest": contest, **_entry_check(form, contest)}
+    status = INVALID if form.is_bound else 200
+    return render(request, "results/entry.html", context, status=status)
+
+
+@login_required
+@require_POST
+def entry_check(request: HttpRequest) -> HttpResponse:
+    """The identities of the sheet as typed so far (htmx fragment)."""
+    contest = _contest(request)
+    form = EntryForm(request.POST, contest=contest)
+    return render(request, "results/_entry_check.html", _entry_check(form, contest))
+
+
+def _entry_check(form: EntryForm, contest) -> dict:
+    if not form.is_bound:
+        return {"identities": [], "other_flags": []}
+    k = contest.candidates.count()
+    states, others = sheet_report(Sheets.from_dicts([form.typed()], k))
+    return {
+        "identities": [(s, check_label(s.check)) for s in states],
+        "other_flags": [(f, check_label(f.check)) for f in others],
+    }
+
+
+CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
+
+
+@login_required
+def export(request: HttpRequest, what: str, fmt: str) -> StreamingHttpResponse:
+    contest = _contest(request)
+    prefix = ""
+    if request.GET.get("wilayah"):
+        prefix = access.region_for_user_or_404(
+            request.user, request.GET["wilayah"]
+        ).code_nodot
+    if what == "desk":
+        records = exports.desk_records(request.user, contest, prefix)
+        columns = exports.desk_columns(contest)
+    else:
+        records = exports.flag_records(
+            request.user, contest, prefix, request.GET.get("status", "")
+        )
+        columns = exports.FLAG_COLUMNS
+    body = (
+        exports.as_csv(columns, records) if fmt == "csv" else exports.as_json(records)
+    )
+    response = StreamingHttpResponse(body, content_type=CONTENT_TYPES[fmt])
+    name = f"hasil-{what}-{contest.kind}-{prefix or 'semua'}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
