@@ -7,6 +7,7 @@ from deskpemilu.core.views import health
 from deskpemilu.intake import views as intake_views
 from deskpemilu.intake import webhooks
 from deskpemilu.regions import views as region_views
+from deskpemilu.situation import views as situation_views
 
 urlpatterns = [
     path("", region_views.home, name="home"),
@@ -15,6 +16,7 @@ urlpatterns = [
     path("pesan/", include("deskpemilu.intake.urls")),
     path("situasi/", include("deskpemilu.situation.urls")),
     path("hasil/", include("deskpemilu.results.urls")),
+    path("publik/", situation_views.public_status, name="public-status"),
     path("lapor/", intake_views.public_report, name="public-report"),
     path(
         "lapor/terima-kasih/",

@@ -28,7 +28,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -57,22 +57,29 @@ class Member:
 
 @dataclass(frozen=True)
 class LiveDesk:
-    """A running desk: its address, its database and its log file."""
+    """A running desk: its address, its database and its log file, and its
+    environment (to run console commands against the same database)."""
 
     url: str
     database_url: str
     log_path: Path
+    env: Mapping[str, str] = field(default_factory=dict, compare=False)
 
 
 @contextmanager
-def live_desk(folder: Path, members: Sequence[Member] = ()) -> Iterator[LiveDesk]:
-    """Prepare an isolated desk in ``folder``, serve it, stop it on exit."""
+def live_desk(
+    folder: Path,
+    members: Sequence[Member] = (),
+    extra_env: Mapping[str, str] | None = None,
+) -> Iterator[LiveDesk]:
+    """Prepare an isolated desk in ``folder``, serve it, stop it on exit;
+    ``extra_env`` adds settings (e.g. DESKPEMILU_SMS_GATEWAY_KEY)."""
     folder = Path(folder)
     with _database(folder) as database_url:
-        env = desk_env(folder, database_url)
+        env = desk_env(folder, database_url) | dict(extra_env or {})
         prepare(env, members)
         with serving(env, folder / "server.log") as url:
-            yield LiveDesk(url, database_url, folder / "server.log")
+            yield LiveDesk(url, database_url, folder / "server.log", env)
 
 
 def desk_env(folder: Path, database_url: str) -> dict[str, str]:

@@ -1,4 +1,5 @@
-"""Pages of the region tree: the desk's first page and one page per region."""
+"""Pages of the region tree: one page per region; the desk's first page is the
+situation dashboard, with the stage card from here."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from deskpemilu.accounts.access import region_for_user_or_404, scope_roots
+from deskpemilu.accounts.access import region_for_user_or_404
 from deskpemilu.core.timeutil import WIB, now_wib
 from deskpemilu.elections.selectors import election_current, election_stage_at
 from deskpemilu.regions import selectors
+from deskpemilu.situation.views import dashboard_page
 
 
 def _moment(request: HttpRequest) -> tuple[dt.datetime, str]:
@@ -45,11 +47,10 @@ def _region_context(request: HttpRequest, region) -> dict:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    roots = scope_roots(request.user)
-    context = _stage_context(request) | {"roots": roots}
-    if len(roots) == 1:
-        context |= _region_context(request, roots[0])
-    return render(request, "regions/home.html", context)
+    """The desk's home after login: the situation dashboard of the user's scope
+    (situation.views), under the card of the election's current stage. The region
+    tree is at /wilayah/<code>/."""
+    return dashboard_page(request, _stage_context(request))
 
 
 @login_required

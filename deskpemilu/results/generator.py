@@ -177,7 +177,7 @@ def _banten_tps(rng: np.random.Generator, n: int) -> np.ndarray:
     return np.sort(rng.choice(codes, size=n, replace=False))
 
 
-def build_master(rng: np.random.Generator, n_tps: int, provs: list[Province]):
+def build_master(rng: np.random.Generator, n_tps: int, provs: list[Province]) -> Master:
     scale = n_tps / NATIONAL_TPS
     n_banten = min(BANTEN["tps"], max(1, round(BANTEN["tps"] * scale)))
     banten = _banten_tps(rng, n_banten)

@@ -79,17 +79,23 @@ def build(
         width = len(names)
         z = np.zeros((0, width), dtype=np.int64)
         return RecapTable(names, [], np.zeros(0, dtype=np.int64), z, z)
-    order = np.argsort(np.array(desa_codes, dtype=np.int64))
-    numeric = np.array(desa_codes, dtype=np.int64)[order]
-    sheets, sums, known = sheets[order], sums[order], known[order]
+    numeric = np.fromiter(map(int, desa_codes), dtype=np.int64, count=len(desa_codes))
+    order = np.argsort(numeric, kind="stable")
+    numeric = numeric[order]
+    level = (sheets[order], sums[order], known[order])
     codes, out_sheets, out_sums, out_known = [], [], [], []
+    # Each level is summed from the one below it (desa -> kecamatan -> ...), so
+    # every pass is over fewer rows than the last, not over all desa again.
+    current = 10  # digits of the codes in `numeric`
     for length, _ in LEVELS:
-        keys = numeric // 10 ** (10 - length) if length else np.zeros_like(numeric)
+        keys = numeric // 10 ** (current - length)
         starts = np.nonzero(np.r_[True, keys[1:] != keys[:-1]])[0]
-        codes += [f"{int(k):0{length}d}" if length else "" for k in keys[starts]]
-        out_sheets.append(np.add.reduceat(sheets, starts))
-        out_sums.append(np.add.reduceat(sums, starts, axis=0))
-        out_known.append(np.add.reduceat(known, starts, axis=0))
+        if len(starts) != len(keys):
+            level = tuple(np.add.reduceat(a, starts, axis=0) for a in level)
+        numeric, current = keys[starts], length
+        codes += [f"{k:0{length}d}" if length else "" for k in numeric.tolist()]
+        for out, part in zip((out_sheets, out_sums, out_known), level, strict=True):
+            out.append(part)
     return RecapTable(
         names,
         codes,

@@ -1,15 +1,19 @@
 """Situation endpoints: region statuses for the map and their history, overrides, the
-statement for the record, TPS classes and indicators, the deployment plan, and
-election-day coverage. Session login; everything limited to the user's scope (out of
-scope answers 404, a role that may not write answers 403).
+statement for the record, TPS classes and indicators, the deployment plan,
+election-day coverage, and the dashboard's data (tiles and charts, the map's
+incidents, changes since the last poll). Session login; everything limited to the
+user's scope (out of scope answers 404, a role that may not write answers 403).
 """
 
 # No `from __future__ import annotations`: @paginate wraps the views, and ninja
 # would then look the string annotations up in the pagination module.
 import datetime as dt
+import json
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.views.decorators.gzip import gzip_page
 from ninja import File, Query, Router, Status
+from ninja.decorators import decorate_view
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import django_auth
@@ -21,9 +25,11 @@ from deskpemilu.core.timeutil import WIB
 from deskpemilu.situation import coverage_rules, selectors, services, tps_table
 from deskpemilu.situation.schemas import (
     ChangeOut,
+    ChangesQuery,
     ClassCountsOut,
     CoverageOut,
     CoverageQuery,
+    DashboardQuery,
     ErrorOut,
     ImportErrorOut,
     ImportOut,
@@ -259,3 +265,70 @@ def coverage_missing(
     page = list(qs[offset : offset + limit])
     rows = selectors.missing_rows(request.user, page, q.stage, at=q.at, vote_date=q.day)
     return {"count": qs.count(), "items": rows}
+
+
+# Dashboard -----------------------------------------------------------------
+# Plain JSON written straight from the selectors' dicts (2,000 map points would cost
+# more to validate than to read), gzip-compressed.
+
+
+def _json(data: dict) -> HttpResponse:
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    response = HttpResponse(body, content_type="application/json")
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def _period(q: DashboardQuery) -> selectors.Period:
+    return selectors.dashboard_period(
+        date_from=q.date_from, date_to=q.date_to, stage_id=q.stage
+    )
+
+
+@router.get(
+    "/dashboard/{code}",
+    response={200: dict, **ERRORS},
+    url_name="dashboard_summary",
+    summary="Dasbor: ubin dan grafik / tiles and charts",
+)
+@decorate_view(gzip_page)
+def dashboard_summary(request: HttpRequest, code: str, q: Query[DashboardQuery]):
+    """Counts by severity and status, overdue follow-ups, voting-day coverage, the
+    region's status, incidents per day and category, and the children's counts, for
+    a period (default: the last 7 days) and optionally a stage."""
+    region = region_for_user_or_404(request.user, code)
+    return _json(selectors.dashboard_summary(request.user, region, _period(q)))
+
+
+@router.get(
+    "/dashboard/{code}/incidents",
+    response={200: dict, **ERRORS},
+    url_name="dashboard_points",
+    summary="Dasbor: kejadian di peta / incidents on the map",
+)
+@decorate_view(gzip_page)
+def dashboard_points(request: HttpRequest, code: str, q: Query[DashboardQuery]):
+    """The latest 2,000 incidents of the period (rejected ones left out) as rows
+    [id, lat, lng, severity, status, category, exact]: indexes into the severities
+    (ringan..kritis), statuses (baru, terverifikasi, ditangani, selesai, ditolak) and
+    categories in their documented order; `exact` 0 means the region's centre."""
+    region = region_for_user_or_404(request.user, code)
+    return _json(selectors.dashboard_points(request.user, region, _period(q)))
+
+
+@router.get(
+    "/dashboard/{code}/changes",
+    response={200: dict, **ERRORS},
+    url_name="dashboard_changes",
+    summary="Dasbor: perubahan sejak / changes since",
+)
+def dashboard_changes(request: HttpRequest, code: str, q: Query[ChangesQuery]):
+    """Polled every few seconds by the dashboard: marks to send back next time, the
+    incidents reported in the region since the `incident` mark, whether anything
+    changed since the `event` mark, and when status and counts were recomputed."""
+    region = region_for_user_or_404(request.user, code)
+    return _json(
+        selectors.dashboard_changes(
+            request.user, region, event_after=q.event, incident_after=q.incident
+        )
+    )

@@ -261,3 +261,98 @@ class PolresPersonnel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_id}: {self.police} polisi, {self.linmas} Linmas"
+
+
+# The dashboard's read model ---------------------------------------------------------
+
+
+class DayCount(models.Model):
+    """Incidents per WIB day, kecamatan, stage, severity and status: what the
+    dashboard's tiles and per-region chart read instead of a million incidents.
+
+    Kept by `services.tally_refresh` (the situation worker). `area` is the incident's
+    area code cut to the kecamatan (6 digits); shorter for an incident placed at a
+    kab/kota or at the province.
+    """
+
+    day = models.DateField()
+    area = models.CharField(max_length=6)
+    stage = models.ForeignKey(
+        "elections.Stage",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,  # read by day, never by stage alone
+    )
+    severity = models.CharField(max_length=10)
+    status = models.CharField(max_length=15)
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        # Covering: the dashboard's sums are read from the index alone.
+        indexes = [
+            models.Index(
+                fields=["day", "area", "stage", "severity", "status", "n"],
+                name="daycount_read_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.area} {self.severity} {self.status}: {self.n}"
+
+
+class DayCategoryCount(models.Model):
+    """Incidents per WIB day, kab/kota, stage, category and status: the dashboard's
+    timeline and the public page's counts. Kept with DayCount; `area` is the area
+    code cut to the kab/kota (4 digits), `36` for the province itself."""
+
+    day = models.DateField()
+    area = models.CharField(max_length=4)
+    stage = models.ForeignKey(
+        "elections.Stage",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+    category = models.CharField(max_length=20)
+    status = models.CharField(max_length=15)
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["day", "area", "stage", "category", "status", "n"],
+                name="daycategory_read_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.area} {self.category} {self.status}: {self.n}"
+
+
+class DashboardState(models.Model):
+    """One row: how far the day counts go, and the figures that move with the
+    clock rather than with incidents (overdue follow-ups, voting-day coverage).
+
+    The counts hold every incident with an id up to `incident_id` as it stood when
+    the history entries up to `event_id` had been read; the dashboard adds the
+    incidents above `incident_id` straight from the incidents table.
+    """
+
+    incident_id = models.BigIntegerField(default=0)
+    event_id = models.BigIntegerField(default=0)
+    # History entries above this are read (again) by the next run: those of the last
+    # run too, for a transaction that committed after it had looked (PostgreSQL
+    # takes ids before commit).
+    recheck_from = models.BigIntegerField(default=0)
+    counted_at = models.DateTimeField(null=True)
+    rebuilt_at = models.DateTimeField(null=True)
+    # {"vote_date": "2024-02-14", "areas": {area code: [overdue, buka, tutup,
+    # hitung, kirim]}}: overdue per incident area, check-ins per desa.
+    figures = models.JSONField(default=dict)
+    checkin_id = models.BigIntegerField(default=0)
+    figures_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"tally to incident {self.incident_id}, event {self.event_id}"

@@ -301,3 +301,23 @@ class MissingOut(Schema):
 class MissingPageOut(Schema):
     count: int
     items: list[MissingOut]
+
+
+# Dashboard -----------------------------------------------------------------
+
+
+class DashboardQuery(Schema):
+    date_from: dt.date | None = Field(
+        None, description="first day (WIB); default: 6 days before date_to"
+    )
+    date_to: dt.date | None = Field(None, description="last day (WIB); default: today")
+    stage: int | None = Field(
+        None, description="a stage (tahapan) id; alone: its dates"
+    )
+
+
+class ChangesQuery(Schema):
+    event: int | None = Field(None, description="the `event` mark of the last answer")
+    incident: int | None = Field(
+        None, description="the `incident` mark of the last answer"
+    )

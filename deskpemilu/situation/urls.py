@@ -1,4 +1,18 @@
-from django.urls import path  # noqa: F401
+"""Situation pages, under /situasi/ (the dashboard itself is the home page, /)."""
+
+from django.urls import path
+
+from deskpemilu.situation import views
 
 app_name = "situation"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("wilayah/<str:code>/", views.region_situation, name="region"),
+    path("wilayah/<str:code>/status/", views.override_create, name="override-create"),
+    path(
+        "penetapan/<int:override_id>/akhiri/",
+        views.override_end,
+        name="override-end",
+    ),
+]

@@ -74,6 +74,10 @@ def test_coordinator_first_page_map_and_language(
     expect(page.locator("table.tree tbody tr")).to_have_count(KABKOTA_COUNT)
     page.screenshot(path=artifacts / "first-page.png", full_page=True)
 
+    # The first page is the situation dashboard (it drills down in place); the
+    # region tree, whose shapes open each region's page, is at /wilayah/<code>/.
+    page.goto("/wilayah/36/")
+    expect(page.locator(f'#map[data-loaded="{KABKOTA_COUNT}"]')).to_be_attached()
     name = click_a_shape(page)
     expect(page).to_have_url(re.compile(r"/wilayah/36\.\d\d/$"))
     code = page.url.rstrip("/").rsplit("/", 1)[1]

@@ -1,6 +1,6 @@
 """Reads of the situation, always inside the user's scope (accounts.access): region
 statuses and their history, the statement for the record, TPS classes, the
-deployment plan and election-day coverage.
+deployment plan, election-day coverage and the dashboard.
 
 The caller has already checked that the region itself is visible
 (`access.region_for_user_or_404`); everything below a visible region is visible.
@@ -16,6 +16,16 @@ from deskpemilu.situation.selectors.coverage import (
     coverage_summary,
     missing_rows,
     voting_day,
+)
+from deskpemilu.situation.selectors.dashboard import (
+    Period,
+    PublicSituation,
+    dashboard_changes,
+    dashboard_period,
+    dashboard_points,
+    dashboard_summary,
+    public_situation,
+    stage_choices,
 )
 from deskpemilu.situation.selectors.status import (
     Statement,
@@ -44,8 +54,10 @@ __all__ = [
     "Coverage",
     "CoverageRow",
     "MissingTps",
+    "Period",
     "Plan",
     "PlanRow",
+    "PublicSituation",
     "StageCoverage",
     "Statement",
     "TpsClassRow",
@@ -53,14 +65,20 @@ __all__ = [
     "class_counts",
     "coverage_missing",
     "coverage_summary",
+    "dashboard_changes",
+    "dashboard_period",
+    "dashboard_points",
+    "dashboard_summary",
     "deployment_plan",
     "missing_rows",
     "override_for_user_or_404",
+    "public_situation",
     "region_statement",
     "region_status",
     "region_status_history",
     "region_status_map",
     "region_statuses",
+    "stage_choices",
     "tps_classes",
     "tps_for_user_or_404",
     "tps_risk",

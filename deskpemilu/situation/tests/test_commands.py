@@ -36,3 +36,16 @@ def test_situation_recompute_runs_once():
     call_command("situation_recompute", stdout=out)
     assert "Status 1716 wilayah dihitung" in out.getvalue()
     assert RegionStatus.objects.count() == 1716
+
+
+def test_situation_recompute_also_counts_for_the_dashboard():
+    from deskpemilu.situation.models import DashboardState
+
+    out = io.StringIO()
+    call_command("situation_recompute", "--rebuild", stdout=out)
+    assert "Hitungan dasbor: semua hari dihitung ulang" in out.getvalue()
+    state = DashboardState.objects.get()
+    assert state.rebuilt_at is not None and state.figures_at is not None
+    out = io.StringIO()
+    call_command("situation_recompute", stdout=out)
+    assert "Hitungan dasbor: 0 hari dihitung ulang" in out.getvalue()

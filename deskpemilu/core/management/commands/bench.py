@@ -9,11 +9,13 @@ class Command(BaseCommand):
     help = (
         "Tolok ukur kecepatan (bukan uji). Benchmarks: `bench ingest` sends field "
         "messages over HTTP to the real app server on SQLite and PostgreSQL and "
-        "reports messages/s, p50/p99 latency and the ratio to the trivial endpoint."
+        "reports messages/s, p50/p99 latency and the ratio to the trivial endpoint; "
+        "`bench dashboard` seeds 1,000,000 incidents and times the dashboard's "
+        "data endpoints over HTTP, the status recomputation and the map layers."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("name", choices=["ingest"])
+        parser.add_argument("name", choices=["ingest", "results", "dashboard"])
         parser.add_argument(
             "--db", choices=["sqlite", "postgres", "both"], default="both"
         )
@@ -21,8 +23,21 @@ class Command(BaseCommand):
         parser.add_argument("--concurrency", type=int, default=8)
         parser.add_argument("--batch", type=int, default=1000)
         parser.add_argument("--json", action="store_true", help="raw results as JSON")
+        parser.add_argument("--tps", type=int, default=820_161, help="results: TPS")
+        parser.add_argument("--repeat", type=int, default=1, help="results: runs")
+        parser.add_argument("--keep", default="", help="results: keep files here")
+        parser.add_argument(
+            "--incidents", type=int, default=1_000_000, help="dashboard: incidents"
+        )
+        parser.add_argument(
+            "--requests", type=int, default=40, help="dashboard: timed per request"
+        )
 
     def handle(self, *args, name, db, duration, concurrency, batch, **options):
+        if name == "results":
+            return self._results(db, options)
+        if name == "dashboard":
+            return self._dashboard(db, options)
         if not 1 <= batch <= 1000:
             raise CommandError("--batch harus 1..1000")
         cfg = ingest.IngestConfig(
@@ -38,3 +53,30 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(results, indent=2))
         self.stdout.write(ingest.report(results, cfg))
+
+    def _results(self, db, options):
+        from deskpemilu.bench import results
+
+        cfg = results.ResultsConfig(
+            databases=("sqlite", "postgres") if db == "both" else (db,),
+            tps=options["tps"],
+            repeat=options["repeat"],
+            keep=options["keep"],
+        )
+        out = results.run(cfg, lambda line: self.stderr.write(line))
+        if options["json"]:
+            self.stdout.write(json.dumps(out, indent=2))
+        self.stdout.write(results.report(out))
+
+    def _dashboard(self, db, options):
+        from deskpemilu.bench import situation
+
+        cfg = situation.DashboardConfig(
+            databases=("sqlite", "postgres") if db == "both" else (db,),
+            incidents=options["incidents"],
+            requests=options["requests"],
+        )
+        out = situation.run(cfg, lambda line: self.stderr.write(line))
+        if options["json"]:
+            self.stdout.write(json.dumps(out, indent=2))
+        self.stdout.write(situation.report(out, cfg))

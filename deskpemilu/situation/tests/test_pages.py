@@ -1,0 +1,198 @@
+"""The dashboard, the region's situation page and the public page, and the
+dashboard's data endpoints, as the personas use them: login, scope, who may write."""
+
+import datetime as dt
+import gzip
+import json
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from deskpemilu.situation import services
+from deskpemilu.situation.models import StatusOverride
+
+from .conftest import KEMANISAN, place_incident
+
+pytestmark = pytest.mark.django_db
+
+API = "/api/v1/situation/dashboard"
+
+
+@pytest.fixture
+def computed():
+    place_incident(KEMANISAN, severity="kritis", at=timezone.now())
+    place_incident("36.01.01.2001", severity="sedang", at=timezone.now())
+    services.status_recompute()
+    services.tally_refresh()
+    services.figures_refresh()
+
+
+def later(hours: int = 24) -> str:
+    moment = timezone.localtime(timezone.now() + dt.timedelta(hours=hours))
+    return moment.strftime("%Y-%m-%dT%H:%M")
+
+
+# Login, scope, writes -----------------------------------------------------------------
+
+
+def test_every_page_and_endpoint_needs_a_login():
+    client = Client()
+    for url in ("/", "/situasi/", "/situasi/wilayah/36/"):
+        response = client.get(url)
+        assert response.status_code == 302 and "/masuk/" in response["Location"], url
+    for url in (f"{API}/36", f"{API}/36/incidents", f"{API}/36/changes"):
+        assert client.get(url).status_code == 401, url
+    response = client.post("/situasi/wilayah/36/status/", {"level": "siaga"})
+    assert response.status_code == 302 and "/masuk/" in response["Location"]
+
+
+def test_an_operator_sees_only_their_kab_kota(kabkota_operator, client_for, computed):
+    client = client_for(kabkota_operator)
+    home = client.get("/")
+    assert home.context["region"].code == "36.73"
+    html = home.content.decode()
+    assert ">Curug</a>" in html and "PANDEGLANG" not in html
+    for url in (
+        "/?wilayah=36.01",
+        "/?wilayah=36",
+        "/situasi/wilayah/36.01/",
+        "/situasi/wilayah/36/",
+        f"{API}/36.01",
+        f"{API}/36/incidents",
+        f"{API}/3601/changes",
+    ):
+        assert client.get(url).status_code == 404, url
+    data = client.get(f"{API}/36.73").json()
+    assert data["region"]["crumbs"] == [
+        {"code": "36", "name": "BANTEN", "visible": False}
+    ]
+    assert data["total"] == 1 and data["significant"] == 1
+
+
+def test_the_dashboard_data_for_the_province(
+    province_coordinator, client_for, computed
+):
+    client = client_for(province_coordinator)
+    data = client.get(f"{API}/36").json()
+    assert data["status"]["level"] == "aman" and data["total"] == 2
+    assert len(data["children"]) == 8
+    assert {c["code"]: c["status"] for c in data["children"]}["36.73"] == "waspada"
+    points = client.get(f"{API}/36/incidents").json()
+    assert len(points["points"]) == 2 and points["limit"] == 2000
+    changes = client.get(f"{API}/36/changes?event=0&incident=0").json()
+    assert len(changes["new"]) == 2 and changes["changed"] is False  # no history
+    bad = client.get(f"{API}/36?date_from=kemarin")
+    assert bad.status_code == 422 and bad.json()["field"] == "date_from"
+
+
+def test_the_dashboard_data_travels_compressed(leader, client_for, computed):
+    response = client_for(leader).get(f"{API}/36", HTTP_ACCEPT_ENCODING="gzip")
+    assert response["Content-Encoding"] == "gzip"
+    assert json.loads(gzip.decompress(response.content))["region"]["code"] == "36"
+
+
+def test_the_home_page_is_the_dashboard_of_the_scope(
+    province_coordinator, client_for, computed
+):
+    response = client_for(province_coordinator).get("/?tanggal=2024-02-14")
+    html = response.content.decode()
+    assert "Pemungutan suara" in html  # the stage card
+    assert 'id="dashboard-data"' in html and 'id="map"' in html
+    assert ">KOTA SERANG</a>" in html
+    assert client_for(province_coordinator).get("/situasi/")["Location"] == "/"
+
+
+def test_a_read_only_leader_and_an_operator_may_not_set_a_status(
+    leader, kabkota_operator, client_for, computed
+):
+    body = {"level": "siaga", "reason": "Unjuk rasa", "expires_at": later()}
+    for user in (leader, kabkota_operator):
+        client = client_for(user)
+        page = client.get("/situasi/wilayah/36.73/")
+        assert page.status_code == 200 and 'id="override-form"' not in (
+            page.content.decode()
+        )
+        response = client.post("/situasi/wilayah/36.73/status/", body)
+        assert response.status_code == 403
+    assert not StatusOverride.objects.exists()
+
+
+# The region's situation ----------------------------------------------------------
+
+
+def test_a_coordinator_sets_a_status_and_lifts_it(
+    province_coordinator, client_for, computed
+):
+    client = client_for(province_coordinator)
+    body = {"level": "rawan", "reason": "Bentrok massa", "expires_at": later()}
+    response = client.post("/situasi/wilayah/36.73/status/", body)
+    assert response.status_code == 302
+    assert response["Location"] == "/situasi/wilayah/36.73/"
+    html = client.get("/situasi/wilayah/36.73/").content.decode()
+    assert 'id="override"' in html and "Bentrok massa" in html
+    override = StatusOverride.objects.get()
+    response = client.post(
+        f"/situasi/penetapan/{override.pk}/akhiri/", {"reason": "Sudah kondusif"}
+    )
+    assert response.status_code == 302
+    override.refresh_from_db()
+    assert override.end_kind == "lifted"
+    history = client.get("/situasi/wilayah/36.73/").context["history"]
+    assert [h.source for h in history][:2] == ["override_end", "override"]
+
+
+def test_a_bad_override_is_explained(province_coordinator, client_for, computed):
+    client = client_for(province_coordinator)
+    too_far = {"level": "siaga", "reason": "x", "expires_at": later(24 * 40)}
+    response = client.post("/situasi/wilayah/36.73/status/", too_far)
+    assert response.status_code == 422
+    assert "paling lama 30 hari" in response.content.decode()
+    no_reason = {"level": "siaga", "reason": "", "expires_at": later()}
+    assert client.post("/situasi/wilayah/36.73/status/", no_reason).status_code == 422
+    assert not StatusOverride.objects.exists()
+
+
+def test_the_region_page_has_status_statement_incidents_tps_and_coverage(
+    kabkota_operator, client_for, computed
+):
+    client = client_for(kabkota_operator)
+    response = client.get("/situasi/wilayah/36.73.04.1003/")
+    html = response.content.decode()
+    context = response.context
+    assert context["status"].level == "rawan"
+    assert "tidak dapat dinyatakan aman dan kondusif" in context["statement"].text
+    assert len(context["incidents"]) == 1
+    assert context["tps"]["total"] == 23
+    assert len(context["coverage"].rows) == 23  # per TPS for a desa
+    assert "/kejadian/?region=36.73.04.1003" in html
+    rawan = client.get("/situasi/wilayah/36.73.04.1003/?kelas=sangat_rawan")
+    assert [r.code for r in rawan.context["tps"]["page"]] == []
+    province = client_for(kabkota_operator).get("/situasi/wilayah/36.73/")
+    assert province.context["tps"]["total"] == 1877
+
+
+def test_the_province_page_does_not_list_33324_tps(
+    province_coordinator, client_for, computed
+):
+    response = client_for(province_coordinator).get("/situasi/wilayah/36/")
+    assert response.status_code == 200 and response.context["tps"] is None
+
+
+# Public -------------------------------------------------------------------------
+
+
+def test_the_public_page_needs_no_login_and_shows_no_unverified_report(computed):
+    place_incident(
+        KEMANISAN, severity="ringan", status="terverifikasi", at=timezone.now()
+    )
+    services.tally_refresh()
+    response = Client().get("/publik/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "KOTA SERANG" in html and "/lapor/" in html
+    situation = response.context["situation"]
+    assert situation.total == 1  # the two new (baru) reports are not counted
+    assert "uji kritis baru" not in html  # no titles, no places below kab/kota
+    levels = {row["code"]: row["level"] for row in situation.kabkota}
+    assert levels["36.73"] == "waspada" and levels["36.01"] == "aman"

@@ -1,0 +1,347 @@
+"""Pages of the situation: the dashboard (the desk's home after login), one region's
+situation with its status history and the coordinators' override, and the public
+page (no login).
+
+Views read the request, ask access/selectors/services and render. Out of scope is
+404 (access.region_for_user_or_404), a role that may not set a status is 403 (the
+service raises it), a refused value re-renders the form with the reason (422).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from deskpemilu.accounts import access
+from deskpemilu.core.timeutil import WIB, wib_date
+from deskpemilu.incidents.selectors import IncidentFilters, incident_list
+from deskpemilu.incidents.taxonomy import Category, Severity, Status
+from deskpemilu.regions.models import Boundary, Region
+from deskpemilu.regions.selectors import region_breadcrumbs
+from deskpemilu.situation import coverage_rules, selectors, services
+from deskpemilu.situation import status_rules as rules
+from deskpemilu.situation.forms import EndOverrideForm, OverrideForm
+from deskpemilu.situation.models import Level
+from deskpemilu.situation.services import SituationError
+from deskpemilu.situation.vulnerability import CLASS_LABELS
+
+CODE = "__code__"
+POLL_SECONDS = 5
+HISTORY_PER_PAGE = 20
+TPS_PER_PAGE = 50
+TPS_LEVELS = ("kabkota", "kecamatan", "desa")  # the province's 33,324 TPS: too many
+LEVEL_COLOURS = {
+    "aman": "#2e9e4f",
+    "waspada": "#f2c12e",
+    "siaga": "#f08a24",
+    "rawan": "#d62828",
+}
+UNKNOWN_COLOUR = "#aab2bf"
+
+
+def _date(raw: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(raw or "")
+    except ValueError:
+        return None
+
+
+def _int(raw: str | None) -> int | None:
+    return int(raw) if raw and raw.isdigit() else None
+
+
+def _labels() -> dict:
+    """Translated names for the dashboard's script (codes travel in the JSON)."""
+    return {
+        "levels": dict(Level.choices),
+        "severities": dict(Severity.choices),
+        "statuses": dict(Status.choices),
+        "categories": dict(Category.choices),
+        "stages": coverage_rules.STAGE_LABELS,
+        "region_levels": {
+            "provinsi": _("Province"),
+            "kabkota": _("Regency/City"),
+            "kecamatan": _("District (kecamatan)"),
+            "desa": _("Village (desa/kelurahan)"),
+        },
+    }
+
+
+def _texts() -> dict:
+    return {
+        "centre": _("placed at the centre of its region (no GPS point)"),
+        "truncated": _("Map: the latest %s incidents of the period"),
+        "points": _("%s incidents on the map"),
+        "not_computed": _("not computed yet"),
+        "status_at": _("status as of %s WIB"),
+        "counted_at": _("counts as of %s WIB"),
+        "failed": _("Could not update"),
+        "checked": _("Live: last checked %s"),
+    }
+
+
+def _boot(summary: dict, marks: dict) -> dict:
+    """What the dashboard's script starts from: the first summary, the marks for
+    its first poll, the endpoints (with __code__ for the region), colours, labels."""
+    api = reverse("api:api-root")
+    return {
+        "summary": summary,
+        "marks": {"event": marks["event"], "incident": marks["incident"]},
+        "text": _texts(),
+        "poll_seconds": POLL_SECONDS,
+        "point_limit": selectors.dashboard.POINT_LIMIT,
+        "colours": LEVEL_COLOURS | {"": UNKNOWN_COLOUR},
+        "labels": _labels(),
+        "order": {
+            "severities": list(rules.SEVERITIES),
+            "statuses": list(selectors.dashboard.STATUS_INDEX),
+            "categories": list(Category.values),
+        },
+        "urls": {
+            "summary": reverse("api:dashboard_summary", args=[CODE]),
+            "points": reverse("api:dashboard_points", args=[CODE]),
+            "changes": reverse("api:dashboard_changes", args=[CODE]),
+            "status": f"{api}situation/status",
+            "boundaries": reverse("api:region_boundaries", args=[CODE]),
+            "region": reverse("situation:region", args=[CODE]),
+            "incident": reverse("incidents:detail", args=[1]).replace(
+                "/1/", f"/{CODE}/"
+            ),
+            "incidents": reverse("incidents:list"),
+            "incident_api": f"{api}incidents/{CODE}",
+        },
+    }
+
+
+def _display(summary: dict) -> dict:
+    """The summary's codes with their labels, for the first render of the page (the
+    script renders later updates from the same JSON)."""
+    labels = _labels()
+    status = summary["status"]
+    coverage = summary["coverage"] or {"stages": []}
+    return {
+        "level_label": labels["levels"].get(status["level"]) if status else None,
+        "severity_rows": [
+            (key, labels["severities"][key], n)
+            for key, n in summary["by_severity"].items()
+        ],
+        "status_rows": [
+            (key, labels["statuses"][key], n) for key, n in summary["by_status"].items()
+        ],
+        "coverage_rows": [
+            (i, row, labels["stages"][row["stage"]])
+            for i, row in enumerate(coverage["stages"])
+        ],
+        "legend": [
+            (key, labels["levels"][key], colour)
+            for key, colour in LEVEL_COLOURS.items()
+        ],
+        "children_rows": [
+            child | {"label": labels["levels"].get(child["status"] or "", "—")}
+            for child in summary["children"]
+        ],
+    }
+
+
+def dashboard_page(request: HttpRequest, extra: dict | None = None) -> HttpResponse:
+    """The dashboard of the user's scope (or the region asked for with ?wilayah=):
+    the map coloured by status, tiles, charts, filters by stage and period."""
+    user = request.user
+    roots = access.scope_roots(user)
+    context = dict(extra or {}) | {"roots": roots}
+    if not roots:
+        return render(request, "situation/dashboard.html", context)
+    code = request.GET.get("wilayah", "")
+    region = access.region_for_user_or_404(user, code) if code else roots[0]
+    period = selectors.dashboard_period(
+        date_from=_date(request.GET.get("date_from")),
+        date_to=_date(request.GET.get("date_to")),
+        stage_id=_int(request.GET.get("stage")),
+    )
+    summary = selectors.dashboard_summary(user, region, period)
+    context |= {
+        "region": region,
+        "summary": summary,
+        "period": period,
+        "stages": selectors.stage_choices(),
+        "boot": _boot(summary, selectors.dashboard_changes(user, region)),
+        "show": _display(summary),
+    }
+    return render(request, "situation/dashboard.html", context)
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """/situasi/ is the home page's dashboard."""
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(reverse("home") + (f"?{query}" if query else ""))
+
+
+# One region -------------------------------------------------------------------------
+
+
+def _statement_period(request: HttpRequest) -> tuple[dt.date, dt.date]:
+    today = wib_date(timezone.now())
+    first = _date(request.GET.get("dari")) or today
+    last = _date(request.GET.get("sampai")) or first
+    if last < first:
+        first, last = last, first
+    return first, min(last, first + dt.timedelta(days=400))
+
+
+def _tps_page(request: HttpRequest, region: Region) -> dict | None:
+    if region.level not in TPS_LEVELS:
+        return None
+    rows = selectors.tps_classes(request.user, region)
+    wanted = request.GET.get("kelas", "")
+    shown = [r for r in rows if r.tps_class == wanted] if wanted else rows
+    counts = selectors.class_counts(rows)
+    return {
+        "counts": [(key, CLASS_LABELS[key], n) for key, n in counts.items()],
+        "total": len(rows),
+        "with_data": sum(1 for r in rows if r.has_data),
+        "wanted": wanted,
+        "page": Paginator(shown, TPS_PER_PAGE).get_page(request.GET.get("tps")),
+    }
+
+
+def _coverage(request: HttpRequest, region: Region):
+    try:
+        return selectors.coverage_summary(request.user, region)
+    except Http404:  # no election loaded yet
+        return None
+
+
+def _region_context(request: HttpRequest, region: Region) -> dict:
+    user = request.user
+    first, last = _statement_period(request)
+    start = dt.datetime.combine(first, dt.time.min, tzinfo=WIB)
+    end = dt.datetime.combine(last, dt.time.min, tzinfo=WIB) + dt.timedelta(days=1)
+    history = selectors.region_status_history(user, region)
+    return {
+        "region": region,
+        "crumbs": region_breadcrumbs(user, region),
+        "status": selectors.region_status(user, region),
+        "history": Paginator(history, HISTORY_PER_PAGE).get_page(
+            request.GET.get("riwayat")
+        ),
+        "can_override": access.can_override_status(user, region),
+        "statement": selectors.region_statement(user, region, start, end),
+        "statement_from": first,
+        "statement_to": last,
+        "incidents": list(
+            incident_list(user, IncidentFilters(region=region.code))[:10]
+        ),
+        "tps": _tps_page(request, region),
+        "coverage": _coverage(request, region),
+        "colours": LEVEL_COLOURS,
+    }
+
+
+def _default_override() -> OverrideForm:
+    until = timezone.localtime(timezone.now() + dt.timedelta(hours=24), WIB)
+    return OverrideForm(initial={"expires_at": until.replace(second=0, microsecond=0)})
+
+
+def _render_region(
+    request: HttpRequest, region: Region, *, form=None, status: int = 200
+) -> HttpResponse:
+    context = _region_context(request, region)
+    context |= {"form": form or _default_override(), "end_form": EndOverrideForm()}
+    return render(request, "situation/region.html", context, status=status)
+
+
+@login_required
+def region_situation(request: HttpRequest, code: str) -> HttpResponse:
+    region = access.region_for_user_or_404(request.user, code)
+    return _render_region(request, region)
+
+
+@login_required
+@require_POST
+def override_create(request: HttpRequest, code: str) -> HttpResponse:
+    region = access.region_for_user_or_404(request.user, code)
+    if not access.can_override_status(request.user, region):
+        raise PermissionDenied("only a coordinator may set a region's status")
+    form = OverrideForm(request.POST)
+    if form.is_valid():
+        try:
+            services.status_override_create(
+                actor=request.user, region=region, **form.cleaned_data
+            )
+        except SituationError as error:
+            form.add_error(
+                error.field if error.field in form.fields else None, error.message
+            )
+        else:
+            return redirect("situation:region", code=region.code)
+    return _render_region(request, region, form=form, status=422)
+
+
+@login_required
+@require_POST
+def override_end(request: HttpRequest, override_id: int) -> HttpResponse:
+    override = selectors.override_for_user_or_404(request.user, override_id)
+    form = EndOverrideForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        services.status_override_end(
+            actor=request.user, override=override, reason=reason
+        )
+    except SituationError:
+        pass  # already ended: the page shows it
+    return redirect("situation:region", code=override.region.code)
+
+
+# Public ---------------------------------------------------------------------------
+
+
+def _kabkota_outlines() -> dict:
+    """The light outlines of the kab/kota as GeoJSON (public: no scope needed)."""
+    rows = (
+        Boundary.objects.filter(region__level="kabkota")
+        .order_by("region__code")
+        .values_list("region__code", "region__name", "geometry_light")
+    )
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"kode": code, "nama": name},
+            "geometry": json.loads(geometry),
+        }
+        for code, name, geometry in rows
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def public_status(request: HttpRequest) -> HttpResponse:
+    """The province's and each kab/kota's status and the verified incidents of the
+    last 7 days by category, for anyone, with the public report form a click away."""
+    situation = selectors.public_situation()
+    levels = {row["code"]: row["level"] or "" for row in situation.kabkota}
+    names = dict(Level.choices)
+    context = {
+        "situation": situation,
+        "kabkota": [
+            row | {"label": names.get(row["level"] or "", "—")}
+            for row in situation.kabkota
+        ],
+        "legend": [(k, names[k], colour) for k, colour in LEVEL_COLOURS.items()],
+        "map_data": {
+            "levels": levels,
+            "colours": LEVEL_COLOURS | {"": UNKNOWN_COLOUR},
+            "labels": dict(Level.choices),
+        },
+        "outlines": _kabkota_outlines(),
+    }
+    return render(request, "situation/public.html", context)
