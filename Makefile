@@ -31,6 +31,10 @@ run: install
 	$(BIN)/deskpemilu load_banten
 	$(BIN)/deskpemilu ensure_admin
 	$(BIN)/deskpemilu collectstatic --noinput -v0
+	@# The situation worker keeps statuses and dashboard counts fresh; it stops with
+	@# the server (Ctrl+C).
+	trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/deskpemilu situation_recompute --every 60 --watch 10 > var/worker.log 2>&1 & \
 	$(BIN)/deskpemilu serve --host $(HOST) --port $(PORT)
 
 install-test: $(VENV)/.installed-test translations

@@ -29,7 +29,9 @@ CHECK_LABELS = {
     Check.USERS_TOTAL_MISMATCH: _("DPT + DPTb + DPK voters = voters who voted"),
     Check.BALLOTS_USED_MISMATCH: _("Ballots used = total votes"),
     Check.BALLOTS_SUM_MISMATCH: _("Ballots used + spoiled + unused = received"),
-    Check.BALLOTS_RECEIVED_MISMATCH: _("Ballots received = DPT plus a 2 percent reserve"),
+    Check.BALLOTS_RECEIVED_MISMATCH: _(
+        "Ballots received = DPT plus a 2 percent reserve"
+    ),
     Check.OVER_CAPACITY: _("More voters than registered"),
     Check.NEGATIVE_COUNT: _("Negative count"),
     Check.ABSURD_COUNT: _("Impossibly large count"),

@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Count, DateField, Exists, Func, Max, OuterRef, Q
+from django.db.models import Count, DateField, Exists, Func, Max, Min, OuterRef, Q
 from django.db.models.functions import Substr
 from django.utils import timezone
 
@@ -34,6 +34,8 @@ from deskpemilu.situation.models import DashboardState, DayCategoryCount, DayCou
 
 # Beyond this many touched days a full recount is as cheap.
 MAX_DAYS = 60
+# Days counted per transaction.
+CHUNK_DAYS = 7
 
 
 class WibDate(Func):
@@ -54,17 +56,6 @@ class WibDate(Func):
 def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     start = dt.datetime.combine(day, dt.time.min, tzinfo=WIB)
     return start, start + dt.timedelta(days=1)
-
-
-def days_q(days: set[dt.date] | None, field: str = "occurred_at") -> Q:
-    """Incidents that occurred on any of these WIB days (all when None)."""
-    if days is None:
-        return Q()
-    combined = Q(pk__in=[])
-    for day in days:
-        start, end = day_bounds(day)
-        combined |= Q(**{f"{field}__gte": start, f"{field}__lt": end})
-    return combined
 
 
 @dataclass(frozen=True)
@@ -121,16 +112,49 @@ def _insert_select(table: str, columns: str, queryset) -> None:
         cursor.execute(f"INSERT INTO {table} ({columns}) {sql}", params)
 
 
-def _recount(days: set[dt.date] | None, top_incident: int) -> None:
-    """Replace the counts of these days (every day when None) with fresh ones."""
-    if days is None:
-        DayCount.objects.all().delete()
-        DayCategoryCount.objects.all().delete()
-    else:
-        DayCount.objects.filter(day__in=days).delete()
-        DayCategoryCount.objects.filter(day__in=days).delete()
+def _spans(days: set[dt.date]) -> list[tuple[dt.date, dt.date]]:
+    """Consecutive days joined into [first, last] spans of at most CHUNK_DAYS."""
+    spans: list[tuple[dt.date, dt.date]] = []
+    for day in sorted(days):
+        if (
+            spans
+            and (day - spans[-1][0]).days < CHUNK_DAYS
+            and (day - spans[-1][1]).days == 1
+        ):
+            spans[-1] = (spans[-1][0], day)
+        else:
+            spans.append((day, day))
+    return spans
+
+
+def _every_day() -> list[tuple[dt.date, dt.date]]:
+    """The days from the first incident to the last, in spans of CHUNK_DAYS (the
+    first and last moments are read from the start of the time index)."""
+    bounds = Incident.objects.aggregate(
+        first=Min("occurred_at"), last=Max("occurred_at")
+    )
+    if bounds["first"] is None:
+        return []
+    first, last = wib_date(bounds["first"]), wib_date(bounds["last"])
+    count = (last - first).days + 1
+    return [
+        (
+            first + dt.timedelta(days=i),
+            min(first + dt.timedelta(days=i + CHUNK_DAYS - 1), last),
+        )
+        for i in range(0, count, CHUNK_DAYS)
+    ]
+
+
+def _recount(first: dt.date, last: dt.date, top_incident: int) -> None:
+    """Replace the counts of the days first..last with fresh ones, in one short
+    transaction (on SQLite it holds the write lock: a span, not the whole table)."""
+    start, _ = day_bounds(first)
+    _, end = day_bounds(last)
     incidents = (
-        Incident.objects.filter(days_q(days), id__lte=top_incident)
+        Incident.objects.filter(
+            occurred_at__gte=start, occurred_at__lt=end, id__lte=top_incident
+        )
         .order_by()
         .annotate(d=WibDate("occurred_at"))
     )
@@ -146,30 +170,45 @@ def _recount(days: set[dt.date] | None, top_incident: int) -> None:
         .annotate(n=Count("id"))
         .values_list("d", "a", "stage_id", "category", "status", "n")
     )
-    _insert_select(
-        DayCount._meta.db_table, "day, area, stage_id, severity, status, n", by_area
-    )
-    _insert_select(
-        DayCategoryCount._meta.db_table,
-        "day, area, stage_id, category, status, n",
-        by_category,
-    )
+    with transaction.atomic():
+        DayCount.objects.filter(day__gte=first, day__lte=last).delete()
+        DayCategoryCount.objects.filter(day__gte=first, day__lte=last).delete()
+        _insert_select(
+            DayCount._meta.db_table, "day, area, stage_id, severity, status, n", by_area
+        )
+        _insert_select(
+            DayCategoryCount._meta.db_table,
+            "day, area, stage_id, category, status, n",
+            by_category,
+        )
+
+
+def _drop_outside(spans: list[tuple[dt.date, dt.date]]) -> None:
+    """After counting every day: no counts left for days without incidents."""
+    outside = Q(day__lt=spans[0][0]) | Q(day__gt=spans[-1][1]) if spans else Q()
+    DayCount.objects.filter(outside).delete()
+    DayCategoryCount.objects.filter(outside).delete()
 
 
 def tally_refresh(*, full: bool = False) -> TallyReport:
     """Bring the dashboard's day counts up to date with the incidents: recount the
-    days touched since the last run, or everything on the first run (or `full`)."""
+    days touched since the last run, or every day on the first run (or `full`),
+    span by span."""
     started = time.perf_counter()
+    state = DashboardState.objects.filter(pk=1).first() or DashboardState()
+    top_event, top_incident = _top(IncidentEvent), _top(Incident)
+    days: set[dt.date] | None = None
+    if not full and state.rebuilt_at is not None:
+        days = _touched_days(state, top_incident, top_event)
+        if len(days) > MAX_DAYS:
+            days = None
+    spans = _every_day() if days is None else _spans(days)
+    for first, last in spans:
+        _recount(first, last, top_incident)
+    if days is None:
+        _drop_outside(spans)
     with transaction.atomic():
         state = _state()
-        top_event, top_incident = _top(IncidentEvent), _top(Incident)
-        days: set[dt.date] | None = None
-        if not full and state.rebuilt_at is not None:
-            days = _touched_days(state, top_incident, top_event)
-            if len(days) > MAX_DAYS:
-                days = None
-        if days is None or days:
-            _recount(days, top_incident)
         now = timezone.now()
         state.recheck_from = state.event_id if days is not None else top_event
         state.incident_id, state.event_id, state.counted_at = (

@@ -229,7 +229,7 @@
     card.hidden = !summary.children.length;
     body.innerHTML = summary.children.map((c) =>
       '<tr data-code="' + c.code + '"><td>' + c.code + '</td><td><a href="' +
-      boot.urls.region.replace("__code__", c.code) + '" data-drill="' + c.code + '">' + escapeHtml(c.name) +
+      boot.urls.region.replace("__code__", c.code) + '">' + escapeHtml(c.name) +
       '</a></td><td><span class="level lvl-' + (c.status || "none") + '">' + escapeHtml(levelLabel(c.status)) +
       '</span></td><td class="num">' + number.format(c.incidents) + '</td><td class="num">' +
       number.format(c.significant) + '</td><td class="num">' + number.format(c.tps) + "</td></tr>"
@@ -338,11 +338,10 @@
     refreshAll(true);
   });
   document.addEventListener("click", (event) => {
-    const link = event.target.closest("#dash-crumbs a[data-code], #children a[data-drill]");
+    const link = event.target.closest("#dash-crumbs a[data-code]");
     if (!link || event.ctrlKey || event.metaKey || event.shiftKey) return;
-    if (link.dataset.drill && !childLevel()) return;
     event.preventDefault();
-    drill(link.dataset.code || link.dataset.drill);
+    drill(link.dataset.code);
   });
   form.elements.stage.addEventListener("change", () => {
     const option = form.elements.stage.selectedOptions[0];
