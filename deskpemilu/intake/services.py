@@ -1,9 +1,10 @@
-"""Writes for intake: store every inbound message raw first, then understand it.
+"""Intake's rules for one message: what a parsed field-code message means and the
+reply it gets (a TPS check-in, an incident from a known reporter, a result sheet kept
+for checking, help, or a clear Indonesian reply saying what was wrong).
 
-`message_receive` stores the message as it came (a provider's retry of the same message
-id returns the stored one, so nothing is stored twice); `message_process` parses it with
-the field code and does what it says: a TPS check-in, an incident from a known reporter,
-a result sheet kept for checking, or a clear Indonesian reply saying what was wrong.
+Storing and processing go through `intake.bulk` (one message or a batch alike);
+`message_receive` stores one message as it came, for the paths that only keep it
+(an authentic request that cannot be read).
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from deskpemilu.intake.models import (
     Channel,
     InboundMessage,
     MessageKind,
-    OutboundMessage,
     ParseStatus,
     Reporter,
     TpsCheckin,
@@ -95,17 +95,6 @@ def message_receive(item: Incoming) -> tuple[InboundMessage, bool]:
         return existing, False
 
 
-def message_handle(item: Incoming) -> tuple[InboundMessage, bool]:
-    """Receive and, if new, process a message; a retry gets the first answer back."""
-    message, created = message_receive(item)
-    if created:
-        # One transaction for everything the message causes: one commit, and all
-        # or nothing (the raw message is already committed).
-        with transaction.atomic():
-            message_process(message)
-    return message, created
-
-
 @dataclass
 class Outcome:
     status: str
@@ -115,47 +104,6 @@ class Outcome:
     parsed: dict | None = None
     tps: TPS | None = None
     region: Region | None = None
-
-
-def message_process(message: InboundMessage) -> InboundMessage:
-    """Parse a stored message and act on it. A failure to understand it is recorded
-    on the message with the reply; an unexpected error leaves it 'pending' for the
-    desk (never lost), and is logged."""
-    reporter = Reporter.objects.filter(phone=message.sender, is_active=True).first()
-    try:
-        outcome = _act(message, fieldcode.parse(message.body), reporter)
-    except Exception:
-        log.exception("processing inbound message %s failed", message.pk)
-        return message
-    message.reporter = reporter
-    message.status, message.kind = outcome.status, outcome.kind
-    message.reply, message.error_code = outcome.reply, outcome.error_code
-    message.parsed = outcome.parsed
-    message.tps = outcome.tps
-    message.region = outcome.region or (outcome.tps.desa if outcome.tps else None)
-    message.area_code = message.region.code_nodot if message.region else ""
-    message.save(
-        update_fields=[
-            "reporter",
-            "status",
-            "kind",
-            "reply",
-            "error_code",
-            "parsed",
-            "tps",
-            "region",
-            "area_code",
-        ]
-    )
-    if message.reply and message.channel in QUEUED_REPLY_CHANNELS and message.reply_to:
-        OutboundMessage.objects.create(
-            channel=message.channel,
-            recipient=message.reply_to,
-            body=message.reply,
-            inbound=message,
-            meta=message.meta,
-        )
-    return message
 
 
 def _failed(code: str, reply: str) -> Outcome:
