@@ -23,17 +23,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from deskpemilu.accounts import access
+from deskpemilu.accounts.models import Agency, AgencyKind
+from deskpemilu.core.errors import ImportFailed
 from deskpemilu.core.timeutil import WIB, wib_date
 from deskpemilu.incidents.selectors import IncidentFilters, incident_list
 from deskpemilu.incidents.taxonomy import Category, Severity, Status
-from deskpemilu.regions.models import Boundary, Region
+from deskpemilu.regions.models import Boundary, Region, region_subtree_q
 from deskpemilu.regions.selectors import region_breadcrumbs
-from deskpemilu.situation import coverage_rules, selectors, services
+from deskpemilu.situation import coverage_rules, selectors, services, tps_table
 from deskpemilu.situation import status_rules as rules
 from deskpemilu.situation.forms import EndOverrideForm, OverrideForm
 from deskpemilu.situation.models import Level
 from deskpemilu.situation.services import SituationError
-from deskpemilu.situation.vulnerability import CLASS_LABELS
+from deskpemilu.situation.vulnerability import CLASS_LABELS, CLASSES
 
 CODE = "__code__"
 POLL_SECONDS = 5
@@ -345,3 +347,127 @@ def public_status(request: HttpRequest) -> HttpResponse:
         "outlines": _kabkota_outlines(),
     }
     return render(request, "situation/public.html", context)
+
+
+# Deployment plan and TPS rawan ------------------------------------------------------
+
+
+PLAN_LEVELS = ("kabkota", "provinsi")
+
+
+def _polres_choices(user, region: Region) -> list[Agency]:
+    """The Polres the user may see, in this region (the same lookup as the API's)."""
+    return list(
+        Agency.objects.filter(
+            kind=AgencyKind.POLRI,
+            region__in=access.regions_visible(user),
+        )
+        .filter(region_subtree_q(region.code, field="region__code_nodot"))
+        .select_related("region")
+        .order_by("code")
+    )
+
+
+def _plan_rows(plan) -> list[tuple]:
+    classes = list(CLASSES)
+    return [(row, [row.counts[c] for c in classes]) for row in [*plan.rows, plan.total]]
+
+
+@login_required
+def deployment_page(request: HttpRequest, code: str) -> HttpResponse:
+    """The deployment plan of a kab/kota (per kecamatan) or the province (per kab/
+    kota), and the Polres personnel form (selectors/services as the API)."""
+    user = request.user
+    region = access.region_for_user_or_404(user, code)
+    if region.level not in PLAN_LEVELS:
+        raise Http404("a deployment plan is for a kab/kota or the province")
+    agencies = _polres_choices(user, region)
+    error = ""
+    status = 200
+    if request.method == "POST":
+        if not access.can_write(user):
+            raise PermissionDenied("read-only role")
+        agency = next(
+            (a for a in agencies if a.code == request.POST.get("agency", "")), None
+        )
+        if agency is None:
+            raise Http404("agency not found")
+        try:
+            police = int(request.POST.get("police", ""))
+            linmas = int(request.POST.get("linmas", ""))
+        except ValueError:
+            error = _("Enter whole numbers for police and Linmas.")
+        else:
+            try:
+                services.polres_personnel_set(
+                    actor=user,
+                    agency=agency,
+                    police=police,
+                    linmas=linmas,
+                    note=request.POST.get("note", ""),
+                )
+            except SituationError as exc:
+                error = exc.message
+            else:
+                return redirect("situation:deployment", code=region.code)
+        status = 422
+    plan = selectors.deployment_plan(user, region)
+    context = {
+        "region": region,
+        "plan": plan,
+        "rows": _plan_rows(plan),
+        "classes": [(c, CLASS_LABELS[c]) for c in CLASSES],
+        "agencies": agencies,
+        "can_write": access.can_write(user),
+        "error": error,
+    }
+    return render(request, "situation/deployment.html", context, status=status)
+
+
+@login_required
+def tps_rawan_template(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(tps_table.template_csv(), content_type="text/csv")
+    response["Content-Disposition"] = 'attachment; filename="templat_tps_rawan.csv"'
+    return response
+
+
+@login_required
+def tps_rawan_page(request: HttpRequest, code: str) -> HttpResponse:
+    """Upload the TPS-rawan indicators (the API's import service) and list the TPS
+    of the region with their class and why."""
+    user = request.user
+    region = access.region_for_user_or_404(user, code)
+    report = None
+    problems: list = []
+    error = ""
+    status = 200
+    if request.method == "POST":
+        if not access.can_write(user):
+            raise PermissionDenied("read-only role")
+        upload = request.FILES.get("file")
+        if upload is None:
+            error = _("Choose a CSV or XLSX file.")
+            status = 422
+        else:
+            data = upload.read(tps_table.MAX_BYTES + 1)
+            try:
+                report = services.tps_rawan_import(
+                    name=upload.name or "unggahan", data=data, actor=user
+                )
+            except ImportFailed as exc:
+                problems = exc.problems[:200]
+                error = _("Import refused: nothing was changed.")
+                status = 422
+    rows = selectors.tps_classes(user, region)
+    context = {
+        "region": region,
+        "report": report,
+        "problems": problems,
+        "problem_count": len(problems),
+        "error": error,
+        "can_write": access.can_write(user),
+        "total": len(rows),
+        "with_data": sum(1 for r in rows if r.has_data),
+        "page": Paginator(rows, TPS_PER_PAGE).get_page(request.GET.get("halaman")),
+    }
+    return render(request, "situation/tps_rawan.html", context, status=status)
