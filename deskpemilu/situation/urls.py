@@ -11,6 +11,7 @@ urlpatterns = [
     path("wilayah/<str:code>/", views.region_situation, name="region"),
     path("wilayah/<str:code>/status/", views.override_create, name="override-create"),
     path("pengerahan/<str:code>/", views.deployment_page, name="deployment"),
+    path("pantau/<str:code>/", views.watchlist, name="watchlist"),
     path(
         "tps-rawan/template.csv",
         views.tps_rawan_template,

@@ -471,3 +471,24 @@ def tps_rawan_page(request: HttpRequest, code: str) -> HttpResponse:
         "page": Paginator(rows, TPS_PER_PAGE).get_page(request.GET.get("halaman")),
     }
     return render(request, "situation/tps_rawan.html", context, status=status)
+
+
+@login_required
+def watchlist(request: HttpRequest, code: str) -> HttpResponse:
+    """Election-day watchlist: the TPS not yet heard from for a stage, with whom to
+    call (phones masked unless the user may see personal data)."""
+    region = access.region_for_user_or_404(request.user, code)
+    stage = request.GET.get("tahap", coverage_rules.STAGES[0])
+    if stage not in coverage_rules.STAGES:
+        raise Http404("unknown stage")
+    qs = selectors.coverage_missing(request.user, region, stage)
+    page = Paginator(qs, 50).get_page(request.GET.get("hal"))
+    rows = selectors.missing_rows(request.user, list(page.object_list), stage)
+    context = {
+        "region": region,
+        "stage": stage,
+        "stages": coverage_rules.STAGES,
+        "page": page,
+        "rows": rows,
+    }
+    return render(request, "situation/watchlist.html", context)
