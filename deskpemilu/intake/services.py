@@ -25,7 +25,6 @@ from deskpemilu.intake.models import (
     MessageKind,
     ParseStatus,
     Reporter,
-    TpsCheckin,
 )
 from deskpemilu.regions.codes import level_of, normalise_region_code
 from deskpemilu.regions.models import TPS, Region
@@ -118,8 +117,7 @@ def _act(
         return _failed(result.code, result.message)
     if isinstance(result, fieldcode.HelpRequest):
         return Outcome(ParseStatus.PARSED, MessageKind.HELP, fieldcode.HELP_TEXT)
-    if isinstance(result, fieldcode.Checkin):
-        return _checkin(message, result, reporter, lookup)
+    # Check-ins are not handled here: intake.bulk records them set-based.
     if isinstance(result, fieldcode.IncidentReport):
         return _incident(message, result, reporter, lookup)
     if isinstance(result, fieldcode.ResultReport):
@@ -137,10 +135,6 @@ def _unknown_tps(code: str) -> Outcome:
         f"Kode TPS {code} tidak terdaftar. Periksa 13 angka kode TPS (kode desa + "
         "nomor TPS) lalu kirim ulang.",
     )
-
-
-def _reported_at(message: InboundMessage, hhmm: str | None) -> dt.datetime:
-    return reported_at(message.sent_at or message.received_at, hhmm)
 
 
 def reported_at(moment: dt.datetime, hhmm: str | None) -> dt.datetime:
@@ -166,20 +160,6 @@ def unknown_sender_reply(ref: str) -> str:
     return (
         f"Laporan diterima ({ref}). Nomor Anda belum terdaftar; petugas desk "
         "akan memeriksa laporan ini."
-    )
-
-
-def _checkin(message, result, reporter, lookup) -> Outcome:
-    tps = lookup(result.tps_code)
-    if tps is None:
-        return _unknown_tps(result.tps_code)
-    at = _reported_at(message, result.time_hhmm)
-    TpsCheckin.objects.create(
-        tps=tps, stage=result.stage, reported_at=at, message=message, reporter=reporter
-    )
-    reply = checkin_reply(message.ref, tps.code, result.stage, at)
-    return Outcome(
-        ParseStatus.PARSED, MessageKind.CHECKIN, reply, parsed=asdict(result), tps=tps
     )
 
 
