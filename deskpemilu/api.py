@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from deskpemilu import __version__
+from deskpemilu.core.fastjson import OrjsonParser, OrjsonRenderer
 from deskpemilu.incidents.api import router as incidents_router
 from deskpemilu.incidents.services import Conflict, IncidentError
 from deskpemilu.incidents.workflow import TransitionRefused
@@ -22,6 +23,8 @@ api = NinjaAPI(
     version=__version__,
     description="API Desk Pemilu. Semua data dibatasi oleh cakupan wilayah pengguna.",
     urls_namespace="api",
+    parser=OrjsonParser(),
+    renderer=OrjsonRenderer(),
 )
 api.add_router("/regions", regions_router)
 api.add_router("/incidents", incidents_router)

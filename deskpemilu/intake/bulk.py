@@ -21,10 +21,13 @@ If understanding one message fails unexpectedly, that message is still stored, a
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
-from dataclasses import asdict, dataclass
+import re
+from dataclasses import dataclass
 
+import orjson
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -76,21 +79,11 @@ COLUMNS = (
     "area_code",
     "reporter_id",
 )
-JSON_COLUMNS = frozenset({"attachments", "meta", "parsed"})
-PG_TYPES = {
-    "id": "bigint",
-    "received_at": "timestamptz",
-    "sent_at": "timestamptz",
-    "attachments": "jsonb",
-    "meta": "jsonb",
-    "parsed": "jsonb",
-    "api_client_id": "bigint",
-    "submitted_by_id": "bigint",
-    "remote_addr": "inet",
-    "tps_id": "bigint",
-    "region_id": "bigint",
-    "reporter_id": "bigint",
-}
+_COLUMNS = ", ".join(COLUMNS)
+# An escaped NUL in JSON text: \u0000 after an even number of backslashes.
+_NUL = re.compile(r"(?<!\\)((?:\\\\)*)\\u0000")
+CHECKINS = TpsCheckin._meta.db_table
+_CHECKIN_COLUMNS = "tps_id, stage, reported_at, message_id, reporter_id, created_at"
 # The target repeats the partial unique index's own condition, as SQLite requires.
 CONFLICT = "ON CONFLICT (channel, provider_id) WHERE NOT (provider_id = '') DO NOTHING"
 
@@ -127,34 +120,35 @@ class _Row:
     checkin: tuple | None = None  # (tps_id, stage, reported_at)
     incident_from: object = None  # a parsed report to turn into an incident
 
-    def values(self, now, adapt) -> tuple:
+    def record(self, now: str, moment) -> dict:
+        """The row as the JSON object the INSERT reads (`moment` writes a time)."""
         i = self.item
-        return (
-            self.id,
-            i.channel,
-            i.provider_id[:120],
-            i.sender[:160],
-            i.sender_name[:120],
-            adapt(now),
-            adapt(i.sent_at),
-            i.body,
-            i.raw,
-            json.dumps(i.attachments),
-            i.reply_to[:160],
-            json.dumps(i.meta),
-            i.api_client_id,
-            i.submitted_by_id,
-            i.remote_addr,
-            self.status,
-            self.kind,
-            self.error_code,
-            self.reply,
-            None if self.parsed is None else json.dumps(self.parsed),
-            self.tps_id,
-            self.region_id,
-            self.area_code,
-            self.reporter_id,
-        )
+        return {
+            "id": self.id,
+            "channel": i.channel,
+            "provider_id": i.provider_id[:120],
+            "sender": i.sender[:160],
+            "sender_name": i.sender_name[:120],
+            "received_at": now,
+            "sent_at": None if i.sent_at is None else moment(i.sent_at),
+            "body": i.body,
+            "raw": i.raw,
+            "attachments": i.attachments,
+            "reply_to": i.reply_to[:160],
+            "meta": i.meta,
+            "api_client_id": i.api_client_id,
+            "submitted_by_id": i.submitted_by_id,
+            "remote_addr": i.remote_addr,
+            "status": self.status,
+            "kind": self.kind,
+            "error_code": self.error_code,
+            "reply": self.reply,
+            "parsed": self.parsed,
+            "tps_id": self.tps_id,
+            "region_id": self.region_id,
+            "area_code": self.area_code,
+            "reporter_id": self.reporter_id,
+        }
 
     def result(self, duplicate: bool = False) -> Result:
         incident = (self.parsed or {}).get("incident_id")
@@ -200,6 +194,7 @@ def handle_one(item: Incoming) -> Result:
 def messages_handle_batch(items: list[Incoming]) -> list[Result]:
     """Store and process a batch; one Result per item, in order. A provider id
     stored before (or earlier in the same batch) gets its first answer back."""
+    items = [_without_nul(item) for item in items]
     fresh: list[Incoming] = []
     first_of: dict[tuple[str, str], int] = {}
     plan: list[tuple[bool, int]] = []  # (is a repeat within the batch, index)
@@ -220,6 +215,20 @@ def messages_handle_batch(items: list[Incoming]) -> list[Result]:
     ]
 
 
+_TEXT_FIELDS = ("body", "raw", "sender", "provider_id", "sender_name", "reply_to")
+
+
+def _without_nul(item: Incoming) -> Incoming:
+    """PostgreSQL text cannot hold the NUL character: it is kept visible as U+FFFD
+    rather than failing the batch."""
+    changed = {
+        name: value.replace("\x00", "\ufffd")
+        for name in _TEXT_FIELDS
+        if "\x00" in (value := getattr(item, name))
+    }
+    return dataclasses.replace(item, **changed) if changed else item
+
+
 def _as_duplicate(result: Result) -> Result:
     return Result(
         result.id, result.status, result.kind, result.reply, True, result.incident_id
@@ -238,7 +247,6 @@ def _store_and_process(items: list[Incoming]) -> list[Result]:
     stored = _insert(rows, now)
     before = _already_stored([r.item for r in rows if r.id not in stored])
     new_rows = [r for r in rows if r.id in stored]
-    _insert_checkins([r for r in new_rows if r.checkin], now)
     _make_incidents([r for r in new_rows if r.incident_from is not None], now)
     _queue_replies(new_rows)
     return [r.result() if r.id in stored else before[_key(r.item)] for r in rows]
@@ -313,7 +321,11 @@ def _outcome(row: _Row, result, checkin_tps, others, now) -> None:
         at = reported_at(row.item.sent_at or now, result.time_hhmm)
         row.status, row.kind = ParseStatus.PARSED.value, MessageKind.CHECKIN.value
         row.reply = checkin_reply(ref, result.tps_code, result.stage, at)
-        row.parsed = asdict(result)
+        row.parsed = {
+            "tps_code": result.tps_code,
+            "stage": result.stage,
+            "time_hhmm": result.time_hhmm,
+        }
         row.tps_id, row.region_id, row.area_code = tps_id, desa_id, area
         row.checkin = (tps_id, result.stage, at)
         return
@@ -322,15 +334,7 @@ def _outcome(row: _Row, result, checkin_tps, others, now) -> None:
         row.incident_from = result
         row.kind = MessageKind.INCIDENT.value
         return
-    message = InboundMessage(
-        pk=row.id,
-        channel=row.item.channel,
-        sender=row.item.sender,
-        body=row.item.body,
-        sent_at=row.item.sent_at,
-        received_at=now,
-    )
-    _apply(row, _act(message, result, None, others.get))
+    _apply(row, _act(result, ref, tps_lookup=others.get))
 
 
 def _apply(row: _Row, outcome: Outcome) -> None:
@@ -343,43 +347,75 @@ def _apply(row: _Row, outcome: Outcome) -> None:
 
 
 def _insert(rows: list[_Row], now) -> set[int]:
-    """Store the messages with their outcomes in one INSERT; the ids stored (a
-    provider id stored before is skipped)."""
+    """Store the messages with their outcomes, and the check-ins of those stored,
+    in one statement on PostgreSQL (two on SQLite). The rows travel as one JSON
+    array that the database reads itself. A provider id stored before is skipped;
+    returns the ids stored."""
+    checkins = [
+        {
+            "tps_id": r.checkin[0],
+            "stage": r.checkin[1],
+            "reported_at": r.checkin[2],
+            "message_id": r.id,
+            "reporter_id": r.reporter_id,
+            "created_at": now,
+        }
+        for r in rows
+        if r.checkin
+    ]
     if _postgres():
-        values = [row.values(now, _same) for row in rows]
-        arrays = ",".join(f"{_array()}::{_pg_type(c)}[]" for c in COLUMNS)
-        select = ",".join(_pg_select(c) for c in COLUMNS)
+        moment = _iso
         sql = (
-            f"INSERT INTO {TABLE} ({','.join(COLUMNS)}) SELECT {select} FROM "
-            f"unnest({arrays}) AS v({','.join(COLUMNS)}) {CONFLICT} RETURNING id"
+            f"WITH m AS (INSERT INTO {TABLE} ({_COLUMNS}) SELECT {_COLUMNS} FROM "
+            f"json_populate_recordset(NULL::{TABLE}, %s::json) {CONFLICT} "
+            f"RETURNING id), c AS (INSERT INTO {CHECKINS} ({_CHECKIN_COLUMNS}) "
+            f"SELECT {_prefixed('x', _CHECKIN_COLUMNS)} FROM "
+            f"json_populate_recordset(NULL::{CHECKINS}, %s::json) x "
+            "JOIN m ON m.id = x.message_id) SELECT id FROM m"
         )
-        params = [list(column) for column in zip(*values, strict=True)]
     else:
-        adapt = connection.ops.adapt_datetimefield_value
-        one = "(" + ",".join(["%s"] * len(COLUMNS)) + ")"
+        moment = connection.ops.adapt_datetimefield_value
         sql = (
-            f"INSERT INTO {TABLE} ({','.join(COLUMNS)}) "
-            f"VALUES {','.join([one] * len(rows))} {CONFLICT} RETURNING id"
+            f"INSERT INTO {TABLE} ({_COLUMNS}) SELECT {_extract(COLUMNS)} "
+            f"FROM json_each(%s) WHERE true {CONFLICT} RETURNING id"
         )
-        params = [v for row in rows for v in row.values(now, adapt)]
-    return {pk for (pk,) in _fetch(sql, params)}
+    for checkin in checkins:
+        checkin["reported_at"] = moment(checkin["reported_at"])
+        checkin["created_at"] = moment(now)
+    records = [row.record(moment(now), moment) for row in rows]
+    params = [_json(records)] + ([_json(checkins)] if _postgres() else [])
+    stored = {pk for (pk,) in _fetch(sql, params)}
+    if checkins and not _postgres():
+        fresh = [c for c in checkins if c["message_id"] in stored]
+        if fresh:
+            _fetch(
+                f"INSERT INTO {CHECKINS} ({_CHECKIN_COLUMNS}) SELECT "
+                f"{_extract(_CHECKIN_COLUMNS.split(', '))} FROM json_each(%s)",
+                [_json(fresh)],
+            )
+    return stored
 
 
-def _same(value):
-    return value
+def _json(value) -> str:
+    """JSON text for the database. A NUL left in a provider's fields (`meta`,
+    `attachments`) becomes U+FFFD as in the text fields (a backslash-u-0000 typed
+    literally stays as it is)."""
+    text = orjson.dumps(value).decode()
+    if "\\u0000" in text:
+        text = _NUL.sub(r"\1\\ufffd", text)
+    return text
 
 
-def _pg_type(column: str) -> str:
-    # JSON and addresses travel as text and are cast in the SELECT.
-    if column in JSON_COLUMNS or column == "remote_addr":
-        return "text"
-    return PG_TYPES.get(column, "text")
+def _iso(moment) -> str:
+    return moment.isoformat()
 
 
-def _pg_select(column: str) -> str:
-    if column in JSON_COLUMNS or column == "remote_addr":
-        return f"{column}::{PG_TYPES[column]}"
-    return column
+def _extract(columns) -> str:
+    return ",".join(f"json_extract(value, '$.{c}')" for c in columns)
+
+
+def _prefixed(alias: str, columns: str) -> str:
+    return ", ".join(f"{alias}.{c}" for c in columns.split(", "))
 
 
 def _already_stored(items: list[Incoming]) -> dict[tuple[str, str], Result]:
@@ -442,29 +478,6 @@ def _other_tps(parsed) -> dict[str, TPS]:
     return {t.code: t for t in found}
 
 
-def _insert_checkins(rows: list[_Row], now) -> None:
-    if not rows:
-        return
-    table = TpsCheckin._meta.db_table
-    columns = "tps_id, stage, reported_at, message_id, reporter_id, created_at"
-    values = [(*r.checkin, r.id, r.reporter_id, now) for r in rows]
-    with connection.cursor() as cursor:
-        if _postgres():
-            a = _array()
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({a}::bigint[], "
-                f"{a}::text[], {a}::timestamptz[], {a}::bigint[], {a}::bigint[], "
-                f"{a}::timestamptz[])",
-                [list(column) for column in zip(*values, strict=True)],
-            )
-            return
-        adapt = connection.ops.adapt_datetimefield_value
-        cursor.executemany(
-            f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s)",
-            [(a, b, adapt(c), d, e, adapt(f)) for a, b, c, d, e, f in values],
-        )
-
-
 def _make_incidents(rows: list[_Row], now) -> None:
     """Reports of registered reporters: incidents, through the incident service."""
     if not rows:
@@ -477,7 +490,11 @@ def _make_incidents(rows: list[_Row], now) -> None:
         try:
             with transaction.atomic():
                 outcome = _act(
-                    message, row.incident_from, reporters[row.reporter_id], others.get
+                    row.incident_from,
+                    message.ref,
+                    reporters[row.reporter_id],
+                    message,
+                    others.get,
                 )
         except Exception:
             log.exception("incident from inbound message %s failed", row.id)

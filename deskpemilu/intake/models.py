@@ -81,8 +81,11 @@ class InboundMessage(models.Model):
     provider_id = models.CharField(_("provider message id"), max_length=120, blank=True)
     sender = models.CharField(_("sender"), max_length=160, blank=True)
     sender_name = models.CharField(_("sender name"), max_length=120, blank=True)
-    # No index on these foreign keys: the inbox filters by area_code, status and
-    # time, and every index is paid on each of the thousands of writes a second.
+    # No index and no database-level constraint on the references of this log:
+    # the inbox filters by area_code, status and time, every index and every
+    # foreign-key check is paid on each of the thousands of writes a second, and
+    # intake sets them from rows it has just read (docs/decisions.md, "The intake
+    # log"). Deleting a referenced row still sets them NULL (Django does it).
     reporter = models.ForeignKey(
         Reporter,
         null=True,
@@ -90,6 +93,7 @@ class InboundMessage(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     received_at = models.DateTimeField(_("received"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
@@ -104,6 +108,7 @@ class InboundMessage(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         db_index=False,
+        db_constraint=False,
     )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -111,6 +116,7 @@ class InboundMessage(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         db_index=False,
+        db_constraint=False,
     )
     remote_addr = models.GenericIPAddressField(null=True, blank=True)
     # The outcome of parsing, written after the message is stored.
@@ -132,6 +138,8 @@ class InboundMessage(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     region = models.ForeignKey(
         "regions.Region",
@@ -140,8 +148,10 @@ class InboundMessage(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
-    area_code = models.CharField(max_length=13, blank=True, db_index=True)
+    # Scope filters are ranges on the undotted code (a plain index; no LIKE index).
+    area_code = models.CharField(max_length=13, blank=True)
 
     class Meta:
         ordering = ["-received_at", "-id"]
@@ -155,6 +165,7 @@ class InboundMessage(models.Model):
             )
         ]
         indexes = [
+            models.Index(fields=["area_code"], name="inbound_area_code"),
             models.Index(fields=["status", "received_at"]),
             # The public form's rate limit: recent messages of one channel and address.
             models.Index(fields=["channel", "remote_addr", "received_at"]),
@@ -171,14 +182,33 @@ class InboundMessage(models.Model):
 class TpsCheckin(models.Model):
     """A TPS reporting one of the four moments of election day."""
 
-    tps = models.ForeignKey("regions.TPS", on_delete=models.CASCADE, related_name="+")
+    # Written in bulk with the messages: no database-level foreign-key checks and
+    # no single-column indexes (the (tps, stage) index serves every query), as for
+    # InboundMessage above.
+    tps = models.ForeignKey(
+        "regions.TPS",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
     stage = models.CharField(max_length=10, choices=CheckinStage.choices)
     reported_at = models.DateTimeField()
     message = models.ForeignKey(
-        InboundMessage, null=True, blank=True, on_delete=models.SET_NULL
+        InboundMessage,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        db_index=False,
+        db_constraint=False,
     )
     reporter = models.ForeignKey(
-        Reporter, null=True, blank=True, on_delete=models.SET_NULL
+        Reporter,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        db_index=False,
+        db_constraint=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

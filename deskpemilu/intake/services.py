@@ -110,8 +110,15 @@ def _failed(code: str, reply: str) -> Outcome:
 
 
 def _act(
-    message: InboundMessage, result, reporter: Reporter | None, tps_lookup=None
+    result,
+    ref: str,
+    reporter: Reporter | None = None,
+    message: InboundMessage | None = None,
+    tps_lookup=None,
 ) -> Outcome:
+    """The outcome of one parsed message whose reference is `ref`. An incident
+    report from a registered `reporter` becomes an incident, with the stored
+    `message` as its source (both are then required)."""
     lookup = tps_lookup or _tps
     if isinstance(result, fieldcode.ParseError):
         return _failed(result.code, result.message)
@@ -119,9 +126,9 @@ def _act(
         return Outcome(ParseStatus.PARSED, MessageKind.HELP, fieldcode.HELP_TEXT)
     # Check-ins are not handled here: intake.bulk records them set-based.
     if isinstance(result, fieldcode.IncidentReport):
-        return _incident(message, result, reporter, lookup)
+        return _incident(ref, message, result, reporter, lookup)
     if isinstance(result, fieldcode.ResultReport):
-        return _result(message, result, lookup)
+        return _result(ref, result, lookup)
     return _failed("unknown", fieldcode.HELP_TEXT)
 
 
@@ -172,7 +179,7 @@ def _place(code: str, lookup) -> tuple[TPS | None, Region | None]:
     return None, region
 
 
-def _incident(message, result, reporter, lookup) -> Outcome:
+def _incident(ref, message, result, reporter, lookup) -> Outcome:
     tps, region = _place(result.place_code, lookup)
     if region is None:
         what = "TPS" if level_of(result.place_code) is None else "wilayah"
@@ -183,7 +190,7 @@ def _incident(message, result, reporter, lookup) -> Outcome:
         )
     parsed = asdict(result)
     if reporter is None:
-        reply = unknown_sender_reply(message.ref)
+        reply = unknown_sender_reply(ref)
         return Outcome(
             ParseStatus.PARSED,
             MessageKind.INCIDENT,
@@ -223,13 +230,13 @@ def _incident(message, result, reporter, lookup) -> Outcome:
     )
 
 
-def _result(message, result, lookup) -> Outcome:
+def _result(ref, result, lookup) -> Outcome:
     tps = lookup(result.tps_code)
     if tps is None:
         return _unknown_tps(result.tps_code)
     votes = " ".join(f"{n:02d}={v}" for n, v in enumerate(result.votes, start=1))
     reply = (
-        f"OK {message.ref}: hasil {tps.code} diterima ({votes}, sah {result.valid}, "
+        f"OK {ref}: hasil {tps.code} diterima ({votes}, sah {result.valid}, "
         f"tidak sah {result.invalid})."
     )
     parsed = asdict(result)

@@ -7,6 +7,7 @@ from django.test import Client
 
 from deskpemilu.intake.auth import api_client_create
 from deskpemilu.intake.models import InboundMessage, TpsCheckin
+from deskpemilu.intake.schemas import BatchOut
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/intake/messages"
@@ -80,7 +81,10 @@ def test_a_batch_is_stored_whole_and_counted(api):
         {"id": "b-bad", "sender": "0812", "text": "BUKA 3601019999001"},
         {"id": "b-junk", "sender": "0812", "text": "apa ini"},
     ]
-    data = api(URL + "/batch", {"messages": messages}).json()
+    response = api(URL + "/batch", {"messages": messages})
+    assert response["Content-Type"] == "application/json"
+    data = response.json()
+    BatchOut.model_validate(data, strict=True)  # the documented shape, exactly
     assert (data["received"], data["stored"], data["duplicates"]) == (14, 14, 0)
     assert TpsCheckin.objects.count() == 12
     statuses = [r["status"] for r in data["results"]]
@@ -113,3 +117,24 @@ def test_repeats_inside_one_batch_are_stored_once(api):
     data = api(URL + "/batch", {"messages": [item, item]}).json()
     assert (data["stored"], data["duplicates"]) == (1, 1)
     assert InboundMessage.objects.count() == 1
+
+
+def test_a_nul_character_does_not_cost_the_batch(api):
+    # PostgreSQL text cannot hold NUL; the message is kept with U+FFFD in its place,
+    # and a backslash-u-0000 typed literally stays as typed.
+    messages = [
+        {"id": "n-1", "sender": "0812\x00", "text": "LAPOR 36.01.01 PU S ada\x00 uang"},
+        {"id": "n-2", "sender": "0812", "text": "teks \\u0000 biasa"},
+        {"id": "n-3", "sender": "0812", "text": "BUKA 3601012001001"},
+    ]
+    response = api(URL + "/batch", {"messages": messages})
+    assert response.status_code == 200 and response.json()["stored"] == 3
+    stored = {m.provider_id.split(":", 1)[1]: m for m in InboundMessage.objects.all()}
+    assert stored["n-1"].body == "LAPOR 36.01.01 PU S ada\ufffd uang"
+    assert stored["n-1"].sender == "0812\ufffd"
+    assert stored["n-2"].body == "teks \\u0000 biasa"
+    assert json.loads(stored["n-3"].raw) == messages[2] | {
+        "sender_name": "",
+        "sent_at": None,
+    }
+    assert TpsCheckin.objects.count() == 1

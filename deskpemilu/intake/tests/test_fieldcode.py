@@ -570,3 +570,30 @@ def test_free_text_is_kept_exactly(case):
         assert text.endswith(result.text)
         skipped = text[: len(text) - len(result.text)]
         assert re.fullmatch(r"[\s#*,;+_=!&|.:/\-]*", skipped), skipped
+
+
+canonical_like = st.builds(
+    lambda kw, gap, code, time: f"{kw}{gap}{code}{time}",
+    st.sampled_from(["BUKA", "buka", "Tutup", "HITUNG", "kirim", "KIRIM", "selesai"]),
+    st.sampled_from([" ", "  ", "", "\t"]),
+    st.text(alphabet="0123456789O", min_size=12, max_size=14),
+    st.one_of(
+        st.just(""),
+        st.builds(
+            lambda g, t: g + t,
+            st.sampled_from([" ", "", "  "]),
+            st.text(alphabet="0123456789", min_size=3, max_size=5),
+        ),
+    ),
+)
+
+
+@settings(max_examples=1000)
+@given(st.one_of(canonical_like, any_text))
+@example("BUKA 3601012001001 2400")
+@example("BUKA 3601012001001 2359")
+@example("tutup 3601012001001 0760")
+def test_the_quick_check_in_reader_agrees_with_the_full_reader(message):
+    quick = fieldcode._canonical_checkin(message)
+    if quick is not None:
+        assert quick == fieldcode._parse(message), message

@@ -22,6 +22,17 @@ class Command(BaseCommand):
         parser.add_argument("--duration", type=float, default=10.0, help="s per phase")
         parser.add_argument("--concurrency", type=int, default=8)
         parser.add_argument("--batch", type=int, default=1000)
+        parser.add_argument(
+            "--batch-concurrency",
+            type=int,
+            default=4,
+            help="ingest: connections sending batches",
+        )
+        parser.add_argument(
+            "--phases",
+            default=",".join(ingest.MODES),
+            help="ingest: phases to run, comma-separated (trivial,sms,api,batch)",
+        )
         parser.add_argument("--json", action="store_true", help="raw results as JSON")
         parser.add_argument("--tps", type=int, default=820_161, help="results: TPS")
         parser.add_argument("--repeat", type=int, default=1, help="results: runs")
@@ -40,11 +51,16 @@ class Command(BaseCommand):
             return self._dashboard(db, options)
         if not 1 <= batch <= 1000:
             raise CommandError("--batch harus 1..1000")
+        phases = tuple(p.strip() for p in options["phases"].split(",") if p.strip())
+        if not phases or set(phases) - set(ingest.MODES):
+            raise CommandError(f"--phases: pilih dari {', '.join(ingest.MODES)}")
         cfg = ingest.IngestConfig(
             databases=("sqlite", "postgres") if db == "both" else (db,),
             duration=duration,
             concurrency=concurrency,
+            batch_concurrency=options["batch_concurrency"],
             batch=batch,
+            phases=phases,
         )
         results = [
             ingest.run_one(kind, cfg, lambda line: self.stderr.write(line))
