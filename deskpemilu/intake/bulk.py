@@ -321,11 +321,7 @@ def _outcome(row: _Row, result, checkin_tps, others, now) -> None:
         at = reported_at(row.item.sent_at or now, result.time_hhmm)
         row.status, row.kind = ParseStatus.PARSED.value, MessageKind.CHECKIN.value
         row.reply = checkin_reply(ref, result.tps_code, result.stage, at)
-        row.parsed = {
-            "tps_code": result.tps_code,
-            "stage": result.stage,
-            "time_hhmm": result.time_hhmm,
-        }
+        row.parsed = fieldcode.as_dict(result)
         row.tps_id, row.region_id, row.area_code = tps_id, desa_id, area
         row.checkin = (tps_id, result.stage, at)
         return
@@ -379,10 +375,13 @@ def _insert(rows: list[_Row], now) -> set[int]:
             f"INSERT INTO {TABLE} ({_COLUMNS}) SELECT {_extract(COLUMNS)} "
             f"FROM json_each(%s) WHERE true {CONFLICT} RETURNING id"
         )
+    now_text = moment(now)
+    shown: dict = {}  # check-in times repeat: each is written once
     for checkin in checkins:
-        checkin["reported_at"] = moment(checkin["reported_at"])
-        checkin["created_at"] = moment(now)
-    records = [row.record(moment(now), moment) for row in rows]
+        at = checkin["reported_at"]
+        checkin["reported_at"] = shown.get(at) or shown.setdefault(at, moment(at))
+        checkin["created_at"] = now_text
+    records = [row.record(now_text, moment) for row in rows]
     params = [_json(records)] + ([_json(checkins)] if _postgres() else [])
     stored = {pk for (pk,) in _fetch(sql, params)}
     if checkins and not _postgres():

@@ -39,6 +39,7 @@ __all__ = [
     "SEVERITY_ALIASES",
     "SEVERITY_CODES",
     "STAGES",
+    "as_dict",
     "canonical_text",
     "parse",
 ]
@@ -105,6 +106,13 @@ class ParseError:
 
 
 Message = Checkin | IncidentReport | ResultReport | HelpRequest | ParseError
+
+
+def as_dict(message: Message) -> dict:
+    """The fields of a message as a dict: what dataclasses.asdict gives for these
+    flat classes, without its deep copy (it runs for every message of a batch)."""
+    return {name: getattr(message, name) for name in message.__slots__}
+
 
 ERROR_CODES = frozenset(
     {

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -188,7 +188,7 @@ def _incident(ref, message, result, reporter, lookup) -> Outcome:
             f"Kode {what} {result.place_code} tidak dikenal. Gunakan kode TPS 13 angka "
             "atau kode wilayah (mis. 36.01.01), lalu kirim ulang.",
         )
-    parsed = asdict(result)
+    parsed = fieldcode.as_dict(result)
     if reporter is None:
         reply = unknown_sender_reply(ref)
         return Outcome(
@@ -239,7 +239,7 @@ def _result(ref, result, lookup) -> Outcome:
         f"OK {ref}: hasil {tps.code} diterima ({votes}, sah {result.valid}, "
         f"tidak sah {result.invalid})."
     )
-    parsed = asdict(result)
+    parsed = fieldcode.as_dict(result)
     parsed["votes"] = list(result.votes)
     return Outcome(
         ParseStatus.PARSED, MessageKind.RESULT, reply, parsed=parsed, tps=tps

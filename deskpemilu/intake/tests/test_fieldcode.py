@@ -513,6 +513,7 @@ def test_noisy_messages_read_as_the_clean_one(case):
     clean, noisy, expected = case
     assert parse(clean) == expected
     assert parse(noisy) == expected, noisy
+    assert fieldcode.as_dict(expected) == dataclasses.asdict(expected)
 
 
 @settings(max_examples=300)

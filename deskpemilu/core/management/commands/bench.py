@@ -35,7 +35,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--json", action="store_true", help="raw results as JSON")
         parser.add_argument("--tps", type=int, default=820_161, help="results: TPS")
-        parser.add_argument("--repeat", type=int, default=1, help="results: runs")
+        parser.add_argument("--repeat", type=int, default=1, help="runs (median)")
         parser.add_argument("--keep", default="", help="results: keep files here")
         parser.add_argument(
             "--incidents", type=int, default=1_000_000, help="dashboard: incidents"
@@ -61,6 +61,7 @@ class Command(BaseCommand):
             batch_concurrency=options["batch_concurrency"],
             batch=batch,
             phases=phases,
+            repeat=options["repeat"],
         )
         results = [
             ingest.run_one(kind, cfg, lambda line: self.stderr.write(line))
