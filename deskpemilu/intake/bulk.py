@@ -239,11 +239,11 @@ def _store_and_process(items: list[Incoming]) -> list[Result]:
     now = timezone.now()
     parsed = [fieldcode.parse(item.body) for item in items]
     if _postgres():
-        ids, reporters, checkin_tps = _lookups_postgres(items, parsed)
+        ids, reporters, named = _lookups_postgres(items, parsed)
     else:
         ids = _reserve_ids(len(items))
-        reporters, checkin_tps = _reporters(items), _checkin_tps(parsed)
-    rows = _understand(items, parsed, ids, reporters, checkin_tps, now)
+        reporters, named = _reporters(items), _named_tps(parsed)
+    rows = _understand(items, parsed, ids, reporters, named, now)
     stored = _insert(rows, now)
     before = _already_stored([r.item for r in rows if r.id not in stored])
     new_rows = [r for r in rows if r.id in stored]
@@ -272,36 +272,31 @@ def _reserve_ids(n: int) -> list[int]:
 
 
 def _lookups_postgres(items: list[Incoming], parsed) -> tuple:
-    """Ids, senders and check-in TPS in one round trip (the path of every webhook
-    request, where each round trip counts)."""
+    """Ids, senders and the TPS the texts name, in one round trip (the path of
+    every webhook request, where each round trip counts)."""
     phones = list({i.sender for i in items if i.sender})
-    codes = list({r.tps_code for r in parsed if isinstance(r, fieldcode.Checkin)})
     a = _array()
     rows = _fetch(
         f"SELECT 'n', NULL, nextval(pg_get_serial_sequence('{TABLE}', 'id')), "
-        "NULL::bigint, NULL FROM generate_series(1, %s) "
-        f"UNION ALL SELECT 'r', phone, id, NULL, NULL FROM {Reporter._meta.db_table} "
-        f"WHERE is_active AND phone = ANY({a}::text[]) "
-        "UNION ALL SELECT 't', t.code, t.id, t.desa_id, r.code_nodot "
-        f"FROM {TPS._meta.db_table} t JOIN {Region._meta.db_table} r "
-        f"ON r.id = t.desa_id WHERE t.code = ANY({a}::text[])",
-        [len(items), phones, codes],
+        f"{_NO_TPS} FROM generate_series(1, %s) "
+        f"UNION ALL SELECT 'r', phone, id, {_NO_TPS} "
+        f"FROM {Reporter._meta.db_table} WHERE is_active AND phone = ANY({a}::text[]) "
+        f"UNION ALL SELECT 't', {_TPS_SELECT} = ANY({a}::text[])",
+        [len(items), phones, list(_tps_codes(parsed))],
     )
-    ids = sorted(pk for kind, _, pk, _, _ in rows if kind == "n")
-    reporters = {key: pk for kind, key, pk, _, _ in rows if kind == "r"}
-    tps = {key: (pk, desa, area) for kind, key, pk, desa, area in rows if kind == "t"}
-    return ids, reporters, tps
+    ids = sorted(row[2] for row in rows if row[0] == "n")
+    reporters = {row[1]: row[2] for row in rows if row[0] == "r"}
+    return ids, reporters, _Named(row[1:] for row in rows if row[0] == "t")
 
 
 def _understand(
-    items: list[Incoming], parsed, ids, reporters, checkin_tps, now
+    items: list[Incoming], parsed, ids, reporters, named: _Named, now
 ) -> list[_Row]:
-    others = _other_tps(parsed)
     rows = []
     for item, pk, result in zip(items, ids, parsed, strict=True):
         row = _Row(item=item, id=pk, reporter_id=reporters.get(item.sender))
         try:
-            _outcome(row, result, checkin_tps, others, now)
+            _outcome(row, result, named, now)
         except Exception:  # never lose the message over a bug in understanding it
             log.exception("understanding inbound message %s failed", pk)
             row.status, row.error_code = ParseStatus.PENDING.value, "internal_error"
@@ -310,14 +305,14 @@ def _understand(
     return rows
 
 
-def _outcome(row: _Row, result, checkin_tps, others, now) -> None:
+def _outcome(row: _Row, result, named: _Named, now) -> None:
     ref = f"M{row.id:07d}"
     if isinstance(result, fieldcode.Checkin):
-        found = checkin_tps.get(result.tps_code)
+        found = named.rows.get(result.tps_code)
         if found is None:
             _apply(row, _unknown_tps(result.tps_code))
             return
-        tps_id, desa_id, area = found
+        tps_id, desa_id, area = found[:3]
         at = reported_at(row.item.sent_at or now, result.time_hhmm)
         row.status, row.kind = ParseStatus.PARSED.value, MessageKind.CHECKIN.value
         row.reply = checkin_reply(ref, result.tps_code, result.stage, at)
@@ -330,7 +325,7 @@ def _outcome(row: _Row, result, checkin_tps, others, now) -> None:
         row.incident_from = result
         row.kind = MessageKind.INCIDENT.value
         return
-    _apply(row, _act(result, ref, tps_lookup=others.get))
+    _apply(row, _act(result, ref, tps_lookup=named.tps))
 
 
 def _apply(row: _Row, outcome: Outcome) -> None:
@@ -449,28 +444,74 @@ def _reporters(items: list[Incoming]) -> dict[str, int]:
     )
 
 
-def _checkin_tps(parsed) -> dict[str, tuple[int, int, str]]:
-    codes = {r.tps_code for r in parsed if isinstance(r, fieldcode.Checkin)}
+def _tps_codes(parsed) -> set[str]:
+    """The 13-digit TPS codes the parsed texts name."""
+    codes = set()
+    for result in parsed:
+        code = getattr(result, "tps_code", None) or getattr(result, "place_code", "")
+        if len(code) == 13:
+            codes.add(code)
+    return codes
+
+
+def _named_tps(parsed) -> _Named:
+    codes = _tps_codes(parsed)
     if not codes:
-        return {}
+        return _Named(())
     member, params = _member("t.code", codes)
-    rows = _fetch(
-        f"SELECT t.code, t.id, t.desa_id, r.code_nodot FROM {TPS._meta.db_table} t "
-        f"JOIN {Region._meta.db_table} r ON r.id = t.desa_id WHERE {member}",
-        params,
-    )
-    return {code: (pk, desa, area) for code, pk, desa, area in rows}
+    where = _TPS_SELECT.removesuffix(" t.code")
+    return _Named(_fetch(f"SELECT {where} {member}", params))
+
+
+class _Named:
+    """The TPS named in a batch, read once: (id, desa id, area code, desa fields)
+    by code, and as model instances for the rules that want them, built from the
+    same rows (Model.from_db: a field not read here loads if it is asked for)."""
+
+    def __init__(self, rows) -> None:
+        self.rows = {row[0]: row[1:] for row in rows}
+        self._made: dict[str, TPS] = {}
+
+    def tps(self, code: str) -> TPS | None:
+        if code in self._made:
+            return self._made[code]
+        row = self.rows.get(code)
+        if row is None:
+            return None
+        tps_id, desa_id, area, number, desa_code, name, level, kind, parent = row
+        tps = _loaded(TPS, id=tps_id, code=code, desa_id=desa_id, number=number)
+        tps.desa = _loaded(
+            Region,
+            id=desa_id,
+            code=desa_code,
+            code_nodot=area,
+            name=name,
+            level=level,
+            kind=kind,
+            parent_id=parent,
+        )
+        self._made[code] = tps
+        return tps
+
+
+def _loaded(model, **values):
+    """An instance as if read from the database with these fields only."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db("default", names, [values[name] for name in names])
+
+
+# The columns of a TPS row of the look-ups; the NULLs that stand for them elsewhere.
+_TPS_SELECT = (
+    "t.code, t.id, t.desa_id, r.code_nodot, t.number, r.code, r.name, r.level, "
+    f"r.kind, r.parent_id FROM {TPS._meta.db_table} t JOIN {Region._meta.db_table} r "
+    "ON r.id = t.desa_id WHERE t.code"
+)
+_NO_TPS = "NULL::bigint, NULL, NULL::int, NULL, NULL, NULL, NULL, NULL::bigint"
 
 
 def _other_tps(parsed) -> dict[str, TPS]:
-    """TPS objects for the messages that are not check-ins (few)."""
-    codes = set()
-    for result in parsed:
-        if isinstance(result, fieldcode.Checkin):
-            continue
-        code = getattr(result, "tps_code", None) or getattr(result, "place_code", "")
-        if code and len(code) == 13:
-            codes.add(code)
+    """TPS objects of incident reports from registered reporters (few)."""
+    codes = _tps_codes(parsed)
     if not codes:
         return {}
     found = TPS.objects.select_related("desa").filter(code__in=codes)

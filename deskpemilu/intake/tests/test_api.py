@@ -138,3 +138,21 @@ def test_a_nul_character_does_not_cost_the_batch(api):
         "sent_at": None,
     }
     assert TpsCheckin.objects.count() == 1
+
+
+def test_the_tps_a_batch_names_are_read_once_and_whole_when_asked(db):
+    from deskpemilu.intake import bulk, fieldcode
+    from deskpemilu.regions.models import TPS
+
+    parsed = [fieldcode.parse("LAPOR 3601012001001 PU S ada amplop dibagikan")]
+    named = bulk._named_tps(parsed)
+    tps = named.tps("3601012001001")
+    stored = TPS.objects.select_related("desa").get(code="3601012001001")
+    assert (tps.pk, tps.desa_id, tps.desa.code_nodot) == (
+        stored.pk,
+        stored.desa_id,
+        stored.desa.code_nodot,
+    )
+    # Fields the look-up did not read load from the database, never a default.
+    assert tps.name == stored.name and tps.desa.dpt == stored.desa.dpt
+    assert named.tps("3601012001999") is None
