@@ -21,6 +21,7 @@ from deskpemilu.regions.models import DataImport
 from deskpemilu.regions.services import (
     boundaries_import,
     kabkota_voters_import,
+    outlines_rebuild,
     region_stats_refresh,
     regions_import,
     tps_import,
@@ -82,6 +83,7 @@ def banten_load(*, progress: ProgressFactory, log: Callable[[str], None]) -> Non
                 )
             log(str(report))
         region_stats_refresh()
+        log(f"garis batas peta (satu cakupan dari desa): {outlines_rebuild()} wilayah")
         election = election_upsert(
             slug="pemilu-2024",
             name="Pemilu 2024",

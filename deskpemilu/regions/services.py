@@ -21,7 +21,7 @@ from deskpemilu.regions.importers import (
     parse_regions,
     parse_tps,
 )
-from deskpemilu.regions.models import TPS, Boundary, DataImport, Region
+from deskpemilu.regions.models import TPS, Boundary, DataImport, Level, Region
 
 Progress = Callable[[int], None]
 BATCH = 2000
@@ -252,6 +252,49 @@ def boundaries_import(
         Region.objects.bulk_update(regions, ["centroid_lat", "centroid_lng"])
         created = sum(1 for region_id, _ in rows if region_id not in existing)
         return _record("boundaries", path, len(rows), created, actor)
+
+
+DEPTH = {Level.PROVINSI: 0, Level.KABKOTA: 1, Level.KECAMATAN: 2, Level.DESA: 3}
+
+
+def outlines_rebuild() -> int:
+    """Remake the light outlines of the tree as one coverage from the villages'
+    source outlines (geometry.coverage_layers): neighbours meet exactly and never
+    overlap on the map. A kecamatan, kab/kota or province gets the union of its
+    villages only when every one of its villages has an outline; otherwise it keeps
+    the light copy of its own source outline. Returns the outlines rewritten."""
+    villages = dict(
+        Boundary.objects.filter(region__level=Level.DESA).values_list(
+            "region_id", "geometry"
+        )
+    )
+    if not villages:
+        return 0
+    tree = {
+        pk: (parent, level, desa_count)
+        for pk, parent, level, desa_count in Region.objects.values_list(
+            "id", "parent_id", "level", "desa_count"
+        )
+    }
+    with_outline: dict[int, int] = defaultdict(int)
+    for pk in villages:
+        parent = tree[pk][0]
+        while parent is not None:
+            with_outline[parent] += 1
+            parent = tree[parent][0]
+    complete = {pk for pk, n in with_outline.items() if n == tree[pk][2]}
+    parent_of = {
+        pk: parent
+        for pk, (parent, _, _) in tree.items()
+        if parent in complete and (pk in villages or pk in complete)
+    }
+    depth_of = {pk: DEPTH[level] for pk, (_, level, _) in tree.items()}
+    light = geometry.coverage_layers(villages, parent_of, depth_of)
+    boundaries = list(Boundary.objects.filter(region_id__in=light))
+    for boundary in boundaries:
+        boundary.geometry_light = light[boundary.region_id]
+    Boundary.objects.bulk_update(boundaries, ["geometry_light"], batch_size=500)
+    return len(boundaries)
 
 
 def region_stats_refresh() -> None:

@@ -1,12 +1,13 @@
 from deskpemilu.core.commands import ImportCommand, existing_file, progress_bar
 from deskpemilu.regions.geometry import read_features
-from deskpemilu.regions.services import boundaries_import
+from deskpemilu.regions.services import boundaries_import, outlines_rebuild
 
 
 class Command(ImportCommand):
     help = (
         "Impor batas wilayah (GeoJSON FeatureCollection, properti 'kode'). "
-        "Import region boundaries; a simplified copy is made for maps."
+        "Import region boundaries; the light copies for maps are then remade as one "
+        "coverage from the villages' outlines."
     )
 
     def add_arguments(self, parser):
@@ -18,3 +19,5 @@ class Command(ImportCommand):
         with progress_bar(len(features), "batas wilayah") as progress:
             report = boundaries_import(path=path, progress=progress, features=features)
         self.stdout.write(self.style.SUCCESS(str(report)))
+        rebuilt = outlines_rebuild()
+        self.stdout.write(f"garis batas peta dibuat ulang: {rebuilt} wilayah")
