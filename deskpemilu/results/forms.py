@@ -3,13 +3,21 @@ roles, checks, decisions) stay in the services, whose refusals are shown on them
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
 from deskpemilu.elections.models import Contest
 from deskpemilu.results.layouts import MAX_VALUE
-from deskpemilu.results.models import FlagStatus, ResultSheet, Source
+from deskpemilu.results.models import (
+    FlagStatus,
+    OfficialRecap,
+    ResultSheet,
+    Source,
+)
+from deskpemilu.results.official import ENTRY_LEVELS
 from deskpemilu.results.selectors import candidate_labels, field_choices
 from deskpemilu.results.services import ResultsError
 from deskpemilu.results.spec import (
@@ -190,3 +198,114 @@ class EntryForm(forms.Form):
         row = {k: v for k, v in self.cleaned_data.items() if k != "photo"}
         row["kode_tps"] = row["kode_tps"].strip()
         return row
+
+
+# Official recap (D.Hasil) typed at the desk -------------------------------------
+
+# Digits in groups of three, split by dots or spaces: how D.Hasil figures are written.
+THOUSANDS = re.compile(r"\d{1,3}(?:[.\s]\d{3})+")
+RECAP_LEVEL_CHOICES = [(level.value, level.label) for level in ENTRY_LEVELS]
+
+
+class CountField(forms.IntegerField):
+    """A count of a recap: digits, with dots or spaces between the thousands if the
+    person writes them so (1.234.567). Django's IntegerField alone would read
+    "1.000" as 1 (it drops a decimal point followed by zeros)."""
+
+    widget = forms.TextInput
+    default_error_messages = {
+        "invalid": _("Type a whole number, e.g. 1234567 or 1.234.567."),
+        "min_value": _("A count cannot be negative."),
+        "max_value": _("Too large: at most 2,000,000,000."),
+    }
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", MAX_VALUE)
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        # A text box: a number box refuses "1.234.567" and drops it silently.
+        return {"inputmode": "numeric", "autocomplete": "off"}
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip()
+            if THOUSANDS.fullmatch(value):
+                value = re.sub(r"[.\s]", "", value)
+            elif value and not re.fullmatch(r"[+-]?\d+", value):
+                raise forms.ValidationError(
+                    self.error_messages["invalid"], code="invalid"
+                )
+        return super().to_python(value)
+
+
+class OfficialRecapForm(forms.Form):
+    """The figures of one D.Hasil (kecamatan, kab/kota or province) as typed at the
+    desk. Empty boxes are figures the document does not give."""
+
+    GROUPS = EntryForm.GROUPS
+
+    tingkat = forms.ChoiceField(
+        label=_("Level"), choices=RECAP_LEVEL_CHOICES, widget=forms.HiddenInput
+    )
+    wilayah = forms.CharField(
+        label=_("Region code"), max_length=20, widget=forms.HiddenInput
+    )
+    source_ref = forms.CharField(
+        label=_("Document"),
+        max_length=300,
+        help_text=_(
+            "Which form and when, e.g. D.HASIL KECAMATAN-PPWP Sumur, 28 February 2024"
+        ),
+        error_messages={"required": _("Say which document the figures come from.")},
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, contest: Contest, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        model = OfficialRecap._meta
+        for name in (*ADMIN_FIELDS, *BALLOT_FIELDS):
+            self.fields[name] = CountField(label=model.get_field(name).verbose_name)
+        self.vote_names = []
+        for i, label in enumerate(candidate_labels(contest), start=1):
+            self.fields[f"suara_{i}"] = CountField(label=label)
+            self.vote_names.append(f"suara_{i}")
+        for name in VOTE_FIELDS:
+            self.fields[name] = CountField(label=model.get_field(name).verbose_name)
+
+    def groups(self) -> list[tuple[str, list]]:
+        votes = [*self.vote_names, *VOTE_FIELDS]
+        out = [(title, [self[n] for n in names]) for title, names in self.GROUPS]
+        return [*out, (_("Votes"), [self[n] for n in votes])]
+
+    def count_names(self) -> list[str]:
+        return [*ADMIN_FIELDS, *BALLOT_FIELDS, *self.vote_names, *VOTE_FIELDS]
+
+    def typed(self) -> dict:
+        """What is typed so far, for the live check: unreadable boxes are empty."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {name: data.get(name) for name in self.count_names()}
+
+    def typing_errors(self) -> list[tuple[str, str, list[str]]]:
+        """(field, label, messages) of the boxes that cannot be read as typed."""
+        self.is_valid()
+        return [
+            (name, str(self.fields[name].label), list(self.errors[name]))
+            for name in self.count_names()
+            if name in self.errors
+        ]
+
+    def figures(self) -> dict:
+        data = self.cleaned_data
+        return {n: data.get(n) for n in (*ADMIN_FIELDS, *BALLOT_FIELDS, *VOTE_FIELDS)}
+
+    def votes(self) -> list[int | None]:
+        return [self.cleaned_data.get(n) for n in self.vote_names]

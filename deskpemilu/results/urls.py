@@ -18,6 +18,8 @@ urlpatterns = [
     path("rekap/<str:code>/", views.recap_page, name="recap"),
     path("entri/", views.entry, name="entry"),
     path("entri/periksa/", views.entry_check, name="entry-check"),
+    path("resmi/entri/", views.official_entry, name="official-entry"),
+    path("resmi/entri/periksa/", views.official_entry_check, name="official-check"),
     re_path(
         r"^ekspor/(?P<what>desk|flags)\.(?P<fmt>csv|json)$",
         views.export,

@@ -29,7 +29,7 @@ from deskpemilu.accounts import access
 from deskpemilu.core.errors import ImportFailed
 from deskpemilu.regions.codes import normalise_region_code
 from deskpemilu.regions.selectors import region_breadcrumbs
-from deskpemilu.results import exports, screens, selectors, services
+from deskpemilu.results import exports, official, screens, selectors, services
 from deskpemilu.results.checks import sheet_report
 from deskpemilu.results.forms import (
     CHECK_LABELS,
@@ -37,6 +37,7 @@ from deskpemilu.results.forms import (
     EntryForm,
     FlagCloseForm,
     FlagFilterForm,
+    OfficialRecapForm,
     check_label,
     show_service_error,
 )
@@ -84,6 +85,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             y_label=_("Winner's share of the votes"),
         ),
         "digit_data": _digit_chart_data(found),
+        "integer_rows": _integer_rows(found["integer_percent"]),
         "chart_words": {
             "observed": _("observed"),
             "expected": _("expected"),
@@ -95,6 +97,26 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "can_run_screens": services.desk_at(request.user, region.code_nodot[:6]),
     }
     return render(request, "results/dashboard.html", context)
+
+
+def _integer_rows(result: screens.IntegerPercent) -> list[dict]:
+    labels = {"turnout": _("Turnout"), "winner_share": _("Winner's share")}
+    return [
+        {
+            "quantity": q,
+            "label": labels.get(q, q),
+            "tested": t,
+            "observed": o,
+            "expected": e,
+        }
+        for q, t, o, e in zip(
+            result.quantities,
+            result.tested,
+            result.observed,
+            result.expected,
+            strict=True,
+        )
+    ]
 
 
 def _digit_chart_data(found: dict) -> dict:
@@ -289,8 +311,118 @@ def recap_page(request: HttpRequest, code: str) -> HttpResponse:
         "candidates": selectors.candidate_labels(contest),
         "labels": selectors.field_labels(contest),
         "levels": dict(RecapLevel.choices),
+        "entry_levels": official.ENTRY_LEVELS,
+        "can_enter": services.desk_at(request.user, region.code_nodot),
     }
     return render(request, "results/recap.html", context)
+
+
+@login_required
+def official_entry(request: HttpRequest) -> HttpResponse:
+    """Type the official figures (D.Hasil) of a kecamatan, kab/kota or province."""
+    if not access.access_for(request.user).roles & access.DESK_ROLES:
+        raise PermissionDenied("only the desk enters official figures")
+    contest = _contest(request)
+    data = request.POST if request.method == "POST" else request.GET
+    code, level = data.get("wilayah", "").strip(), data.get("tingkat", "")
+    target, picked_error = _official_target(request.user, contest, code, level)
+    initial = {"tingkat": level, "wilayah": code}
+    if target:
+        initial |= {"tingkat": target.level, "wilayah": target.region.code}
+        initial |= official.recap_figures(target.current)
+        if target.current:
+            initial |= {"source_ref": target.current.source_ref}
+    form = OfficialRecapForm(
+        request.POST if request.method == "POST" else None,
+        contest=contest,
+        initial=initial,
+    )
+    if request.method == "POST" and target and form.is_valid():
+        try:
+            saved = official.official_recap_enter(
+                actor=request.user,
+                contest=contest,
+                region_code=target.region.code,
+                level=form.cleaned_data["tingkat"],
+                figures=form.figures(),
+                votes=form.votes(),
+                source_ref=form.cleaned_data["source_ref"],
+                note=form.cleaned_data["note"],
+            )
+        except ResultsError as error:
+            show_service_error(form, error)
+        else:
+            _official_saved_messages(request, saved)
+            return redirect("results:recap", target.region.code)
+    if request.method == "POST" and picked_error:
+        form.add_error(None, picked_error.message)
+    context = {
+        "form": form,
+        "contest": contest,
+        "target": target,
+        "picked": {"tingkat": level, "wilayah": code},
+        "picked_error": picked_error,
+        "levels": official.ENTRY_LEVELS,
+        "level_labels": dict(RecapLevel.choices),
+        "regions": official.entry_regions(request.user),
+        **_official_check(form, contest),
+    }
+    status = INVALID if form.is_bound or picked_error else 200
+    return render(request, "results/official_entry.html", context, status=status)
+
+
+def _official_target(user, contest, code: str, level: str):
+    """The area picked (404 out of scope, 403 without a desk role there), or the
+    reason it cannot be typed."""
+    if not code:
+        return None, None
+    try:
+        return official.recap_entry_target(
+            actor=user, contest=contest, region_code=code, level=level
+        ), None
+    except ResultsError as error:
+        return None, error
+
+
+def _official_saved_messages(request: HttpRequest, saved) -> None:
+    words = {"name": saved.recap.region.name, "code": saved.recap.region.code}
+    if saved.replaced:
+        text = _(
+            "Official figures of %(name)s (%(code)s) saved: they replace the "
+            "figures stored before."
+        )
+    else:
+        text = _("Official figures of %(name)s (%(code)s) saved.")
+    messages.success(request, text % words)
+    if saved.failing:
+        messages.warning(
+            request,
+            _(
+                "Saved as typed, but these identities do not hold: %(checks)s. "
+                "Check the figures against the document."
+            )
+            % {"checks": "; ".join(check_label(c) for c in saved.failing)},
+        )
+
+
+@login_required
+@require_POST
+def official_entry_check(request: HttpRequest) -> HttpResponse:
+    """The identities of the D.Hasil as typed so far (htmx fragment)."""
+    contest = _contest(request)
+    form = OfficialRecapForm(request.POST, contest=contest)
+    return render(request, "results/_entry_check.html", _official_check(form, contest))
+
+
+def _official_check(form: OfficialRecapForm, contest) -> dict:
+    if not form.is_bound:
+        return {"identities": [], "other_flags": [], "typing_errors": []}
+    states, others = official.recap_report(form.typed(), contest.candidates.count())
+    return {
+        "identities": [(s, check_label(s.check)) for s in states],
+        "other_flags": [(f, check_label(f.check)) for f in others],
+        "typing_errors": form.typing_errors(),
+    }
 
 
 @login_required
