@@ -183,3 +183,7 @@ class ScreenOut(Schema):
     turnout_above_100: int | None = None
     corner_observed: int | None = None
     corner_expected: float | None = None
+    # integer percentages: per quantity (turnout, winner share), values tested
+    quantities: list[str] | None = None
+    tested: list[int] | None = None
+    excess: float | None = None

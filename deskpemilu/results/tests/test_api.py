@@ -191,3 +191,7 @@ def test_progress_and_screens_of_a_region(sumur, province_coordinator, client_fo
     assert screens["fingerprint"]["verdict"] == "insufficient sample"
     assert screens["last_digit"]["df"] == 9 and not screens["last_digit"]["is_proof"]
     assert len(screens["fingerprint"]["histogram"]) == 50
+    whole = screens["integer_percent"]
+    assert whole["quantities"] == ["turnout", "winner_share"]
+    assert len(whole["tested"]) == len(whole["observed"]) == len(whole["expected"]) == 2
+    assert whole["statistic"] == sum(whole["observed"]) and not whole["is_proof"]
