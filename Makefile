@@ -55,7 +55,7 @@ lint: install-test
 
 # Speed figures (not tests): real servers, SQLite and a durable PostgreSQL cluster.
 bench: install-test
-	$(BIN)/deskpemilu bench ingest
+	$(BIN)/deskpemilu bench ingest --repeat 3
 
 clean:
 	rm -rf $(VENV) var
