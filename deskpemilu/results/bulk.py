@@ -1,16 +1,24 @@
 """Set-based reads and writes of result sheets (raw SQL; used by the services only).
 
-Inserts go as one COPY per batch on PostgreSQL (the rows written as CSV by Arrow, no
-Python object per cell) and one executemany on SQLite (rows built from the batch's
-arrays column by column, `tolist`), never through model instances, so a national import
-is a few hundred statements, not 820,161. Figures: docs/benchmarks.md, "bench results".
+New sheets go through a SheetWriter: on PostgreSQL one COPY kept open for the whole
+import (the rows written as CSV by Arrow, no Python object per cell), on SQLite
+multi-row INSERTs run by a thread, so that the database inserts one batch while
+Python reads and checks the next; never through model instances, so a national
+import is a few thousand statements at most, not 820,161. Figures:
+docs/benchmarks.md, "bench results".
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import queue
+import sqlite3
+import threading
+from collections.abc import Callable
+from contextlib import ExitStack
 
 import numpy as np
+import psycopg.copy
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
@@ -111,74 +119,176 @@ def field_columns(sheets: Sheets) -> list[list]:
     return [_nullable(sheets.values[:, j], sheets.known[:, j]) for j in range(n)]
 
 
-def _copy_csv(table: str, data: pa.Table) -> None:
-    """COPY a table's rows from Arrow-written CSV (nulls unquoted and empty, every
-    string quoted): the rows never become Python objects."""
+def _csv_buffer(data: pa.Table) -> pa.Buffer:
+    """Rows as CSV for COPY, written by Arrow (nulls unquoted and empty, strings
+    quoted where needed): the rows never become Python objects."""
     sink = pa.BufferOutputStream()
     pcsv.write_csv(
         data,
         sink,
         write_options=pcsv.WriteOptions(include_header=False, batch_size=16384),
     )
+    return sink.getvalue()
+
+
+def _copy_csv(table: str, data: pa.Table) -> None:
+    """COPY a table's rows from Arrow-written CSV."""
     names = ",".join(data.column_names)
     with connection.cursor() as cursor:
         with cursor.cursor.copy(
             f"COPY {table} ({names}) FROM STDIN (FORMAT csv)"
         ) as copy:
-            copy.write(memoryview(sink.getvalue()))
+            copy.write(memoryview(_csv_buffer(data)))
 
 
-def insert_sheets(
-    *,
-    sheets: Sheets,
-    tps_ids: np.ndarray,
-    contest_id: int,
-    source: str,
-    primary: np.ndarray,
-    photos: np.ndarray | None,
-    source_ts: np.ndarray,
-    hashes: np.ndarray,
-    run_id: int,
-) -> None:
-    """Insert new sheets: one COPY (PostgreSQL) or one executemany (SQLite).
+class SheetWriter:
+    """Writes the new sheets of one import while the caller goes on with the next
+    batch: the database inserts one batch while Python reads and checks the next.
 
-    The per-row columns are built as arrays (Arrow for the texts: TPS code, votes
-    JSON, times); on SQLite the values that are the same for every row (contest,
-    source, import run, time of import, an empty photo) are literals of the
-    statement, not parameters: a third fewer bindings per row.
+    PostgreSQL: one COPY stays open across batches, its data sent by psycopg's
+    queued writer (a thread), so the server inserts while Python works. SQLite:
+    a thread of its own runs each batch's executemany on the same connection
+    (sqlite3 releases the GIL while SQLite works). Either way the connection is
+    busy until `flush()`: call it before any other statement of the transaction.
+    The values that are the same for every row (contest, source, import run, time
+    of import) are given once.
     """
-    n = len(sheets)
-    if not n:
-        return
-    if source not in SOURCE_RANK:
-        raise ValueError(f"unknown source {source!r}")
-    if postgres():
-        _insert_postgres(
-            sheets,
-            tps_ids,
-            contest_id,
-            source,
-            primary,
-            photos,
-            source_ts,
-            hashes,
-            run_id,
-        )
-        return
-    _insert_sqlite(
-        sheets, tps_ids, contest_id, source, primary, photos, source_ts, hashes, run_id
-    )
+
+    def __init__(self, *, contest_id: int, source: str, run_id: int) -> None:
+        if source not in SOURCE_RANK:
+            raise ValueError(f"unknown source {source!r}")
+        self.contest_id, self.source, self.run_id = int(contest_id), source, int(run_id)
+        self.now = _now_text()
+        self._sink = _CopySink(TABLE, INSERT_COLUMNS) if postgres() else _SqliteSink()
+
+    def add(
+        self,
+        *,
+        sheets: Sheets,
+        tps_ids: np.ndarray,
+        primary: np.ndarray,
+        photos: np.ndarray | None,
+        source_ts: np.ndarray,
+        hashes: np.ndarray,
+    ) -> None:
+        """Queue new sheets for insertion (the arrays are not changed afterwards)."""
+        if not len(sheets):
+            return
+        args = (sheets, tps_ids, primary, photos, source_ts, hashes)
+        if isinstance(self._sink, _CopySink):
+            self._sink.put(_copy_rows(self, *args))
+        else:
+            self._sink.put(lambda: _sqlite_rows(self, *args))
+
+    def flush(self) -> None:
+        """Wait until every queued sheet is in the table; what failed is raised
+        here, as Django's database errors (IntegrityError, ...)."""
+        with connection.wrap_database_errors:
+            self._sink.close()
+
+    def abort(self, exc: BaseException) -> None:
+        """Stop after an error: queued rows are dropped (the caller rolls back)."""
+        self._sink.close(exc)
 
 
-def _insert_postgres(
-    sheets, tps_ids, contest_id, source, primary, photos, source_ts, hashes, run_id
-) -> None:
+class _CopySink:
+    """One COPY ... FROM STDIN, opened at the first block and kept open until
+    close(); the data goes out through psycopg's QueuedLibpqWriter (a thread)."""
+
+    def __init__(self, table: str, columns: tuple[str, ...]) -> None:
+        self.sql = f"COPY {table} ({','.join(columns)}) FROM STDIN (FORMAT csv)"
+        self._stack: ExitStack | None = None
+        self._copy = None
+
+    def put(self, data: pa.Buffer) -> None:
+        if self._stack is None:
+            stack = ExitStack()
+            cursor = stack.enter_context(connection.cursor()).cursor
+            writer = psycopg.copy.QueuedLibpqWriter(cursor)
+            self._copy = stack.enter_context(cursor.copy(self.sql, writer=writer))
+            self._stack = stack
+        self._copy.write(memoryview(data))
+
+    def close(self, exc: BaseException | None = None) -> None:
+        stack, self._stack, self._copy = self._stack, None, None
+        if stack is not None:
+            # With an error the COPY is ended as failed; without, this waits
+            # until the server has every row.
+            stack.__exit__(type(exc) if exc else None, exc, None)
+
+
+class _SqliteSink:
+    """Runs the INSERTs of each batch in a thread, in order, on the transaction's
+    connection; the caller does not touch the connection until close().
+
+    A batch goes as multi-row INSERTs of ~200 rows each, not an executemany:
+    half the time measured (the per-row overhead of executemany goes), and
+    sqlite3 releases the GIL for each statement rather than each row, so the
+    caller's thread gets on with the next batch meanwhile.
+    """
+
+    ROWS = 200
+
+    def __init__(self) -> None:
+        self._jobs: queue.Queue = queue.Queue(maxsize=2)
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+        self._cancelled = False
+
+    def put(self, job: Callable[[], tuple[str, str, list]]) -> None:
+        if self._error is not None:
+            raise self._error
+        if self._thread is None:
+            raw = connection.connection
+            self._thread = threading.Thread(
+                target=self._work, args=(raw,), name="sheet-writer", daemon=True
+            )
+            self._thread.start()
+        self._jobs.put(job)
+
+    def _work(self, raw) -> None:
+        while (job := self._jobs.get()) is not None:
+            if self._error is None and not self._cancelled:
+                try:
+                    _insert_many(raw, *job())
+                except BaseException as exc:  # noqa: BLE001 - re-raised by close()
+                    self._error = exc
+
+    def close(self, exc: BaseException | None = None) -> None:
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            self._cancelled = exc is not None
+            self._jobs.put(None)
+            thread.join()
+            self._cancelled = False
+        error, self._error = self._error, None
+        if error is not None and exc is None:
+            raise error
+
+
+def _insert_many(raw, head: str, row: str, values: list) -> None:
+    """INSERT rows given as one flat list of values, many rows per statement
+    (within SQLite's limit on the number of parameters)."""
+    width = row.count("?")
+    limit = raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    per = max(1, min(_SqliteSink.ROWS, limit // width))
+    n = len(values) // width
+    full = head + ",".join([row] * per)
+    stop = n - n % per
+    for start in range(0, stop, per):
+        raw.execute(full, values[start * width : (start + per) * width])
+    if stop < n:
+        raw.execute(head + ",".join([row] * (n - stop)), values[stop * width :])
+
+
+def _copy_rows(w: SheetWriter, sheets, tps_ids, primary, photos, source_ts, hashes):
+    """The rows as CSV for COPY, written by Arrow (no Python object per cell)."""
     n = len(sheets)
     columns: dict[str, pa.Array] = {
-        "contest_id": pa.repeat(int(contest_id), n),
+        "contest_id": pa.repeat(w.contest_id, n),
         "tps_id": pa.array(tps_ids, type=pa.int64()),
         "tps_code": _arrow_codes(sheets.codes),
-        "source": pa.repeat(source, n),
+        "source": pa.repeat(w.source, n),
         "is_primary": pa.array(primary, type=pa.bool_()),
     }
     for j, name in enumerate(FIELDS):
@@ -189,43 +299,49 @@ def _insert_postgres(
         "photo_url": pa.repeat("", n) if photos is None else pa.array(photos),
         "source_ts": pa.array(_timestamp_texts(source_ts, "+00:00"), pa.string()),
         "content_hash": pa.array(hashes, type=pa.int64()),
-        "imported_at": pa.repeat(_now_text(), n),
-        "import_run_id": pa.repeat(int(run_id), n),
+        "imported_at": pa.repeat(w.now, n),
+        "import_run_id": pa.repeat(w.run_id, n),
     }
-    _copy_csv(TABLE, pa.table(columns))
+    return _csv_buffer(pa.table(columns))
 
 
-def _insert_sqlite(
-    sheets, tps_ids, contest_id, source, primary, photos, source_ts, hashes, run_id
-) -> None:
+def _sqlite_rows(w: SheetWriter, sheets, tps_ids, primary, photos, source_ts, hashes):
+    """The INSERT (head, one row's VALUES) and every row's values in one flat list,
+    built as one object matrix (no tuple per row). The values that are the same
+    for every row are literals of the statement, not parameters: a third fewer
+    bindings per row."""
     literals = {
-        "contest_id": str(int(contest_id)),
-        "source": f"'{source}'",
+        "contest_id": str(w.contest_id),
+        "source": f"'{w.source}'",
         "photo": "''",
-        "imported_at": f"'{_now_text()}'",
-        "import_run_id": str(int(run_id)),
+        "imported_at": f"'{w.now}'",
+        "import_run_id": str(w.run_id),
     }
     if photos is None:
         literals["photo_url"] = "''"
-    params: dict[str, list] = {
-        "tps_id": tps_ids.tolist(),
-        "tps_code": _arrow_codes(sheets.codes).to_pylist(),
-        "is_primary": primary.tolist(),
-        **dict(zip(FIELDS, field_columns(sheets), strict=True)),
-        "votes": votes_json(sheets),
-        "source_ts": _timestamp_texts(source_ts, "").tolist(),
-        "content_hash": hashes.tolist(),
+    if primary.all():
+        literals["is_primary"] = "1"
+    params = {
+        "tps_id": tps_ids,
+        "tps_code": _arrow_codes(sheets.codes).to_numpy(zero_copy_only=False),
+        "is_primary": primary,
+        "votes": _arrow_votes(sheets).to_numpy(zero_copy_only=False),
+        "photo_url": photos,
+        "source_ts": _timestamp_texts(source_ts, ""),
+        "content_hash": hashes,
     }
-    if photos is not None:
-        params["photo_url"] = photos.tolist()
-    values = [literals.get(c, "%s") for c in INSERT_COLUMNS]
-    columns = [params[c] for c in INSERT_COLUMNS if c not in literals]
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {TABLE} ({','.join(INSERT_COLUMNS)}) "
-            f"VALUES ({','.join(values)})",
-            list(zip(*columns, strict=True)),
-        )
+    bound = [c for c in INSERT_COLUMNS if c not in literals]
+    rows = np.empty((len(sheets), len(bound)), dtype=object)
+    first, width = bound.index(FIELDS[0]), len(FIELDS)
+    fields = rows[:, first : first + width]  # a view: FIELDS are consecutive
+    fields[...] = sheets.values[:, :width]
+    fields[~sheets.known[:, :width]] = None
+    for j, name in enumerate(bound):
+        if name in params:
+            rows[:, j] = params[name]
+    row = "(" + ",".join(literals.get(c, "?") for c in INSERT_COLUMNS) + ")"
+    head = f"INSERT INTO {TABLE} ({','.join(INSERT_COLUMNS)}) VALUES "
+    return head, row, rows.ravel().tolist()
 
 
 def update_sheets(

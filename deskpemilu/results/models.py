@@ -107,11 +107,24 @@ class ResultSheet(CHasilFields):
     reading again changes nothing.
     """
 
+    # No database-level foreign keys on contest, TPS and import run: the import
+    # sets the first and the last itself and validates every TPS code against the
+    # TPS index; checking them per row cost PostgreSQL ~9 s at commit over a
+    # national import (docs/decisions.md, "Results"). on_delete still runs in
+    # Django.
     contest = models.ForeignKey(
-        "elections.Contest", on_delete=models.PROTECT, db_index=False, related_name="+"
+        "elections.Contest",
+        on_delete=models.PROTECT,
+        db_index=False,
+        db_constraint=False,
+        related_name="+",
     )
     tps = models.ForeignKey(
-        "regions.TPS", on_delete=models.PROTECT, db_index=False, related_name="+"
+        "regions.TPS",
+        on_delete=models.PROTECT,
+        db_index=False,
+        db_constraint=False,
+        related_name="+",
     )
     tps_code = models.CharField(_("TPS code"), max_length=13)
     source = models.CharField(_("source"), max_length=12, choices=Source.choices)
@@ -129,6 +142,7 @@ class ResultSheet(CHasilFields):
         blank=True,
         on_delete=models.SET_NULL,
         db_index=False,
+        db_constraint=False,
         related_name="+",
     )
     entered_by = models.ForeignKey(

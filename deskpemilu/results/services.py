@@ -7,7 +7,9 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -101,6 +103,7 @@ def results_import(
     source: str,
     actor: str = "",
     progress: Progress | None = None,
+    block_bytes: int = layouts.BLOCK_BYTES,
 ) -> ImportReport:
     """Import the sheets of one source from a CSV file (layouts.py), all or nothing.
 
@@ -110,6 +113,8 @@ def results_import(
     photo are those already stored is left alone (no write, no new flag); a
     changed sheet is updated and checked again. Checks run per batch and their
     flags are stored; the flags comparing sources are rebuilt for the TPS touched.
+    The file is read in blocks of `block_bytes` (one batch each); `progress` is
+    called with the number of rows of each batch read.
     """
     if source not in SOURCES:
         raise ImportFailed(
@@ -120,34 +125,61 @@ def results_import(
     layout = layouts.detect_layout(path, problems, n_candidates)
     if layout is None:
         raise ImportFailed(problems.items)
-    with transaction.atomic():
-        run = ResultImport.objects.create(
-            contest=contest,
-            source=source,
-            file_name=path.name,
-            sha256=sha256_of(path),
-            imported_by=actor,
-        )
-        importer = _Importer(contest, source, run, problems)
-        importer.report.ignored_columns = layout.ignored
-        batches = layouts.read_batches(
-            path, layout, problems, source=source, single_source=True
-        )
-        for batch in batches:
-            importer.add(batch)
-            if progress:
-                progress(len(batch.sheets))
-        if problems:
-            raise ImportFailed(problems.items)
-        report = importer.report
-        for name in ("rows", "created", "updated", "unchanged", "empty", "flagged"):
-            setattr(run, name, getattr(report, name))
-        run.save()
+    batches = layouts.read_batches(
+        path,
+        layout,
+        problems,
+        source=source,
+        single_source=True,
+        block_bytes=block_bytes,
+    )
+    try:
+        with transaction.atomic(), ThreadPoolExecutor(2) as pool:
+            # The file's digest and its first batch are read while the database
+            # answers the look-ups the importer starts with.
+            digest = pool.submit(sha256_of, path)
+            first = pool.submit(next, batches, None)
+            run = ResultImport.objects.create(
+                contest=contest,
+                source=source,
+                file_name=path.name,
+                sha256="",
+                imported_by=actor,
+            )
+            importer = _Importer(contest, source, run, problems)
+            importer.report.ignored_columns = layout.ignored
+            ahead = first.result()
+            with importer:
+                for batch in chain([] if ahead is None else [ahead], batches):
+                    importer.add(batch)
+                    if progress:
+                        progress(len(batch.sheets))
+                if problems:
+                    raise ImportFailed(problems.items)
+                importer.finish()
+            report = importer.report
+            for name in ("rows", "created", "updated", "unchanged", "empty"):
+                setattr(run, name, getattr(report, name))
+            run.flagged, run.sha256 = report.flagged, digest.result()
+            run.save()
+    finally:
+        batches.close()  # stops the reading thread early after an error
     return report
 
 
 @dataclass
 class _Importer:
+    """Imports batches of sheets of one source inside the caller's transaction.
+
+    New sheets go to a bulk.SheetWriter, which inserts them while the next batch
+    is read and checked; changed sheets are updated at once (the writer flushed
+    first). The flags of the checks and the comparison of sources wait for
+    `finish()`, when every sheet is in the table: then one look-up gives the
+    sheet ids of the flagged TPS and the flags go in one bulk insert. Use as a
+    context manager: leaving it with an error stops the writer (the caller's
+    transaction rolls back).
+    """
+
     contest: Contest
     source: str
     run: ResultImport
@@ -174,6 +206,22 @@ class _Importer:
         self.seen_line = np.zeros(size, dtype=np.int64)
         self.has_other = np.zeros(size, dtype=bool)
         self.has_other[other] = True
+        self.writer = bulk.SheetWriter(
+            contest_id=self.contest.id, source=self.source, run_id=self.run.id
+        )
+        self.flags: list[checks.Flag] = []
+        self.flag_tps: list[int] = []
+        self.flag_codes: list[str] = []
+        self.touched_other: list[np.ndarray] = []
+
+    def __enter__(self) -> _Importer:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc is not None:
+            self.writer.abort(exc)
+        else:
+            self.writer.flush()
 
     def add(self, batch: layouts.Batch) -> None:
         self.report.rows += len(batch.sheets)
@@ -197,9 +245,16 @@ class _Importer:
         self._write(
             sheets, tps_ids, photos, batch.source_ts[rows], hashes, new, changed
         )
-        self._store_flags(sheets.take(todo), tps_ids[todo])
+        self._check(sheets.take(todo), tps_ids[todo])
         touched = tps_ids[todo]
-        self._sources_changed(touched[self.has_other[touched]])
+        self.touched_other.append(touched[self.has_other[touched]])
+
+    def finish(self) -> None:
+        """Once every batch is added: the flags and the comparison of sources."""
+        self.writer.flush()
+        self._store_flags()
+        if self.touched_other:
+            self._sources_changed(np.concatenate(self.touched_other))
 
     def _tps_ids(self, batch: layouts.Batch, rows: np.ndarray) -> np.ndarray:
         codes = batch.sheets.codes[rows]
@@ -225,19 +280,17 @@ class _Importer:
     def _write(self, sheets, tps_ids, photos, source_ts, hashes, new, changed) -> None:
         pick = np.nonzero(new)[0]
         if pick.size:
-            bulk.insert_sheets(
+            self.writer.add(
                 sheets=sheets.take(pick),
                 tps_ids=tps_ids[pick],
-                contest_id=self.contest.id,
-                source=self.source,
                 primary=np.ones(pick.size, dtype=bool),  # see _sources_changed
                 photos=None if photos is None else photos[pick],
                 source_ts=source_ts[pick],
                 hashes=hashes[pick],
-                run_id=self.run.id,
             )
         pick = np.nonzero(changed)[0]
         if pick.size:
+            self.writer.flush()  # the connection is needed for other statements
             ids = self.sheet_id[tps_ids[pick]]
             SheetFlag.objects.filter(
                 sheet_id__in=ids.tolist(), cross_source=False, status=FlagStatus.OPEN
@@ -251,24 +304,29 @@ class _Importer:
                 run_id=self.run.id,
             )
 
-    def _store_flags(self, sheets: Sheets, tps_ids: np.ndarray) -> None:
+    def _check(self, sheets: Sheets, tps_ids: np.ndarray) -> None:
+        """Run the per-sheet checks; their flags are kept for _store_flags."""
         found = checks.check_sheets(sheets)
-        if not found:
+        self.report.flagged += len({f.row for f in found})
+        self.flags += found
+        self.flag_tps += [int(tps_ids[f.row]) for f in found]
+        self.flag_codes += [sheets.code(f.row) for f in found]
+
+    def _store_flags(self) -> None:
+        if not self.flags:
             return
-        rows = sorted({f.row for f in found})
-        self.report.flagged += len(rows)
         sheet_of = bulk.sheet_ids_for(
-            self.contest.id, self.source, [int(tps_ids[r]) for r in rows]
+            self.contest.id, self.source, sorted(set(self.flag_tps))
         )
         # Flags are written straight to the table: ~25,000 at national scale would
         # cost seconds as model instances.
         bulk.insert_flags(
-            found,
+            self.flags,
             contest_id=self.contest.id,
-            tps_ids=[int(tps_ids[f.row]) for f in found],
-            codes=[sheets.code(f.row) for f in found],
-            sheet_ids=[sheet_of.get(int(tps_ids[f.row])) for f in found],
-            sources=[self.source] * len(found),
+            tps_ids=self.flag_tps,
+            codes=self.flag_codes,
+            sheet_ids=[sheet_of.get(t) for t in self.flag_tps],
+            sources=[self.source] * len(self.flags),
             now=timezone.now(),
         )
 
@@ -580,10 +638,11 @@ def sheets_submit(
             imported_by=actor.get_username(),
         )
         codes = [d["kode_tps"] for d in dicts]
-        importer = _Importer(contest, source, run, problems, only_codes=codes)
-        importer.add(batch)
-        if problems:
-            raise ImportFailed(problems.items)
+        with _Importer(contest, source, run, problems, only_codes=codes) as importer:
+            importer.add(batch)
+            if problems:
+                raise ImportFailed(problems.items)
+            importer.finish()
         report = importer.report
         for name in ("rows", "created", "updated", "unchanged", "empty", "flagged"):
             setattr(run, name, getattr(report, name))

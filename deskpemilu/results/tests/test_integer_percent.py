@@ -20,9 +20,7 @@ TPS = 1000
 def brute_force(k: int, n: int) -> float:
     p = k / n
     return sum(
-        comb(n, m) * p**m * (1 - p) ** (n - m)
-        for m in range(n + 1)
-        if 100 * m % n == 0
+        comb(n, m) * p**m * (1 - p) ** (n - m) for m in range(n + 1) if 100 * m % n == 0
     )
 
 
