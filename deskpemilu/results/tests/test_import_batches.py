@@ -15,7 +15,7 @@ from deskpemilu.core.errors import ImportFailed
 from deskpemilu.regions.models import TPS
 from deskpemilu.results import layouts
 from deskpemilu.results.models import FlagStatus, ResultImport, ResultSheet, SheetFlag
-from deskpemilu.results.services import _Importer, contest_for, results_import
+from deskpemilu.results.services import SheetImporter, contest_for, results_import
 from deskpemilu.results.tests.conftest import SUMUR
 
 pytestmark = pytest.mark.django_db
@@ -139,7 +139,7 @@ def test_a_failure_of_the_writer_is_raised_and_nothing_is_kept(tmp_path):
         run = ResultImport.objects.create(
             contest=contest, source="kpu_sirekap", file_name=path.name, sha256="-"
         )
-        with _Importer(contest, "kpu_sirekap", run, problems) as importer:
+        with SheetImporter(contest, "kpu_sirekap", run, problems) as importer:
             ResultSheet.objects.create(
                 contest=contest,
                 tps=TPS.objects.get(code="3601012001001"),

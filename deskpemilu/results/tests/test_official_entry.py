@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.management import call_command
 from django.test import Client
 
 from deskpemilu.results.models import OfficialRecap
 from deskpemilu.results.official import recap_report
+from deskpemilu.results.tests.conftest import OFFICIAL
 
 pytestmark = pytest.mark.django_db
 
@@ -102,6 +104,10 @@ def test_the_imported_province_figures_are_replaced_by_typed_ones(
     typed = OfficialRecap.objects.get(area_code="36")
     assert typed.pk == imported.pk and typed.votes == [4281, 9000, 1419]
     assert typed.entered_by == province_coordinator
+    # Importing the file again puts its figures back: no longer typed by anyone.
+    call_command("import_official_recap", str(OFFICIAL))
+    again = OfficialRecap.objects.get(area_code="36")
+    assert again.votes == imported.votes and again.entered_by is None
 
 
 def test_the_kota_serang_operator_types_its_own_areas_only(

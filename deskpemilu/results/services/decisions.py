@@ -1,0 +1,109 @@
+"""The desk's decisions on result values, and the closing of flags."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from deskpemilu.accounts import access
+from deskpemilu.elections.models import Contest
+from deskpemilu.results import layouts, selectors
+from deskpemilu.results.models import (
+    Decision,
+    FlagStatus,
+    SheetFlag,
+)
+from deskpemilu.results.services.common import ResultsError, field_in_contest
+from deskpemilu.results.spec import SOURCES, is_field
+
+
+def decision_record(
+    *,
+    actor,
+    contest: Contest,
+    tps_code: str,
+    field_name: str,
+    value: int | None,
+    reason: str,
+    chosen_source: str = "",
+) -> Decision:
+    """Keep a value for one field of one TPS, with the reason; the previous decision
+    on the field is superseded (kept), and the open flags on the field resolved.
+
+    Desk roles in the TPS's region only; outside the user's scope the TPS is "not
+    found".
+    """
+    tps = access.tps_visible(actor).filter(code=tps_code).select_related("desa").first()
+    if tps is None:
+        raise Http404("TPS not found")
+    if not access.access_for(actor).roles_at(tps.desa.code) & access.DESK_ROLES:
+        raise PermissionDenied("only the desk decides result values")
+    if not is_field(field_name) or not field_in_contest(contest, field_name):
+        raise ResultsError(
+            "unknown_field", f"Kolom '{field_name}' tidak dikenal.", "field"
+        )
+    if not reason.strip():
+        raise ResultsError("reason_required", "Keputusan perlu alasan.", "reason")
+    if chosen_source and chosen_source not in SOURCES:
+        raise ResultsError(
+            "unknown_source", f"Sumber '{chosen_source}' tidak dikenal.", "source"
+        )
+    if value is not None and abs(value) > layouts.MAX_VALUE:
+        raise ResultsError("too_large", "Angka terlalu besar.", "value")
+    now = timezone.now()
+    with transaction.atomic():
+        current = (
+            Decision.objects.select_for_update()
+            .filter(
+                contest=contest, tps=tps, field=field_name, superseded_at__isnull=True
+            )
+            .first()
+        )
+        if current:
+            current.superseded_at = now
+            current.save(update_fields=["superseded_at"])
+        decision = Decision.objects.create(
+            contest=contest,
+            tps=tps,
+            tps_code=tps.code,
+            field=field_name,
+            value=value,
+            chosen_source=chosen_source,
+            reason=reason.strip(),
+            decided_by=actor,
+            decided_at=now,
+        )
+        if current:
+            current.superseded_by = decision
+            current.save(update_fields=["superseded_by"])
+        SheetFlag.objects.filter(
+            contest=contest, tps=tps, field=field_name, status=FlagStatus.OPEN
+        ).update(
+            status=FlagStatus.RESOLVED,
+            resolved_at=now,
+            resolved_by=actor,
+            note=f"keputusan #{decision.id}: {value}",
+        )
+    return decision
+
+
+def flag_close(*, actor, flag_id: int, status: str, note: str) -> SheetFlag:
+    """Resolve or dismiss an open flag, with a note saying why. Desk roles of the
+    TPS's region only (403); outside the actor's scope the flag is not found."""
+    flag = selectors.flag_for_user_or_404(actor, flag_id)
+    if not access.access_for(actor).roles_at(flag.tps.desa.code) & access.DESK_ROLES:
+        raise PermissionDenied("only the desk closes flags")
+    if status not in (FlagStatus.RESOLVED, FlagStatus.DISMISSED):
+        raise ResultsError("bad_status", "Status penutupan tidak sah.", "status")
+    if not note.strip():
+        raise ResultsError("note_required", "Tulis catatan alasannya.", "note")
+    with transaction.atomic():
+        flag = SheetFlag.objects.select_for_update().get(pk=flag.pk)
+        if flag.status != FlagStatus.OPEN:
+            raise ResultsError("closed", "Tanda ini sudah ditutup.", "status")
+        flag.status, flag.note = status, note.strip()
+        flag.resolved_at, flag.resolved_by = timezone.now(), actor
+        flag.save(update_fields=["status", "note", "resolved_at", "resolved_by"])
+    return flag
