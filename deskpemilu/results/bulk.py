@@ -502,27 +502,24 @@ def lookup(sorted_codes: np.ndarray, ids: np.ndarray, codes: np.ndarray) -> np.n
     return np.where(sorted_codes[pos] == codes, ids[pos], 0)
 
 
-def sheet_ids_for(contest_id: int, source: str, tps_ids: list[int]) -> dict[int, int]:
-    found: dict[int, int] = {}
-    base = f"SELECT tps_id, id FROM {TABLE} WHERE contest_id = %s AND source = %s AND "
+def sheet_ids_for(contest_id: int, source: str, codes: list[str]) -> dict[str, int]:
+    """The sheet id of each of these TPS codes, for one contest and source: probes
+    of the unique (contest, code, source) index, one statement on PostgreSQL (an
+    array parameter), chunks of 5,000 on SQLite."""
+    found: dict[str, int] = {}
+    base = (
+        f"SELECT tps_code, id FROM {TABLE} WHERE contest_id = %s AND source = %s AND "
+    )
     with connection.cursor() as cursor:
         if postgres():
-            # One array parameter: one statement whatever the count. The sheets
-            # were mostly written by this very transaction, so the statistics do
-            # not know them: "contest_id + 0" keeps the planner off the
-            # (contest, code) index, which it would otherwise take as selective
-            # and so scan the whole contest once per batch (measured: 24 s over
-            # a national import instead of 0.1 s).
-            cursor.execute(
-                f"SELECT tps_id, id FROM {TABLE} WHERE tps_id = ANY(%s) "
-                "AND contest_id + 0 = %s AND source = %s",
-                [tps_ids, contest_id, source],
-            )
+            cursor.execute(base + "tps_code = ANY(%s)", [contest_id, source, codes])
             found.update(cursor.fetchall())
             return found
-        for start in range(0, len(tps_ids), 5000):
-            chunk = tps_ids[start : start + 5000]
+        for start in range(0, len(codes), 5000):
+            chunk = codes[start : start + 5000]
             marks = ",".join(["%s"] * len(chunk))
-            cursor.execute(base + f"tps_id IN ({marks})", [contest_id, source, *chunk])
+            cursor.execute(
+                base + f"tps_code IN ({marks})", [contest_id, source, *chunk]
+            )
             found.update(cursor.fetchall())
     return found

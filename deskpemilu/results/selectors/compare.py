@@ -63,15 +63,16 @@ def decided_changes(contest: Contest, prefix: str = "") -> list[tuple]:
     )
     if not decisions:
         return []
+    # By code: the sheets' unique index is (contest, code, source).
     sheets = {
-        s.tps_id: s
+        s.tps_code: s
         for s in ResultSheet.objects.filter(
-            contest=contest, is_primary=True, tps_id__in={d[0] for d in decisions}
+            contest=contest, is_primary=True, tps_code__in={d[1] for d in decisions}
         )
     }
     changes = []
-    for tps_id, code, name, value in decisions:
-        sheet = sheets.get(tps_id)
+    for _, code, name, value in decisions:
+        sheet = sheets.get(code)
         changes.append((code, name, _sheet_value(sheet, name), value))
     return changes
 

@@ -56,7 +56,7 @@ def tps_results(user, contest: Contest, code: str) -> TpsResults:
     if tps is None:
         raise Http404("TPS not found")
     sheets = sorted(
-        ResultSheet.objects.filter(contest=contest, tps=tps),
+        ResultSheet.objects.filter(contest=contest, tps_code=tps.code),
         key=lambda s: SOURCE_RANK.get(s.source, 99),
     )
     flags = list(

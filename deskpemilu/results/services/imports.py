@@ -249,7 +249,7 @@ class SheetImporter:
         if not self.flags:
             return
         sheet_of = bulk.sheet_ids_for(
-            self.contest.id, self.source, sorted(set(self.flag_tps))
+            self.contest.id, self.source, sorted(set(self.flag_codes))
         )
         # Flags are written straight to the table: ~25,000 at national scale would
         # cost seconds as model instances.
@@ -258,7 +258,7 @@ class SheetImporter:
             contest_id=self.contest.id,
             tps_ids=self.flag_tps,
             codes=self.flag_codes,
-            sheet_ids=[sheet_of.get(t) for t in self.flag_tps],
+            sheet_ids=[sheet_of.get(c) for c in self.flag_codes],
             sources=[self.source] * len(self.flags),
             now=timezone.now(),
         )

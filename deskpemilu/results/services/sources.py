@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from deskpemilu.elections.models import Contest
+from deskpemilu.regions.models import TPS
 from deskpemilu.results import checks
 from deskpemilu.results.models import (
     FlagStatus,
@@ -37,8 +38,10 @@ def flag_row(
 
 def sheets_of(contest: Contest, tps_ids: list[int]) -> tuple[Sheets, list[ResultSheet]]:
     """The stored sheets of these TPS (every source) as arrays, and their rows."""
+    # By code: the sheets' unique index is (contest, code, source).
+    codes = list(TPS.objects.filter(id__in=tps_ids).values_list("code", flat=True))
     stored = list(
-        ResultSheet.objects.filter(contest=contest, tps_id__in=tps_ids).order_by(
+        ResultSheet.objects.filter(contest=contest, tps_code__in=codes).order_by(
             "tps_code", "source"
         )
     )
