@@ -7,13 +7,15 @@ context (no cookies shared between tests).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import subprocess
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from deskpemilu.devtools.liveserver import LiveDesk, Member, live_desk
+from deskpemilu.devtools.liveserver import CLI, LiveDesk, Member, live_desk
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -80,3 +82,41 @@ def artifacts() -> Path:
     """The git-ignored folder for screenshots (test-artifacts/ at the repo root)."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+def run(desk: LiveDesk, *args: str) -> str:
+    """A console command against the desk's own database."""
+    done = subprocess.run(
+        [*CLI, *args], env=dict(desk.env), capture_output=True, text=True, check=True
+    )
+    return done.stdout
+
+
+def in_own_browser(desk: LiveDesk, scenario: Callable[[Page], None]) -> None:
+    """Run `scenario` on a fresh page of a Chromium started in a thread of its own;
+    a failure inside is raised here."""
+    _require_chromium()
+    failures: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            with sync_playwright() as playwright:
+                browser: Browser = playwright.chromium.launch(
+                    executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+                )
+                context = browser.new_context(
+                    base_url=desk.url, viewport={"width": 1280, "height": 900}
+                )
+                context.set_default_timeout(15_000)
+                try:
+                    scenario(context.new_page())
+                finally:
+                    browser.close()
+        except BaseException as failure:  # re-raised in the test's thread
+            failures.append(failure)
+
+    thread = threading.Thread(target=target, name="own-browser")
+    thread.start()
+    thread.join()
+    if failures:
+        raise failures[0]

@@ -9,24 +9,21 @@ be running in this one. The screenshot goes to test-artifacts/dashboard.png.
 
 from __future__ import annotations
 
-import subprocess
-import threading
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from deskpemilu.core.tests.conftest import (  # noqa: F401  (artifacts: a fixture)
-    CHROMIUM,
-    CHROMIUM_ARGS,
     PASSWORD,
-    _require_chromium,
     artifacts,
+    in_own_browser,
+    run,
 )
-from deskpemilu.devtools.liveserver import CLI, LiveDesk, Member, live_desk
+from deskpemilu.devtools.liveserver import LiveDesk, Member, live_desk
 
 pytestmark = pytest.mark.browser
 
@@ -56,14 +53,6 @@ CLICK_POINT_JS = """
 """
 
 
-def run(desk: LiveDesk, *args: str) -> str:
-    """A console command against the desk's own database."""
-    done = subprocess.run(
-        [*CLI, *args], env=dict(desk.env), capture_output=True, text=True, check=True
-    )
-    return done.stdout
-
-
 def sms(desk: LiveDesk, text: str, message_id: str) -> str:
     """A text from the field officer, as the SMS gateway delivers it."""
     query = urllib.parse.urlencode(
@@ -90,36 +79,6 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveDesk]:
             "role='field_officer')",
         )
         yield running
-
-
-def in_own_browser(desk: LiveDesk, scenario: Callable[[Page], None]) -> None:
-    """Run `scenario` on a fresh page of a Chromium started in a thread of its own;
-    a failure inside is raised here."""
-    _require_chromium()
-    failures: list[BaseException] = []
-
-    def target() -> None:
-        try:
-            with sync_playwright() as playwright:
-                browser: Browser = playwright.chromium.launch(
-                    executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-                )
-                context = browser.new_context(
-                    base_url=desk.url, viewport={"width": 1280, "height": 900}
-                )
-                context.set_default_timeout(15_000)
-                try:
-                    scenario(context.new_page())
-                finally:
-                    browser.close()
-        except BaseException as failure:  # re-raised in the test's thread
-            failures.append(failure)
-
-    thread = threading.Thread(target=target, name="dashboard-browser")
-    thread.start()
-    thread.join()
-    if failures:
-        raise failures[0]
 
 
 def fill(page: Page, code: str) -> str | None:
