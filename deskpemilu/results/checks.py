@@ -5,7 +5,7 @@ above the lists, votes above DPT x 1.02), negative or absurd counts, an admin bl
 read as all zeros, and likely OCR misreads: a count that, with one inserted digit
 removed or two neighbouring digits swapped back, makes every identity of the sheet
 hold. Across sources of one TPS: every field on which two readings differ. The
-statistical screens are in screens.py. Thresholds are the module constants;
+statistical screens are in the screens package. Thresholds are the module constants;
 docs/results.md explains each.
 """
 
