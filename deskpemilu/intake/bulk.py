@@ -247,7 +247,7 @@ def _store_and_process(items: list[Incoming]) -> list[Result]:
     stored = _insert(rows, now)
     before = _already_stored([r.item for r in rows if r.id not in stored])
     new_rows = [r for r in rows if r.id in stored]
-    _make_incidents([r for r in new_rows if r.incident_from is not None], now)
+    _make_incidents([r for r in new_rows if r.incident_from is not None], named)
     _queue_replies(new_rows)
     return [r.result() if r.id in stored else before[_key(r.item)] for r in rows]
 
@@ -509,22 +509,13 @@ _TPS_SELECT = (
 _NO_TPS = "NULL::bigint, NULL, NULL::int, NULL, NULL, NULL, NULL, NULL::bigint"
 
 
-def _other_tps(parsed) -> dict[str, TPS]:
-    """TPS objects of incident reports from registered reporters (few)."""
-    codes = _tps_codes(parsed)
-    if not codes:
-        return {}
-    found = TPS.objects.select_related("desa").filter(code__in=codes)
-    return {t.code: t for t in found}
-
-
-def _make_incidents(rows: list[_Row], now) -> None:
-    """Reports of registered reporters: incidents, through the incident service."""
+def _make_incidents(rows: list[_Row], named: _Named) -> None:
+    """Reports of registered reporters: incidents, through the incident service
+    (their TPS from the batch's one look-up)."""
     if not rows:
         return
     reporters = Reporter.objects.in_bulk({r.reporter_id for r in rows})
     messages = InboundMessage.objects.in_bulk([r.id for r in rows])
-    others = _other_tps([r.incident_from for r in rows])
     for row in rows:
         message = messages[row.id]
         try:
@@ -534,7 +525,7 @@ def _make_incidents(rows: list[_Row], now) -> None:
                     message.ref,
                     reporters[row.reporter_id],
                     message,
-                    others.get,
+                    named.tps,
                 )
         except Exception:
             log.exception("incident from inbound message %s failed", row.id)

@@ -132,6 +132,8 @@ def test_a_field_sms_becomes_an_incident_that_is_worked_to_closure(
         "baru",
     )
     assert incident.sources.get().message.body.startswith("LAPOR")
+    assert incident.tps.code == "3601012001001"
+    assert (incident.region.code, incident.area_code) == ("36.01.01.2001", "3601012001")
     coordinator = province_coordinator
     incident = incident_services.incident_transition(
         actor=coordinator,
