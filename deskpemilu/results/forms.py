@@ -17,9 +17,9 @@ from deskpemilu.results.models import (
     ResultSheet,
     Source,
 )
-from deskpemilu.results.official import ENTRY_LEVELS
 from deskpemilu.results.selectors import candidate_labels, field_choices
 from deskpemilu.results.services import ResultsError
+from deskpemilu.results.services.official import ENTRY_LEVELS
 from deskpemilu.results.spec import (
     ADMIN_FIELDS,
     BALLOT_FIELDS,

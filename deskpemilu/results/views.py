@@ -29,7 +29,7 @@ from deskpemilu.accounts import access
 from deskpemilu.core.errors import ImportFailed
 from deskpemilu.regions.codes import normalise_region_code
 from deskpemilu.regions.selectors import region_breadcrumbs
-from deskpemilu.results import exports, official, screens, selectors, services
+from deskpemilu.results import exports, screens, selectors, services
 from deskpemilu.results.checks import sheet_report
 from deskpemilu.results.forms import (
     CHECK_LABELS,
@@ -42,7 +42,7 @@ from deskpemilu.results.forms import (
     show_service_error,
 )
 from deskpemilu.results.models import RecapLevel, Source
-from deskpemilu.results.services import ResultsError
+from deskpemilu.results.services import ResultsError, official
 from deskpemilu.results.sheets import Sheets
 from deskpemilu.results.spec import SOURCES
 from deskpemilu.results.svg import fingerprint_svg

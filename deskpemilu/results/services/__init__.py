@@ -13,7 +13,7 @@ from deskpemilu.results.services.common import (
 from deskpemilu.results.services.decisions import decision_record, flag_close
 from deskpemilu.results.services.entry import sheets_submit
 from deskpemilu.results.services.imports import SheetImporter, results_import
-from deskpemilu.results.services.official_import import (
+from deskpemilu.results.services.official import (
     LEVEL_BY_LENGTH,
     OFFICIAL_METRICS,
     official_recap_import,

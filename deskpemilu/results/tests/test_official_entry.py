@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from deskpemilu.results.models import OfficialRecap
-from deskpemilu.results.official import recap_report
+from deskpemilu.results.services.official import recap_report
 from deskpemilu.results.tests.conftest import OFFICIAL
 
 pytestmark = pytest.mark.django_db
