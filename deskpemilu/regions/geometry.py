@@ -64,7 +64,7 @@ def light_geometry(feature: dict[str, Any]) -> tuple[str, tuple[float, float]]:
     depth = min(code.count("."), 3)
     geom = shape(feature["geometry"])
     if not geom.is_valid:
-        geom = shapely.make_valid(geom)
+        geom = polygonal(shapely.make_valid(geom))
     light = geom.simplify(TOLERANCE[depth], preserve_topology=True)
     if light.is_empty:
         light = geom
@@ -140,19 +140,7 @@ def _rounded(geo: dict[str, Any], decimals: int) -> dict[str, Any]:
             return [walk(v) for v in value]
         return value
 
-    kind = geo["type"]
-    if kind == "GeometryCollection":
-        # make_valid may split a shape; keep only its polygons.
-        polys = [
-            g for g in geo["geometries"] if g["type"] in ("Polygon", "MultiPolygon")
-        ]
-        coords = []
-        for g in polys:
-            coords.extend(
-                [g["coordinates"]] if g["type"] == "Polygon" else g["coordinates"]
-            )
-        return {"type": "MultiPolygon", "coordinates": walk(coords)}
-    return {"type": kind, "coordinates": walk(geo["coordinates"])}
+    return {"type": geo["type"], "coordinates": walk(geo["coordinates"])}
 
 
 def point_in(
