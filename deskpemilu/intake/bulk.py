@@ -6,14 +6,16 @@ a provider id already stored is not stored again and its first answer is returne
 replies are the same words.
 
 How, per batch, in one transaction (one commit):
-1. parse every text (pure; it cannot fail) and look up the senders and TPS it names
-   (two SELECTs);
-2. reserve the message ids (one statement) so that the replies, which carry the
-   reference number, can be written with the message;
-3. INSERT every message with its outcome in one statement, ON CONFLICT DO NOTHING on
-   the provider id (a retry is not stored twice);
-4. INSERT the check-ins of the messages just stored (one statement);
-5. reports from registered reporters become incidents through the incident service
+1. parse every text (pure; it cannot fail), then reserve the message ids and look up
+   the senders and the TPS the texts name (one round trip on PostgreSQL);
+2. understand each message (its outcome and reply, which carries the reference
+   number made from the id);
+3. write every message with its outcome, and the check-ins of those stored:
+   on PostgreSQL a batch goes by COPY (two COPYs: messages, check-ins); one message,
+   SQLite, and a batch whose COPY met a provider id stored before go by one INSERT
+   of a JSON document, ON CONFLICT DO NOTHING on the provider id (a retry is not
+   stored twice; its first answer is returned);
+4. reports from registered reporters become incidents through the incident service
    (few; their messages are then updated), and WhatsApp/Telegram replies are queued.
 If understanding one message fails unexpectedly, that message is still stored, as
 'pending', for the desk to read: a failure never costs a message.
@@ -28,7 +30,7 @@ import re
 from dataclasses import dataclass
 
 import orjson
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from deskpemilu.intake import fieldcode
@@ -84,6 +86,8 @@ _COLUMNS = ", ".join(COLUMNS)
 _NUL = re.compile(r"(?<!\\)((?:\\\\)*)\\u0000")
 CHECKINS = TpsCheckin._meta.db_table
 _CHECKIN_COLUMNS = "tps_id, stage, reported_at, message_id, reporter_id, created_at"
+# Batches of at least this many messages go to PostgreSQL by COPY.
+COPY_FROM = 2
 # The target repeats the partial unique index's own condition, as SQLite requires.
 CONFLICT = "ON CONFLICT (channel, provider_id) WHERE NOT (provider_id = '') DO NOTHING"
 
@@ -120,35 +124,36 @@ class _Row:
     checkin: tuple | None = None  # (tps_id, stage, reported_at)
     incident_from: object = None  # a parsed report to turn into an incident
 
-    def record(self, now: str, moment) -> dict:
-        """The row as the JSON object the INSERT reads (`moment` writes a time)."""
+    def values(self, now: str, moment, dump) -> tuple:
+        """The row's values in the order of COLUMNS (`moment` writes a time,
+        `dump` a JSON column)."""
         i = self.item
-        return {
-            "id": self.id,
-            "channel": i.channel,
-            "provider_id": i.provider_id[:120],
-            "sender": i.sender[:160],
-            "sender_name": i.sender_name[:120],
-            "received_at": now,
-            "sent_at": None if i.sent_at is None else moment(i.sent_at),
-            "body": i.body,
-            "raw": i.raw,
-            "attachments": i.attachments,
-            "reply_to": i.reply_to[:160],
-            "meta": i.meta,
-            "api_client_id": i.api_client_id,
-            "submitted_by_id": i.submitted_by_id,
-            "remote_addr": i.remote_addr,
-            "status": self.status,
-            "kind": self.kind,
-            "error_code": self.error_code,
-            "reply": self.reply,
-            "parsed": self.parsed,
-            "tps_id": self.tps_id,
-            "region_id": self.region_id,
-            "area_code": self.area_code,
-            "reporter_id": self.reporter_id,
-        }
+        return (
+            self.id,
+            i.channel,
+            i.provider_id[:120],
+            i.sender[:160],
+            i.sender_name[:120],
+            now,
+            None if i.sent_at is None else moment(i.sent_at),
+            i.body,
+            i.raw,
+            dump(i.attachments),
+            i.reply_to[:160],
+            dump(i.meta),
+            i.api_client_id,
+            i.submitted_by_id,
+            i.remote_addr,
+            self.status,
+            self.kind,
+            self.error_code,
+            self.reply,
+            None if self.parsed is None else dump(self.parsed),
+            self.tps_id,
+            self.region_id,
+            self.area_code,
+            self.reporter_id,
+        )
 
     def result(self, duplicate: bool = False) -> Result:
         incident = (self.parsed or {}).get("incident_id")
@@ -207,8 +212,21 @@ def messages_handle_batch(items: list[Incoming]) -> list[Result]:
             first_of[key] = len(fresh)
         plan.append((False, len(fresh)))
         fresh.append(item)
-    with transaction.atomic():
-        results = _store_and_process(fresh) if fresh else []
+    results = []
+    if fresh:
+        # A batch goes to PostgreSQL by COPY. COPY cannot skip a provider id stored
+        # before (a gateway's retry, or the same id sent concurrently): the unique
+        # index refuses it, and the whole batch is done again by INSERT, which
+        # skips what is stored and answers it as before.
+        copy = len(fresh) >= COPY_FROM and _postgres()
+        try:
+            with transaction.atomic():
+                results = _store_and_process(fresh, copy=copy)
+        except IntegrityError:
+            if not copy:
+                raise
+            with transaction.atomic():
+                results = _store_and_process(fresh, copy=False)
     return [
         _as_duplicate(results[index]) if repeat else results[index]
         for repeat, index in plan
@@ -235,7 +253,7 @@ def _as_duplicate(result: Result) -> Result:
     )
 
 
-def _store_and_process(items: list[Incoming]) -> list[Result]:
+def _store_and_process(items: list[Incoming], copy: bool) -> list[Result]:
     now = timezone.now()
     parsed = [fieldcode.parse(item.body) for item in items]
     if _postgres():
@@ -244,7 +262,7 @@ def _store_and_process(items: list[Incoming]) -> list[Result]:
         ids = _reserve_ids(len(items))
         reporters, named = _reporters(items), _named_tps(parsed)
     rows = _understand(items, parsed, ids, reporters, named, now)
-    stored = _insert(rows, now)
+    stored = _copy(rows, now) if copy else _insert(rows, now)
     before = _already_stored([r.item for r in rows if r.id not in stored])
     new_rows = [r for r in rows if r.id in stored]
     _make_incidents([r for r in new_rows if r.incident_from is not None], named)
@@ -261,14 +279,23 @@ def _reserve_ids(n: int) -> list[int]:
     the largest id, which is safe because the transaction already holds SQLite's
     write lock (transactions begin IMMEDIATE)."""
     if _postgres():
-        rows = _fetch(
-            f"SELECT nextval(pg_get_serial_sequence('{TABLE}', 'id')) "
-            "FROM generate_series(1, %s)",
-            [n],
-        )
+        rows = _fetch(f"SELECT {_nextval()} FROM generate_series(1, %s)", [n])
         return [row[0] for row in rows]
     start = _fetch(f"SELECT COALESCE(MAX(id), 0) FROM {TABLE}", [])[0][0]
     return list(range(start + 1, start + n + 1))
+
+
+_SEQUENCES: dict[str, str] = {}
+
+
+def _nextval() -> str:
+    """`nextval` of the messages' id sequence, named as a constant: asking
+    pg_get_serial_sequence on every row costs more than the nextval itself."""
+    database = connection.settings_dict["NAME"]
+    if database not in _SEQUENCES:
+        name = _fetch("SELECT pg_get_serial_sequence(%s, 'id')", [TABLE])[0][0]
+        _SEQUENCES[database] = f"nextval('{name}'::regclass)"
+    return _SEQUENCES[database]
 
 
 def _lookups_postgres(items: list[Incoming], parsed) -> tuple:
@@ -277,7 +304,7 @@ def _lookups_postgres(items: list[Incoming], parsed) -> tuple:
     phones = list({i.sender for i in items if i.sender})
     a = _array()
     rows = _fetch(
-        f"SELECT 'n', NULL, nextval(pg_get_serial_sequence('{TABLE}', 'id')), "
+        f"SELECT 'n', NULL, {_nextval()}, "
         f"{_NO_TPS} FROM generate_series(1, %s) "
         f"UNION ALL SELECT 'r', phone, id, {_NO_TPS} "
         f"FROM {Reporter._meta.db_table} WHERE is_active AND phone = ANY({a}::text[]) "
@@ -376,7 +403,10 @@ def _insert(rows: list[_Row], now) -> set[int]:
         at = checkin["reported_at"]
         checkin["reported_at"] = shown.get(at) or shown.setdefault(at, moment(at))
         checkin["created_at"] = now_text
-    records = [row.record(now_text, moment) for row in rows]
+    records = [
+        dict(zip(COLUMNS, row.values(now_text, moment, _same), strict=True))
+        for row in rows
+    ]
     params = [_json(records)] + ([_json(checkins)] if _postgres() else [])
     stored = {pk for (pk,) in _fetch(sql, params)}
     if checkins and not _postgres():
@@ -388,6 +418,33 @@ def _insert(rows: list[_Row], now) -> set[int]:
                 [_json(fresh)],
             )
     return stored
+
+
+def _copy(rows: list[_Row], now) -> set[int]:
+    """PostgreSQL: COPY the messages, then the check-ins (no JSON document to
+    read, rows written many at a time). A provider id stored before raises
+    IntegrityError (see messages_handle_batch). Returns the ids stored: all."""
+    now_text = now.isoformat()
+    shown: dict = {}  # check-in times repeat: each is written once
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        with cursor.cursor.copy(f"COPY {TABLE} ({_COLUMNS}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row.values(now_text, _iso, _json))
+        checkins = [row for row in rows if row.checkin]
+        if checkins:
+            sql = f"COPY {CHECKINS} ({_CHECKIN_COLUMNS}) FROM STDIN"
+            with cursor.cursor.copy(sql) as copy:
+                for row in checkins:
+                    tps_id, stage, at = row.checkin
+                    text = shown.get(at) or shown.setdefault(at, at.isoformat())
+                    copy.write_row(
+                        (tps_id, stage, text, row.id, row.reporter_id, now_text)
+                    )
+    return {row.id for row in rows}
+
+
+def _same(value):
+    return value
 
 
 def _json(value) -> str:
