@@ -104,7 +104,7 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", _DEFAULT_DB_URL),
         conn_max_age=env_int("DESKPEMILU_DB_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
+        conn_health_checks=env_bool("DESKPEMILU_DB_HEALTH_CHECKS", False),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -10,6 +10,7 @@ Storing and processing go through `intake.bulk` (one message or a batch alike);
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from dataclasses import dataclass, field
 
@@ -144,6 +145,7 @@ def _unknown_tps(code: str) -> Outcome:
     )
 
 
+@functools.lru_cache(maxsize=4096)  # pure; a batch asks the same few pairs often
 def reported_at(moment: dt.datetime, hhmm: str | None) -> dt.datetime:
     """The moment a check-in reports: the time typed (HHMM, WIB) on the day the
     message came, or the day before when that time is still ahead."""
@@ -159,8 +161,13 @@ def reported_at(moment: dt.datetime, hhmm: str | None) -> dt.datetime:
 def checkin_reply(ref: str, tps_code: str, stage: str, at: dt.datetime) -> str:
     return (
         f"OK {ref}: {tps_code} {STAGE_WORDS[stage]} "
-        f"pukul {at.astimezone(WIB):%H.%M} WIB tercatat. Terima kasih."
+        f"pukul {_clock(at)} WIB tercatat. Terima kasih."
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def _clock(at: dt.datetime) -> str:
+    return f"{at.astimezone(WIB):%H.%M}"
 
 
 def unknown_sender_reply(ref: str) -> str:

@@ -118,6 +118,22 @@ def test_an_incident_from_an_unknown_sender_waits_in_the_inbox():
     assert Incident.objects.count() == 0
     message = InboundMessage.objects.get()
     assert message.kind == "incident" and message.area_code == "3601012001"
+    assert (message.status, message.error_code) == ("parsed", "")
+    assert message.tps.code == "3601012001001"
+    assert message.region == message.tps.desa
+    assert message.parsed["place_code"] == "3601012001001"
+    assert message.parsed["severity"] == "berat"
+    assert message.reply == f"Laporan diterima ({message.ref}). " + (
+        "Nomor Anda belum terdaftar; petugas desk akan memeriksa laporan ini."
+    )
+
+
+def test_an_incident_in_a_region_from_an_unknown_sender_waits_in_the_inbox():
+    response = sms("LAPOR 36.01.01 PU S ada bagi amplop di pasar", sender="0899")
+    assert "belum terdaftar" in response.content.decode()
+    message = InboundMessage.objects.get()
+    assert (message.status, message.kind, message.tps) == ("parsed", "incident", None)
+    assert message.region.code == "36.01.01" and message.area_code == "360101"
 
 
 def test_a_field_sms_becomes_an_incident_that_is_worked_to_closure(
