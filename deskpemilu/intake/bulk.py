@@ -56,6 +56,9 @@ from deskpemilu.intake.services import (
 from deskpemilu.regions.models import TPS, Region
 
 log = logging.getLogger(__name__)
+# Enum values read once (each read of a member's value is a descriptor call).
+_PENDING, _PARSED = ParseStatus.PENDING.value, ParseStatus.PARSED.value
+_CHECKIN, _INCIDENT = MessageKind.CHECKIN.value, MessageKind.INCIDENT.value
 TABLE = InboundMessage._meta.db_table
 COLUMNS = (
     "id",
@@ -107,13 +110,13 @@ class Result(NamedTuple):  # a thousand per batch: a tuple is the cheapest to ma
         return f"M{self.id:07d}"
 
 
-@dataclass
+@dataclass(slots=True)
 class _Row:
     """A message about to be stored, with its outcome."""
 
     item: Incoming
     id: int
-    status: str = ParseStatus.PENDING.value
+    status: str = _PENDING
     kind: str = ""
     error_code: str = ""
     reply: str = ""
@@ -303,14 +306,16 @@ def _lookups_postgres(items: list[Incoming], parsed) -> tuple:
     """Ids, senders and the TPS the texts name, in one round trip (the path of
     every webhook request, where each round trip counts)."""
     phones = list({i.sender for i in items if i.sender})
-    a = _array()
+    # The lists travel as JSON text (one string to send; psycopg would dump a
+    # list element by element in Python) and become arrays on the server.
+    a = "ARRAY(SELECT json_array_elements_text(%s::json))"
     rows = _fetch(
         f"SELECT 'n', NULL, {_nextval()}, "
         f"{_NO_TPS} FROM generate_series(1, %s) "
         f"UNION ALL SELECT 'r', phone, id, {_NO_TPS} "
-        f"FROM {Reporter._meta.db_table} WHERE is_active AND phone = ANY({a}::text[]) "
-        f"UNION ALL SELECT 't', {_TPS_SELECT} = ANY({a}::text[])",
-        [len(items), phones, list(_tps_codes(parsed))],
+        f"FROM {Reporter._meta.db_table} WHERE is_active AND phone = ANY({a}) "
+        f"UNION ALL SELECT 't', {_TPS_SELECT} = ANY({a})",
+        [len(items), _json(phones), _json(list(_tps_codes(parsed)))],
     )
     ids = sorted(row[2] for row in rows if row[0] == "n")
     reporters = {row[1]: row[2] for row in rows if row[0] == "r"}
@@ -327,7 +332,7 @@ def _understand(
             _outcome(row, result, named, now)
         except Exception:  # never lose the message over a bug in understanding it
             log.exception("understanding inbound message %s failed", pk)
-            row.status, row.error_code = ParseStatus.PENDING.value, "internal_error"
+            row.status, row.error_code = _PENDING, "internal_error"
             row.reply = f"Pesan diterima ({row.result().ref}) dan akan diperiksa."
         rows.append(row)
     return rows
@@ -342,7 +347,7 @@ def _outcome(row: _Row, result, named: _Named, now) -> None:
             return
         tps_id, desa_id, area = found[:3]
         at = reported_at(row.item.sent_at or now, result.time_hhmm)
-        row.status, row.kind = ParseStatus.PARSED.value, MessageKind.CHECKIN.value
+        row.status, row.kind = _PARSED, _CHECKIN
         row.reply = checkin_reply(ref, result.tps_code, result.stage, at)
         row.parsed = fieldcode.as_dict(result)
         row.tps_id, row.region_id, row.area_code = tps_id, desa_id, area
@@ -352,11 +357,11 @@ def _outcome(row: _Row, result, named: _Named, now) -> None:
         if row.reporter_id is not None:
             # Made once the message is stored: the message is the incident's source.
             row.incident_from = result
-            row.kind = MessageKind.INCIDENT.value
+            row.kind = _INCIDENT
             return
         found = named.rows.get(result.place_code)
         if found is not None:  # at a TPS, from an unknown sender: kept, unverified
-            row.status, row.kind = ParseStatus.PARSED.value, MessageKind.INCIDENT.value
+            row.status, row.kind = _PARSED, _INCIDENT
             row.reply = unknown_sender_reply(ref)
             row.parsed = fieldcode.as_dict(result)
             row.tps_id, row.region_id, row.area_code = found[:3]

@@ -167,8 +167,13 @@ class InboundMessage(models.Model):
         indexes = [
             models.Index(fields=["area_code"], name="inbound_area_code"),
             models.Index(fields=["status", "received_at"]),
-            # The public form's rate limit: recent messages of one channel and address.
-            models.Index(fields=["channel", "remote_addr", "received_at"]),
+            # The public form's rate limit: recent messages of one address. Partial:
+            # only the public form's messages are indexed, not every gateway's.
+            models.Index(
+                fields=["remote_addr", "received_at"],
+                condition=Q(channel="public"),
+                name="inbound_public_rate",
+            ),
         ]
 
     def __str__(self) -> str:

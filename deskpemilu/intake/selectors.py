@@ -107,8 +107,8 @@ def message_incident_initial(message: InboundMessage) -> dict:
 
 
 def public_submissions_recent(remote_addr: str | None, seconds: int) -> int:
-    """Public-form messages from this address in the last `seconds` (one indexed
-    query on channel, remote_addr, received_at)."""
+    """Public-form messages from this address in the last `seconds` (one query on
+    the partial index of the public form's messages)."""
     since = timezone.now() - dt.timedelta(seconds=seconds)
     return InboundMessage.objects.filter(
         channel=Channel.PUBLIC, remote_addr=remote_addr, received_at__gte=since
