@@ -123,7 +123,13 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # where possible) and repeated statements are prepared, instead of psycopg
     # quoting every value into the SQL text in Python.
     DATABASES["default"]["OPTIONS"] = {
-        "server_side_binding": env_bool("DESKPEMILU_DB_SERVER_SIDE_BINDING", True)
+        "server_side_binding": env_bool("DESKPEMILU_DB_SERVER_SIDE_BINDING", True),
+        # A statement run this many times on a connection is prepared: PostgreSQL
+        # then parses and plans it once, not on every request (planning the intake
+        # look-up cost more than running it). 0 turns it off (for a connection
+        # pooler without prepared-statement support, e.g. PgBouncer < 1.21 in
+        # transaction mode).
+        "prepare_threshold": env_int("DESKPEMILU_DB_PREPARE_THRESHOLD", 5) or None,
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
