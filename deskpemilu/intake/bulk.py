@@ -243,12 +243,14 @@ _TEXT_FIELDS = ("body", "raw", "sender", "provider_id", "sender_name", "reply_to
 def _without_nul(item: Incoming) -> Incoming:
     """PostgreSQL text cannot hold the NUL character: it is kept visible as U+FFFD
     rather than failing the batch."""
+    if not any("\x00" in getattr(item, name) for name in _TEXT_FIELDS):
+        return item
     changed = {
         name: value.replace("\x00", "\ufffd")
         for name in _TEXT_FIELDS
         if "\x00" in (value := getattr(item, name))
     }
-    return dataclasses.replace(item, **changed) if changed else item
+    return dataclasses.replace(item, **changed)
 
 
 def _as_duplicate(result: Result) -> Result:
