@@ -618,7 +618,7 @@ def _make_incidents(rows: list[_Row], named: _Named) -> None:
 
 def _queue_replies(rows: list[_Row]) -> None:
     """WhatsApp and Telegram replies go out through the outbound worker."""
-    OutboundMessage.objects.bulk_create(
+    queued = [
         OutboundMessage(
             channel=r.item.channel,
             recipient=r.item.reply_to,
@@ -628,4 +628,6 @@ def _queue_replies(rows: list[_Row]) -> None:
         )
         for r in rows
         if r.reply and r.item.reply_to and r.item.channel in QUEUED_REPLY_CHANNELS
-    )
+    ]
+    if queued:
+        OutboundMessage.objects.bulk_create(queued)
