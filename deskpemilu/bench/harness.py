@@ -8,6 +8,7 @@ import json
 import os
 import platform
 import secrets
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -44,13 +45,17 @@ def machine() -> str:
 @contextmanager
 def database(kind: str) -> Iterator[tuple[str, Path]]:
     """(DATABASE_URL, work folder) of a fresh database: a SQLite file, or a durable
-    PostgreSQL cluster (fsync on, as in production) started for the run."""
+    PostgreSQL cluster (fsync on, as in production) started for the run. Both are
+    removed at the end."""
     folder = Path(tempfile.mkdtemp(prefix=f"deskpemilu-bench-{kind}-"))
-    if kind == "sqlite":
-        yield f"sqlite:///{folder / 'deskpemilu.sqlite3'}", folder
-        return
-    with pgcluster.running_cluster(durable=True) as cluster:
-        yield cluster.url, folder
+    try:
+        if kind == "sqlite":
+            yield f"sqlite:///{folder / 'deskpemilu.sqlite3'}", folder
+            return
+        with pgcluster.running_cluster(durable=True) as cluster:
+            yield cluster.url, folder
+    finally:  # the database, static files and server log of the run
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def desk_env(folder: Path, database_url: str, extra: Mapping[str, str]) -> dict:
