@@ -281,12 +281,9 @@ def _key(item: Incoming) -> tuple[str, str]:
 
 
 def _reserve_ids(n: int) -> list[int]:
-    """Ids for n new messages. PostgreSQL: from the table's sequence. SQLite: after
-    the largest id, which is safe because the transaction already holds SQLite's
-    write lock (transactions begin IMMEDIATE)."""
-    if _postgres():
-        rows = _fetch(f"SELECT {_nextval()} FROM generate_series(1, %s)", [n])
-        return [row[0] for row in rows]
+    """SQLite: ids for n new messages, after the largest id, which is safe because
+    the transaction already holds SQLite's write lock (transactions begin
+    IMMEDIATE). PostgreSQL takes them from the sequence in _lookups_postgres."""
     start = _fetch(f"SELECT COALESCE(MAX(id), 0) FROM {TABLE}", [])[0][0]
     return list(range(start + 1, start + n + 1))
 
