@@ -54,7 +54,14 @@ def message_list(
     if filters.date:
         start = dt.datetime.combine(filters.date, dt.time.min, tzinfo=WIB)
         qs = qs.filter(received_at__gte=start, received_at__lt=start + dt.timedelta(1))
-    return qs.select_related("region", "tps").prefetch_related(_links(user))
+    # Newest first by arrival number: the key's index gives the first page at once,
+    # where ordering by the time sorted every message of the scope (3.3 million
+    # messages: 2.7 s per page). Ids are given as messages arrive.
+    return (
+        qs.select_related("region", "tps")
+        .prefetch_related(_links(user))
+        .order_by("-id")
+    )
 
 
 def message_counts(qs: QuerySet[InboundMessage]) -> dict[str, int]:

@@ -21,6 +21,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -97,6 +98,19 @@ def public_report_done(request: HttpRequest) -> HttpResponse:
 # Inbox -------------------------------------------------------------------------------
 
 
+class _CountedPaginator(Paginator):
+    """A paginator told how many items there are (counting a large scope twice
+    would double the page's time)."""
+
+    def __init__(self, object_list, per_page: int, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known
+
+
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     form = MessageFilterForm(request.GET or None)
@@ -104,9 +118,16 @@ def inbox(request: HttpRequest) -> HttpResponse:
     listed = selectors.message_list(request.user, filters)
     unfiltered_status = selectors.message_list(request.user, filters, with_status=False)
     counts = selectors.message_counts(unfiltered_status)
+    # The tally per status already says how many are listed: no second count.
+    listed_count = counts.get(filters.status, 0) if filters.status else None
+    pages = _CountedPaginator(
+        listed,
+        PER_PAGE,
+        sum(counts.values()) if listed_count is None else listed_count,
+    )
     context = {
         "form": form,
-        "page_obj": Paginator(listed, PER_PAGE).get_page(request.GET.get("page")),
+        "page_obj": pages.get_page(request.GET.get("page")),
         "by_status": [
             (value, label, counts.get(value, 0)) for value, label in ParseStatus.choices
         ],

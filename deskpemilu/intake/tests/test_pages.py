@@ -317,6 +317,25 @@ def test_the_inbox_filters_and_counts_per_status(province_coordinator, client_fo
     assert failed.ref in whatsapp and whatsapp.count('class="message"') == 1
 
 
+def test_the_inbox_pages_newest_first_and_counts_from_the_status_tally(
+    province_coordinator, client_for
+):
+    made = [
+        message_in("36.73", status="failed" if n % 2 else "parsed") for n in range(53)
+    ]
+    client = client_for(province_coordinator)
+    first = client.get("/pesan/").content.decode()
+    assert made[-1].ref in first and made[0].ref not in first
+    assert first.count('class="message"') == 50 and "Halaman 1 dari 2" in first
+    assert 'class="muted total">53<' in first
+    second = client.get("/pesan/", {"page": 2}).content.decode()
+    assert [m.ref in second for m in made[:3]] == [True] * 3
+    assert second.count('class="message"') == 3
+    failed = client.get("/pesan/", {"status": "failed"}).content.decode()
+    assert 'class="muted total">26<' in failed and "Halaman" not in failed
+    assert failed.count('class="message"') == 26
+
+
 def test_phones_are_masked_for_desk_staff_and_shown_to_an_administrator(
     province_coordinator, superuser, client_for
 ):
