@@ -24,14 +24,9 @@ from deskpemilu.intake.schemas import (
 from deskpemilu.intake.services import Incoming
 
 router = Router(tags=["intake"], auth=ApiToken())
-_API = Channel.API.value
 
 
 def _incoming(request: HttpRequest, item: MessageIn, fallback_id: str = "") -> Incoming:
-    return _made(request.auth, request.META.get("REMOTE_ADDR"), item, fallback_id)
-
-
-def _made(client: int, address: str | None, item: MessageIn, fallback_id: str = ""):
     own_id = item.id or fallback_id
     raw = {
         "id": item.id,
@@ -41,16 +36,16 @@ def _made(client: int, address: str | None, item: MessageIn, fallback_id: str = 
         "sent_at": item.sent_at,
     }
     return Incoming(
-        channel=_API,
+        channel=Channel.API,
         body=item.text,
         raw=orjson.dumps(raw).decode(),
         sender=item.sender.strip(),
         sender_name=item.sender_name,
         # Namespaced by client, so two agencies' ids never collide.
-        provider_id=f"{client}:{own_id}" if own_id else "",
+        provider_id=f"{request.auth}:{own_id}" if own_id else "",
         sent_at=item.sent_at,
-        api_client_id=client,
-        remote_addr=address,
+        api_client_id=request.auth,
+        remote_addr=request.META.get("REMOTE_ADDR"),
     )
 
 
@@ -97,10 +92,7 @@ def messages_batch(request: HttpRequest, payload: BatchIn):
         done = IdempotencyRecord.objects.filter(client_id=request.auth, key=key).first()
         if done is not None:
             return Status(done.status_code, done.response)
-    client, address = request.auth, request.META.get("REMOTE_ADDR")
-    results = messages_handle_batch(
-        [_made(client, address, m) for m in payload.messages]
-    )
+    results = messages_handle_batch([_incoming(request, m) for m in payload.messages])
     body = {
         "received": len(results),
         "stored": sum(not r.duplicate for r in results),

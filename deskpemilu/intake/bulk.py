@@ -91,6 +91,7 @@ _COLUMNS = ", ".join(COLUMNS)
 _NUL = re.compile(r"(?<!\\)((?:\\\\)*)\\u0000")
 CHECKINS = TpsCheckin._meta.db_table
 _CHECKIN_COLUMNS = "tps_id, stage, reported_at, message_id, reporter_id, created_at"
+_CHECKIN_NAMES = tuple(_CHECKIN_COLUMNS.split(", "))
 # Batches of at least this many messages go to PostgreSQL by COPY.
 COPY_FROM = 2
 # The target repeats the partial unique index's own condition, as SQLite requires.
@@ -243,20 +244,16 @@ _TEXT_FIELDS = ("body", "raw", "sender", "provider_id", "sender_name", "reply_to
 def _without_nul(item: Incoming) -> Incoming:
     """PostgreSQL text cannot hold the NUL character: it is kept visible as U+FFFD
     rather than failing the batch."""
-    if not any("\x00" in getattr(item, name) for name in _TEXT_FIELDS):
-        return item
     changed = {
         name: value.replace("\x00", "\ufffd")
         for name in _TEXT_FIELDS
         if "\x00" in (value := getattr(item, name))
     }
-    return dataclasses.replace(item, **changed)
+    return dataclasses.replace(item, **changed) if changed else item
 
 
 def _as_duplicate(result: Result) -> Result:
-    return Result(
-        result.id, result.status, result.kind, result.reply, True, result.incident_id
-    )
+    return result._replace(duplicate=True)
 
 
 def _store_and_process(items: list[Incoming], copy: bool) -> list[Result]:
@@ -382,18 +379,6 @@ def _insert(rows: list[_Row], now) -> set[int]:
     in one statement on PostgreSQL (two on SQLite). The rows travel as one JSON
     array that the database reads itself. A provider id stored before is skipped;
     returns the ids stored."""
-    checkins = [
-        {
-            "tps_id": r.checkin[0],
-            "stage": r.checkin[1],
-            "reported_at": r.checkin[2],
-            "message_id": r.id,
-            "reporter_id": r.reporter_id,
-            "created_at": now,
-        }
-        for r in rows
-        if r.checkin
-    ]
     if _postgres():
         moment = _iso
         sql = (
@@ -411,11 +396,10 @@ def _insert(rows: list[_Row], now) -> set[int]:
             f"FROM json_each(%s) WHERE true {CONFLICT} RETURNING id"
         )
     now_text = moment(now)
-    shown: dict = {}  # check-in times repeat: each is written once
-    for checkin in checkins:
-        at = checkin["reported_at"]
-        checkin["reported_at"] = shown.get(at) or shown.setdefault(at, moment(at))
-        checkin["created_at"] = now_text
+    checkins = [
+        dict(zip(_CHECKIN_NAMES, values, strict=True))
+        for values in _checkin_values(rows, now_text, moment)
+    ]
     records = [
         dict(zip(COLUMNS, row.values(now_text, moment, _same), strict=True))
         for row in rows
@@ -427,7 +411,7 @@ def _insert(rows: list[_Row], now) -> set[int]:
         if fresh:
             _fetch(
                 f"INSERT INTO {CHECKINS} ({_CHECKIN_COLUMNS}) SELECT "
-                f"{_extract(_CHECKIN_COLUMNS.split(', '))} FROM json_each(%s)",
+                f"{_extract(_CHECKIN_NAMES)} FROM json_each(%s)",
                 [_json(fresh)],
             )
     return stored
@@ -438,22 +422,30 @@ def _copy(rows: list[_Row], now) -> set[int]:
     read, rows written many at a time). A provider id stored before raises
     IntegrityError (see messages_handle_batch). Returns the ids stored: all."""
     now_text = now.isoformat()
-    shown: dict = {}  # check-in times repeat: each is written once
     with connection.cursor() as cursor, connection.wrap_database_errors:
         with cursor.cursor.copy(f"COPY {TABLE} ({_COLUMNS}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row.values(now_text, _iso, _json))
-        checkins = [row for row in rows if row.checkin]
+        checkins = _checkin_values(rows, now_text, _iso)
         if checkins:
             sql = f"COPY {CHECKINS} ({_CHECKIN_COLUMNS}) FROM STDIN"
             with cursor.cursor.copy(sql) as copy:
-                for row in checkins:
-                    tps_id, stage, at = row.checkin
-                    text = shown.get(at) or shown.setdefault(at, at.isoformat())
-                    copy.write_row(
-                        (tps_id, stage, text, row.id, row.reporter_id, now_text)
-                    )
+                for values in checkins:
+                    copy.write_row(values)
     return {row.id for row in rows}
+
+
+def _checkin_values(rows: list[_Row], now: str, moment) -> list[tuple]:
+    """The check-ins of these rows, in the order of _CHECKIN_COLUMNS (`moment`
+    writes a time; check-in times repeat, each is written once)."""
+    shown: dict = {}
+    values = []
+    for row in rows:
+        if row.checkin:
+            tps_id, stage, at = row.checkin
+            text = shown.get(at) or shown.setdefault(at, moment(at))
+            values.append((tps_id, stage, text, row.id, row.reporter_id, now))
+    return values
 
 
 def _same(value):
