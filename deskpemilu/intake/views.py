@@ -119,19 +119,16 @@ def inbox(request: HttpRequest) -> HttpResponse:
     unfiltered_status = selectors.message_list(request.user, filters, with_status=False)
     counts = selectors.message_counts(unfiltered_status)
     # The tally per status already says how many are listed: no second count.
-    listed_count = counts.get(filters.status, 0) if filters.status else None
-    pages = _CountedPaginator(
-        listed,
-        PER_PAGE,
-        sum(counts.values()) if listed_count is None else listed_count,
-    )
+    total = sum(counts.values())
+    listed_count = counts.get(filters.status, 0) if filters.status else total
+    pages = _CountedPaginator(listed, PER_PAGE, listed_count)
     context = {
         "form": form,
         "page_obj": pages.get_page(request.GET.get("page")),
         "by_status": [
             (value, label, counts.get(value, 0)) for value, label in ParseStatus.choices
         ],
-        "total": sum(counts.values()),
+        "total": total,
         "show_personal": access.can_see_personal_data(request.user),
         "can_write": access.can_write(request.user),
     }
