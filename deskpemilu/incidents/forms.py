@@ -17,7 +17,7 @@ from deskpemilu.accounts.models import Agency
 from deskpemilu.elections.models import Stage
 from deskpemilu.elections.selectors import election_current
 from deskpemilu.incidents.models import Incident
-from deskpemilu.incidents.selectors import IncidentFilters
+from deskpemilu.incidents.selectors import IncidentFilters, agencies_covering
 from deskpemilu.incidents.services import IncidentError
 from deskpemilu.incidents.taxonomy import Category, RejectReason, Severity, Status
 from deskpemilu.regions.codes import normalise_region_code
@@ -200,19 +200,8 @@ class TransitionForm(forms.Form):
 
 
 def agencies_for(incident: Incident) -> QuerySet[Agency]:
-    """Agencies that may be asked to act: those covering the incident's region (or a
-    region above it) and the province's own desk members, not yet assigned."""
-    region = incident.region
-    codes = [*region.ancestor_codes(), region.code]
-    return (
-        Agency.objects.filter(
-            Q(jurisdiction__code__in=codes)
-            | Q(region__level="provinsi", desk_member=True)
-        )
-        .exclude(assignments__incident=incident)
-        .distinct()
-        .order_by("region__code", "kind", "name")
-    )
+    """Agencies that may be asked to act and are not assigned yet."""
+    return agencies_covering(incident.region).exclude(assignments__incident=incident)
 
 
 class AssignForm(forms.Form):

@@ -9,7 +9,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from deskpemilu.accounts.access import incident_for_user_or_404, incidents_visible
-from deskpemilu.accounts.models import User
+from deskpemilu.accounts.models import Agency, User
 from deskpemilu.incidents.models import (
     Assignment,
     Incident,
@@ -19,9 +19,24 @@ from deskpemilu.incidents.models import (
 from deskpemilu.incidents.similarity import distance_km, text_similarity
 from deskpemilu.incidents.taxonomy import Status
 from deskpemilu.regions.codes import normalise_region_code
-from deskpemilu.regions.models import region_subtree_q
+from deskpemilu.regions.models import Region, region_subtree_q
 
 OPEN_STATUSES = (Status.BARU, Status.TERVERIFIKASI, Status.DITANGANI)
+
+
+def agencies_covering(region: Region) -> QuerySet[Agency]:
+    """Agencies that may be asked to act on an incident in `region`: those whose
+    area covers it (or a region above it) and the province's own desk members.
+    Any other agency's liaison could never see the incident."""
+    codes = [*region.ancestor_codes(), region.code]
+    return (
+        Agency.objects.filter(
+            Q(jurisdiction__code__in=codes)
+            | Q(region__level="provinsi", desk_member=True)
+        )
+        .distinct()
+        .order_by("region__code", "kind", "name")
+    )
 
 
 @dataclass(frozen=True)

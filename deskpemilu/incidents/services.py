@@ -26,6 +26,7 @@ from deskpemilu.incidents.models import (
     IncidentSource,
     SourceKind,
 )
+from deskpemilu.incidents.selectors import agencies_covering
 from deskpemilu.incidents.taxonomy import Category, RejectReason, Severity, Status
 from deskpemilu.incidents.workflow import TransitionRefused, check_transition
 from deskpemilu.regions.geometry import point_in
@@ -349,6 +350,7 @@ def incident_assign(
         agencies = list(Agency.objects.filter(pk__in=agency_ids))
         if not agencies or len(agencies) != len(set(agency_ids)):
             raise IncidentError("bad_agency", "Instansi tidak dikenal.", "agencies")
+        _check_agencies_cover(incident, agencies)
         now = timezone.now()
         due = deadline or deadline_for(incident.severity, now)
         created = []
@@ -372,6 +374,20 @@ def incident_assign(
                 )
         _bump(incident, [])
     return created
+
+
+def _check_agencies_cover(incident: Incident, agencies: list[Agency]) -> None:
+    covering = set(agencies_covering(incident.region).values_list("pk", flat=True))
+    outside = [a for a in agencies if a.pk not in covering]
+    if outside:
+        names = ", ".join(str(a) for a in outside)
+        raise IncidentError(
+            "agency_out_of_area",
+            f"{names} tidak bertugas di wilayah kejadian ini "
+            f"({incident.region.name}); pilih instansi yang wilayah kerjanya "
+            "mencakup tempat kejadian, atau instansi provinsi.",
+            "agencies",
+        )
 
 
 def _assignment_for(

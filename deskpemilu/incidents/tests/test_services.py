@@ -254,3 +254,29 @@ def test_history_entries_cannot_be_changed(province_coordinator):
     event.note = "diubah"
     with pytest.raises(ValueError):
         event.save()
+
+
+def test_only_agencies_whose_area_holds_the_incident_can_be_assigned(
+    province_coordinator,
+):
+    """An operator of Pandeglang must not hand a case to Polresta Tangerang, whose
+    liaison could never see it; the provincial desk agencies may always be asked."""
+    incident = new_incident(province_coordinator)  # a TPS in Kab. Pandeglang (36.01)
+    elsewhere = Agency.objects.get(code="polresta-tangerang")
+    with pytest.raises(IncidentError) as error:
+        services.incident_assign(
+            actor=province_coordinator,
+            incident_id=incident.pk,
+            agency_ids=[elsewhere.pk],
+        )
+    assert error.value.code == "agency_out_of_area"
+    assert "Polresta Tangerang" in error.value.message
+    assert not incident.assignments.exists()
+    here = Agency.objects.get(code="polres-pandeglang")
+    province = Agency.objects.get(code="kejati-banten")
+    made = services.incident_assign(
+        actor=province_coordinator,
+        incident_id=incident.pk,
+        agency_ids=[here.pk, province.pk],
+    )
+    assert {a.agency.code for a in made} == {"polres-pandeglang", "kejati-banten"}
