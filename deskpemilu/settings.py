@@ -228,6 +228,9 @@ DESKPEMILU_TELEGRAM_API_BASE = env_str(
 # Public report form: at most N reports per client address per window (seconds).
 DESKPEMILU_PUBLIC_FORM_LIMIT = env_int("DESKPEMILU_PUBLIC_FORM_LIMIT", 5)
 DESKPEMILU_PUBLIC_FORM_WINDOW = env_int("DESKPEMILU_PUBLIC_FORM_WINDOW", 600)
+# A location or photo sent without text joins the sender's report of this many
+# minutes before (or after); intake/joining.py.
+DESKPEMILU_MEDIA_JOIN_MINUTES = env_int("DESKPEMILU_MEDIA_JOIN_MINUTES", 30)
 USE_X_FORWARDED_HOST = env_bool("DESKPEMILU_BEHIND_TLS_PROXY", False)
 
 

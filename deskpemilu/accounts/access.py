@@ -209,6 +209,38 @@ def messages_visible(user: User) -> QuerySet:
     return qs.filter(_any_of(scopes))
 
 
+def can_link_sender(user: User, message) -> bool:
+    """Link a message's sender to a known reporter (so that their next reports
+    become incidents): desk staff whose scope holds the message; a message with no
+    place yet needs the whole province."""
+    from deskpemilu.regions.codes import dotted
+
+    access = access_for(user)
+    code = dotted(message.area_code) if message.area_code else None
+    if code:
+        return bool(access.roles_at(code) & DESK_ROLES)
+    return access.everything or any(
+        "." not in seat.scope_code and seat.role in DESK_ROLES for seat in access.seats
+    )
+
+
+def reporters_visible(user: User) -> QuerySet:
+    """Known reporters posted in the user's scope (and, for those who see the whole
+    province, reporters without a post)."""
+    from deskpemilu.intake.models import Reporter
+
+    access = access_for(user)
+    qs = Reporter.objects.filter(is_active=True)
+    if access.everything:
+        return qs
+    scopes = [
+        region_subtree_q(c, field="region__code_nodot") for c in access.scope_codes
+    ]
+    if any(c.count(".") == 0 for c in access.scope_codes):
+        scopes.append(Q(region__isnull=True))
+    return qs.filter(_any_of(scopes))
+
+
 def incident_roles(user: User, incident) -> frozenset[str]:
     """The user's roles for this incident; a liaison counts only for incidents
     assigned to their own agency."""

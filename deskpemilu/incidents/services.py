@@ -554,3 +554,38 @@ def message_attach(*, actor: User, message_id: int, incident_id: int) -> Inciden
             _bump(incident, [])
             _event(incident, actor, "source_added", changes={"message": message.ref})
     return source
+
+
+def incident_add_from_sender(
+    *,
+    incident_id: int,
+    message,
+    actor_label: str,
+    point: tuple[float, float] | None = None,
+    note: str = "",
+) -> Incident:
+    """What the reporter sent after their report (a location, a photo, an edit of
+    the text) added by the system: the message becomes a source, the point the
+    incident's place when it has none and the point lies in its region, and the
+    history says what came. Nothing the desk wrote is overwritten."""
+    with transaction.atomic():
+        incident = Incident.objects.select_for_update().get(pk=incident_id)
+        IncidentSource.objects.get_or_create(
+            incident=incident, message=message, defaults={"kind": SourceKind.MESSAGE}
+        )
+        fields: list[str] = []
+        changes: dict = {"message": message.ref}
+        if point is not None and incident.lat is None:
+            lat, lng = point
+            if _point_in_region(incident.region, lat, lng):
+                incident.lat, incident.lng = lat, lng
+                fields += ["lat", "lng"]
+                changes |= {"lat": lat, "lng": lng}
+            else:
+                changes["point_outside"] = [lat, lng]
+        _bump(incident, fields)
+        action = "sender_edit" if note else "source_added"
+        _event(
+            incident, None, action, actor_label=actor_label, changes=changes, note=note
+        )
+    return incident

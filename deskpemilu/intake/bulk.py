@@ -34,15 +34,18 @@ import orjson
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from deskpemilu.intake import fieldcode
+from deskpemilu.intake import fieldcode, joining
 from deskpemilu.intake.models import (
+    Channel,
     InboundMessage,
     MessageKind,
     OutboundMessage,
     ParseStatus,
     Reporter,
+    ReporterHandle,
     TpsCheckin,
 )
+from deskpemilu.intake.senders import is_normal_phone, normal_handle
 from deskpemilu.intake.services import (
     QUEUED_REPLY_CHANNELS,
     Incoming,
@@ -50,6 +53,7 @@ from deskpemilu.intake.services import (
     _act,
     _unknown_tps,
     checkin_reply,
+    citizen_reply,
     reported_at,
     unknown_sender_reply,
 )
@@ -59,6 +63,12 @@ log = logging.getLogger(__name__)
 # Enum values read once (each read of a member's value is a descriptor call).
 _PENDING, _PARSED = ParseStatus.PENDING.value, ParseStatus.PARSED.value
 _CHECKIN, _INCIDENT = MessageKind.CHECKIN.value, MessageKind.INCIDENT.value
+_RESULT, _FREE = MessageKind.RESULT.value, MessageKind.FREE.value
+_MEDIA, _EDIT, _LINK = (
+    MessageKind.MEDIA.value,
+    MessageKind.EDIT.value,
+    MessageKind.LINK.value,
+)
 TABLE = InboundMessage._meta.db_table
 COLUMNS = (
     "id",
@@ -90,6 +100,7 @@ _COLUMNS = ", ".join(COLUMNS)
 # An escaped NUL in JSON text: \u0000 after an even number of backslashes.
 _NUL = re.compile(r"(?<!\\)((?:\\\\)*)\\u0000")
 CHECKINS = TpsCheckin._meta.db_table
+_HANDLES = ReporterHandle._meta.db_table
 _CHECKIN_COLUMNS = "tps_id, stage, reported_at, message_id, reporter_id, created_at"
 _CHECKIN_NAMES = tuple(_CHECKIN_COLUMNS.split(", "))
 # Batches of at least this many messages go to PostgreSQL by COPY.
@@ -128,6 +139,7 @@ class _Row:
     reporter_id: int | None = None
     checkin: tuple | None = None  # (tps_id, stage, reported_at)
     incident_from: object = None  # a parsed report to turn into an incident
+    complete: tuple | None = None  # what intake.joining does once it is stored
 
     def values(self, now: str, moment, dump) -> tuple:
         """The row's values in the order of COLUMNS (`moment` writes a time,
@@ -204,7 +216,7 @@ def handle_one(item: Incoming) -> Result:
 def messages_handle_batch(items: list[Incoming]) -> list[Result]:
     """Store and process a batch; one Result per item, in order. A provider id
     stored before (or earlier in the same batch) gets its first answer back."""
-    items = [_without_nul(item) for item in items]
+    items = [_prepared(item) for item in items]
     fresh: list[Incoming] = []
     first_of: dict[tuple[str, str], int] = {}
     plan: list[tuple[bool, int]] = []  # (is a repeat within the batch, index)
@@ -241,14 +253,21 @@ def messages_handle_batch(items: list[Incoming]) -> list[Result]:
 _TEXT_FIELDS = ("body", "raw", "sender", "provider_id", "sender_name", "reply_to")
 
 
-def _without_nul(item: Incoming) -> Incoming:
-    """PostgreSQL text cannot hold the NUL character: it is kept visible as U+FFFD
-    rather than failing the batch."""
+def _prepared(item: Incoming) -> Incoming:
+    """The item as it is stored: the sender in its one normal form (a phone number
+    written ``0812-0000-0001`` by an API client is ``6281200000001``, as from a
+    webhook), and no NUL character, which PostgreSQL text cannot hold: it is kept
+    visible as U+FFFD rather than failing the batch."""
     changed = {
         name: value.replace("\x00", "\ufffd")
         for name in _TEXT_FIELDS
         if "\x00" in (value := getattr(item, name))
     }
+    sender = changed.get("sender", item.sender)
+    if sender and not is_normal_phone(sender):
+        normal = normal_handle(sender)
+        if normal != sender:
+            changed["sender"] = normal
     return dataclasses.replace(item, **changed) if changed else item
 
 
@@ -264,11 +283,13 @@ def _store_and_process(items: list[Incoming], copy: bool) -> list[Result]:
     else:
         ids = _reserve_ids(len(items))
         reporters, named = _reporters(items), _named_tps(parsed)
-    rows = _understand(items, parsed, ids, reporters, named, now)
+    originals = _edited_originals(items)
+    rows = _understand(items, parsed, ids, reporters, named, now, originals)
     stored = _copy(rows, now) if copy else _insert(rows, now)
     before = _already_stored([r.item for r in rows if r.id not in stored])
     new_rows = [r for r in rows if r.id in stored]
     _make_incidents([r for r in new_rows if r.incident_from is not None], named)
+    _complete(new_rows, now)
     _queue_replies(new_rows)
     return [r.result() if r.id in stored else before[_key(r.item)] for r in rows]
 
@@ -310,8 +331,11 @@ def _lookups_postgres(items: list[Incoming], parsed) -> tuple:
         f"{_NO_TPS} FROM generate_series(1, %s) "
         f"UNION ALL SELECT 'r', phone, id, {_NO_TPS} "
         f"FROM {Reporter._meta.db_table} WHERE is_active AND phone = ANY({a}) "
+        f"UNION ALL SELECT 'r', h.handle, r.id, {_NO_TPS} FROM {_HANDLES} h "
+        f"JOIN {Reporter._meta.db_table} r ON r.id = h.reporter_id "
+        f"WHERE r.is_active AND h.handle = ANY({a}) "
         f"UNION ALL SELECT 't', {_TPS_SELECT} = ANY({a})",
-        [len(items), _json(phones), _json(list(_tps_codes(parsed)))],
+        [len(items), _json(phones), _json(phones), _json(list(_tps_codes(parsed)))],
     )
     ids = sorted(row[2] for row in rows if row[0] == "n")
     reporters = {row[1]: row[2] for row in rows if row[0] == "r"}
@@ -319,19 +343,63 @@ def _lookups_postgres(items: list[Incoming], parsed) -> tuple:
 
 
 def _understand(
-    items: list[Incoming], parsed, ids, reporters, named: _Named, now
+    items: list[Incoming], parsed, ids, reporters, named: _Named, now, originals
 ) -> list[_Row]:
     rows = []
     for item, pk, result in zip(items, ids, parsed, strict=True):
         row = _Row(item=item, id=pk, reporter_id=reporters.get(item.sender))
         try:
-            _outcome(row, result, named, now)
+            if not _companion(row, originals):
+                edit_of = (row.parsed or {}).get("edit_of")
+                _outcome(row, result, named, now)
+                if edit_of:  # an edit read as a message of its own
+                    row.parsed = {**(row.parsed or {}), "edit_of": edit_of}
         except Exception:  # never lose the message over a bug in understanding it
             log.exception("understanding inbound message %s failed", pk)
             row.status, row.error_code = _PENDING, "internal_error"
             row.reply = f"Pesan diterima ({row.result().ref}) dan akan diperiksa."
         rows.append(row)
     return rows
+
+
+def _edited_originals(items: list[Incoming]) -> dict[str, tuple]:
+    """The stored first messages of the edits in a batch (Telegram edits carry
+    the first message's provider id), in one query; none for most batches."""
+    wanted: dict[str, set[str]] = {}
+    for item in items:
+        if item.meta and item.meta.get("edited") and item.meta.get("original_id"):
+            wanted.setdefault(item.channel, set()).add(str(item.meta["original_id"]))
+    found: dict[str, tuple] = {}
+    for channel, provider_ids in wanted.items():
+        for pid, values in joining.original_of(channel, provider_ids).items():
+            found[f"{channel}:{pid}"] = values
+    return found
+
+
+def _companion(row: _Row, originals: dict[str, tuple]) -> bool:
+    """A message that completes another (intake.joining): a location or photo
+    without text, a shared contact, an edit of a message that was understood.
+    Marks it for completion once stored and answers for now; False otherwise."""
+    item, ref = row.item, f"M{row.id:07d}"
+    if item.attachments and not item.body.strip():
+        phone = item.meta.get("phone") if item.channel == Channel.TELEGRAM else None
+        row.complete = ("contact", phone) if phone else ("media",)
+        row.status, row.kind = _PARSED, _LINK if phone else _MEDIA
+        row.reply = f"OK {ref}: {joining.what_was_sent(item.attachments)} diterima."
+        return True
+    if not (item.meta and item.meta.get("edited")):
+        return False
+    original = originals.get(f"{item.channel}:{item.meta.get('original_id')}")
+    if original is None:
+        return False
+    original_id, status, kind, _ = original
+    row.parsed = {"edit_of": original_id}
+    if status == _PARSED and kind in (_INCIDENT, _RESULT):
+        row.complete = ("edit", original_id)
+        row.status, row.kind = _PARSED, _EDIT
+        row.reply = f"OK {ref}: perubahan pesan M{original_id:07d} diterima."
+        return True
+    return False  # the first was not understood (or a check-in): read this one
 
 
 def _outcome(row: _Row, result, named: _Named, now) -> None:
@@ -362,6 +430,17 @@ def _outcome(row: _Row, result, named: _Named, now) -> None:
             row.parsed = fieldcode.as_dict(result)
             row.tps_id, row.region_id, row.area_code = found[:3]
             return
+    if (
+        row.reporter_id is None
+        and isinstance(result, fieldcode.ParseError)
+        and result.code == "unknown_keyword"
+        and fieldcode.looks_like_free_text(row.item.body)
+    ):
+        # A citizen writing in their own words: thanked with a reference and kept
+        # for the desk; the field code's help is for registered field staff.
+        row.status, row.kind = _PARSED, _FREE
+        row.reply = citizen_reply(ref)
+        return
     _apply(row, _act(result, ref, tps_lookup=named.tps))
 
 
@@ -501,8 +580,14 @@ def _reporters(items: list[Incoming]) -> dict[str, int]:
         return {}
     table = Reporter._meta.db_table
     member, params = _member("phone", phones)
+    by_handle, more = _member("h.handle", phones)
     return dict(
-        _fetch(f"SELECT phone, id FROM {table} WHERE is_active AND {member}", params)
+        _fetch(
+            f"SELECT phone, id FROM {table} WHERE is_active AND {member} "
+            f"UNION ALL SELECT h.handle, r.id FROM {_HANDLES} h JOIN {table} r "
+            f"ON r.id = h.reporter_id WHERE r.is_active AND {by_handle}",
+            [*params, *more],
+        )
     )
 
 
@@ -593,16 +678,62 @@ def _make_incidents(rows: list[_Row], named: _Named) -> None:
             log.exception("incident from inbound message %s failed", row.id)
             continue  # stored as pending; the desk sees it in the inbox
         _apply(row, outcome)
-        InboundMessage.objects.filter(pk=row.id).update(
-            status=row.status,
-            kind=row.kind,
-            reply=row.reply,
-            error_code=row.error_code,
-            parsed=row.parsed,
-            tps_id=row.tps_id,
-            region_id=row.region_id,
-            area_code=row.area_code,
-        )
+        _save_outcome(row)
+
+
+def _save_outcome(row: _Row) -> None:
+    """Write an outcome decided after the message was stored."""
+    InboundMessage.objects.filter(pk=row.id).update(
+        status=row.status,
+        kind=row.kind,
+        reply=row.reply,
+        error_code=row.error_code,
+        parsed=row.parsed,
+        tps_id=row.tps_id,
+        region_id=row.region_id,
+        area_code=row.area_code,
+        reporter_id=row.reporter_id,
+    )
+
+
+def _complete(rows: list[_Row], now) -> None:
+    """Messages that complete another (intake.joining), and reports that take the
+    sender's waiting location or photo. A failure keeps the first answer."""
+    for row in rows:
+        if row.complete is None:
+            continue
+        what, *args = row.complete
+        try:
+            with transaction.atomic():
+                if what == "media":
+                    done = joining.media_complete(row.id)
+                elif what == "contact":
+                    done = joining.contact_complete(row.id, args[0])
+                else:
+                    done = joining.edit_complete(row.id, args[0], row.item.body)
+        except Exception:
+            log.exception("completing inbound message %s failed", row.id)
+            continue
+        row.status, row.kind, row.reply = done.status, done.kind, done.reply
+        row.parsed = {**(row.parsed or {}), **done.parsed}
+        row.tps_id, row.region_id = done.tps_id, done.region_id
+        row.area_code = done.area_code
+        row.reporter_id = done.reporter_id or row.reporter_id
+        _save_outcome(row)
+    reports = [
+        r
+        for r in rows
+        if r.kind in (_INCIDENT, _FREE) and r.item.sender and r.complete is None
+    ]
+    if reports:
+        waiting = joining.senders_with_media({r.item.sender for r in reports}, now)
+        for row in reports:
+            if row.item.sender in waiting:
+                try:
+                    with transaction.atomic():
+                        joining.report_takes_media(row.id)
+                except Exception:
+                    log.exception("joining media to message %s failed", row.id)
 
 
 def _queue_replies(rows: list[_Row]) -> None:

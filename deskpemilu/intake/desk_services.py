@@ -446,3 +446,25 @@ def desk_report_submit(
     _set_place(message, incident.tps, incident.region)
     _save_outcome(message)
     return incident
+
+
+def message_sender_link(*, actor: User, message_id: int, reporter_id: int):
+    """Link the sender of a message in the actor's inbox to a known reporter in the
+    actor's scope: their next reports are that reporter's. Out of scope is 404, a
+    role that may not is 403; a sender that cannot be a handle raises SenderError."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    from deskpemilu.accounts import access
+    from deskpemilu.intake.services import SenderError, reporter_handle_add
+
+    message = selectors.message_for_user_or_404(actor, message_id)
+    if not access.can_link_sender(actor, message):
+        raise PermissionDenied("may not link senders")
+    reporter = access.reporters_visible(actor).filter(pk=reporter_id).first()
+    if reporter is None:
+        raise Http404("reporter not found")
+    if not message.sender:
+        raise SenderError("Pesan ini tidak punya pengirim yang dapat ditautkan.")
+    reporter_handle_add(reporter=reporter, handle=message.sender)
+    return reporter

@@ -41,6 +41,7 @@ __all__ = [
     "STAGES",
     "as_dict",
     "canonical_text",
+    "looks_like_free_text",
     "parse",
 ]
 
@@ -714,6 +715,20 @@ def _hasil(raw: str, pieces: list[_Piece], i: int) -> Message:
             "tidak ditulis). Contoh: " + EX_HASIL + " 260",
         )
     return ResultReport(tps, votes, valid, invalid)
+
+
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_CODE_LIKE = re.compile(r"\d{8,}|\d{2}\.\d{2}\.\d{2}")
+
+
+def looks_like_free_text(text: str) -> bool:
+    """Whether a message that does not start with a keyword reads as a person
+    writing in their own words ("Pak, di TPS 5 desa kami ada orang bagi-bagi
+    uang"), not as a mistyped field code ("BUAK 3601012001001"): at least three
+    words of letters and no long number such as a TPS or region code."""
+    if not isinstance(text, str) or _CODE_LIKE.search(text):
+        return False
+    return len(_WORD.findall(text)) >= 3
 
 
 def canonical_text(message: Message) -> str:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from deskpemilu.incidents.services import FUTURE_TOLERANCE
 from deskpemilu.incidents.taxonomy import Category, Severity
 from deskpemilu.intake.channels.base import PayloadError, normalise_phone
-from deskpemilu.intake.models import Channel, MessageKind, ParseStatus
+from deskpemilu.intake.models import Channel, MessageKind, ParseStatus, Reporter
 from deskpemilu.intake.selectors import MessageFilters
 from deskpemilu.regions.models import Level, Region
 
@@ -175,3 +175,21 @@ class AttachForm(forms.Form):
                 _("Write an incident reference such as K000012.")
             )
         return int(match[1])
+
+
+class SenderLinkForm(forms.Form):
+    """Link an unknown sender to a known reporter (choices: the user's reporters)."""
+
+    reporter = forms.ModelChoiceField(
+        label=gettext_lazy("Known reporter"),
+        queryset=Reporter.objects.none(),
+        help_text=gettext_lazy(
+            "From then on this sender's reports are that reporter's: a report in "
+            "the field code becomes an incident at once."
+        ),
+    )
+
+    def __init__(self, *args, reporters=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if reporters is not None:
+            self.fields["reporter"].queryset = reporters.order_by("name")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from deskpemilu.incidents.taxonomy import CheckinStage
+from deskpemilu.intake import senders
 
 
 class Channel(models.TextChoices):
@@ -35,6 +37,9 @@ class MessageKind(models.TextChoices):
     RESULT = "result", _("result")
     HELP = "help", _("help request")
     FREE = "free", _("free text")
+    MEDIA = "media", _("location or photo")
+    EDIT = "edit", _("edit of an earlier message")
+    LINK = "link", _("sender linked to a reporter")
     UNKNOWN = "unknown", _("unknown")
 
 
@@ -46,10 +51,45 @@ class ReporterRole(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Reporter(models.Model):
-    """A known sender: a field officer or observer with a phone number and a post."""
+class HandleField(models.CharField):
+    """A sender kept in its one normal form (intake.senders): whatever is written,
+    in the admin, an import, the API or the ORM, is stored and compared normalised.
+    ``phone_only`` accepts phone numbers only; otherwise ``tg:``/``wa:`` handles too.
+    """
 
-    phone = models.CharField(_("phone"), max_length=32, unique=True)
+    def __init__(self, *args, phone_only: bool = False, **kwargs) -> None:
+        self.phone_only = phone_only
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        if self.phone_only:
+            kwargs["phone_only"] = True
+        return name, path, args, kwargs
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return value
+        check = senders.phone_or_error if self.phone_only else senders.handle_or_error
+        try:
+            return check(value)
+        except ValueError as error:
+            raise ValidationError(str(error), code="invalid") from None
+
+    def get_prep_value(self, value):
+        # Not CharField's (it would validate a look-up value such as another
+        # field's handle): normalise what can be, compare the rest as given.
+        value = models.Field.get_prep_value(self, value)
+        return senders.normal_handle(value) if isinstance(value, str) else value
+
+
+class Reporter(models.Model):
+    """A known sender: a field officer or observer with a phone number and a post.
+    Further handles (a second phone, a Telegram or WhatsApp id) are ReporterHandles.
+    """
+
+    phone = HandleField(_("phone"), max_length=32, unique=True, phone_only=True)
     name = models.CharField(_("name"), max_length=120)
     role = models.CharField(_("role"), max_length=20, choices=ReporterRole.choices)
     agency = models.ForeignKey(
@@ -71,6 +111,26 @@ class Reporter(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ReporterHandle(models.Model):
+    """Another way a reporter sends: a second phone, ``tg:<id>``, ``wa:<id>``.
+    A handle belongs to one reporter and is never another reporter's phone
+    (intake.services.reporter_handle_add checks both)."""
+
+    reporter = models.ForeignKey(
+        Reporter, on_delete=models.CASCADE, related_name="handles"
+    )
+    handle = HandleField(_("handle"), max_length=160, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["handle"]
+        verbose_name = _("reporter handle")
+        verbose_name_plural = _("reporter handles")
+
+    def __str__(self) -> str:
+        return self.handle
 
 
 class InboundMessage(models.Model):
@@ -173,6 +233,14 @@ class InboundMessage(models.Model):
                 fields=["remote_addr", "received_at"],
                 condition=Q(channel="public"),
                 name="inbound_public_rate",
+            ),
+            # A sender's recent reports and media, to join a location or photo
+            # sent without text to them (intake/joining.py). Partial: check-ins,
+            # the bulk of the traffic, are not indexed.
+            models.Index(
+                fields=["sender", "received_at"],
+                condition=Q(kind__in=["incident", "free", "result", "media"]),
+                name="inbound_sender_reports",
             ),
         ]
 

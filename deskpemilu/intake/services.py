@@ -26,7 +26,9 @@ from deskpemilu.intake.models import (
     MessageKind,
     ParseStatus,
     Reporter,
+    ReporterHandle,
 )
+from deskpemilu.intake.senders import handle_or_error
 from deskpemilu.regions.codes import level_of, normalise_region_code
 from deskpemilu.regions.models import TPS, Region
 
@@ -177,6 +179,14 @@ def unknown_sender_reply(ref: str) -> str:
     )
 
 
+def citizen_reply(ref: str) -> str:
+    """The answer to a person writing in their own words (not the field code)."""
+    return (
+        f"Terima kasih, laporan Anda diterima dengan nomor {ref}. Petugas desk "
+        "pemilu akan memeriksanya."
+    )
+
+
 def _place(code: str, lookup) -> tuple[TPS | None, Region | None]:
     if len(code) == 13 and code.isdigit():
         tps = lookup(code)
@@ -275,3 +285,45 @@ def reporter_upsert(
         },
     )
     return reporter
+
+
+class SenderError(Exception):
+    """A handle that cannot be linked; ``message`` is Indonesian."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+
+
+class HandleTaken(SenderError):
+    """The handle already belongs to another reporter."""
+
+
+def reporter_handle_add(*, reporter: Reporter, handle: str) -> ReporterHandle | None:
+    """Let `reporter` be recognised by another handle (a second phone, ``tg:<id>``,
+    ``wa:<id>``): from then on its messages on that channel are the reporter's.
+    Returns the handle row (None when the handle is the reporter's own phone).
+    Raises SenderError for a handle that is not one, HandleTaken when it is another
+    reporter's phone or handle."""
+    try:
+        normal = handle_or_error(handle)
+    except ValueError as error:
+        raise SenderError(str(error)) from None
+    if normal == reporter.phone:
+        return None
+    with transaction.atomic():
+        owner = (
+            Reporter.objects.filter(phone=normal).exclude(pk=reporter.pk).first()
+            or Reporter.objects.filter(handles__handle=normal)
+            .exclude(pk=reporter.pk)
+            .first()
+        )
+        if owner is not None:
+            raise HandleTaken(
+                f"{normal} sudah terdaftar untuk pelapor lain ({owner.name}). "
+                "Lepaskan dulu di sana, lalu tautkan lagi."
+            )
+        row, _ = ReporterHandle.objects.get_or_create(
+            handle=normal, defaults={"reporter": reporter}
+        )
+    return row

@@ -17,4 +17,9 @@ urlpatterns = [
         name="message-create-incident",
     ),
     path("<int:message_id>/lampirkan/", views.message_attach, name="message-attach"),
+    path(
+        "<int:message_id>/pengirim/",
+        views.message_link_sender,
+        name="message-link-sender",
+    ),
 ]

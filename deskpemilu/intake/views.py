@@ -35,9 +35,12 @@ from deskpemilu.intake.forms import (
     MessageFilterForm,
     MessageIncidentForm,
     PublicReportForm,
+    SenderLinkForm,
     UploadForm,
 )
+from deskpemilu.intake.joining import location_of
 from deskpemilu.intake.models import ParseStatus
+from deskpemilu.intake.services import SenderError
 from deskpemilu.intake.templatetags.intake_tags import mask_phone
 
 PER_PAGE = 50
@@ -162,6 +165,11 @@ def _detail(
             initial=selectors.message_incident_initial(message)
         ),
         "attach_form": AttachForm(),
+        "point": location_of(message.attachments),
+        "can_link_sender": not message.reporter_id
+        and bool(message.sender)
+        and access.can_link_sender(user, message),
+        "link_form": SenderLinkForm(reporters=access.reporters_visible(user)),
     }
     return render(request, "intake/detail.html", context | forms, status=status)
 
@@ -216,6 +224,30 @@ def message_attach(request: HttpRequest, message_id: int) -> HttpResponse:
             messages.success(request, _("Message attached to the incident."))
             return redirect("intake:message-detail", message_id)
     return _detail(request, message_id, status=INVALID, attach_form=form)
+
+
+@login_required
+@require_POST
+def message_link_sender(request: HttpRequest, message_id: int) -> HttpResponse:
+    """Link the message's sender to a known reporter."""
+    _writable(request, message_id)
+    form = SenderLinkForm(
+        request.POST, reporters=access.reporters_visible(request.user)
+    )
+    if form.is_valid():
+        try:
+            reporter = desk_services.message_sender_link(
+                actor=request.user,
+                message_id=message_id,
+                reporter_id=form.cleaned_data["reporter"].pk,
+            )
+        except SenderError as error:
+            form.add_error("reporter", error.message)
+        else:
+            linked = _("The sender is now known as %(name)s.") % {"name": reporter.name}
+            messages.success(request, linked)
+            return redirect("intake:message-detail", message_id)
+    return _detail(request, message_id, status=INVALID, link_form=form)
 
 
 # Upload ------------------------------------------------------------------------------

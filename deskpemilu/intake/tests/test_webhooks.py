@@ -79,10 +79,10 @@ def test_a_retried_sms_is_stored_once_and_answered_the_same():
 
 
 def test_a_message_that_cannot_be_read_is_kept_and_answered_in_indonesian():
-    response = sms("halo pak ada apa")
+    response = sms("BUAK 3601012001001")
     assert response.status_code == 200
     message = InboundMessage.objects.get()
-    assert message.status == "failed" and message.body == "halo pak ada apa"
+    assert message.status == "failed" and message.body == "BUAK 3601012001001"
     assert message.reply == response.content.decode() and "INFO" in message.reply
 
 

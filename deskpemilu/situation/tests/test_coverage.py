@@ -108,7 +108,7 @@ def test_the_watchlist_lists_the_silent_tps_with_whom_to_call(
     )
     assert rows[0].kabkota == "KOTA SERANG"
     assert [(c.name, c.phone, c.why) for c in rows[0].contacts] == [
-        ("Pak Lurah", "0812******99", "desa")
+        ("Pak Lurah", "6281*******99", "desa")
     ]
     assert [(c.name, c.why) for c in rows[1].contacts] == [
         ("Ani", "tps"),
@@ -136,7 +136,7 @@ def test_the_last_sender_of_a_tps_is_a_contact_and_administrators_see_numbers(
     )
     assert row.reached == "buka"
     assert [(c.name, c.phone, c.why) for c in row.contacts] == [
-        ("Budi", "081300000001", "checkin")
+        ("Budi", "6281300000001", "checkin")
     ]
 
 
