@@ -2,6 +2,7 @@
 queue. Phone numbers are personal data: only administrators (access.can_see_personal_
 data) may open these pages."""
 
+from django import forms
 from django.contrib import admin
 
 from deskpemilu.accounts.access import can_see_personal_data
@@ -10,6 +11,7 @@ from deskpemilu.intake.models import (
     InboundMessage,
     OutboundMessage,
     Reporter,
+    ReporterHandle,
     TpsCheckin,
 )
 
@@ -31,11 +33,39 @@ class AdministratorsOnly(admin.ModelAdmin):
         return can_see_personal_data(request.user)
 
 
+class HandleForm(forms.ModelForm):
+    def clean_handle(self) -> str:
+        handle = self.cleaned_data["handle"]
+        owner = Reporter.objects.filter(phone=handle).first()
+        if owner is not None and owner.pk != self.instance.reporter_id:
+            raise forms.ValidationError(
+                f"{handle} adalah nomor pelapor lain ({owner.name})."
+            )
+        return handle
+
+
+class HandleInline(admin.TabularInline):
+    """Other ways the reporter sends: a second phone, tg:<id>, wa:<id>."""
+
+    model = ReporterHandle
+    form = HandleForm
+    extra = 1
+    fields = ("handle",)
+
+    def has_view_permission(self, request, obj=None):
+        return can_see_personal_data(request.user)
+
+    has_change_permission = has_add_permission = has_delete_permission = (
+        has_view_permission
+    )
+
+
 @admin.register(Reporter)
 class ReporterAdmin(AdministratorsOnly):
     list_display = ("name", "phone", "role", "agency", "region", "tps", "is_active")
     list_filter = ("role", "is_active")
-    search_fields = ("name", "phone", "tps__code", "region__name")
+    search_fields = ("name", "phone", "handles__handle", "tps__code", "region__name")
+    inlines = [HandleInline]
     raw_id_fields = ("region", "tps")
     autocomplete_fields = ("agency",)
 

@@ -21,6 +21,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from deskpemilu.intake.gsm7 import to_gsm7
+
 __all__ = [
     "CATEGORIES",
     "CATEGORY_ALIASES",
@@ -28,6 +30,7 @@ __all__ = [
     "Checkin",
     "ERROR_CODES",
     "HELP_TEXT",
+    "HELP_TEXTS",
     "HelpRequest",
     "IncidentReport",
     "KEYWORDS",
@@ -97,13 +100,13 @@ class ResultReport:
 
 @dataclass(frozen=True, slots=True)
 class HelpRequest:
-    pass
+    topic: str = ""  # "" (overview), "checkin", "lapor" or "hasil": INFO LAPOR
 
 
 @dataclass(frozen=True, slots=True)
 class ParseError:
     code: str  # stable machine name, one of ERROR_CODES
-    message: str  # Indonesian, <= 300 characters, with an example to resend
+    message: str  # Indonesian, one SMS (<= 160 GSM-7 characters), with an example
 
 
 Message = Checkin | IncidentReport | ResultReport | HelpRequest | ParseError
@@ -256,17 +259,28 @@ EX_CHECKIN = "BUKA 3601012001001 0705"
 EX_LAPOR = "LAPOR 3601012001001 PU B ada bagi amplop"
 EX_HASIL = "HASIL 3601012001001 120 95 40 255 5"
 
+# Every reply fits one SMS (160 GSM-7 characters): INFO gives the overview, and
+# INFO LAPOR / INFO HASIL / INFO BUKA the details of one message.
 HELP_TEXT = (
-    "Format:\n"
-    "BUKA/TUTUP/HITUNG/KIRIM kodeTPS (jam)\n"
-    "cth " + EX_CHECKIN + "\n"
-    "LAPOR kodeTPS/wilayah kategori tingkat isi\n"
-    "cth LAPOR 3601012001001 PU B ada amplop\n"
-    "Kategori " + _CATEGORY_LIST + "\n"
-    "Tingkat R S B K\n"
-    "HASIL kodeTPS 01 02 03 sah tdksah\n"
-    "cth " + EX_HASIL
-)  # 2 SMS (306 GSM-7 characters) at most
+    "Format: BUKA/TUTUP/HITUNG/KIRIM kodeTPS jam; LAPOR kode kategori tingkat isi"
+    "; HASIL kodeTPS 01 02 03 sah tdksah. Rinci: INFO LAPOR, INFO HASIL"
+)
+HELP_TEXTS = {
+    "": HELP_TEXT,
+    "checkin": (
+        "BUKA/TUTUP/HITUNG/KIRIM, kode TPS 13 angka (kode desa + nomor TPS), jam "
+        "WIB bila perlu. Contoh: " + EX_CHECKIN
+    ),
+    "lapor": (
+        "LAPOR kode kategori tingkat isi. Kategori: "
+        + _CATEGORY_LIST
+        + ". Tingkat: R S B K. Contoh: LAPOR 3601012001001 PU B ada amplop"
+    ),
+    "hasil": (
+        "HASIL kodeTPS suara01 suara02 suara03 sah tidaksah (jumlah boleh "
+        "ditambah). Contoh: " + EX_HASIL
+    ),
+}
 
 
 # --- Reading -------------------------------------------------------------------------
@@ -316,7 +330,9 @@ def _digits(s: str) -> str | None:
 
 
 def _show(s: str, limit: int = 16) -> str:
-    s = s.replace('"', "'")
+    """What the sender typed, repeated in a reply: short, in the SMS alphabet (an
+    emoji or a curly quote would make the whole reply a 70-character UCS-2 SMS)."""
+    s = to_gsm7(s).replace('"', "'")
     return s if len(s) <= limit else s[: limit - 2] + ".."
 
 
@@ -355,8 +371,8 @@ def parse(text: str) -> Message:
     except Exception:  # pragma: no cover - a bug; the sender still gets an answer
         return _err(
             "internal_error",
-            "Maaf, pesan belum dapat dibaca. Periksa formatnya lalu kirim ulang, "
-            "atau kirim INFO. Contoh: " + EX_LAPOR,
+            "Maaf, pesan belum terbaca. Periksa format lalu kirim ulang, atau kirim "
+            "INFO. Contoh: " + EX_LAPOR,
         )
 
 
@@ -370,7 +386,7 @@ def _parse(raw: str) -> Message:
         return _err("empty", _EMPTY)
     first = pieces[0].text
     if first[0] == "?":
-        return _HELP
+        return _help(pieces)
     word = first.lower()
     entry = KEYWORDS.get(word)
     i = 1
@@ -390,17 +406,17 @@ def _parse(raw: str) -> Message:
         if word == "selesai":
             return _err(
                 "unknown_keyword",
-                "SELESAI saja kurang jelas. Tulis TUTUP (pemungutan selesai) atau "
-                "HITUNG (penghitungan selesai). Contoh: TUTUP 3601012001001 1300",
+                "SELESAI kurang jelas: tulis TUTUP (coblos selesai) atau HITUNG "
+                "(hitung selesai). Contoh: TUTUP 3601012001001 1300",
             )
         return _err(
             "unknown_keyword",
-            f'Kata pertama "{_show(first)}" tidak dikenal. Awali pesan dengan BUKA, '
-            "TUTUP, HITUNG, KIRIM, LAPOR, HASIL atau INFO. Contoh: " + EX_LAPOR,
+            f'Kata pertama "{_show(first)}" tidak dikenal. Awali dengan BUKA, TUTUP, '
+            "HITUNG, KIRIM, LAPOR, HASIL atau INFO. Contoh: " + EX_CHECKIN,
         )
     kind, stage = entry
     if kind == "help":
-        return _HELP
+        return _help(pieces)
     if i < len(pieces) and pieces[i].text[:3].lower() == "tps":
         p = pieces[i]
         if len(p.text) == 3:
@@ -412,6 +428,15 @@ def _parse(raw: str) -> Message:
     if kind == "lapor":
         return _lapor(raw, pieces, i)
     return _hasil(raw, pieces, i)
+
+
+def _help(pieces: list[_Piece]) -> HelpRequest:
+    """INFO, or INFO with the keyword of the message to explain (INFO LAPOR)."""
+    for piece in pieces[1:3]:
+        entry = KEYWORDS.get(piece.text.lower())
+        if entry is not None and entry[0] != "help":
+            return HelpRequest(entry[0])
+    return _HELP
 
 
 def _split_glued(first: str) -> tuple[tuple[str, str | None] | None, str]:
@@ -440,8 +465,8 @@ def _take_tps(
             i,
             _err(
                 "bad_tps_code",
-                "Kode TPS tidak ada. Tulis 13 angka (10 angka kode desa + 3 angka "
-                "nomor TPS) sesudah kata pertama. Contoh: " + example,
+                "Kode TPS tidak ada. Tulis 13 angka (kode desa + nomor TPS) sesudah "
+                "kata pertama. Contoh: " + example,
             ),
         )
     group = pieces[i].group
@@ -457,9 +482,8 @@ def _take_tps(
                 j,
                 _err(
                     "bad_tps_code",
-                    f'Kode TPS "{_show(typed)}" tidak terbaca: hanya boleh angka, '
-                    "13 angka (10 angka kode desa + 3 angka nomor TPS). Contoh: "
-                    + example,
+                    f'Kode TPS "{_show(typed)}" tidak terbaca: tulis 13 angka saja '
+                    "(kode desa + nomor TPS). Contoh: " + example,
                 ),
             )
         digits += d
@@ -471,9 +495,8 @@ def _take_tps(
             j,
             _err(
                 "bad_tps_code",
-                f'Kode TPS "{_show(typed, 24)}" salah: terbaca {len(digits)} angka, '
-                "harus 13 (10 angka kode desa + 3 angka nomor TPS). Kirim ulang, "
-                "contoh: " + example,
+                f'Kode TPS "{_show(typed, 24)}" salah: {len(digits)} angka, harus 13 '
+                "(kode desa + nomor TPS). Contoh: " + example,
             ),
         )
     return digits, j, None
@@ -510,9 +533,8 @@ def _checkin(raw: str, pieces: list[_Piece], i: int, stage: str | None) -> Messa
     if i < n:
         return _err(
             "extra_text",
-            f"{kw} hanya berisi kode TPS dan jam (boleh tanpa jam); "
-            f'"{_show(pieces[i].text)}" tidak dikenal. Kejadian dilaporkan terpisah '
-            "dengan LAPOR. Contoh: " + example,
+            f'{kw} berisi kode TPS dan jam saja; "{_show(pieces[i].text)}" tidak '
+            "dikenal. Kejadian dikirim dengan LAPOR. Contoh: " + example,
         )
     if not times:
         return Checkin(tps, stage)
@@ -521,8 +543,8 @@ def _checkin(raw: str, pieces: list[_Piece], i: int, stage: str | None) -> Messa
         typed = raw[pieces[time_start].start : pieces[i - 1].end]
         return _err(
             "bad_time",
-            f'Jam "{_show(typed)}" tidak sah. Tulis jam dan menit WIB, misalnya 0705 '
-            "atau 07.05, atau kirim tanpa jam. Contoh: " + example,
+            f'Jam "{_show(typed)}" tidak sah. Tulis jam WIB (0705 atau 07.05) atau '
+            "kirim tanpa jam. Contoh: " + example,
         )
     return Checkin(tps, stage, hhmm)
 
@@ -550,10 +572,7 @@ def _time(parts: list[str]) -> str | None:
 
 def _lapor(raw: str, pieces: list[_Piece], i: int) -> Message:
     n = len(pieces)
-    place_help = (
-        "kode TPS 13 angka atau kode wilayah 2/4/6/10 angka (36.01, 36.01.01, "
-        "36.01.01.2001). Contoh: " + EX_LAPOR
-    )
+    place_help = "kode TPS (13 angka) atau wilayah (36.01.01). Contoh: " + EX_LAPOR
     if i >= n or _digits(pieces[i].text) is None:
         what = (
             f'"{_show(pieces[i].text)}" bukan kode tempat.'
@@ -585,7 +604,7 @@ def _lapor(raw: str, pieces: list[_Piece], i: int) -> Message:
         typed = raw[pieces[i].start : pieces[j - 1].end]
         return _err(
             "bad_place_code",
-            f'Kode tempat "{_show(typed, 24)}" salah: terbaca {count} angka. Tulis '
+            f'Kode tempat "{_show(typed, 24)}" salah ({count} angka). Tulis '
             + place_help,
         )
     digits = "".join(parts)
@@ -608,8 +627,8 @@ def _lapor(raw: str, pieces: list[_Piece], i: int) -> Message:
                     if typed
                     else "Tingkat tidak ada."
                 )
-                + " Sesudah kategori tulis R (ringan), S (sedang), B (berat), "
-                "K (kritis) atau 1-4. Contoh: " + EX_LAPOR,
+                + " Sesudah kategori tulis R, S, B, K (ringan-kritis) atau 1-4. "
+                "Contoh: " + EX_LAPOR,
             )
         k += 1
     else:
@@ -627,16 +646,16 @@ def _lapor(raw: str, pieces: list[_Piece], i: int) -> Message:
                     if typed
                     else "Kategori tidak ada."
                 )
-                + f" Sesudah kode tempat tulis salah satu: {_CATEGORY_LIST}. "
-                "Contoh: " + EX_LAPOR,
+                + f" Pilih: {_CATEGORY_LIST}. Contoh: "
+                + EX_LAPOR,
             )
     assert severity is not None and category is not None
     text = raw[pieces[k].start :].strip() if k < n else ""
     if _TEXT_ENOUGH.search(text) is None:
         return _err(
             "missing_text",
-            "Isi laporan kosong atau terlalu pendek. Sesudah tingkat, tulis apa yang "
-            f"terjadi (minimal {MIN_TEXT_ALNUM} huruf/angka). Contoh: " + EX_LAPOR,
+            "Isi laporan kosong atau terlalu pendek: sesudah tingkat tulis apa yang "
+            "terjadi. Contoh: " + EX_LAPOR,
         )
     return IncidentReport(place, category, severity, text)
 
@@ -671,8 +690,8 @@ def _hasil(raw: str, pieces: list[_Piece], i: int) -> Message:
         if d is None:
             return _err(
                 "bad_number",
-                f'Angka ke-{k} "{_show(piece.text)}" bukan angka. Sesudah kode TPS '
-                "tulis angka saja: suara 01 02 03, sah, tidak sah. Contoh: " + EX_HASIL,
+                f'Angka ke-{k} "{_show(piece.text)}" bukan angka. Tulis angka saja: '
+                "01 02 03 sah tidaksah. Contoh: " + EX_HASIL,
             )
         numbers.append(d)
     want = N_CANDIDATES + 2
@@ -680,9 +699,8 @@ def _hasil(raw: str, pieces: list[_Piece], i: int) -> Message:
         code = "missing_number" if len(numbers) < want else "extra_number"
         return _err(
             code,
-            f"HASIL perlu {want} angka sesudah kode TPS: suara 01, 02, 03, sah, tidak "
-            f"sah (boleh ditambah jumlah). Terbaca {len(numbers)} angka. Contoh: "
-            + EX_HASIL,
+            f"HASIL perlu {want} angka sesudah kode TPS (01 02 03 sah tidaksah); "
+            f"terbaca {len(numbers)}. Contoh: " + EX_HASIL,
         )
     values: list[int] = []
     for k, d in enumerate(numbers, start=1):
@@ -692,8 +710,8 @@ def _hasil(raw: str, pieces: list[_Piece], i: int) -> Message:
         ):
             return _err(
                 "bad_number",
-                f'Angka ke-{k} "{_show(d)}" terlalu besar (paling banyak {MAX_COUNT}). '
-                "Periksa C.Hasil lalu kirim ulang. Contoh: " + EX_HASIL,
+                f'Angka ke-{k} "{_show(d)}" terlalu besar (paling banyak '
+                f"{MAX_COUNT}). Periksa C.Hasil. Contoh: " + EX_HASIL,
             )
         values.append(int(stripped or "0"))
     votes = tuple(values[:N_CANDIDATES])
@@ -703,16 +721,14 @@ def _hasil(raw: str, pieces: list[_Piece], i: int) -> Message:
         terms = "+".join(str(v) for v in votes)
         return _err(
             "sum_mismatch",
-            f"Suara 01+02+03 = {terms} = {total}, tetapi suara sah ditulis {valid}. "
-            f"Periksa C.Hasil lalu kirim ulang semua angka: HASIL {tps} "
-            "<01> <02> <03> <sah> <tidak sah>. Contoh: " + EX_HASIL,
+            f"Suara 01+02+03 = {terms} = {total}, tetapi sah ditulis {valid}. "
+            "Periksa C.Hasil lalu kirim ulang semua angka. Contoh: " + EX_HASIL,
         )
     if len(values) == want + 1 and valid + invalid != values[-1]:
         return _err(
             "total_mismatch",
             f"Sah + tidak sah = {valid}+{invalid} = {valid + invalid}, tetapi jumlah "
-            f"ditulis {values[-1]}. Periksa C.Hasil lalu kirim ulang (jumlah boleh "
-            "tidak ditulis). Contoh: " + EX_HASIL + " 260",
+            f"ditulis {values[-1]}. Periksa C.Hasil. Contoh: " + EX_HASIL + " 260",
         )
     return ResultReport(tps, votes, valid, invalid)
 
@@ -747,5 +763,6 @@ def canonical_text(message: Message) -> str:
         )
         return f"HASIL {message.tps_code} {numbers}"
     if isinstance(message, HelpRequest):
-        return "INFO"
+        topic = {"checkin": "BUKA", "lapor": "LAPOR", "hasil": "HASIL"}
+        return f"INFO {topic[message.topic]}" if message.topic else "INFO"
     return f"galat: {message.code}"

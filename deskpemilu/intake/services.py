@@ -13,13 +13,18 @@ import datetime as dt
 import functools
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from deskpemilu.accounts.models import Agency
+from deskpemilu.core.csvio import read_rows
+from deskpemilu.core.errors import ImportFailed, ImportProblem
 from deskpemilu.core.timeutil import WIB
 from deskpemilu.incidents.services import IncidentError, incident_create
 from deskpemilu.intake import fieldcode
+from deskpemilu.intake.gsm7 import SMS_GSM7, to_gsm7
 from deskpemilu.intake.models import (
     Channel,
     InboundMessage,
@@ -28,7 +33,7 @@ from deskpemilu.intake.models import (
     Reporter,
     ReporterHandle,
 )
-from deskpemilu.intake.senders import handle_or_error
+from deskpemilu.intake.senders import handle_or_error, phone_or_error
 from deskpemilu.regions.codes import level_of, normalise_region_code
 from deskpemilu.regions.models import TPS, Region
 
@@ -126,7 +131,9 @@ def _act(
     if isinstance(result, fieldcode.ParseError):
         return _failed(result.code, result.message)
     if isinstance(result, fieldcode.HelpRequest):
-        return Outcome(ParseStatus.PARSED, MessageKind.HELP, fieldcode.HELP_TEXT)
+        return Outcome(
+            ParseStatus.PARSED, MessageKind.HELP, fieldcode.HELP_TEXTS[result.topic]
+        )
     # Check-ins are not handled here: intake.bulk records them set-based.
     if isinstance(result, fieldcode.IncidentReport):
         return _incident(ref, message, result, reporter, lookup)
@@ -177,6 +184,16 @@ def unknown_sender_reply(ref: str) -> str:
         f"Laporan diterima ({ref}). Nomor Anda belum terdaftar; petugas desk "
         "akan memeriksa laporan ini."
     )
+
+
+def incident_reply(ref: str, category: str, severity: str, place: str) -> str:
+    """The answer to a report that became an incident; one SMS whatever the names
+    (a long place name is shortened)."""
+    head = f"OK {ref}: laporan {to_gsm7(category)} ({to_gsm7(severity)}) di "
+    tail = " diterima desk."
+    room = SMS_GSM7 - len(head) - len(tail)
+    name = to_gsm7(place)
+    return head + (name if len(name) <= room else name[: room - 2] + "..")[:room] + tail
 
 
 def citizen_reply(ref: str) -> str:
@@ -233,9 +250,11 @@ def _incident(ref, message, result, reporter, lookup) -> Outcome:
     except IncidentError as error:
         return _failed(error.code, error.message)
     parsed["incident_id"] = incident.pk
-    reply = (
-        f"OK {incident.ref}: laporan {incident.get_category_display()} "
-        f"({incident.get_severity_display()}) di {region.name} diterima desk."
+    reply = incident_reply(
+        incident.ref,
+        incident.get_category_display(),
+        incident.get_severity_display(),
+        region.name,
     )
     return Outcome(
         ParseStatus.PARSED,
@@ -327,3 +346,86 @@ def reporter_handle_add(*, reporter: Reporter, handle: str) -> ReporterHandle | 
             handle=normal, defaults={"reporter": reporter}
         )
     return row
+
+
+REPORTER_COLUMNS = ["nama", "telepon", "peran"]
+
+
+def reporters_import(*, path: Path) -> int:
+    """Register or update known reporters from a CSV: columns ``nama``, ``telepon``,
+    ``peran`` (field_officer, observer, village_head, kpps, other), and optionally
+    ``kode_tps``, ``kode_wilayah``, ``instansi`` (agency code) and ``alamat_lain``
+    (other handles separated by ``;``: a second phone, ``tg:<id>``, ``wa:<id>``).
+    Numbers are normalised as everywhere else; all-or-nothing, safe to re-run."""
+    from deskpemilu.intake.models import ReporterRole
+
+    roles, problems = set(ReporterRole.values), []
+    rows: list[dict] = []
+    seen: dict[str, int] = {}
+    for line, row in read_rows(path, REPORTER_COLUMNS):
+        problem = _reporter_row(row, roles, seen, line)
+        if isinstance(problem, str):
+            problems.append(ImportProblem(path.name, line, *problem.split("|", 1)))
+        else:
+            rows.append(problem)
+    if problems:
+        raise ImportFailed(problems)
+    with transaction.atomic():
+        for row in rows:
+            reporter = reporter_upsert(
+                phone=row["phone"],
+                name=row["name"],
+                role=row["role"],
+                region=row["region"],
+                tps=row["tps"],
+                agency=row["agency"],
+            )
+            for handle in row["handles"]:
+                reporter_handle_add(reporter=reporter, handle=handle)
+    return len(rows)
+
+
+def _reporter_row(row: dict, roles: set[str], seen: dict[str, int], line: int):
+    """A row's values, or its problem as ``"why|value"``."""
+    try:
+        phone = phone_or_error(row["telepon"])
+        handles = [
+            handle_or_error(h)
+            for h in row.get("alamat_lain", "").split(";")
+            if h.strip()
+        ]
+    except ValueError as error:
+        return f"{error}|{row['telepon']}"
+    for handle in [phone, *handles]:
+        if handle in seen:
+            return f"nomor atau alamat sudah dipakai di baris {seen[handle]}|{handle}"
+        seen[handle] = line
+    if row["peran"] not in roles:
+        return f"peran tak dikenal ({', '.join(sorted(roles))})|{row['peran']}"
+    tps = region = agency = None
+    if row.get("kode_tps"):
+        tps = TPS.objects.select_related("desa").filter(code=row["kode_tps"]).first()
+        if tps is None:
+            return f"kode TPS tak dikenal|{row['kode_tps']}"
+    if row.get("kode_wilayah"):
+        dotted_code = normalise_region_code(row["kode_wilayah"])
+        region = (
+            Region.objects.filter(code=dotted_code).first() if dotted_code else None
+        )
+        if region is None:
+            return f"kode wilayah tak dikenal|{row['kode_wilayah']}"
+    if row.get("instansi"):
+        agency = Agency.objects.filter(code=row["instansi"]).first()
+        if agency is None:
+            return f"kode instansi tak dikenal|{row['instansi']}"
+    if not row["nama"]:
+        return "nama kosong|"
+    return {
+        "phone": phone,
+        "handles": handles,
+        "name": row["nama"],
+        "role": row["peran"],
+        "tps": tps,
+        "region": region or (tps.desa if tps else None),
+        "agency": agency,
+    }

@@ -125,7 +125,7 @@ def check_error(result: object) -> None:
     assert isinstance(result, ParseError)
     assert result.code in ERROR_CODES
     assert result.code != "internal_error"
-    assert 0 < len(result.message) <= 300
+    assert 0 < len(result.message) <= 160
     assert "Contoh" in result.message or "contoh" in result.message
 
 
@@ -203,9 +203,18 @@ def test_category_and_severity_words_cannot_be_confused():
     assert not [a for a in CATEGORY_ALIASES if re.fullmatch(r"[0-9OoIil ]+", a)]
 
 
-def test_the_help_text_fits_two_sms():
-    assert len(HELP_TEXT) <= 2 * 153
-    assert set(HELP_TEXT) <= GSM7
+def test_every_help_text_fits_one_sms():
+    for text in fieldcode.HELP_TEXTS.values():
+        assert len(text) <= 160
+        assert set(text) <= GSM7
+
+
+@pytest.mark.parametrize(
+    ("message", "topic"),
+    [("INFO LAPOR", "lapor"), ("? hasil", "hasil"), ("bantuan buka", "checkin")],
+)
+def test_help_on_one_message(message, topic):
+    assert parse(message) == HelpRequest(topic)
 
 
 @pytest.mark.parametrize("message", ["INFO", "info apa", "?", "??", "Bantuan", "HELP"])

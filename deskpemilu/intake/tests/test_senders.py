@@ -232,3 +232,86 @@ def test_reporters_saved_before_are_normalised_by_the_migration():
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT name, phone FROM {Reporter._meta.db_table}")
         assert dict(cursor.fetchall()) == {"A": "6281200000004", "B": "abc"}
+
+
+# --- admin and import ---------------------------------------------------------------
+
+
+@pytest.fixture
+def root(django_user_model, client_for):
+    user = django_user_model.objects.create_superuser("akar", password="x-akar-12345")
+    return client_for(user)
+
+
+def test_the_admin_stores_a_written_number_normalised_with_a_telegram_handle(root):
+    response = root.post(
+        "/admin/intake/reporter/add/",
+        {
+            "name": "Dewi",
+            "phone": "0812-0000-0007",
+            "role": "observer",
+            "is_active": "on",
+            "handles-TOTAL_FORMS": "1",
+            "handles-INITIAL_FORMS": "0",
+            "handles-0-handle": "TG: 424242",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    reporter = Reporter.objects.get(name="Dewi")
+    assert reporter.phone == "6281200000007"
+    assert list(reporter.handles.values_list("handle", flat=True)) == ["tg:424242"]
+
+
+def test_the_admin_refuses_a_phone_that_is_not_one_in_indonesian(root):
+    response = root.post(
+        "/admin/intake/reporter/add/",
+        {
+            "name": "Dewi",
+            "phone": "nomor saya",
+            "role": "observer",
+            "handles-TOTAL_FORMS": "0",
+            "handles-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "bukan nomor telepon" in response.content.decode()
+    assert not Reporter.objects.exists()
+
+
+def test_reporters_are_imported_with_numbers_normalised_and_handles(tmp_path):
+    from django.core.management import call_command
+
+    path = tmp_path / "pelapor.csv"
+    path.write_text(
+        "nama,telepon,peran,kode_tps,kode_wilayah,instansi,alamat_lain\n"
+        "Siti,0812-0000-0004,field_officer,3601012001001,,,tg:5551234;0857 1111 2222\n"
+        "Andi,+62 812 0000 0005,observer,,36.01,bawaslu-banten,\n",
+        encoding="utf-8",
+    )
+    call_command("import_reporters", str(path))
+    siti = Reporter.objects.get(name="Siti")
+    assert siti.phone == "6281200000004" and siti.region.code == "36.01.01.2001"
+    assert set(siti.handles.values_list("handle", flat=True)) == {
+        "tg:5551234",
+        "6285711112222",
+    }
+    assert Reporter.objects.get(name="Andi").phone == "6281200000005"
+    call_command("import_reporters", str(path))  # safe to re-run
+    assert Reporter.objects.count() == 2 and ReporterHandle.objects.count() == 2
+
+
+def test_an_import_with_a_bad_row_changes_nothing_and_names_the_line(tmp_path):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "pelapor.csv"
+    path.write_text(
+        "nama,telepon,peran\nSiti,0812-0000-0004,field_officer\n"
+        "Andi,bukan nomor,observer\nBudi,081200000004,observer\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CommandError) as error:
+        call_command("import_reporters", str(path))
+    text = str(error.value)
+    assert "baris 3" in text and "bukan nomor telepon" in text
+    assert "baris 4" in text and "baris 2" in text  # the same number twice
+    assert not Reporter.objects.exists()
