@@ -5,8 +5,12 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from deskpemilu.core.bodylimit import BodyLimit
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "deskpemilu.settings")
-application = get_wsgi_application()
+# Every body is read the same way before Django sees it: a chunked one with its
+# length, an over-size one answered 413 in the endpoint's kind (core/bodylimit.py).
+application = BodyLimit(get_wsgi_application())
 
 # Everything loaded so far (Django, the apps, their modules) lives as long as the
 # process: move it out of the garbage collector's sight, so that the collections a

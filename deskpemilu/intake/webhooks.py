@@ -3,22 +3,33 @@ Telegram Bot API. Each checks the provider's secret, stores every message raw, t
 processes it; a retry of the same provider message gets the first answer back.
 
 A request whose signature fails is not authentic and is not stored (403, logged). An
-authentic request that cannot be read is stored raw, marked failed, and answered 400.
+authentic request that cannot be read is stored raw, marked failed, and answered 400:
+that includes JSON nested deeper than any provider writes it
+(``channels.base.MAX_JSON_DEPTH``).
+The raw copy keeps the request byte for byte except for secrets: the value of any
+query or form parameter named in :data:`SECRET_PARAMS` is replaced by ``***``
+(headers, where the other channels carry their secrets, are not stored).
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
+from urllib.parse import unquote_plus
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from deskpemilu.core import jsonload
+from deskpemilu.core.bodylimit import too_large_response
 from deskpemilu.intake import channels
 from deskpemilu.intake.bulk import handle_one, messages_handle_batch
 from deskpemilu.intake.channels import PayloadError, SignatureError
+from deskpemilu.intake.channels.base import MAX_JSON_DEPTH, payload_error
+from deskpemilu.intake.channels.gateway import gateway_form, gateway_reply_headers
 from deskpemilu.intake.models import InboundMessage, ParseStatus
 from deskpemilu.intake.services import Incoming, message_receive
 
@@ -26,19 +37,55 @@ log = logging.getLogger(__name__)
 TEXT = "text/plain; charset=utf-8"
 
 
+# Parameter names whose values are secrets (compared without case): the gateway's
+# key, and the names a provider or an operator may put a token under in a URL.
+SECRET_PARAMS = frozenset(
+    {
+        "key",
+        "secret",
+        "token",
+        "access_token",
+        "api_key",
+        "apikey",
+        "auth_token",
+        "password",
+        "hub.verify_token",
+    }
+)
+SECRET_MASK = "***"
+_PAIR = re.compile(r"([^&;=]*)(=?)([^&;]*)")
+
+
 def _too_large(request: HttpRequest) -> HttpResponse | None:
-    length = int(request.headers.get("Content-Length") or 0)
-    if length > settings.DESKPEMILU_MAX_BODY_BYTES:
-        return HttpResponse(
-            "Pesan terlalu besar / payload too large\n", status=413, content_type=TEXT
-        )
-    return None
+    # Also answered before Django by core.bodylimit; kept for other WSGI servers.
+    return too_large_response(request)
+
+
+def redact(encoded: str) -> str:
+    """A query string or form body with every secret parameter's value replaced by
+    ``***``, the rest byte for byte."""
+
+    def mask(match: re.Match[str]) -> str:
+        name, equals, value = match.groups()
+        if value and unquote_plus(name).strip().lower() in SECRET_PARAMS:
+            return f"{name}{equals}{SECRET_MASK}"
+        return match.group(0)
+
+    return _PAIR.sub(mask, encoded)
+
+
+def _is_form(request: HttpRequest) -> bool:
+    return request.content_type == "application/x-www-form-urlencoded"
 
 
 def _raw(request: HttpRequest) -> str:
-    query = request.META.get("QUERY_STRING", "")
+    query = redact(request.META.get("QUERY_STRING", ""))
     body = request.body.decode("utf-8", errors="replace") if request.body else ""
-    return "\n".join(part for part in (query, body) if part)
+    if body and _is_form(request):
+        body = redact(body)
+    # PostgreSQL text cannot hold NUL: shown as U+FFFD, as intake.bulk does.
+    raw = "\n".join(part for part in (query, body) if part)
+    return raw.replace("\x00", "\ufffd")
 
 
 def _refused(channel: str, error: SignatureError) -> HttpResponse:
@@ -76,6 +123,22 @@ def _form(request: HttpRequest) -> dict[str, str]:
     return {key: source.get(key, "") for key in source}
 
 
+def _gateway_params(request: HttpRequest) -> dict[str, list[str]]:
+    """The gateway's query and form, read as bytes: Django's QueryDict decodes
+    them as UTF-8 and destroys UCS-2 text (see channels.gateway). A POST form's
+    values come first; the query's follow (the first value of a name wins)."""
+    params: dict[str, list[str]] = {}
+    if request.method == "POST":
+        if _is_form(request):
+            params = gateway_form(request.body)
+        else:  # multipart: no charset question, Django's reading is right
+            params = {key: request.POST.getlist(key) for key in request.POST}
+    query = request.META.get("QUERY_STRING", "")
+    for name, values in gateway_form(query).items():
+        params.setdefault(name, []).extend(values)
+    return params
+
+
 @csrf_exempt
 @require_http_methods(["POST"])
 def twilio_sms(request: HttpRequest) -> HttpResponse:
@@ -110,7 +173,7 @@ def sms_gateway(request: HttpRequest) -> HttpResponse:
     which the gateway sends back to the phone."""
     if big := _too_large(request):
         return big
-    params = _form(request)
+    params = _gateway_params(request)
     try:
         channels.gateway_verify(
             settings.DESKPEMILU_SMS_GATEWAY_KEY,
@@ -125,7 +188,11 @@ def sms_gateway(request: HttpRequest) -> HttpResponse:
     except PayloadError as error:
         return _unreadable(channels.SMS_GATEWAY, raw, error)
     result = handle_one(_incoming(inbound, raw, request))
-    return HttpResponse(result.reply, content_type=channels.GATEWAY_CONTENT_TYPE)
+    return HttpResponse(
+        result.reply,
+        content_type=channels.GATEWAY_CONTENT_TYPE,
+        headers=gateway_reply_headers(result.reply or ""),
+    )
 
 
 def _json_webhook(
@@ -140,14 +207,28 @@ def _json_webhook(
         verify()
     except SignatureError as error:
         return _refused(channel, error)
-    raw = request.body.decode("utf-8", errors="replace")
+    raw = _raw(request)
     try:
+        _not_too_deep(request.body)
         items = parse(request.body)
     except PayloadError as error:
         return _unreadable(channel, raw, error)
     if items:
         messages_handle_batch([_incoming(inbound, raw, request) for inbound in items])
     return HttpResponse("OK", content_type=TEXT)
+
+
+def _not_too_deep(body: bytes) -> None:
+    """Refuse JSON nested deeper than any provider writes it, before a parser (or
+    the database's JSON encoder, for values kept in ``meta``) recurses into it."""
+    try:
+        jsonload.loads(body, max_depth=MAX_JSON_DEPTH)
+    except jsonload.TooDeep as exc:
+        raise payload_error(
+            "bad_json", "struktur JSON terlalu dalam", f"{exc}"
+        ) from None
+    except ValueError:
+        pass  # not JSON at all: the channel's parser says so in its own words
 
 
 @csrf_exempt

@@ -29,6 +29,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+# The providers' documented JSON payloads nest about ten levels deep; a body nested
+# deeper is refused as unreadable before anything recurses into it.
+MAX_JSON_DEPTH = 64
+
 SMS_TWILIO = "sms_twilio"
 SMS_GATEWAY = "sms_gateway"
 WHATSAPP = "whatsapp"

@@ -37,11 +37,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 from collections.abc import Mapping
 from typing import Any
 
+from deskpemilu.core import jsonload
+
 from .base import (
+    MAX_JSON_DEPTH,
     WHATSAPP,
     Inbound,
     PayloadError,
@@ -236,8 +238,12 @@ def whatsapp_parse(body: bytes) -> list[Inbound]:
     """Every message in every entry and change of a ``messages`` webhook, in order;
     ``[]`` when the POST only carries statuses or other fields."""
     try:
-        payload = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
+        payload = jsonload.loads(body, max_depth=MAX_JSON_DEPTH)
+    except jsonload.TooDeep as exc:
+        raise payload_error(
+            "bad_json", "struktur JSON terlalu dalam", f"{exc}"
+        ) from None
+    except ValueError as exc:  # orjson's JSONDecodeError, invalid UTF-8 included
         raise payload_error(
             "bad_json", "isi permintaan bukan JSON", f"invalid JSON: {exc}"
         ) from None
