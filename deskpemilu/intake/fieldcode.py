@@ -295,6 +295,7 @@ _ALPHA_PREFIX = re.compile(r"[A-Za-z]+")
 _TEXT_ENOUGH = re.compile(r"[^\W_](?:[\W_]*[^\W_]){" + str(MIN_TEXT_ALNUM - 1) + "}")
 _TO_DIGIT = str.maketrans("OoIil", "00111")
 _MAX_PIECES = 64  # every valid message fits in far fewer pieces
+_HAS_WORD = re.compile(r"[^\W_]")  # a letter or digit of any script
 
 
 class _Piece:
@@ -312,6 +313,8 @@ def _scan(raw: str) -> list[_Piece]:
     group = 0
     prev_end = 0
     for m in _PIECE.finditer(raw):
+        if not _HAS_WORD.search(m.group()) and "?" not in m.group():
+            continue  # an emoji or a symbol: a separator, not a field
         start = m.start()
         if start != prev_end and raw[prev_end:start].strip(_SOFT):
             group += 1

@@ -28,10 +28,12 @@ and a retry of the same edit is still recognised. The ``update_id`` is in ``meta
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from deskpemilu.core import jsonload
+
 from .base import (
+    MAX_JSON_DEPTH,
     TELEGRAM,
     Inbound,
     PayloadError,
@@ -136,8 +138,12 @@ def _attachments(message: dict[str, Any]) -> list[dict[str, Any]]:
 def telegram_parse(body: bytes) -> list[Inbound]:
     """An ``Update`` as zero or one :class:`Inbound` (a list, like WhatsApp's)."""
     try:
-        update = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
+        update = jsonload.loads(body, max_depth=MAX_JSON_DEPTH)
+    except jsonload.TooDeep as exc:
+        raise payload_error(
+            "bad_json", "struktur JSON terlalu dalam", f"{exc}"
+        ) from None
+    except ValueError as exc:  # orjson's JSONDecodeError, invalid UTF-8 included
         raise payload_error(
             "bad_json", "isi permintaan bukan JSON", f"invalid JSON: {exc}"
         ) from None

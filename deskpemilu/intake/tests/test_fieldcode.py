@@ -568,18 +568,19 @@ def test_free_text_is_kept_exactly(case):
     _, message, expected = case
     result = parse(message)
     text = expected.text
-    starts_at_a_field = text[:1] and not re.match(r"[\s#*,;+_=!&|.:/\-]", text)
+    starts_at_a_field = bool(re.match(r"[^\W_]", text))
     if len(re.findall(r"[^\W_]", text)) < fieldcode.MIN_TEXT_ALNUM:
         check_error(result)
         assert result.code == "missing_text"
     elif starts_at_a_field:
         assert result == expected
     else:
-        # Leading separators are not part of the text; the rest is kept as typed.
+        # Leading separators (and symbols, emoji) are not part of the text; the
+        # rest is kept as typed.
         assert isinstance(result, IncidentReport)
         assert text.endswith(result.text)
         skipped = text[: len(text) - len(result.text)]
-        assert re.fullmatch(r"[\s#*,;+_=!&|.:/\-]*", skipped), skipped
+        assert re.fullmatch(r"[\W_]*", skipped), skipped
 
 
 canonical_like = st.builds(
@@ -607,3 +608,21 @@ def test_the_quick_check_in_reader_agrees_with_the_full_reader(message):
     quick = fieldcode._canonical_checkin(message)
     if quick is not None:
         assert quick == fieldcode._parse(message), message
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        f"BUKA {TPS} \U0001f44d",
+        f"\U0001f64f BUKA {TPS}",
+        f"BUKA \u2714 {TPS}",
+        f"BUKA {TPS} \U0001f44d\U0001f3fd \u2764\ufe0f",
+    ],
+)
+def test_an_emoji_or_a_symbol_between_fields_is_not_a_field(message):
+    assert parse(message) == Checkin(TPS, "buka")
+
+
+def test_an_emoji_in_the_text_of_a_report_is_kept():
+    result = parse(f"LAPOR {TPS} PU B ada bagi amplop \U0001f621")
+    assert result.text == "ada bagi amplop \U0001f621"

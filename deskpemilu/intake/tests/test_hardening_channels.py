@@ -230,3 +230,24 @@ def test_an_over_size_sms_gateway_post_answers_plain_text(settings):
     assert response.status_code == 413
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     assert response.content.decode().startswith("Isi permintaan terlalu besar")
+
+
+def test_secrets_stored_before_are_masked_by_the_migration():
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "deskpemilu.intake.migrations.0007_redact_stored_secrets"
+    )
+    old = InboundMessage.objects.create(
+        channel="sms_gateway",
+        body="BUKA 3601012001001",
+        raw="sender=0812&text=BUKA+3601012001001&key=rahasia-lama&id=1",
+    )
+    other = InboundMessage.objects.create(channel="api", raw='{"key=": 1}')
+    migration.redact_stored(apps, None)
+    old.refresh_from_db()
+    other.refresh_from_db()
+    assert old.raw == "sender=0812&text=BUKA+3601012001001&key=***&id=1"
+    assert other.raw == '{"key=": 1}'
