@@ -11,7 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from deskpemilu.core.env import env_bool, env_int, env_list, env_str
+from deskpemilu.core.env import env_bool, env_int, env_list, env_networks, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = PACKAGE_DIR.parent
@@ -229,6 +229,20 @@ DESKPEMILU_TELEGRAM_API_BASE = env_str(
 DESKPEMILU_PUBLIC_FORM_LIMIT = env_int("DESKPEMILU_PUBLIC_FORM_LIMIT", 5)
 DESKPEMILU_PUBLIC_FORM_WINDOW = env_int("DESKPEMILU_PUBLIC_FORM_WINDOW", 600)
 USE_X_FORWARDED_HOST = env_bool("DESKPEMILU_BEHIND_TLS_PROXY", False)
+
+
+# Client address ----------------------------------------------------------------------
+# Read in one place (deskpemilu/core/clientaddr.py) for the public form's rate limit
+# and the login throttle. Number of reverse proxies in front of the app, each adding
+# to X-Forwarded-For: 0 = the socket's peer is the client; behind the TLS proxy the
+# default is 1 (nginx on the same machine). The header counts only on requests from
+# DESKPEMILU_PROXY_ADDRESSES, so a client reaching the app directly cannot forge it.
+DESKPEMILU_TRUSTED_PROXIES = env_int(
+    "DESKPEMILU_TRUSTED_PROXIES", 1 if env_bool("DESKPEMILU_BEHIND_TLS_PROXY") else 0
+)
+DESKPEMILU_PROXY_ADDRESSES = env_networks(
+    "DESKPEMILU_PROXY_ADDRESSES", ["127.0.0.0/8", "::1/128"]
+)
 
 
 # Situation ---------------------------------------------------------------------------
