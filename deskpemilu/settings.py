@@ -6,6 +6,7 @@ variable; README.md lists them all ("Settings").
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from pathlib import Path
 
@@ -244,6 +245,32 @@ DESKPEMILU_PROXY_ADDRESSES = env_networks(
     "DESKPEMILU_PROXY_ADDRESSES", ["127.0.0.0/8", "::1/128"]
 )
 
+
+# Login throttle ----------------------------------------------------------------------
+# django-axes counts failed logins (desk login /masuk/ and the admin's) per account and
+# per client address; at DESKPEMILU_LOGIN_FAILURE_LIMIT failures within the cool-off
+# either is locked for DESKPEMILU_LOGIN_COOLOFF_MINUTES, each further try starts the
+# cool-off again, and the right password does not get in meanwhile. The lock-out page
+# is the desk's (accounts/views.py, 429); administrators unlock a user in the admin
+# ("Users" action) or an address under "Access attempts".
+INSTALLED_APPS += ["axes"]
+# Last, as axes asks: it turns the lock-out its backend noticed into our page.
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("DESKPEMILU_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(
+    minutes=env_int("DESKPEMILU_LOGIN_COOLOFF_MINUTES", 15)
+)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "deskpemilu.core.clientaddr.client_address"
+AXES_LOCKOUT_CALLABLE = "deskpemilu.accounts.views.locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
+# Axes notes every attempt at INFO; lock-outs and failures (WARNING) are what counts.
+LOGGING["loggers"]["axes"] = {"handlers": ["console"], "level": "WARNING"}
 
 # Situation ---------------------------------------------------------------------------
 # Region status, TPS vulnerability, deployment plan and election-day coverage. Every
