@@ -10,12 +10,9 @@ English to most desk PCs; the desk wants Indonesian first, so only the explicit 
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.signals import got_request_exception
-from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
@@ -40,22 +37,17 @@ class LanguageMiddleware:
 
 class DatabaseAvailabilityMiddleware:
     """First in MIDDLEWARE. Before the request: drop connections the database server
-    has closed (no round trip, see core/dbavailability.py). After: a request that
-    failed because the database is away answers 503 with Retry-After, whether the
-    error came from a view (process_exception, also the API's and the webhooks'
-    views) or from a middleware further in (marked by `_note_failure`)."""
+    has closed (no round trip, see core/dbavailability.py). A view that fails
+    because the database is away (the pages, the API's ninja views, the webhooks; the
+    session and the user are read lazily, inside the view) answers 503 with
+    Retry-After instead of 500."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         dbavailability.drop_connections_closed_by_server()
-        response = self.get_response(request)
-        failure = getattr(request, _FAILURE, None)
-        if response.status_code == 500 and failure is not None:
-            dbavailability.rare_log.refused(request, failure)
-            return dbavailability.unavailable_response(request)
-        return response
+        return self.get_response(request)
 
     def process_exception(
         self, request: HttpRequest, exception: Exception
@@ -64,16 +56,3 @@ class DatabaseAvailabilityMiddleware:
             return None
         dbavailability.rare_log.refused(request, exception)
         return dbavailability.unavailable_response(request)
-
-
-_FAILURE = "_deskpemilu_database_failure"
-
-
-@receiver(got_request_exception)
-def _note_failure(sender: object, request: HttpRequest | None = None, **kwargs) -> None:
-    """Django turns an exception outside the view into a 500 and tells this signal
-    first, inside its `except`: remember a database failure for the middleware."""
-    exception = sys.exception()
-    if request is not None and exception is not None:
-        if dbavailability.database_unavailable(exception):
-            setattr(request, _FAILURE, exception)
