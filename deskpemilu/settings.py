@@ -39,13 +39,12 @@ ALLOWED_HOSTS = env_list(
     "DESKPEMILU_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"]
 )
 CSRF_TRUSTED_ORIGINS = env_list("DESKPEMILU_CSRF_TRUSTED_ORIGINS", [])
+BEHIND_TLS_PROXY = env_bool("DESKPEMILU_BEHIND_TLS_PROXY", False)
 SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https")
-    if env_bool("DESKPEMILU_BEHIND_TLS_PROXY")
-    else None
+    ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
 )
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool(
-    "DESKPEMILU_SECURE_COOKIES", False
+    "DESKPEMILU_SECURE_COOKIES", BEHIND_TLS_PROXY
 )
 
 INSTALLED_APPS = [
@@ -72,6 +71,7 @@ MIDDLEWARE = [
     # the database is away (deskpemilu/core/dbavailability.py).
     "deskpemilu.core.middleware.DatabaseAvailabilityMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "deskpemilu.core.middleware.LanguageMiddleware",
@@ -232,7 +232,7 @@ DESKPEMILU_TELEGRAM_API_BASE = env_str(
 # Public report form: at most N reports per client address per window (seconds).
 DESKPEMILU_PUBLIC_FORM_LIMIT = env_int("DESKPEMILU_PUBLIC_FORM_LIMIT", 5)
 DESKPEMILU_PUBLIC_FORM_WINDOW = env_int("DESKPEMILU_PUBLIC_FORM_WINDOW", 600)
-USE_X_FORWARDED_HOST = env_bool("DESKPEMILU_BEHIND_TLS_PROXY", False)
+USE_X_FORWARDED_HOST = BEHIND_TLS_PROXY
 
 
 # Client address ----------------------------------------------------------------------
@@ -242,12 +242,46 @@ USE_X_FORWARDED_HOST = env_bool("DESKPEMILU_BEHIND_TLS_PROXY", False)
 # default is 1 (nginx on the same machine). The header counts only on requests from
 # DESKPEMILU_PROXY_ADDRESSES, so a client reaching the app directly cannot forge it.
 DESKPEMILU_TRUSTED_PROXIES = env_int(
-    "DESKPEMILU_TRUSTED_PROXIES", 1 if env_bool("DESKPEMILU_BEHIND_TLS_PROXY") else 0
+    "DESKPEMILU_TRUSTED_PROXIES", 1 if BEHIND_TLS_PROXY else 0
 )
 DESKPEMILU_PROXY_ADDRESSES = env_networks(
     "DESKPEMILU_PROXY_ADDRESSES", ["127.0.0.0/8", "::1/128"]
 )
 
+
+# Security headers and sessions -------------------------------------------------------
+# Content-Security-Policy (django-csp): pages load scripts, styles, images and fonts
+# from the desk itself only; no inline script or style attribute (templates keep
+# theirs in static files and CSS classes), no plug-ins, no framing. data: images are
+# the icons inside the vendored CSS (Leaflet, the API docs' Swagger UI).
+from csp.constants import NONE, SELF  # noqa: E402
+
+INSTALLED_APPS += ["csp"]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Behind the TLS proxy: HTTPS only (HSTS for a year, subdomains included, preload
+# allowed), and plain HTTP redirected, except the health check a local monitor asks.
+SECURE_SSL_REDIRECT = BEHIND_TLS_PROXY
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int(
+    "DESKPEMILU_HSTS_SECONDS", 365 * 24 * 3600 if BEHIND_TLS_PROXY else 0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DESKPEMILU_HSTS_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("DESKPEMILU_HSTS_PRELOAD", True)
+# A login lasts one shift (12 hours by default), then the desk asks again.
+SESSION_COOKIE_AGE = env_int("DESKPEMILU_SESSION_HOURS", 12) * 3600
 
 # Login throttle ----------------------------------------------------------------------
 # django-axes counts failed logins (desk login /masuk/ and the admin's) per account and
