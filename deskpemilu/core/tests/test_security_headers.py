@@ -7,6 +7,7 @@ test_browser_security.py.)"""
 from __future__ import annotations
 
 import json
+import os
 import re
 import secrets
 import subprocess
@@ -31,8 +32,6 @@ STYLE_ATTRIBUTE = re.compile(r"<[^>]+\sstyle=[^>]*>", re.S)
 
 def desk_env(tmp_path, **more: str) -> dict[str, str]:
     """A clean environment for a desk process: no test settings, a key of its own."""
-    import os
-
     env = {
         k: v
         for k, v in os.environ.items()
