@@ -6,12 +6,13 @@ variable; README.md lists them all ("Settings").
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from pathlib import Path
 
 import dj_database_url
 
-from deskpemilu.core.env import env_bool, env_int, env_list, env_str
+from deskpemilu.core.env import env_bool, env_int, env_list, env_networks, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = PACKAGE_DIR.parent
@@ -38,13 +39,12 @@ ALLOWED_HOSTS = env_list(
     "DESKPEMILU_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"]
 )
 CSRF_TRUSTED_ORIGINS = env_list("DESKPEMILU_CSRF_TRUSTED_ORIGINS", [])
+BEHIND_TLS_PROXY = env_bool("DESKPEMILU_BEHIND_TLS_PROXY", False)
 SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https")
-    if env_bool("DESKPEMILU_BEHIND_TLS_PROXY")
-    else None
+    ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
 )
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool(
-    "DESKPEMILU_SECURE_COOKIES", False
+    "DESKPEMILU_SECURE_COOKIES", BEHIND_TLS_PROXY
 )
 
 INSTALLED_APPS = [
@@ -67,7 +67,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: reopens connections a restarted database closed, and answers 503 while
+    # the database is away (deskpemilu/core/dbavailability.py).
+    "deskpemilu.core.middleware.DatabaseAvailabilityMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "deskpemilu.core.middleware.LanguageMiddleware",
@@ -231,8 +235,82 @@ DESKPEMILU_PUBLIC_FORM_WINDOW = env_int("DESKPEMILU_PUBLIC_FORM_WINDOW", 600)
 # A location or photo sent without text joins the sender's report of this many
 # minutes before (or after); intake/joining.py.
 DESKPEMILU_MEDIA_JOIN_MINUTES = env_int("DESKPEMILU_MEDIA_JOIN_MINUTES", 30)
-USE_X_FORWARDED_HOST = env_bool("DESKPEMILU_BEHIND_TLS_PROXY", False)
+USE_X_FORWARDED_HOST = BEHIND_TLS_PROXY
 
+
+# Client address ----------------------------------------------------------------------
+# Read in one place (deskpemilu/core/clientaddr.py) for the public form's rate limit
+# and the login throttle. Number of reverse proxies in front of the app, each adding
+# to X-Forwarded-For: 0 = the socket's peer is the client; behind the TLS proxy the
+# default is 1 (nginx on the same machine). The header counts only on requests from
+# DESKPEMILU_PROXY_ADDRESSES, so a client reaching the app directly cannot forge it.
+DESKPEMILU_TRUSTED_PROXIES = env_int(
+    "DESKPEMILU_TRUSTED_PROXIES", 1 if BEHIND_TLS_PROXY else 0
+)
+DESKPEMILU_PROXY_ADDRESSES = env_networks(
+    "DESKPEMILU_PROXY_ADDRESSES", ["127.0.0.0/8", "::1/128"]
+)
+
+
+# Security headers and sessions -------------------------------------------------------
+# Content-Security-Policy (django-csp): pages load scripts, styles, images and fonts
+# from the desk itself only; no inline script or style attribute (templates keep
+# theirs in static files and CSS classes), no plug-ins, no framing. data: images are
+# the icons inside the vendored CSS (Leaflet, the API docs' Swagger UI).
+from csp.constants import NONE, SELF  # noqa: E402
+
+INSTALLED_APPS += ["csp"]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Behind the TLS proxy: HTTPS only (HSTS for a year, subdomains included, preload
+# allowed), and plain HTTP redirected, except the health check a local monitor asks.
+SECURE_SSL_REDIRECT = BEHIND_TLS_PROXY
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int(
+    "DESKPEMILU_HSTS_SECONDS", 365 * 24 * 3600 if BEHIND_TLS_PROXY else 0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DESKPEMILU_HSTS_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("DESKPEMILU_HSTS_PRELOAD", True)
+# A login lasts one shift (12 hours by default), then the desk asks again.
+SESSION_COOKIE_AGE = env_int("DESKPEMILU_SESSION_HOURS", 12) * 3600
+
+# Login throttle ----------------------------------------------------------------------
+# django-axes counts failed logins (desk login /masuk/ and the admin's) per account and
+# per client address; at DESKPEMILU_LOGIN_FAILURE_LIMIT failures within the cool-off
+# either is locked for DESKPEMILU_LOGIN_COOLOFF_MINUTES, each further try starts the
+# cool-off again, and the right password does not get in meanwhile. The lock-out page
+# is the desk's (accounts/views.py, 429); administrators unlock a user in the admin
+# ("Users" action) or an address under "Access attempts".
+INSTALLED_APPS += ["axes"]
+# Last, as axes asks: it turns the lock-out its backend noticed into our page.
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("DESKPEMILU_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(
+    minutes=env_int("DESKPEMILU_LOGIN_COOLOFF_MINUTES", 15)
+)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "deskpemilu.core.clientaddr.client_address"
+AXES_LOCKOUT_CALLABLE = "deskpemilu.accounts.views.locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
+# Axes notes every attempt at INFO; lock-outs and failures (WARNING) are what counts.
+LOGGING["loggers"]["axes"] = {"handlers": ["console"], "level": "WARNING"}
 
 # Situation ---------------------------------------------------------------------------
 # Region status, TPS vulnerability, deployment plan and election-day coverage. Every

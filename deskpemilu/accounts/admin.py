@@ -1,7 +1,12 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from deskpemilu.accounts.models import Agency, Membership, User
+from deskpemilu.accounts.services import login_unlock
 
 
 class MembershipInline(admin.TabularInline):
@@ -15,6 +20,22 @@ class MembershipInline(admin.TabularInline):
 class UserAdmin(BaseUserAdmin):
     inlines = [MembershipInline]
     fieldsets = (*BaseUserAdmin.fieldsets, ("Desk", {"fields": ("phone",)}))
+    actions = ["unlock_login"]
+
+    @admin.action(description=_("Unlock login (forget failed attempts)"))
+    def unlock_login(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        removed = login_unlock(actor=request.user, users=queryset)
+        count = queryset.count()
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d user unlocked (%(removed)d failed attempts forgotten).",
+                "%(count)d users unlocked (%(removed)d failed attempts forgotten).",
+                count,
+            )
+            % {"count": count, "removed": removed},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(Agency)

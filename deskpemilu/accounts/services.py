@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
+from collections.abc import Iterable
 from pathlib import Path
 
+from axes.utils import reset as axes_reset
 from django.db import transaction
 
 from deskpemilu.accounts.models import Agency, AgencyKind, Membership, Role, User
@@ -13,6 +16,7 @@ from deskpemilu.core.errors import ImportFailed, ImportProblem
 from deskpemilu.regions.models import Region
 
 YES = {"ya", "yes", "true", "1"}
+log = logging.getLogger(__name__)
 
 
 def agencies_import(*, path: Path) -> int:
@@ -139,3 +143,16 @@ def administrator_ensure(
                 user=user, agency=agency, role=Role.ADMINISTRATOR, region=province
             )
     return user, chosen
+
+
+def login_unlock(*, actor: User, users: Iterable[User]) -> int:
+    """Forget the failed logins of these users, so a locked-out account may log in
+    again at once (the login throttle, django-axes). Answers the attempts removed.
+
+    Only the account's own count goes: an address locked by failures on other
+    accounts is unlocked under "Access attempts" in the admin."""
+    removed = 0
+    for user in users:
+        removed += axes_reset(username=user.username)
+        log.info("login unlocked for %s by %s", user.username, actor.username)
+    return removed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -43,3 +44,17 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_networks(name: str, default: list[str]) -> list[str]:
+    """A comma-separated list of IP networks ("127.0.0.0/8,::1"), checked now so a
+    typo stops the start instead of silently trusting nobody."""
+    networks = env_list(name, default)
+    for text in networks:
+        try:
+            ipaddress.ip_network(text, strict=False)
+        except ValueError as exc:
+            raise ImproperlyConfigured(
+                f"{name}: {text!r} is not an IP address or network"
+            ) from exc
+    return networks

@@ -1,4 +1,7 @@
-"""Language choice: Bahasa Indonesia unless the user picked English.
+"""The desk's own middleware: the language choice, and the answer while the database
+is away.
+
+Language: Bahasa Indonesia unless the user picked English.
 
 Django's LocaleMiddleware also follows the browser's Accept-Language, which would show
 English to most desk PCs; the desk wants Indonesian first, so only the explicit choice
@@ -12,6 +15,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+
+from deskpemilu.core import dbavailability
 
 _SUPPORTED = {code for code, _ in settings.LANGUAGES}
 
@@ -28,3 +33,26 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class DatabaseAvailabilityMiddleware:
+    """First in MIDDLEWARE. Before the request: drop connections the database server
+    has closed (no round trip, see core/dbavailability.py). A view that fails
+    because the database is away (the pages, the API's ninja views, the webhooks; the
+    session and the user are read lazily, inside the view) answers 503 with
+    Retry-After instead of 500."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        dbavailability.drop_connections_closed_by_server()
+        return self.get_response(request)
+
+    def process_exception(
+        self, request: HttpRequest, exception: Exception
+    ) -> HttpResponse | None:
+        if not dbavailability.database_unavailable(exception):
+            return None
+        dbavailability.rare_log.refused(request, exception)
+        return dbavailability.unavailable_response(request)

@@ -38,6 +38,7 @@ START_TIMEOUT = 30.0
 STOP_TIMEOUT = 10.0
 POSTGRES_SCHEMES = frozenset({"postgres", "postgresql", "pgsql"})
 CLI = (sys.executable, "-m", "deskpemilu.cli")
+LOAD_BANTEN = (("load_banten",),)
 
 
 class LiveDeskError(RuntimeError):
@@ -64,6 +65,7 @@ class LiveDesk:
     database_url: str
     log_path: Path
     env: Mapping[str, str] = field(default_factory=dict, compare=False)
+    server: DeskServer | None = field(default=None, compare=False)
 
 
 @contextmanager
@@ -71,15 +73,26 @@ def live_desk(
     folder: Path,
     members: Sequence[Member] = (),
     extra_env: Mapping[str, str] | None = None,
+    *,
+    database_url: str | None = None,
+    threads: int = 2,
+    load: Sequence[Sequence[str]] = LOAD_BANTEN,
 ) -> Iterator[LiveDesk]:
     """Prepare an isolated desk in ``folder``, serve it, stop it on exit;
-    ``extra_env`` adds settings (e.g. DESKPEMILU_SMS_GATEWAY_KEY)."""
+    ``extra_env`` adds settings (e.g. DESKPEMILU_SMS_GATEWAY_KEY). With
+    ``database_url`` the desk uses that (empty) database instead of one of its own;
+    ``load`` are the console commands that fill it (all of Banten by default).
+    ``LiveDesk.server`` lets a test kill the app server and start it again."""
     folder = Path(folder)
-    with _database(folder) as database_url:
-        env = desk_env(folder, database_url) | dict(extra_env or {})
-        prepare(env, members)
-        with serving(env, folder / "server.log") as url:
-            yield LiveDesk(url, database_url, folder / "server.log", env)
+    with _database(folder, database_url) as url:
+        env = desk_env(folder, url) | dict(extra_env or {})
+        prepare(env, members, load)
+        server = DeskServer(env, folder / "server.log", threads=threads)
+        server.start()
+        try:
+            yield LiveDesk(server.url, url, folder / "server.log", env, server)
+        finally:
+            server.stop()
 
 
 def desk_env(folder: Path, database_url: str) -> dict[str, str]:
@@ -98,7 +111,11 @@ def desk_env(folder: Path, database_url: str) -> dict[str, str]:
     return env
 
 
-def prepare(env: Mapping[str, str], members: Sequence[Member] = ()) -> None:
+def prepare(
+    env: Mapping[str, str],
+    members: Sequence[Member] = (),
+    load: Sequence[Sequence[str]] = LOAD_BANTEN,
+) -> None:
     """Fill the database and the static folder as an installation would."""
     static = subprocess.Popen(
         [*CLI, "collectstatic", "--noinput", "-v0"],
@@ -111,7 +128,8 @@ def prepare(env: Mapping[str, str], members: Sequence[Member] = ()) -> None:
         if _has_command(env, "compile_translations"):
             _cli(env, "compile_translations")
         _cli(env, "migrate", "--noinput", "-v0")
-        _cli(env, "load_banten")
+        for command in load:
+            _cli(env, *command)
         for member in members:
             _add_member(env, member)
     finally:
@@ -151,8 +169,12 @@ def _has_command(env: Mapping[str, str], name: str) -> bool:
 
 
 @contextmanager
-def _database(folder: Path) -> Iterator[str]:
-    """A SQLite file in ``folder``, or a fresh database on the PostgreSQL server."""
+def _database(folder: Path, given: str | None = None) -> Iterator[str]:
+    """The given database, else a SQLite file in ``folder``, or a fresh database on
+    the PostgreSQL server of the run."""
+    if given:
+        yield given
+        return
     current = os.environ.get("DATABASE_URL", "")
     if urlsplit(current).scheme not in POSTGRES_SCHEMES:
         yield f"sqlite:///{folder / 'deskpemilu.sqlite3'}"
@@ -177,28 +199,63 @@ def _postgres_admin(url: str, statement: str) -> None:
 # --- the server --------------------------------------------------------------
 
 
+class DeskServer:
+    """``deskpemilu serve`` (granian) on a port chosen once, so that a fault test can
+    kill it (``kill -9`` of its whole process group, workers included) and start it
+    again at the same address, as a supervisor would."""
+
+    def __init__(
+        self,
+        env: Mapping[str, str],
+        log_path: Path,
+        *,
+        workers: int = 1,
+        threads: int = 2,
+    ) -> None:
+        self.env = dict(env)
+        self.log_path = log_path
+        self.port = free_port()
+        self.url = f"http://{HOST}:{self.port}"
+        self.argv = [*CLI, "serve", "--host", HOST, "--port", str(self.port)]
+        self.argv += ["--workers", str(workers), "--threads", str(threads)]
+        self.process: subprocess.Popen | None = None
+        self.log_path.write_text("")
+
+    def start(self) -> None:
+        """Start the server; return once /healthz answers "ok"."""
+        with self.log_path.open("a") as log:
+            self.process = subprocess.Popen(
+                self.argv,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # granian's workers share the group
+            )
+        _wait_healthy(self.process, self.url, self.log_path)
+
+    def kill(self) -> None:
+        """SIGKILL to every process of the server, at once, without warning."""
+        if self.process is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+    def stop(self) -> None:
+        if self.process is not None:
+            _stop(self.process)
+
+
 @contextmanager
 def serving(
     env: Mapping[str, str], log_path: Path, *, workers: int = 1, threads: int = 2
 ) -> Iterator[str]:
     """Run ``deskpemilu serve`` until the block ends; yields the base URL."""
-    port = free_port()
-    url = f"http://{HOST}:{port}"
-    argv = [*CLI, "serve", "--host", HOST, "--port", str(port)]
-    argv += ["--workers", str(workers), "--threads", str(threads)]
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            argv,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # granian's workers share the group
-        )
+    server = DeskServer(env, log_path, workers=workers, threads=threads)
+    server.start()
     try:
-        _wait_healthy(process, url, log_path)
-        yield url
+        yield server.url
     finally:
-        _stop(process)
+        server.stop()
 
 
 def free_port() -> int:

@@ -62,6 +62,7 @@ class Cluster:
     port: int
     as_root: bool
     durable: bool = False  # fsync on, as in production (benchmarks)
+    crash_safe: bool = False  # commits survive the server's crash (fault tests)
 
     @property
     def data(self) -> Path:
@@ -118,10 +119,13 @@ def database_url(port: int) -> str:
 
 
 def server_settings(
-    port: int, socket_dir: Path, *, durable: bool = False
+    port: int, socket_dir: Path, *, durable: bool = False, crash_safe: bool = False
 ) -> dict[str, str]:
     """Settings of the throw-away server: local only; fast and not durable for
-    tests, PostgreSQL's durable defaults for benchmarks."""
+    tests, PostgreSQL's durable defaults for benchmarks. ``crash_safe`` keeps
+    synchronous commits (a commit is in the kernel's hands before the client hears
+    of it, so killing the server loses none) without fsync (the machine itself is not
+    expected to crash): for fault tests that kill the server."""
     settings = {
         "listen_addresses": HOST,
         "port": str(port),
@@ -131,7 +135,7 @@ def server_settings(
         return settings | {"max_connections": "200", "shared_buffers": "512MB"}
     return settings | {
         "fsync": "off",
-        "synchronous_commit": "off",
+        "synchronous_commit": "on" if crash_safe else "off",
         "full_page_writes": "off",
     }
 
@@ -238,18 +242,35 @@ def start(cluster: Cluster) -> None:
         *("-D", str(cluster.data), "-U", DB_USER, "--auth=trust"),
         *("--encoding=UTF8", "--locale=C.UTF-8", "--no-sync"),
     )
-    settings = server_settings(cluster.port, cluster.sockets, durable=cluster.durable)
+    start_server(cluster)
+    run_tool(
+        cluster,
+        "createdb",
+        *("-h", HOST, "-p", str(cluster.port), "-U", DB_USER, DB_NAME),
+    )
+
+
+def start_server(cluster: Cluster) -> None:
+    """Start the server of an initialised cluster; wait until it accepts connections."""
+    settings = server_settings(
+        cluster.port,
+        cluster.sockets,
+        durable=cluster.durable,
+        crash_safe=cluster.crash_safe,
+    )
     run_tool(
         cluster,
         "pg_ctl",
         *("start", "-w", "-D", str(cluster.data), "-l", str(cluster.log)),
         *("-o", settings_options(settings)),
     )
-    run_tool(
-        cluster,
-        "createdb",
-        *("-h", HOST, "-p", str(cluster.port), "-U", DB_USER, DB_NAME),
-    )
+
+
+def stop_server(cluster: Cluster, mode: str = "fast") -> None:
+    """Stop the server and wait until it is gone. ``fast`` ends the sessions with a
+    goodbye to each client; ``immediate`` is a crash (no goodbye, recovery at the
+    next start). For fault tests; raises ClusterError when pg_ctl fails."""
+    run_tool(cluster, "pg_ctl", "stop", "-w", "-m", mode, "-D", str(cluster.data))
 
 
 def stop(cluster: Cluster) -> None:
@@ -319,14 +340,21 @@ def with_cluster(bindir: Path, command: Sequence[str]) -> int:
 
 
 @contextmanager
-def running_cluster(*, durable: bool = False) -> Iterator[Cluster]:
-    """A started throw-away cluster for the block (used by the benchmarks)."""
+def running_cluster(
+    *, durable: bool = False, crash_safe: bool = False
+) -> Iterator[Cluster]:
+    """A started throw-away cluster for the block (benchmarks, fault tests)."""
     bindir = find_bindir(os.environ)
     if bindir is None:
         raise ClusterError("PostgreSQL is not installed (no initdb/pg_ctl found)")
     root = Path(tempfile.mkdtemp(prefix="deskpemilu-pg-"))
     cluster = Cluster(
-        bindir, root, free_port(), as_root=os.geteuid() == 0, durable=durable
+        bindir,
+        root,
+        free_port(),
+        as_root=os.geteuid() == 0,
+        durable=durable,
+        crash_safe=crash_safe,
     )
     try:
         prepare(cluster)

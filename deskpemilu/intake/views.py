@@ -10,9 +10,6 @@ refused as a whole, 429 over the public form's rate limit).
 
 from __future__ import annotations
 
-import ipaddress
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -26,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from deskpemilu.accounts import access
+from deskpemilu.core.clientaddr import client_address
 from deskpemilu.incidents import services as incident_services
 from deskpemilu.incidents.services import IncidentError
 from deskpemilu.intake import desk_services, selectors, upload
@@ -51,21 +49,6 @@ PERSONAL_KEYS = frozenset({"phone", "person_contact"})
 
 
 # Public report form ----------------------------------------------------------------
-
-
-def client_address(request: HttpRequest) -> str | None:
-    """The sender's address for the rate limit. Behind the TLS proxy
-    (DESKPEMILU_BEHIND_TLS_PROXY) every request comes from the proxy, so the
-    right-most X-Forwarded-For entry counts: the one our proxy wrote, which a client
-    cannot forge (entries to its left can be)."""
-    if settings.SECURE_PROXY_SSL_HEADER:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        last = forwarded.rsplit(",", 1)[-1].strip()
-        try:
-            return str(ipaddress.ip_address(last))
-        except ValueError:
-            pass
-    return request.META.get("REMOTE_ADDR")
 
 
 @require_http_methods(["GET", "POST"])

@@ -132,6 +132,7 @@ def test_the_public_form_answers_429_over_the_limit_and_stores_nothing_more(sett
 
 def test_behind_the_tls_proxy_the_limit_counts_the_address_the_proxy_saw(settings):
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.DESKPEMILU_TRUSTED_PROXIES = 1
     settings.DESKPEMILU_PUBLIC_FORM_LIMIT = 1
     proxy = Client(REMOTE_ADDR="127.0.0.1")
     first = proxy.post("/lapor/", REPORT, HTTP_X_FORWARDED_FOR="1.2.3.4, 10.0.0.7")
