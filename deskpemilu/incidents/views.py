@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from deskpemilu.accounts import access
+from deskpemilu.core.clientaddr import client_address
 from deskpemilu.incidents import selectors, services
 from deskpemilu.incidents.forms import (
     AssignForm,
@@ -121,7 +122,7 @@ def incident_create(request: HttpRequest) -> HttpResponse:
             incident = desk_report_submit(
                 actor=request.user,
                 form=form,
-                remote_addr=request.META.get("REMOTE_ADDR"),
+                remote_addr=client_address(request),
             )
         except IncidentError as error:
             show_service_error(form, error)

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods
 
 from deskpemilu.core import jsonload
 from deskpemilu.core.bodylimit import too_large_response
+from deskpemilu.core.clientaddr import client_address
 from deskpemilu.intake import channels
 from deskpemilu.intake.bulk import handle_one, messages_handle_batch
 from deskpemilu.intake.channels import PayloadError, SignatureError
@@ -114,7 +115,7 @@ def _incoming(inbound: channels.Inbound, raw: str, request: HttpRequest) -> Inco
         attachments=inbound.attachments,
         reply_to=inbound.reply_to,
         meta=inbound.meta,
-        remote_addr=request.META.get("REMOTE_ADDR"),
+        remote_addr=client_address(request),
     )
 
 
