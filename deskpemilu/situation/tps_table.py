@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from deskpemilu.core.tabular import FileRefused, csv_lines, xlsx_lines
+from deskpemilu.core.tabular import SPARE_LINES, FileRefused, csv_lines, xlsx_lines
 from deskpemilu.situation.vulnerability import INDICATOR_KEYS, INDICATORS, VARIABLES
 
 CODE_COLUMN = "kode_tps"
@@ -29,6 +29,7 @@ YES = {"1", "ya", "y", "iya", "x", "v", "true", "benar", "\u2713"}
 NO = {"0", "tidak", "n", "no", "false", "salah", "-", ""}
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 60_000
+MAX_COLUMNS = 100  # the 24 known columns and room for a TPS name, kecamatan, ...
 MAX_NOTE = 1000
 # The template's example rows say so in their note, and are refused if left in.
 EXAMPLE_NOTE = "contoh:"
@@ -109,10 +110,11 @@ def read_table(name: str, data: bytes) -> Table:
             f"{MAX_BYTES // 1048576} MB."
         )
     lower = name.lower()
+    bounds = {"max_lines": MAX_ROWS + 1 + SPARE_LINES, "max_columns": MAX_COLUMNS}
     if lower.endswith(".xlsx"):
-        lines = xlsx_lines(data)
+        lines = xlsx_lines(data, **bounds)
     elif lower.endswith(".csv"):
-        lines = csv_lines(data)
+        lines = csv_lines(data, **bounds)
     else:
         raise TableRefused(f"Berkas {name!r} bukan CSV atau XLSX.")
     try:
