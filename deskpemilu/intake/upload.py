@@ -8,13 +8,13 @@ for a person is in Indonesian and names the column and the value that was wrong.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from deskpemilu.core.csvio import SafeWriter
 from deskpemilu.core.tabular import SPARE_LINES, FileRefused, csv_lines, xlsx_lines
 from deskpemilu.core.timeutil import WIB
 from deskpemilu.intake import fieldcode
@@ -144,7 +144,7 @@ def _check_header(names: list[str]) -> list[str]:
 def template_csv() -> str:
     """The CSV template offered for download: the header and two example rows."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = SafeWriter(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     writer.writerows(TEMPLATE_ROWS)
     return out.getvalue()
