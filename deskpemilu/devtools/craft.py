@@ -49,7 +49,8 @@ def sheet_xml(rows: Iterable[Iterable[object]], prolog: str = "") -> Iterator[by
         f'<worksheet xmlns="{MAIN}"><sheetData>'
     ).encode()
     for row in rows:
-        yield ("<row>" + "".join(cell(v) for v in row) + "</row>").encode()
+        xml = "<row>" + "".join(cell(v) for v in row) + "</row>"
+        yield xml.encode("utf-8", "surrogatepass")  # a lone surrogate stays broken
     yield b"</sheetData></worksheet>"
 
 
