@@ -176,6 +176,7 @@ _OPENPYXL_ERRORS = (
     OverflowError,
     ParseError,
     OSError,
+    NotImplementedError,
 )
 
 
@@ -191,7 +192,7 @@ def check_xlsx(data: bytes, limits: ArchiveLimits) -> None:
         )
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as error:
+    except _ZIP_ERRORS as error:
         raise FileRefused(_XLSX_BROKEN) from error
     with archive:
         members = archive.infolist()
@@ -199,10 +200,23 @@ def check_xlsx(data: bytes, limits: ArchiveLimits) -> None:
         for member in members:
             try:
                 _scan_member(archive, member)
-            except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as error:
+            except _ZIP_ERRORS as error:
                 raise FileRefused(_XLSX_BROKEN) from error
-            except RuntimeError as error:  # an encrypted member
-                raise FileRefused(_XLSX_BROKEN) from error
+
+
+# What zipfile raises on a damaged archive: a bad header or CRC, a zip version or
+# method it does not know (NotImplementedError), an offset before the start of the
+# file (ValueError: negative seek), an encrypted member (RuntimeError).
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    ValueError,
+    NotImplementedError,
+    RuntimeError,
+)
 
 
 def _too_big(what: str) -> FileRefused:
@@ -249,11 +263,17 @@ def _scan_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
         if not start.startswith(b"<"):
             return
         scan = _XmlScan(member.filename)
-        chunk = head
-        while chunk:
-            scan.feed(chunk)
-            chunk = handle.read(_CHUNK)
-        scan.close()
+        try:
+            chunk = head
+            while chunk:
+                scan.parser.Parse(chunk, False)
+                chunk = handle.read(_CHUNK)
+            scan.parser.Parse(b"", True)
+        except expat.ExpatError:
+            # Not well-formed: openpyxl's expat stops at the same byte, so a part it
+            # reads is refused as broken then; one it does not read (Excel's VML
+            # drawings are often not XML at all) does not refuse the file.
+            return
 
 
 class _XmlScan:
@@ -286,18 +306,6 @@ class _XmlScan:
         self.in_record = 0
         self.other = 0
         self.namespaces = 0
-
-    def feed(self, chunk: bytes) -> None:
-        try:
-            self.parser.Parse(chunk, False)
-        except expat.ExpatError as error:
-            raise FileRefused(_XLSX_BROKEN) from error
-
-    def close(self) -> None:
-        try:
-            self.parser.Parse(b"", True)
-        except expat.ExpatError as error:
-            raise FileRefused(_XLSX_BROKEN) from error
 
     def _refuse_dtd(self, *args) -> None:
         raise FileRefused(_XLSX_BROKEN)

@@ -95,6 +95,38 @@ def test_a_sheet_in_utf16_is_refused_as_broken():
         list(xlsx_lines(data))
 
 
+def _zip_version_unknown(data: bytes) -> bytes:
+    at = data.rindex(b"PK\x01\x02") + 6  # version needed, in the central directory
+    return data[:at] + bytes([128, 0]) + data[at + 2 :]
+
+
+def _directory_past_the_end(data: bytes) -> bytes:
+    at = data.rindex(b"PK\x05\x06") + 16  # where the central directory starts
+    start = int.from_bytes(data[at : at + 4], "little") + 10_000_000
+    return data[:at] + start.to_bytes(4, "little") + data[at + 4 :]
+
+
+@pytest.mark.parametrize("damage", [_zip_version_unknown, _directory_past_the_end])
+def test_a_damaged_zip_directory_is_refused_as_broken(damage):
+    """Found by `deskpemilu fuzz`: zipfile's NotImplementedError and ValueError."""
+    data = damage(craft.table([MESSAGES]))
+    with pytest.raises(FileRefused, match=BROKEN):
+        list(xlsx_lines(data))
+
+
+def test_a_drawing_that_is_not_well_formed_xml_does_not_refuse_the_sheet():
+    """openpyxl does not read Excel's VML drawings (often not XML at all)."""
+    vml = {"xl/drawings/vmlDrawing1.vml": b"<xml><o:shapelayout><br></xml>"}
+    data = craft.workbook(craft.sheet_xml([MESSAGES]), extra=vml)
+    assert list(xlsx_lines(data)) == [list(MESSAGES)]
+
+
+def test_a_sheet_that_is_not_well_formed_is_refused_as_broken():
+    data = craft.workbook([b"".join(craft.sheet_xml([MESSAGES]))[:-5]])
+    with pytest.raises(FileRefused, match=BROKEN):
+        list(xlsx_lines(data))
+
+
 # The messages upload -----------------------------------------------------------------
 
 
