@@ -260,8 +260,8 @@ def _scan_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
         if head.startswith((b"\xff\xfe", b"\xfe\xff")) or start[:1] == b"\x00":
             # UTF-16 or UTF-32 XML: expat would read it, Excel never writes it.
             raise FileRefused(_XLSX_BROKEN)
-        if not start.startswith(b"<"):
-            return
+        if start and not start.startswith(b"<"):
+            return  # not XML (a blank start may hide XML further on: scanned)
         scan = _XmlScan(member.filename)
         try:
             chunk = head

@@ -114,6 +114,16 @@ def test_a_damaged_zip_directory_is_refused_as_broken(damage):
         list(xlsx_lines(data))
 
 
+def test_a_sheet_behind_a_long_blank_start_is_still_counted():
+    blank = b" " * 200_000  # XML may start with blanks when it has no declaration
+    xml = b"".join(craft.sheet_xml([MESSAGES])).split(b"?>", 1)[1]
+    wide = xml.replace(
+        b"</sheetData>", b"<row>" + b"<c/>" * 20_000 + b"</row></sheetData>"
+    )
+    with pytest.raises(FileRefused, match="lebih dari 16384 sel"):
+        list(xlsx_lines(craft.workbook([blank + wide])))
+
+
 def test_a_drawing_that_is_not_well_formed_xml_does_not_refuse_the_sheet():
     """openpyxl does not read Excel's VML drawings (often not XML at all)."""
     vml = {"xl/drawings/vmlDrawing1.vml": b"<xml><o:shapelayout><br></xml>"}
