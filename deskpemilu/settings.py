@@ -379,3 +379,18 @@ DESKPEMILU_COVERAGE_DEADLINES = _situation.clock_times(
     "DESKPEMILU_COVERAGE_DEADLINES",
     {"buka": "07:30", "tutup": "13:30", "hitung": "18:00", "kirim": "21:00"},
 )
+
+# --- File uploads and spreadsheet imports (issue 10: bounded reading) ---------------
+# A multipart request (a file upload) longer than this is refused (413) before its
+# body is read (deskpemilu/core/uploads.py); each import's own, smaller row and byte
+# limits are checked by its page.
+DESKPEMILU_MAX_UPLOAD_BYTES = env_int("DESKPEMILU_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
+# How far an XLSX file may unpack before openpyxl opens it (deskpemilu/core/tabular.py):
+# the sum of its members' sizes, and how many times a member (over 1 MB) is packed.
+DESKPEMILU_XLSX_MAX_UNCOMPRESSED_BYTES = env_int(
+    "DESKPEMILU_XLSX_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024
+)
+DESKPEMILU_XLSX_MAX_RATIO = env_int("DESKPEMILU_XLSX_MAX_RATIO", 200)
+# Django's default, said here: an upload over 2.5 MB goes to a temporary file.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+MIDDLEWARE = [*MIDDLEWARE, "deskpemilu.core.uploads.UploadLimitMiddleware"]

@@ -1,10 +1,12 @@
-"""Reading CSV files with line numbers and clear errors about missing columns."""
+"""Reading CSV files with line numbers and clear errors about missing columns, and
+writing cells a spreadsheet shows as data, never runs as a formula."""
 
 from __future__ import annotations
 
 import csv
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
 from pathlib import Path
 
 from deskpemilu.core.errors import ImportFailed, ImportProblem
@@ -72,3 +74,42 @@ def read_rows(
         raise ImportFailed(
             [ImportProblem(path.name, None, f"CSV rusak: {exc}")]
         ) from exc
+
+
+# What makes Excel, LibreOffice or Google Sheets read a cell as a formula (OWASP,
+# "CSV Injection"): `=cmd|' /C calc'!A0` in a note would run on the desk's PC.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(text: str) -> str:
+    """Text a spreadsheet shows as text: a leading `'` before a formula's first
+    character (docs/decisions.md, "Exports: cells that look like formulas")."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def spreadsheet_cell(value: object) -> object:
+    """One exported cell: numbers stay numbers (-5 is data, and a spreadsheet reads
+    it as the number -5), None is an empty cell, anything else is text made safe."""
+    if value is None:
+        return ""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return value
+    return spreadsheet_text(str(value))
+
+
+def spreadsheet_row(values: Iterable[object]) -> list[object]:
+    return [spreadsheet_cell(value) for value in values]
+
+
+class SafeWriter:
+    """csv.writer whose rows go through spreadsheet_row."""
+
+    def __init__(self, handle, **options) -> None:
+        self.writer = csv.writer(handle, **options)
+
+    def writerow(self, values: Iterable[object]) -> None:
+        self.writer.writerow(spreadsheet_row(values))
+
+    def writerows(self, rows: Iterable[Iterable[object]]) -> None:
+        for row in rows:
+            self.writerow(row)

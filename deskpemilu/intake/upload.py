@@ -8,14 +8,14 @@ for a person is in Indonesian and names the column and the value that was wrong.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from deskpemilu.core.tabular import FileRefused, csv_lines, xlsx_lines
+from deskpemilu.core.csvio import SafeWriter
+from deskpemilu.core.tabular import SPARE_LINES, FileRefused, csv_lines, xlsx_lines
 from deskpemilu.core.timeutil import WIB
 from deskpemilu.intake import fieldcode
 from deskpemilu.intake.channels.base import PayloadError, normalise_phone
@@ -25,6 +25,7 @@ COLUMNS = ("waktu", "kode_tempat", "kategori", "tingkat", "uraian", "pelapor", "
 REQUIRED = ("waktu", "kode_tempat", "kategori", "tingkat", "uraian")
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
+MAX_COLUMNS = 50  # the 7 named columns and room for a person's own
 MAX_TEXT = 2000
 MAX_NAME = 120
 EXTRA = "_kolom_lebih"  # cells to the right of the last named column
@@ -77,10 +78,11 @@ def read_table(name: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
             f"{MAX_BYTES // 1048576} MB. Bagi menjadi beberapa berkas."
         )
     lower = name.lower()
+    bounds = {"max_lines": MAX_ROWS + 1 + SPARE_LINES, "max_columns": MAX_COLUMNS}
     if lower.endswith(".xlsx"):
-        lines = xlsx_lines(data)
+        lines = xlsx_lines(data, **bounds)
     elif lower.endswith(".csv"):
-        lines = csv_lines(data)
+        lines = csv_lines(data, **bounds)
     else:
         raise FileRefused(
             f"Berkas {name!r} bukan CSV atau XLSX. Simpan tabel sebagai .csv (UTF-8) "
@@ -142,7 +144,7 @@ def _check_header(names: list[str]) -> list[str]:
 def template_csv() -> str:
     """The CSV template offered for download: the header and two example rows."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = SafeWriter(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     writer.writerows(TEMPLATE_ROWS)
     return out.getvalue()

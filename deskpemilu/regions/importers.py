@@ -27,6 +27,18 @@ KINDS_BY_LEVEL = {
     "desa": {"desa", "kelurahan"},
 }
 MAX_PROBLEMS = 200
+MAX_COUNT = 2_000_000_000  # fits the database's integer column
+MAX_KPU_ID = 10**18 - 1  # fits a bigint
+
+
+def _whole(text: str, maximum: int) -> int | None:
+    """A count or an id written in ASCII digits, at most `maximum`; None otherwise
+    (`str.isdigit` also takes "²" or Arabic-Indic digits, which `int` refuses or
+    reads as something nobody typed)."""
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(maximum)):
+        return None
+    value = int(text)
+    return value if value <= maximum else None
 
 
 @dataclass(frozen=True)
@@ -72,7 +84,7 @@ def parse_regions(path: Path, known_codes: Collection[str] = ()) -> list[RegionR
     rows: dict[str, RegionRow] = {}
     for line, row in read_rows(path, ["kode", "level", "tipe", "nama"]):
         code, level, kind, name = row["kode"], row["level"], row["tipe"], row["nama"]
-        expected = level_of(code)
+        expected = level_of(code) if code.isascii() else None
         if expected is None:
             problems.add(
                 line, "format kode wilayah salah (contoh: 36.73.04.1003)", code
@@ -110,7 +122,7 @@ def parse_alt_names(path: Path) -> dict[str, str]:
     problems = _Problems(path.name)
     names: dict[str, str] = {}
     for line, row in read_rows(path, ["kode", "nama"]):
-        if level_of(row["kode"]) is None:
+        if not row["kode"].isascii() or level_of(row["kode"]) is None:
             problems.add(line, "format kode wilayah salah", row["kode"])
             continue
         names[row["kode"]] = row["nama"]
@@ -124,7 +136,7 @@ def parse_tps(path: Path, known_desa_nodot: Collection[str]) -> list[TpsRow]:
     rows: dict[str, TpsRow] = {}
     for line, row in read_rows(path, ["kode_tps", "kode_desa", "no_tps"]):
         code, desa = row["kode_tps"], row["kode_desa"]
-        if not is_tps_code(code):
+        if not (code.isascii() and is_tps_code(code)):
             problems.add(line, "format kode TPS salah (13 angka)", code)
             continue
         if tps_desa_code(code) != desa:
@@ -134,10 +146,11 @@ def parse_tps(path: Path, known_desa_nodot: Collection[str]) -> list[TpsRow]:
             problems.add(line, "TPS berada di desa yang tidak dikenal", desa)
             continue
         number_text = row["no_tps"]
-        if not number_text.isdigit() or int(number_text) != int(code[10:]):
+        number = _whole(number_text, 999)
+        if number is None or number != int(code[10:]):
             problems.add(line, "nomor TPS tidak cocok dengan kode TPS", number_text)
             continue
-        if int(number_text) == 0:
+        if number == 0:
             problems.add(line, "nomor TPS harus 1 atau lebih", number_text)
             continue
         if code in rows:
@@ -145,17 +158,19 @@ def parse_tps(path: Path, known_desa_nodot: Collection[str]) -> list[TpsRow]:
                 line, f"kode TPS ganda (sudah ada di baris {rows[code].line})", code
             )
             continue
-        kpu_id = row.get("kpu_id_tps") or ""
-        if kpu_id and not kpu_id.isdigit():
-            problems.add(line, "kpu_id_tps harus angka", kpu_id)
+        kpu_text = row.get("kpu_id_tps") or ""
+        kpu_id = _whole(kpu_text, MAX_KPU_ID) if kpu_text else None
+        if kpu_text and kpu_id is None:
+            problems.add(
+                line, "kpu_id_tps harus angka (paling banyak 18 angka)", kpu_text
+            )
             continue
-        number = int(number_text)
         rows[code] = TpsRow(
             code=code,
             desa_nodot=desa,
             number=number,
             name=row.get("nama_tps") or f"TPS {number:03d}",
-            kpu_id=int(kpu_id) if kpu_id else None,
+            kpu_id=kpu_id,
             line=line,
         )
     problems.raise_if_any()
@@ -181,12 +196,15 @@ def parse_counts(
             continue
         if raw == "":
             continue
-        if not raw.isdigit():
-            problems.add(line, "jumlah pemilih harus bilangan bulat >= 0", raw)
+        count = _whole(raw, MAX_COUNT)
+        if count is None:
+            problems.add(
+                line, f"jumlah pemilih harus bilangan bulat 0..{MAX_COUNT}", raw
+            )
             continue
         if code in counts:
             problems.add(line, f"kode {what} ganda", code)
             continue
-        counts[code] = int(raw)
+        counts[code] = count
     problems.raise_if_any()
     return counts

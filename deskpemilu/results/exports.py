@@ -7,11 +7,11 @@ memory. Every row is inside the user's scope (selectors.scope_prefixes).
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterable, Iterator
 
+from deskpemilu.core.csvio import SafeWriter
 from deskpemilu.elections.models import Contest
 from deskpemilu.results.models import Decision, ResultSheet
 from deskpemilu.results.selectors import flags_visible, in_area, scope_prefixes
@@ -109,9 +109,10 @@ def flag_records(
 
 
 def as_csv(columns: Iterable[str], records: Iterable[dict]) -> Iterator[str]:
-    """CSV text, one line per record (a BOM first, so spreadsheets read UTF-8)."""
+    """CSV text, one line per record (a BOM first, so spreadsheets read UTF-8);
+    text that a spreadsheet would run as a formula starts with `'`."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = SafeWriter(buffer)
     columns = list(columns)
     writer.writerow(columns)
     yield "\ufeff" + buffer.getvalue()
@@ -122,14 +123,12 @@ def as_csv(columns: Iterable[str], records: Iterable[dict]) -> Iterator[str]:
         yield buffer.getvalue()
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
+def _cell(value):
     if isinstance(value, list):
         return ";".join(value)
     if isinstance(value, bool):
         return "ya" if value else "tidak"
-    return str(value)
+    return value  # numbers stay numbers; SafeWriter makes text safe
 
 
 def as_json(records: Iterable[dict]) -> Iterator[str]:

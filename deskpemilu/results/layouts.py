@@ -101,6 +101,9 @@ def detect_layout(
     except UnicodeDecodeError as exc:
         problems.add(None, f"berkas bukan teks UTF-8 ({exc.reason})")
         return None
+    except csv.Error as exc:  # e.g. a header cell past the csv module's field limit
+        problems.add(1, f"CSV rusak: {exc}")
+        return None
     columns: dict[str, str] = {}
     ignored = []
     for raw in header:
@@ -197,27 +200,30 @@ class _Reading:
         )
         first_line = 2
         times: dict[str, tuple[np.datetime64, bool]] = {}
-        try:
-            reader = pcsv.open_csv(
-                self.path,
-                read_options=pcsv.ReadOptions(block_size=self.block_bytes),
-                convert_options=convert,
-            )
-            for record in reader:
-                found = Problems(self.problems.file)
-                batch = _batch(
-                    record,
-                    layout,
-                    found,
-                    first_line,
-                    self.source,
-                    self.single_source,
-                    times,
+        # An open file, not the path: Arrow would unpack a path ending in .gz, .bz2
+        # or .zst on its own, past every size check.
+        with pa.OSFile(str(self.path), "r") as handle:
+            try:
+                reader = pcsv.open_csv(
+                    handle,
+                    read_options=pcsv.ReadOptions(block_size=self.block_bytes),
+                    convert_options=convert,
                 )
-                first_line += record.num_rows
-                yield "batch", batch, found
-        except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-            yield "invalid", exc, None
+                for record in reader:
+                    found = Problems(self.problems.file)
+                    batch = _batch(
+                        record,
+                        layout,
+                        found,
+                        first_line,
+                        self.source,
+                        self.single_source,
+                        times,
+                    )
+                    first_line += record.num_rows
+                    yield "batch", batch, found
+            except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+                yield "invalid", exc, None
 
 
 _END = object()
@@ -404,6 +410,12 @@ def scan_problems(path: Path, layout: Layout, problems: Problems) -> None:
                     if cell != "" and not _INTEGER.match(cell):
                         problems.add(
                             reader.line_num, f"kolom {name} harus bilangan bulat", cell
+                        )
+                    elif len(cell.strip().lstrip("-")) > len(str(MAX_VALUE)):
+                        problems.add(
+                            reader.line_num,
+                            f"angka terlalu besar di kolom {name}",
+                            cell,
                         )
     except UnicodeDecodeError as exc:
         problems.add(None, f"berkas bukan teks UTF-8 ({exc.reason})")

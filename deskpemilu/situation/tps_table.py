@@ -19,7 +19,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from deskpemilu.core.tabular import FileRefused, csv_lines, xlsx_lines
+from deskpemilu.core.csvio import SafeWriter, spreadsheet_row
+from deskpemilu.core.tabular import SPARE_LINES, FileRefused, csv_lines, xlsx_lines
 from deskpemilu.situation.vulnerability import INDICATOR_KEYS, INDICATORS, VARIABLES
 
 CODE_COLUMN = "kode_tps"
@@ -29,6 +30,7 @@ YES = {"1", "ya", "y", "iya", "x", "v", "true", "benar", "\u2713"}
 NO = {"0", "tidak", "n", "no", "false", "salah", "-", ""}
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 60_000
+MAX_COLUMNS = 100  # the 24 known columns and room for a TPS name, kecamatan, ...
 MAX_NOTE = 1000
 # The template's example rows say so in their note, and are refused if left in.
 EXAMPLE_NOTE = "contoh:"
@@ -68,7 +70,7 @@ class Table:
 def template_csv() -> str:
     """The CSV template: the header and two example rows."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = SafeWriter(out, lineterminator="\r\n")
     writer.writerow([CODE_COLUMN, *INDICATOR_KEYS, NOTE_COLUMN])
     for code, present, note in TEMPLATE_ROWS:
         writer.writerow(
@@ -86,15 +88,19 @@ def template_xlsx() -> bytes:
     sheet.title = "data"
     rows = csv.reader(io.StringIO(template_csv()))
     for row in rows:
-        sheet.append(row)
+        sheet.append(spreadsheet_row(row))
     guide = book.create_sheet("petunjuk")
-    guide.append(["kolom", "variabel", "arti"])
-    guide.append([CODE_COLUMN, "", "Kode TPS KPU, 13 angka (wajib)"])
+    guide.append(spreadsheet_row(["kolom", "variabel", "arti"]))
+    guide.append(spreadsheet_row([CODE_COLUMN, "", "Kode TPS KPU, 13 angka (wajib)"]))
     for variable in VARIABLES:
         for indicator in variable.indicators:
-            guide.append([indicator.key, variable.label, indicator.label])
-    guide.append([NOTE_COLUMN, "", "Catatan bebas (boleh kosong)"])
-    guide.append(["", "", "Isi 1/ya untuk ada, 0/tidak/kosong untuk tidak ada."])
+            guide.append(
+                spreadsheet_row([indicator.key, variable.label, indicator.label])
+            )
+    guide.append(spreadsheet_row([NOTE_COLUMN, "", "Catatan bebas (boleh kosong)"]))
+    guide.append(
+        spreadsheet_row(["", "", "Isi 1/ya untuk ada, 0/tidak/kosong untuk tidak ada."])
+    )
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -109,10 +115,11 @@ def read_table(name: str, data: bytes) -> Table:
             f"{MAX_BYTES // 1048576} MB."
         )
     lower = name.lower()
+    bounds = {"max_lines": MAX_ROWS + 1 + SPARE_LINES, "max_columns": MAX_COLUMNS}
     if lower.endswith(".xlsx"):
-        lines = xlsx_lines(data)
+        lines = xlsx_lines(data, **bounds)
     elif lower.endswith(".csv"):
-        lines = csv_lines(data)
+        lines = csv_lines(data, **bounds)
     else:
         raise TableRefused(f"Berkas {name!r} bukan CSV atau XLSX.")
     try:

@@ -49,50 +49,8 @@ def official_recap_import(*, path: Path, contest: Contest, actor: str = "") -> i
     """Official recap figures (D.Hasil) from a long-format CSV (wilayah, kode,
     metric, paslon_no, value, source_ref), as pilpres2024_official_totals.csv.
     All or nothing; a region's figures are replaced by the file's."""
-    problems: list[ImportProblem] = []
-    k = contest.candidates.count()
-    areas: dict[str, dict] = {}
     regions = dict(Region.objects.values_list("code_nodot", "id"))
-    for line, row in read_rows(
-        path, ["kode", "metric", "paslon_no", "value", "source_ref"]
-    ):
-        code = "" if row["kode"] in ("0", "") else row["kode"]
-        if len(code) not in LEVEL_BY_LENGTH or not (code == "" or code.isdigit()):
-            problems.append(
-                ImportProblem(path.name, line, "kode wilayah salah", row["kode"])
-            )
-            continue
-        if code and code not in regions:
-            problems.append(ImportProblem(path.name, line, "wilayah tak dikenal", code))
-            continue
-        if not row["value"].lstrip("-").isdigit():
-            problems.append(
-                ImportProblem(
-                    path.name, line, "nilai harus bilangan bulat", row["value"]
-                )
-            )
-            continue
-        area = areas.setdefault(code, {"votes": [None] * k, "refs": set()})
-        area["refs"].add(row["source_ref"])
-        value = int(row["value"])
-        if row["metric"] == "suara_sah_paslon":
-            number = int(row["paslon_no"]) if row["paslon_no"].isdigit() else 0
-            if not 1 <= number <= k:
-                problems.append(
-                    ImportProblem(
-                        path.name, line, "nomor paslon salah", row["paslon_no"]
-                    )
-                )
-                continue
-            area["votes"][number - 1] = value
-        elif row["metric"] in OFFICIAL_METRICS:
-            area[OFFICIAL_METRICS[row["metric"]]] = value
-        else:
-            problems.append(
-                ImportProblem(path.name, line, "metric tak dikenal", row["metric"])
-            )
-    if problems:
-        raise ImportFailed(problems)
+    areas = read_official(path, contest.candidates.count(), regions)
     with transaction.atomic():
         for code, area in areas.items():
             refs = area.pop("refs")
@@ -109,6 +67,68 @@ def official_recap_import(*, path: Path, contest: Contest, actor: str = "") -> i
                 },
             )
     return len(areas)
+
+
+def _whole(text: str) -> int | None:
+    """A whole number as written in the file (ASCII digits, an optional minus),
+    within what the database holds; None otherwise."""
+    digits = text[1:] if text.startswith("-") else text
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > 10:
+        return None
+    value = int(text)
+    return value if abs(value) <= MAX_VALUE else None
+
+
+def read_official(path: Path, k: int, regions: Mapping[str, int]) -> dict[str, dict]:
+    """The file's figures by area code ("" for the nation), each with its votes
+    per candidate (`k` of them) and its source references; ImportFailed with every
+    problem found. No ORM: `regions` are the known region codes (without dots)."""
+    problems: list[ImportProblem] = []
+    areas: dict[str, dict] = {}
+    for line, row in read_rows(
+        path, ["kode", "metric", "paslon_no", "value", "source_ref"]
+    ):
+        code = "" if row["kode"] in ("0", "") else row["kode"]
+        if len(code) not in LEVEL_BY_LENGTH or not (code == "" or code.isdigit()):
+            problems.append(
+                ImportProblem(path.name, line, "kode wilayah salah", row["kode"])
+            )
+            continue
+        if code and code not in regions:
+            problems.append(ImportProblem(path.name, line, "wilayah tak dikenal", code))
+            continue
+        value = _whole(row["value"])
+        if value is None:
+            problems.append(
+                ImportProblem(
+                    path.name,
+                    line,
+                    f"nilai harus bilangan bulat (paling besar {MAX_VALUE})",
+                    row["value"],
+                )
+            )
+            continue
+        area = areas.setdefault(code, {"votes": [None] * k, "refs": set()})
+        area["refs"].add(row["source_ref"])
+        if row["metric"] == "suara_sah_paslon":
+            number = _whole(row["paslon_no"]) or 0
+            if not 1 <= number <= k:
+                problems.append(
+                    ImportProblem(
+                        path.name, line, "nomor paslon salah", row["paslon_no"]
+                    )
+                )
+                continue
+            area["votes"][number - 1] = value
+        elif row["metric"] in OFFICIAL_METRICS:
+            area[OFFICIAL_METRICS[row["metric"]]] = value
+        else:
+            problems.append(
+                ImportProblem(path.name, line, "metric tak dikenal", row["metric"])
+            )
+    if problems:
+        raise ImportFailed(problems)
+    return areas
 
 
 # Typed at the desk -----------------------------------------------------------------
