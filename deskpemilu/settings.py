@@ -67,7 +67,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: reopens connections a restarted database closed, and answers 503 while
+    # A body over its limit is refused from its declared length before anything reads
+    # it (deskpemilu/core/bodylimit.py).
+    "deskpemilu.core.bodylimit.BodyLimitMiddleware",
+    # Then: reopens connections a restarted database closed, and answers 503 while
     # the database is away (deskpemilu/core/dbavailability.py).
     "deskpemilu.core.middleware.DatabaseAvailabilityMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -382,7 +385,7 @@ DESKPEMILU_COVERAGE_DEADLINES = _situation.clock_times(
 
 # --- File uploads and spreadsheet imports (issue 10: bounded reading) ---------------
 # A multipart request (a file upload) longer than this is refused (413) before its
-# body is read (deskpemilu/core/uploads.py); each import's own, smaller row and byte
+# body is read (deskpemilu/core/bodylimit.py); each import's own, smaller row and byte
 # limits are checked by its page.
 DESKPEMILU_MAX_UPLOAD_BYTES = env_int("DESKPEMILU_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
 # How far an XLSX file may unpack before openpyxl opens it (deskpemilu/core/tabular.py):
@@ -393,4 +396,3 @@ DESKPEMILU_XLSX_MAX_UNCOMPRESSED_BYTES = env_int(
 DESKPEMILU_XLSX_MAX_RATIO = env_int("DESKPEMILU_XLSX_MAX_RATIO", 200)
 # Django's default, said here: an upload over 2.5 MB goes to a temporary file.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-MIDDLEWARE = [*MIDDLEWARE, "deskpemilu.core.uploads.UploadLimitMiddleware"]

@@ -1,21 +1,21 @@
-"""Request bodies at the WSGI door, before Django: one size limit, and chunked bodies
-read like any other.
+"""Request bodies: one size limit for each kind, and chunked bodies read like any
+other. The one place that decides a body is too large.
 
-* A body over ``DESKPEMILU_MAX_BODY_BYTES`` is answered 413, in the endpoint's own
-  kind (:func:`too_large`): JSON ``{"code": "payload_too_large", "message",
+* A body over ``DESKPEMILU_MAX_BODY_BYTES`` (a file upload, ``multipart/form-data``:
+  over ``DESKPEMILU_MAX_UPLOAD_BYTES``) is answered 413 from its declared length,
+  before anything reads it (:class:`BodyLimitMiddleware`, first of the middleware:
+  Django's CSRF check would read a whole upload before the view), in the endpoint's
+  own kind (:func:`too_large`): JSON ``{"code": "payload_too_large", "message",
   "field"}`` under ``/api/`` and for JSON requests (the WhatsApp and Telegram
-  webhooks), plain text otherwise (the SMS gateway, Twilio). Django alone would
-  raise ``RequestDataTooBig`` for it, an HTML 400.
+  webhooks), plain text otherwise (the SMS gateway, Twilio, the upload pages'
+  scripts). Django alone would raise ``RequestDataTooBig`` for it, an HTML 400, and
+  keep an upload of any size. Each import also checks its own, smaller limits.
 * A body sent with ``Transfer-Encoding: chunked`` has no ``Content-Length``. granian
   hands it on de-chunked as a stream without ``CONTENT_LENGTH``, and Django reads
-  ``CONTENT_LENGTH`` bytes only: every endpoint saw an empty body. It is read here,
-  at most the limit plus one byte (more is a 413), and handed on with its length.
-  The same holds for any POST, PUT or PATCH without a length (HTTP/2).
-* ``multipart/form-data`` (the upload pages) is not held to the body limit: a file
-  may be larger, and each upload checks its own file's size. A chunked multipart
-  body, which browsers never send but scripts may, is read up to
-  :data:`MULTIPART_MAX_BYTES` (kept on disk past the body limit) so that it can be
-  handed on with its length; a larger one is answered 413.
+  ``CONTENT_LENGTH`` bytes only: every endpoint saw an empty body. :class:`BodyLimit`
+  (WSGI, deskpemilu/wsgi.py) reads it at most to its limit plus one byte (more is a
+  413), kept on disk past the body limit, and hands it on with its length. The same
+  holds for any POST, PUT or PATCH without a length (HTTP/2).
 """
 
 from __future__ import annotations
@@ -28,9 +28,6 @@ from typing import Any
 import orjson
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-
-MULTIPART_MAX_BYTES = 64 * 1024 * 1024
-"""Ceiling of a chunked multipart body (the upload pages' own limits are lower)."""
 
 _READ = 64 * 1024
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
@@ -46,52 +43,72 @@ def _wants_json(path: str, content_type: str) -> bool:
     return path.startswith("/api/") or kind == JSON or kind.endswith("+json")
 
 
+def limit_for(path: str, content_type: str) -> int:
+    """The most bytes a request body to `path` of this type may have: a file upload
+    (multipart) has the upload limit, except to a provider's webhook."""
+    if content_type.lower().startswith("multipart/") and not path.startswith(
+        "/webhooks/"
+    ):
+        return settings.DESKPEMILU_MAX_UPLOAD_BYTES
+    return settings.DESKPEMILU_MAX_BODY_BYTES
+
+
 def too_large(path: str, content_type: str, limit: int) -> tuple[str, bytes]:
     """The 413 answer for a request to ``path`` with that ``Content-Type``:
     ``(content type, body)``."""
-    message = f"Isi permintaan terlalu besar; paling banyak {limit} bita."
+    if limit != settings.DESKPEMILU_MAX_BODY_BYTES:  # the upload limit
+        field = "file"
+        message = (
+            f"Berkas terlalu besar; batas unggahan {limit // (1024 * 1024)} MB. "
+            "Bagi menjadi beberapa berkas."
+        )
+    else:
+        field = ""
+        message = f"Isi permintaan terlalu besar; paling banyak {limit} bita."
     if _wants_json(path, content_type):
-        body = {"code": "payload_too_large", "message": message, "field": ""}
+        body = {"code": "payload_too_large", "message": message, "field": field}
         return JSON, orjson.dumps(body)
     return TEXT, f"{message} / Payload too large.\n".encode()
 
 
-def too_large_response(request: HttpRequest) -> HttpResponse | None:
-    """The 413 answer for a Django request whose declared length is over the
-    limit, else None (for views also served without :class:`BodyLimit`)."""
-    limit = settings.DESKPEMILU_MAX_BODY_BYTES
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    if length <= limit:
-        return None
-    kind, body = too_large(request.path_info, request.content_type or "", limit)
-    return HttpResponse(body, status=413, content_type=kind)
+def _declared(value: str | None) -> int:
+    value = (value or "").strip()
+    return int(value) if value.isdigit() else 0
+
+
+class BodyLimitMiddleware:
+    """Django middleware: 413 for a declared length over the limit of its kind."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        content_type = request.META.get("CONTENT_TYPE", "")
+        limit = limit_for(request.path_info, content_type)
+        if _declared(request.META.get("CONTENT_LENGTH")) > limit:
+            kind, body = too_large(request.path_info, content_type, limit)
+            return HttpResponse(body, status=413, content_type=kind)
+        return self.get_response(request)
 
 
 class BodyLimit:
-    """WSGI middleware: the size limit and chunked bodies (see the module)."""
+    """WSGI middleware: a body without a length read and handed on with it (see the
+    module); declared lengths are checked by :class:`BodyLimitMiddleware`."""
 
-    def __init__(self, app: WSGIApp, multipart_max: int = MULTIPART_MAX_BYTES) -> None:
+    def __init__(self, app: WSGIApp) -> None:
         self.app = app
-        self.multipart_max = multipart_max
 
     def __call__(
         self, environ: dict[str, Any], start_response: StartResponse
     ) -> Iterable[bytes]:
-        limit = settings.DESKPEMILU_MAX_BODY_BYTES
-        multipart = _content_type(environ).lower().startswith("multipart/")
-        declared = (environ.get("CONTENT_LENGTH") or "").strip()
-        if declared:
-            if declared.isdigit() and int(declared) > limit and not multipart:
-                return _refuse(environ, start_response, limit)
+        if (environ.get("CONTENT_LENGTH") or "").strip():
             return self.app(environ, start_response)
         chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
         if not chunked and environ.get("REQUEST_METHOD") not in _BODY_METHODS:
             return self.app(environ, start_response)
-        ceiling = self.multipart_max if multipart else limit
-        body, size = _read(environ["wsgi.input"], ceiling, spool_over=limit)
+        ceiling = limit_for(environ.get("PATH_INFO", ""), _content_type(environ))
+        spool_over = settings.DESKPEMILU_MAX_BODY_BYTES
+        body, size = _read(environ["wsgi.input"], ceiling, spool_over=spool_over)
         if size > ceiling:
             body.close()
             return _refuse(environ, start_response, ceiling)

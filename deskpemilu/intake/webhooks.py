@@ -24,7 +24,6 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from deskpemilu.core import jsonload
-from deskpemilu.core.bodylimit import too_large_response
 from deskpemilu.core.clientaddr import client_address
 from deskpemilu.intake import channels
 from deskpemilu.intake.bulk import handle_one, messages_handle_batch
@@ -57,11 +56,6 @@ SECRET_MASK = "***"
 _PAIR = re.compile(r"([^&;=]*)(=?)([^&;]*)")
 
 
-def _too_large(request: HttpRequest) -> HttpResponse | None:
-    # Also answered before Django by core.bodylimit; kept for other WSGI servers.
-    return too_large_response(request)
-
-
 def redact(encoded: str) -> str:
     """A query string or form body with every secret parameter's value replaced by
     ``***``, the rest byte for byte."""
@@ -75,6 +69,26 @@ def redact(encoded: str) -> str:
     return _PAIR.sub(mask, encoded)
 
 
+# A multipart part's header naming the field, its blank line, and its value.
+_PART = re.compile(
+    r'(Content-Disposition:[^\r\n]*\bname="([^"]*)"[^\r\n]*\r?\n'
+    r"(?:[^\r\n]+\r?\n)*\r?\n)(.*?)(?=\r?\n--)",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def redact_multipart(body: str) -> str:
+    """A multipart form with every secret field's value replaced by ``***``."""
+
+    def mask(match: re.Match[str]) -> str:
+        head, name, value = match.groups()
+        if value and name.strip().lower() in SECRET_PARAMS:
+            return head + SECRET_MASK
+        return match.group(0)
+
+    return _PART.sub(mask, body)
+
+
 def _is_form(request: HttpRequest) -> bool:
     return request.content_type == "application/x-www-form-urlencoded"
 
@@ -84,6 +98,8 @@ def _raw(request: HttpRequest) -> str:
     body = request.body.decode("utf-8", errors="replace") if request.body else ""
     if body and _is_form(request):
         body = redact(body)
+    elif body and request.content_type == "multipart/form-data":
+        body = redact_multipart(body)
     # PostgreSQL text cannot hold NUL: shown as U+FFFD, as intake.bulk does.
     raw = "\n".join(part for part in (query, body) if part)
     return raw.replace("\x00", "\ufffd")
@@ -124,6 +140,12 @@ def _form(request: HttpRequest) -> dict[str, str]:
     return {key: source.get(key, "") for key in source}
 
 
+def _keep_body(request: HttpRequest) -> None:
+    """Read the body before the form: the raw copy (_raw) needs it afterwards, and
+    Django refuses to give a multipart body once its form is parsed."""
+    _ = request.body
+
+
 def _gateway_params(request: HttpRequest) -> dict[str, list[str]]:
     """The gateway's query and form, read as bytes: Django's QueryDict decodes
     them as UTF-8 and destroys UCS-2 text (see channels.gateway). A POST form's
@@ -133,6 +155,7 @@ def _gateway_params(request: HttpRequest) -> dict[str, list[str]]:
         if _is_form(request):
             params = gateway_form(request.body)
         else:  # multipart: no charset question, Django's reading is right
+            _keep_body(request)
             params = {key: request.POST.getlist(key) for key in request.POST}
     query = request.META.get("QUERY_STRING", "")
     for name, values in gateway_form(query).items():
@@ -144,8 +167,7 @@ def _gateway_params(request: HttpRequest) -> dict[str, list[str]]:
 @require_http_methods(["POST"])
 def twilio_sms(request: HttpRequest) -> HttpResponse:
     """Twilio Messaging webhook; answers TwiML with the reply."""
-    if big := _too_large(request):
-        return big
+    _keep_body(request)
     params = {key: request.POST.getlist(key) for key in request.POST}
     try:
         channels.twilio_verify(
@@ -172,8 +194,6 @@ def twilio_sms(request: HttpRequest) -> HttpResponse:
 def sms_gateway(request: HttpRequest) -> HttpResponse:
     """Kannel/Gammu-style gateway (GET or POST sender + text); answers plain text,
     which the gateway sends back to the phone."""
-    if big := _too_large(request):
-        return big
     params = _gateway_params(request)
     try:
         channels.gateway_verify(
@@ -202,8 +222,6 @@ def _json_webhook(
     verify: Callable[[], None],
     parse: Callable[[bytes], list[channels.Inbound]],
 ) -> HttpResponse:
-    if big := _too_large(request):
-        return big
     try:
         verify()
     except SignatureError as error:

@@ -165,7 +165,7 @@ def test_an_upload_over_the_site_limit_is_refused_before_its_body_is_read(
     assert "batas unggahan 1 MB" in response.content.decode()
     assert not InboundMessage.objects.exists()
     api = post_file(client, "/api/v1/situation/tps-rawan/import", "b.csv", content)
-    assert api.status_code == 413 and api.json()["code"] == "too_large"
+    assert api.status_code == 413 and api.json()["code"] == "payload_too_large"
 
 
 # TPS rawan: the page, the API and the command --------------------------------------

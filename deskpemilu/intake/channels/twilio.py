@@ -145,7 +145,7 @@ def twilio_parse(params: Mapping[str, str]) -> Inbound:
 
     attachments: list[dict[str, Any]] = []
     num_media = (first_value(params, "NumMedia") or "0").strip() or "0"
-    if not num_media.isdigit():
+    if not (num_media.isascii() and num_media.isdigit()) or len(num_media) > 2:
         raise payload_error(
             "bad_media", "jumlah lampiran tidak sah", f"NumMedia={num_media!r}"
         )

@@ -251,3 +251,12 @@ def test_secrets_stored_before_are_masked_by_the_migration():
     other.refresh_from_db()
     assert old.raw == "sender=0812&text=BUKA+3601012001001&key=***&id=1"
     assert other.raw == '{"key=": 1}'
+
+
+def test_a_multipart_sms_gateway_post_is_read_and_kept_raw_without_the_key():
+    response = Client().post(
+        "/webhooks/sms", {"sender": "081234567890", "text": "INFO", "key": KEY}
+    )
+    assert response.status_code == 200, response.content
+    message = InboundMessage.objects.get()
+    assert message.body == "INFO" and KEY not in message.raw
