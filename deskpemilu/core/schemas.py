@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
-from pydantic import BeforeValidator
+from pydantic import AwareDatetime, BeforeValidator
 
 # Ids are BigAutoField: 1 .. 2**63 - 1 in both databases.
 MAX_ID = 2**63 - 1
@@ -36,7 +36,7 @@ class ErrorOut(Schema):
     field: str = Field("", description="The input field at fault, if any.")
 
 
-# What each status means wherever it is declared (the body is always ErrorOut).
+# What each error status means (in the API's description; the body is ErrorOut).
 STATUS_TEXT = {
     400: "Isi permintaan tidak dapat dibaca (bukan JSON yang sah) / unreadable body",
     401: "Belum masuk atau token tidak sah / not signed in, or a bad token",
@@ -54,6 +54,12 @@ def errors(*codes: int, body: type[Schema] = ErrorOut) -> dict[int, type[Schema]
     400 and 413 belong to every operation that reads a body: the server answers
     them before the operation runs (unreadable JSON; a body over the size limit)."""
     return {code: body for code in codes}
+
+
+def file_response(media_type: str, description: str) -> dict:
+    """`openapi_extra` of an operation whose 200 is not JSON (a file, GeoJSON)."""
+    content = {media_type: {"schema": {"type": "string"}}}
+    return {"responses": {200: {"description": description, "content": content}}}
 
 
 READ = (401, 404, 422)  # a read of the user's scope
@@ -84,3 +90,15 @@ def _iso_date(value: Any) -> Any:
 
 
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+
+
+def _iso_moment(value: Any) -> Any:
+    """A date-time as text (or a datetime): pydantic would read a number as a Unix
+    time, which the schema does not say."""
+    if isinstance(value, (int, float)):
+        raise ValueError("date-time must be ISO 8601 text")
+    return value
+
+
+IsoDateTime = Annotated[dt.datetime, BeforeValidator(_iso_moment)]
+AwareIsoDateTime = Annotated[AwareDatetime, BeforeValidator(_iso_moment)]

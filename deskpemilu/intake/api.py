@@ -31,6 +31,10 @@ from deskpemilu.intake.services import Incoming
 
 router = Router(tags=["intake"], auth=ApiToken())
 _ITEMS = TypeAdapter(list[MessageIn])
+RETRY_AFTER = {
+    "description": "Seconds to wait before sending the request again.",
+    "schema": {"type": "integer"},
+}
 _KEY_HELP = "Your key for this request; a retry with the same key and body gets "
 REUSED = {
     "code": "idempotency_key_reused",
@@ -152,6 +156,7 @@ def _nul_free(value: Any) -> Any:
     "413. With an Idempotency-Key, concurrent retries wait for the first (up to a "
     "few seconds; then 409 `idempotency_in_progress` with Retry-After) and all get "
     "its answer.",
+    openapi_extra={"responses": {409: {"headers": {"Retry-After": RETRY_AFTER}}}},
 )
 def messages_batch(
     request: HttpRequest,

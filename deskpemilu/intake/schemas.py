@@ -3,11 +3,12 @@ thousand of them, and ninja's ORM-attribute resolution is not needed here."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from pydantic import BaseModel as Schema
 from pydantic import Field, SkipValidation
+
+from deskpemilu.core.schemas import IsoDateTime
 
 MAX_BATCH = 1000
 MAX_ID_LENGTH = 120
@@ -24,7 +25,7 @@ class MessageIn(Schema):
     text: str = Field(
         ..., max_length=4000, description="the message, in the field code"
     )
-    sent_at: dt.datetime | None = None
+    sent_at: IsoDateTime | None = None
 
 
 class MessageOut(Schema):
