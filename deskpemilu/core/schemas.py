@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
-from pydantic import AwareDatetime, BeforeValidator
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator
 
 # Ids are BigAutoField: 1 .. 2**63 - 1 in both databases.
 MAX_ID = 2**63 - 1
@@ -56,9 +56,12 @@ def errors(*codes: int, body: type[Schema] = ErrorOut) -> dict[int, type[Schema]
     return {code: body for code in codes}
 
 
-def file_response(media_type: str, description: str) -> dict:
-    """`openapi_extra` of an operation whose 200 is not JSON (a file, GeoJSON)."""
-    content = {media_type: {"schema": {"type": "string"}}}
+def file_response(
+    media_type: str, description: str, schema: dict | None = None
+) -> dict:
+    """`openapi_extra` of an operation whose 200 is not `application/json` (a file,
+    GeoJSON)."""
+    content = {media_type: {"schema": schema or {"type": "string"}}}
     return {"responses": {200: {"description": description, "content": content}}}
 
 
@@ -78,6 +81,10 @@ class Page(LimitOffsetPagination):
 
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# Dates and times the desk can mean: far ones would also reach times that WIB
+# cannot write in RFC 3339 (before 1924 Jakarta's offset had seconds: +07:07:12)
+# or that overflow when moved to UTC.
+EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
 
 
 def _iso_date(value: Any) -> Any:
@@ -89,9 +96,6 @@ def _iso_date(value: Any) -> Any:
     return value
 
 
-IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
-
-
 def _iso_moment(value: Any) -> Any:
     """A date-time as text (or a datetime): pydantic would read a number as a Unix
     time, which the schema does not say."""
@@ -100,5 +104,17 @@ def _iso_moment(value: Any) -> Any:
     return value
 
 
-IsoDateTime = Annotated[dt.datetime, BeforeValidator(_iso_moment)]
-AwareIsoDateTime = Annotated[AwareDatetime, BeforeValidator(_iso_moment)]
+def _in_range(value: dt.date) -> dt.date:
+    day = value.date() if isinstance(value, dt.datetime) else value
+    if not EARLIEST <= day <= LATEST:
+        raise ValueError(f"must be between {EARLIEST} and {LATEST}")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date), AfterValidator(_in_range)]
+IsoDateTime = Annotated[
+    dt.datetime, BeforeValidator(_iso_moment), AfterValidator(_in_range)
+]
+AwareIsoDateTime = Annotated[
+    AwareDatetime, BeforeValidator(_iso_moment), AfterValidator(_in_range)
+]

@@ -16,6 +16,14 @@ from deskpemilu.regions.schemas import BoundaryQuery, RegionOut, TpsOut
 
 router = Router(tags=["wilayah / regions"], auth=django_auth)
 ERRORS = errors(*READ)
+FEATURES = {
+    "type": "object",
+    "properties": {
+        "type": {"const": "FeatureCollection"},
+        "features": {"type": "array"},
+    },
+    "required": ["type", "features"],
+}
 
 
 @router.get(
@@ -52,7 +60,9 @@ def region_tps(request: HttpRequest, code: str):
     url_name="region_boundaries",
     description="depth=0: the region itself; 1: its children; 2: grandchildren.",
     response={200: None, **ERRORS},
-    openapi_extra=file_response("application/geo+json", "GeoJSON FeatureCollection"),
+    openapi_extra=file_response(
+        "application/geo+json", "GeoJSON FeatureCollection", FEATURES
+    ),
 )
 @decorate_view(gzip_page)
 def region_boundaries(request: HttpRequest, code: str, q: Query[BoundaryQuery]):

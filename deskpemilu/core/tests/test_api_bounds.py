@@ -109,3 +109,21 @@ def test_a_nul_character_in_a_body_is_never_a_server_error(operator):
         f"{API}/incidents", incident, content_type="application/json"
     )
     assert response.status_code in (201, 422), response.content[:300]
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        (f"{API}/situation/coverage/{KOTA_SERANG}?day=0274-07-22", "day"),
+        (
+            f"{API}/situation/coverage/{KOTA_SERANG}?at=0001-01-01T00:00:00%2B01:00",
+            "at",
+        ),
+        (f"{API}/incidents?date_from=1900-01-01", "date_from"),
+        (f"{API}/incidents?date_to=0", "date_to"),
+    ],
+)
+def test_a_date_the_desk_cannot_mean_is_refused(operator, url, field):
+    # Before 1924 Jakarta's offset had seconds (+07:07:12), which no RFC 3339 time
+    # can write; a number was read as a Unix time.
+    assert_refused(operator.get(url), field)
