@@ -4,12 +4,14 @@ Errors answer one shape, `{"code", "message", "field"}`, with an Indonesian mess
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from deskpemilu import __version__
 from deskpemilu.core.fastjson import OrjsonParser, OrjsonRenderer
+from deskpemilu.core.schemas import STATUS_TEXT
 from deskpemilu.incidents.api import router as incidents_router
 from deskpemilu.incidents.services import Conflict, IncidentError
 from deskpemilu.incidents.workflow import TransitionRefused
@@ -18,10 +20,21 @@ from deskpemilu.regions.api import router as regions_router
 from deskpemilu.results.api import router as results_router
 from deskpemilu.situation.api import router as situation_router
 
+DESCRIPTION = "\n".join(
+    [
+        "API Desk Pemilu. Semua data dibatasi oleh cakupan wilayah pengguna.",
+        "",
+        "Every error answers `{code, message, field}` (`message` in Indonesian):",
+        *(f"- {status}: {text}" for status, text in STATUS_TEXT.items()),
+        "",
+        "Lists page with `limit` (1-1000) and `offset` (0-10,000,000). Writes through "
+        "the session need the CSRF token (`X-CSRFToken`, as the desk's pages send).",
+    ]
+)
 api = NinjaAPI(
     title="Desk Pemilu API",
     version=__version__,
-    description="API Desk Pemilu. Semua data dibatasi oleh cakupan wilayah pengguna.",
+    description=DESCRIPTION,
     urls_namespace="api",
     parser=OrjsonParser(),
     renderer=OrjsonRenderer(),
@@ -90,3 +103,13 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         f"Isian '{field}' tidak sah atau belum diisi." if field else "Isian tidak sah."
     )
     return _error(request, 422, "invalid", message, field, detail=exc.errors)
+
+
+@api.exception_handler(DataError)
+def _unstorable(request: HttpRequest, exc: DataError) -> HttpResponse:
+    # PostgreSQL text cannot hold the NUL character; a query, path or body that
+    # carries one is refused like any other bad input, not answered 500.
+    if "NUL" not in str(exc):
+        raise exc
+    message = "Isian mengandung karakter NUL yang tidak diizinkan."
+    return _error(request, 422, "invalid", message)

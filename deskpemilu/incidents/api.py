@@ -6,19 +6,21 @@ IncidentError 422, Conflict 409, not allowed 403, out of scope or absent 404.
 
 # No `from __future__ import annotations`: @paginate wraps the views, and ninja
 # would then look the string annotations up in the pagination module.
+from typing import Annotated
+
 from django.http import HttpRequest
-from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Path, Query, Router, Status
+from ninja.pagination import paginate
 from ninja.security import django_auth
 
 from deskpemilu.accounts.access import incident_for_user_or_404
 from deskpemilu.accounts.models import Agency
+from deskpemilu.core.schemas import MAX_ID, READ, WRITE, Page, errors
 from deskpemilu.incidents import selectors, services
 from deskpemilu.incidents.schemas import (
     AssignIn,
     AssignmentOut,
     CountsOut,
-    ErrorOut,
     EscalateIn,
     FollowUpIn,
     FollowUpOut,
@@ -37,7 +39,11 @@ from deskpemilu.regions.models import TPS, Region
 
 # Session login for the desk's pages; token auth for partner systems goes here later.
 AUTH = [django_auth]
-ERRORS = {code: ErrorOut for code in (401, 403, 404, 409, 422)}
+ERRORS = errors(*READ)
+WRITES = errors(*WRITE, 409)
+# Ids in the path: 1 .. the largest bigint (422 beyond, never a database error).
+IncidentId = Annotated[int, Path(..., ge=1, le=MAX_ID)]
+AssignmentId = Annotated[int, Path(..., ge=1, le=MAX_ID)]
 
 router = Router(tags=["kejadian / incidents"], auth=AUTH)
 
@@ -97,7 +103,7 @@ def _place_changes(changes: dict) -> dict:
 @router.get(
     "", response={200: list[IncidentOut], **ERRORS}, summary="Daftar kejadian / list"
 )
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def incident_list(request: HttpRequest, filters: Query[IncidentQuery]):
     return selectors.incident_list(request.user, _filters(filters))
 
@@ -116,7 +122,7 @@ def incident_counts(request: HttpRequest, filters: Query[IncidentQuery]):
     response={200: list[OverdueOut], **ERRORS},
     summary="Penugasan lewat tenggat / overdue assignments",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def overdue_list(request: HttpRequest):
     return selectors.overdue_assignments(request.user)
 
@@ -126,7 +132,7 @@ def overdue_list(request: HttpRequest):
     response={200: IncidentDetailOut, **ERRORS},
     summary="Satu kejadian / one incident",
 )
-def incident_get(request: HttpRequest, incident_id: int):
+def incident_get(request: HttpRequest, incident_id: IncidentId):
     return selectors.incident_detail(request.user, incident_id)
 
 
@@ -135,7 +141,7 @@ def incident_get(request: HttpRequest, incident_id: int):
     response={200: list[IncidentOut], **ERRORS},
     summary="Kemungkinan duplikat / likely duplicates",
 )
-def incident_duplicates(request: HttpRequest, incident_id: int):
+def incident_duplicates(request: HttpRequest, incident_id: IncidentId):
     incident = incident_for_user_or_404(request.user, incident_id)
     return selectors.duplicate_candidates(request.user, incident)
 
@@ -144,7 +150,7 @@ def incident_duplicates(request: HttpRequest, incident_id: int):
 
 
 @router.post(
-    "", response={201: IncidentDetailOut, **ERRORS}, summary="Catat kejadian / create"
+    "", response={201: IncidentDetailOut, **WRITES}, summary="Catat kejadian / create"
 )
 def incident_create(request: HttpRequest, payload: IncidentIn):
     data = payload.dict(exclude={"region", "tps"})
@@ -160,10 +166,12 @@ def incident_create(request: HttpRequest, payload: IncidentIn):
 
 @router.patch(
     "/{incident_id}",
-    response={200: IncidentDetailOut, **ERRORS},
+    response={200: IncidentDetailOut, **WRITES},
     summary="Ubah kejadian / edit",
 )
-def incident_update(request: HttpRequest, incident_id: int, payload: IncidentPatch):
+def incident_update(
+    request: HttpRequest, incident_id: IncidentId, payload: IncidentPatch
+):
     changes = payload.dict(exclude_unset=True)
     version = changes.pop("version")
     services.incident_update(
@@ -177,10 +185,12 @@ def incident_update(request: HttpRequest, incident_id: int, payload: IncidentPat
 
 @router.post(
     "/{incident_id}/transition",
-    response={200: IncidentDetailOut, **ERRORS},
+    response={200: IncidentDetailOut, **WRITES},
     summary="Ubah status / move in the workflow",
 )
-def incident_transition(request: HttpRequest, incident_id: int, payload: TransitionIn):
+def incident_transition(
+    request: HttpRequest, incident_id: IncidentId, payload: TransitionIn
+):
     services.incident_transition(
         actor=request.user, incident_id=incident_id, **payload.dict()
     )
@@ -189,12 +199,12 @@ def incident_transition(request: HttpRequest, incident_id: int, payload: Transit
 
 @router.post(
     "/{incident_id}/assignments",
-    response={201: list[AssignmentOut], **ERRORS},
+    response={201: list[AssignmentOut], **WRITES},
     summary="Tugaskan instansi / assign agencies",
     description="Answers the assignments made now (an agency already assigned is "
     "left as it was).",
 )
-def incident_assign(request: HttpRequest, incident_id: int, payload: AssignIn):
+def incident_assign(request: HttpRequest, incident_id: IncidentId, payload: AssignIn):
     ids = _agency_ids(payload.agency_ids, payload.agency_codes, "agency_codes")
     created = services.incident_assign(
         actor=request.user,
@@ -209,10 +219,10 @@ def incident_assign(request: HttpRequest, incident_id: int, payload: AssignIn):
 
 @router.post(
     "/{incident_id}/merge",
-    response={200: IncidentDetailOut, **ERRORS},
+    response={200: IncidentDetailOut, **WRITES},
     summary="Gabungkan duplikat / merge a duplicate into this incident",
 )
-def incident_merge(request: HttpRequest, incident_id: int, payload: MergeIn):
+def incident_merge(request: HttpRequest, incident_id: IncidentId, payload: MergeIn):
     services.incident_merge(
         actor=request.user, primary_id=incident_id, duplicate_id=payload.duplicate_id
     )
@@ -221,10 +231,10 @@ def incident_merge(request: HttpRequest, incident_id: int, payload: MergeIn):
 
 @router.post(
     "/assignments/{assignment_id}/acknowledge",
-    response={200: AssignmentOut, **ERRORS},
+    response={200: AssignmentOut, **WRITES},
     summary="Terima penugasan / acknowledge",
 )
-def assignment_acknowledge(request: HttpRequest, assignment_id: int):
+def assignment_acknowledge(request: HttpRequest, assignment_id: AssignmentId):
     return services.assignment_acknowledge(
         actor=request.user, assignment_id=assignment_id
     )
@@ -232,10 +242,12 @@ def assignment_acknowledge(request: HttpRequest, assignment_id: int):
 
 @router.post(
     "/assignments/{assignment_id}/followups",
-    response={201: FollowUpOut, **ERRORS},
+    response={201: FollowUpOut, **WRITES},
     summary="Catat tindak lanjut / record a follow-up",
 )
-def followup_record(request: HttpRequest, assignment_id: int, payload: FollowUpIn):
+def followup_record(
+    request: HttpRequest, assignment_id: AssignmentId, payload: FollowUpIn
+):
     followup = services.followup_record(
         actor=request.user, assignment_id=assignment_id, **payload.dict()
     )
@@ -244,10 +256,12 @@ def followup_record(request: HttpRequest, assignment_id: int, payload: FollowUpI
 
 @router.post(
     "/assignments/{assignment_id}/escalate",
-    response={201: AssignmentOut, **ERRORS},
+    response={201: AssignmentOut, **WRITES},
     summary="Eskalasi ke instansi induk / escalate to the parent agency",
 )
-def assignment_escalate(request: HttpRequest, assignment_id: int, payload: EscalateIn):
+def assignment_escalate(
+    request: HttpRequest, assignment_id: AssignmentId, payload: EscalateIn
+):
     upper = services.incident_escalate(
         actor=request.user, assignment_id=assignment_id, note=payload.note
     )

@@ -6,9 +6,16 @@ import datetime as dt
 from typing import Annotated
 
 from ninja import Field, Schema
-from pydantic import AfterValidator, AwareDatetime
+from pydantic import AfterValidator
 
 from deskpemilu.accounts.access import can_see_personal_data
+from deskpemilu.core.schemas import (
+    AwareIsoDateTime,
+    Count,
+    Id,
+    IsoDate,
+    IsoDateTime,
+)
 from deskpemilu.core.timeutil import to_wib
 from deskpemilu.incidents.selectors import IncidentFilters
 from deskpemilu.incidents.taxonomy import Category, Severity, Status
@@ -28,12 +35,6 @@ def _masked(value: str) -> str:
     if len(value) <= 6:
         return "*" * len(value)
     return value[:4] + "*" * (len(value) - 6) + value[-2:]
-
-
-class ErrorOut(Schema):
-    code: str = Field(..., description="Stable machine code, e.g. `future_time`.")
-    message: str = Field(..., description="Pesan untuk pengguna (Bahasa Indonesia).")
-    field: str = Field("", description="The input field at fault, if any.")
 
 
 # Out ----------------------------------------------------------------------------
@@ -193,10 +194,10 @@ class IncidentQuery(Schema):
     category: Category | None = None
     severity: Severity | None = None
     status: Status | None = None
-    stage: int | None = Field(None, description="Stage (tahapan) id.")
+    stage: Id | None = Field(None, description="Stage (tahapan) id.")
     agency: str = Field("", description="Assigned agency: id or code.")
-    date_from: dt.date | None = Field(None, description="WIB date, inclusive.")
-    date_to: dt.date | None = Field(None, description="WIB date, inclusive.")
+    date_from: IsoDate | None = Field(None, description="WIB date, inclusive.")
+    date_to: IsoDate | None = Field(None, description="WIB date, inclusive.")
     q: str = Field("", description="Text in the title or description.")
 
     def to_filters(self, agency_id: int | None) -> IncidentFilters:
@@ -220,7 +221,7 @@ class IncidentIn(Schema):
     description: str = ""
     region: str | None = Field(None, description="Region code; or give `tps`.")
     tps: str | None = Field(None, description="13-digit KPU TPS code.")
-    occurred_at: dt.datetime = Field(..., description="With a timezone offset.")
+    occurred_at: IsoDateTime = Field(..., description="With a timezone offset.")
     lat: float | None = Field(None, ge=-90, le=90)
     lng: float | None = Field(None, ge=-180, le=180)
     person_name: str = Field("", max_length=120)
@@ -230,12 +231,12 @@ class IncidentIn(Schema):
 class IncidentPatch(Schema):
     """Only the fields sent are changed. A field typed without null refuses null."""
 
-    version: int = Field(..., description="The version you read; 409 if it moved on.")
+    version: Count = Field(..., description="The version you read; 409 if it moved on.")
     title: str = Field(None, min_length=1, max_length=200)
     description: str = None
     category: Category = None
     severity: Severity = None
-    occurred_at: dt.datetime = None
+    occurred_at: IsoDateTime = None
     region: str = Field(None, description="Region code.")
     tps: str | None = Field(None, description="TPS code; null removes the TPS.")
     lat: float | None = Field(None, ge=-90, le=90)
@@ -246,15 +247,15 @@ class TransitionIn(Schema):
     target: Status
     reason: str = Field("", description="Required to reject (hoaks, ...) or reopen.")
     note: str = ""
-    version: int | None = Field(None, description="The version you read, if known.")
+    version: Count | None = Field(None, description="The version you read, if known.")
 
 
 class AssignIn(Schema):
-    agency_ids: list[int] = []
+    agency_ids: list[Id] = []
     agency_codes: list[str] = []
-    deadline: AwareDatetime | None = Field(None, description="Default: by severity.")
+    deadline: AwareIsoDateTime | None = Field(None, description="Default: by severity.")
     note: str = ""
-    version: int | None = None
+    version: Count | None = None
 
 
 class FollowUpIn(Schema):
@@ -267,4 +268,4 @@ class EscalateIn(Schema):
 
 
 class MergeIn(Schema):
-    duplicate_id: int
+    duplicate_id: Id

@@ -349,12 +349,24 @@ class ApiClient(models.Model):
 
 
 class IdempotencyRecord(models.Model):
-    """The answer given to an API request with an Idempotency-Key, replayed on retry."""
+    """An API request sent with an Idempotency-Key. The key is claimed (a row in
+    progress, committed) before the request is processed, so concurrent retries
+    wait for one answer; the answer is then kept here and replayed on retry. The
+    body's hash tells a retry from another request that reuses the key."""
+
+    class State(models.TextChoices):
+        IN_PROGRESS = "in_progress", _("in progress")
+        DONE = "done", _("done")
 
     client = models.ForeignKey(ApiClient, on_delete=models.CASCADE)
     key = models.CharField(max_length=120)
-    status_code = models.PositiveSmallIntegerField()
-    response = models.JSONField()
+    # SHA-256 of the request's JSON; blank on records kept before it was stored.
+    request_hash = models.CharField(max_length=64, blank=True)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.DONE)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    response = models.JSONField(null=True, blank=True)
+    # When the key was claimed: a claim left in progress far longer than any
+    # request lives (its process died) may be taken over.
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -10,27 +10,45 @@ from ninja.pagination import paginate
 from ninja.security import django_auth
 
 from deskpemilu.accounts.access import region_for_user_or_404
+from deskpemilu.core.schemas import READ, Page, errors, file_response
 from deskpemilu.regions import selectors
 from deskpemilu.regions.schemas import BoundaryQuery, RegionOut, TpsOut
 
 router = Router(tags=["wilayah / regions"], auth=django_auth)
+ERRORS = errors(*READ)
+FEATURES = {
+    "type": "object",
+    "properties": {
+        "type": {"const": "FeatureCollection"},
+        "features": {"type": "array"},
+    },
+    "required": ["type", "features"],
+}
 
 
-@router.get("/{code}", response=RegionOut, summary="Satu wilayah / one region")
+@router.get(
+    "/{code}", response={200: RegionOut, **ERRORS}, summary="Satu wilayah / one region"
+)
 def region_get(request: HttpRequest, code: str):
     return region_for_user_or_404(request.user, code)
 
 
 @router.get(
-    "/{code}/children", response=list[RegionOut], summary="Anak wilayah / children"
+    "/{code}/children",
+    response={200: list[RegionOut], **ERRORS},
+    summary="Anak wilayah / children",
 )
 def region_children(request: HttpRequest, code: str):
     region = region_for_user_or_404(request.user, code)
     return selectors.region_children(request.user, region)
 
 
-@router.get("/{code}/tps", response=list[TpsOut], summary="TPS di wilayah / TPS")
-@paginate
+@router.get(
+    "/{code}/tps",
+    response={200: list[TpsOut], **ERRORS},
+    summary="TPS di wilayah / TPS",
+)
+@paginate(Page)
 def region_tps(request: HttpRequest, code: str):
     region = region_for_user_or_404(request.user, code)
     return selectors.region_tps(request.user, region)
@@ -41,6 +59,10 @@ def region_tps(request: HttpRequest, code: str):
     summary="Batas wilayah (GeoJSON ringan) / light outlines for maps",
     url_name="region_boundaries",
     description="depth=0: the region itself; 1: its children; 2: grandchildren.",
+    response={200: None, **ERRORS},
+    openapi_extra=file_response(
+        "application/geo+json", "GeoJSON FeatureCollection", FEATURES
+    ),
 )
 @decorate_view(gzip_page)
 def region_boundaries(request: HttpRequest, code: str, q: Query[BoundaryQuery]):

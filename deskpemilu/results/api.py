@@ -7,23 +7,26 @@ refused submission adds `problems`, one per thing wrong, and writes nothing.
 
 # No `from __future__ import annotations`: @paginate wraps the views, and ninja
 # would then look the string annotations up in the pagination module.
+from typing import Annotated
+
 from django.http import HttpRequest
-from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Path, Query, Router, Status
+from ninja.pagination import paginate
 from ninja.security import django_auth
 
 from deskpemilu.accounts import access
 from deskpemilu.core.errors import ImportFailed
+from deskpemilu.core.schemas import MAX_ID, READ, WRITE, Page, errors
 from deskpemilu.results import screens, selectors, services
 from deskpemilu.results.schemas import (
     AreaCompareOut,
     DecisionIn,
     DecisionOut,
-    ErrorOut,
     FlagCloseIn,
     FlagOut,
     FlagQuery,
     ProgressOut,
+    RefusedOut,
     ScreenOut,
     SheetIn,
     SheetOut,
@@ -32,7 +35,10 @@ from deskpemilu.results.schemas import (
 from deskpemilu.results.services import ResultsError
 
 AUTH = [django_auth]
-ERRORS = {code: ErrorOut for code in (401, 403, 404, 422)}
+ERRORS = errors(*READ)
+# A refused write says every problem (RefusedOut).
+WRITES = {**errors(*WRITE), 422: RefusedOut}
+FlagId = Annotated[int, Path(..., ge=1, le=MAX_ID)]
 
 router = Router(tags=["hasil / results"], auth=AUTH)
 
@@ -57,7 +63,7 @@ def _prefix(user, code: str) -> str:
 
 @router.post(
     "/sheets",
-    response={201: SubmitOut, **ERRORS},
+    response={201: SubmitOut, **WRITES},
     summary="Kirim lembar C.Hasil / submit one sheet or a list",
     description="All or nothing: any problem in any sheet refuses the whole list "
     "(422, with every problem). Re-sending the same numbers changes nothing.",
@@ -106,7 +112,7 @@ def tps_sheets(request: HttpRequest, kode_tps: str, contest: str = ""):
     response={200: list[FlagOut], **ERRORS},
     summary="Antrean tanda / the flag queue",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def flag_list(request: HttpRequest, filters: Query[FlagQuery]):
     status = "" if filters.status == "all" else filters.status
     return selectors.flag_queue(
@@ -120,10 +126,10 @@ def flag_list(request: HttpRequest, filters: Query[FlagQuery]):
 
 @router.post(
     "/flags/{flag_id}/close",
-    response={200: FlagOut, **ERRORS},
+    response={200: FlagOut, **WRITES},
     summary="Tutup tanda / resolve or dismiss a flag",
 )
-def flag_close(request: HttpRequest, flag_id: int, payload: FlagCloseIn):
+def flag_close(request: HttpRequest, flag_id: FlagId, payload: FlagCloseIn):
     try:
         return services.flag_close(
             actor=request.user, flag_id=flag_id, **payload.dict()
@@ -134,7 +140,7 @@ def flag_close(request: HttpRequest, flag_id: int, payload: FlagCloseIn):
 
 @router.post(
     "/decisions",
-    response={201: DecisionOut, **ERRORS},
+    response={201: DecisionOut, **WRITES},
     summary="Catat keputusan / keep a value for one field of one TPS",
 )
 def decision_create(request: HttpRequest, payload: DecisionIn, contest: str = ""):

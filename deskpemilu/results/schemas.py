@@ -7,8 +7,9 @@ import datetime as dt
 from typing import Annotated
 
 from ninja import Field, Schema
-from pydantic import AfterValidator, AwareDatetime, create_model
+from pydantic import AfterValidator, create_model
 
+from deskpemilu.core.schemas import AwareIsoDateTime, ErrorOut
 from deskpemilu.core.timeutil import to_wib
 from deskpemilu.results.spec import FIELDS, SOURCES
 
@@ -22,10 +23,9 @@ class ProblemOut(Schema):
     value: str = ""
 
 
-class ErrorOut(Schema):
-    code: str = Field(..., description="Stable machine code, e.g. `invalid_sheets`.")
-    message: str = Field(..., description="Pesan untuk pengguna (Bahasa Indonesia).")
-    field: str = Field("", description="The input field at fault, if any.")
+class RefusedOut(ErrorOut):
+    """A refused submission: the error body with every problem found."""
+
     problems: list[ProblemOut] = Field(
         default_factory=list, description="Every problem of a refused submission."
     )
@@ -45,7 +45,7 @@ class SheetIn(_CHasil):
         default_factory=list,
         description="Votes by ballot number: item n-1 is candidate n; null = unknown.",
     )
-    waktu_sumber: AwareDatetime | None = Field(
+    waktu_sumber: AwareIsoDateTime | None = Field(
         None, description="Time of the reading at the source (with an offset)."
     )
     foto: str = Field("", max_length=500, description="URL of the form's photo.")

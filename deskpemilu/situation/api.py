@@ -9,18 +9,28 @@ user's scope (out of scope answers 404, a role that may not write answers 403).
 # would then look the string annotations up in the pagination module.
 import datetime as dt
 import json
+from typing import Annotated
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.gzip import gzip_page
-from ninja import File, Query, Router, Status
+from ninja import File, Path, Query, Router, Status
 from ninja.decorators import decorate_view
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.security import django_auth
 
 from deskpemilu.accounts.access import region_for_user_or_404, regions_visible
 from deskpemilu.accounts.models import Agency, AgencyKind
 from deskpemilu.core.errors import ImportFailed
+from deskpemilu.core.schemas import (
+    MAX_ID,
+    MAX_OFFSET,
+    READ,
+    WRITE,
+    Page,
+    errors,
+    file_response,
+)
 from deskpemilu.core.timeutil import WIB
 from deskpemilu.situation import coverage_rules, selectors, services, tps_table
 from deskpemilu.situation.schemas import (
@@ -30,7 +40,6 @@ from deskpemilu.situation.schemas import (
     CoverageOut,
     CoverageQuery,
     DashboardQuery,
-    ErrorOut,
     ImportErrorOut,
     ImportOut,
     MissingPageOut,
@@ -53,7 +62,10 @@ from deskpemilu.situation.schemas import (
 from deskpemilu.situation.services import SituationError
 
 router = Router(tags=["situasi / situation"], auth=django_auth)
-ERRORS = {code: ErrorOut for code in (401, 403, 404, 422)}
+ERRORS = errors(*READ)
+WRITES = errors(*WRITE)
+OverrideId = Annotated[int, Path(..., ge=1, le=MAX_ID)]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_STATEMENT_DAYS = 400
 
 
@@ -81,13 +93,13 @@ def status_detail(request: HttpRequest, code: str):
 
 
 @router.get("/status/{code}/history", response={200: list[ChangeOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def status_history(request: HttpRequest, code: str):
     region = region_for_user_or_404(request.user, code)
     return selectors.region_status_history(request.user, region)
 
 
-@router.post("/status/{code}/override", response={201: OverrideOut, **ERRORS})
+@router.post("/status/{code}/override", response={201: OverrideOut, **WRITES})
 def override_create(request: HttpRequest, code: str, body: OverrideIn):
     """Set a region's status by hand (coordinators), with a reason and an expiry."""
     region = region_for_user_or_404(request.user, code)
@@ -100,8 +112,8 @@ def override_create(request: HttpRequest, code: str, body: OverrideIn):
     return Status(201, override)
 
 
-@router.post("/overrides/{override_id}/end", response={200: OverrideOut, **ERRORS})
-def override_end(request: HttpRequest, override_id: int, body: OverrideEndIn):
+@router.post("/overrides/{override_id}/end", response={200: OverrideOut, **WRITES})
+def override_end(request: HttpRequest, override_id: OverrideId, body: OverrideEndIn):
     override = selectors.override_for_user_or_404(request.user, override_id)
     try:
         return services.status_override_end(
@@ -128,7 +140,7 @@ def statement(request: HttpRequest, code: str, q: Query[StatementQuery]):
 
 
 @router.get("/tps-classes/{code}", response={200: list[TpsClassOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def tps_class_list(request: HttpRequest, code: str, q: Query[TpsClassQuery]):
     """The class of every TPS in a region, by TPS code."""
     region = region_for_user_or_404(request.user, code)
@@ -155,7 +167,7 @@ def tps_risk(request: HttpRequest, tps_code: str):
     return selectors.tps_risk(request.user, tps)
 
 
-@router.put("/tps/{tps_code}", response={200: TpsRiskOut, **ERRORS})
+@router.put("/tps/{tps_code}", response={200: TpsRiskOut, **WRITES})
 def tps_risk_update(request: HttpRequest, tps_code: str, body: TpsRiskIn):
     tps = selectors.tps_for_user_or_404(request.user, tps_code)
     try:
@@ -167,24 +179,33 @@ def tps_risk_update(request: HttpRequest, tps_code: str, body: TpsRiskIn):
     return selectors.tps_risk(request.user, tps)
 
 
-@router.get("/tps-rawan/template.csv", summary="Templat CSV indikator TPS rawan")
+@router.get(
+    "/tps-rawan/template.csv",
+    summary="Templat CSV indikator TPS rawan",
+    response={200: None, **errors(401)},
+    openapi_extra=file_response("text/csv", "CSV template"),
+)
 def tps_rawan_template_csv(request: HttpRequest):
     response = HttpResponse(tps_table.template_csv(), content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="templat_tps_rawan.csv"'
     return response
 
 
-@router.get("/tps-rawan/template.xlsx", summary="Templat XLSX indikator TPS rawan")
+@router.get(
+    "/tps-rawan/template.xlsx",
+    summary="Templat XLSX indikator TPS rawan",
+    response={200: None, **errors(401)},
+    openapi_extra=file_response(XLSX, "XLSX template"),
+)
 def tps_rawan_template_xlsx(request: HttpRequest):
-    kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response = HttpResponse(tps_table.template_xlsx(), content_type=kind)
+    response = HttpResponse(tps_table.template_xlsx(), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="templat_tps_rawan.xlsx"'
     return response
 
 
 @router.post(
     "/tps-rawan/import",
-    response={200: ImportOut, **ERRORS, 422: ImportErrorOut},
+    response={200: ImportOut, **WRITES, 422: ImportErrorOut},
     summary="Impor indikator TPS rawan (CSV/XLSX)",
 )
 def tps_rawan_import(request: HttpRequest, file: File[UploadedFile]):
@@ -214,7 +235,7 @@ def deployment_plan(request: HttpRequest, code: str):
     return selectors.deployment_plan(request.user, region)
 
 
-@router.put("/personnel/{agency_code}", response={200: PersonnelOut, **ERRORS})
+@router.put("/personnel/{agency_code}", response={200: PersonnelOut, **WRITES})
 def personnel_set(request: HttpRequest, agency_code: str, body: PersonnelIn):
     """The police and Linmas a Polres can deploy (its liaison or desk staff)."""
     agency = (
@@ -251,8 +272,8 @@ def coverage_missing(
     request: HttpRequest,
     code: str,
     q: Query[MissingQuery],
-    limit: int = 100,
-    offset: int = 0,
+    limit: int = Query(100, ge=1, le=500),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ):
     """The TPS not yet heard from for a stage, with the person to call; `silent`
     once the stage's deadline has passed (the watchlist)."""
@@ -261,7 +282,6 @@ def coverage_missing(
         message = "Tahap harus buka, tutup, hitung atau kirim."
         return Status(422, {"code": "bad_stage", "message": message, "field": "stage"})
     qs = selectors.coverage_missing(request.user, region, q.stage, vote_date=q.day)
-    limit, offset = min(max(limit, 1), 500), max(offset, 0)
     page = list(qs[offset : offset + limit])
     rows = selectors.missing_rows(request.user, page, q.stage, at=q.at, vote_date=q.day)
     return {"count": qs.count(), "items": rows}

@@ -6,19 +6,21 @@ import datetime as dt
 from typing import Annotated
 
 from ninja import Field, Schema
-from pydantic import AfterValidator, AwareDatetime
+from pydantic import AfterValidator
 
+from deskpemilu.core.schemas import (
+    MAX_COUNT,
+    MAX_ID,
+    AwareIsoDateTime,
+    ErrorOut,
+    Id,
+    IsoDate,
+)
 from deskpemilu.core.timeutil import to_wib
 from deskpemilu.situation.vulnerability import CLASSES, INDICATOR_KEYS
 
 # Every moment leaves the API timezone-aware and in WIB, as the desk reads it.
 Wib = Annotated[dt.datetime, AfterValidator(to_wib)]
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str = ""
 
 
 # Region status -----------------------------------------------------------------
@@ -96,7 +98,7 @@ class ChangeOut(Schema):
 class OverrideIn(Schema):
     level: str = Field(..., description="aman, waspada, siaga atau rawan")
     reason: str = Field(..., max_length=2000)
-    expires_at: AwareDatetime
+    expires_at: AwareIsoDateTime
 
 
 class OverrideEndIn(Schema):
@@ -107,8 +109,8 @@ class OverrideEndIn(Schema):
 
 
 class StatementQuery(Schema):
-    date_from: dt.date = Field(..., description="first day (WIB), inclusive")
-    date_to: dt.date = Field(..., description="last day (WIB), inclusive")
+    date_from: IsoDate = Field(..., description="first day (WIB), inclusive")
+    date_to: IsoDate = Field(..., description="last day (WIB), inclusive")
 
 
 class IncidentBrief(Schema):
@@ -231,8 +233,8 @@ class PlanOut(Schema):
 
 
 class PersonnelIn(Schema):
-    police: int = Field(..., ge=0)
-    linmas: int = Field(..., ge=0)
+    police: int = Field(..., ge=0, le=MAX_COUNT)
+    linmas: int = Field(..., ge=0, le=MAX_COUNT)
     note: str = Field("", max_length=1000)
 
 
@@ -248,8 +250,8 @@ class PersonnelOut(Schema):
 
 
 class CoverageQuery(Schema):
-    day: dt.date | None = Field(None, description="voting day; default: the election's")
-    at: AwareDatetime | None = Field(None, description="moment to judge deadlines")
+    day: IsoDate | None = Field(None, description="voting day; default: the election's")
+    at: AwareIsoDateTime | None = Field(None, description="moment to judge deadlines")
 
 
 class StageOut(Schema):
@@ -307,17 +309,17 @@ class MissingPageOut(Schema):
 
 
 class DashboardQuery(Schema):
-    date_from: dt.date | None = Field(
+    date_from: IsoDate | None = Field(
         None, description="first day (WIB); default: 6 days before date_to"
     )
-    date_to: dt.date | None = Field(None, description="last day (WIB); default: today")
-    stage: int | None = Field(
-        None, description="a stage (tahapan) id; alone: its dates"
-    )
+    date_to: IsoDate | None = Field(None, description="last day (WIB); default: today")
+    stage: Id | None = Field(None, description="a stage (tahapan) id; alone: its dates")
 
 
 class ChangesQuery(Schema):
-    event: int | None = Field(None, description="the `event` mark of the last answer")
+    event: int | None = Field(
+        None, ge=0, le=MAX_ID, description="the `event` mark of the last answer"
+    )
     incident: int | None = Field(
-        None, description="the `incident` mark of the last answer"
+        None, ge=0, le=MAX_ID, description="the `incident` mark of the last answer"
     )
