@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Header, Router, Status
 from pydantic import TypeAdapter, ValidationError
 
+from deskpemilu.core.clientaddr import client_address
 from deskpemilu.core.fastjson import dumps
 from deskpemilu.core.schemas import errors
 from deskpemilu.intake import idempotency
@@ -63,7 +64,7 @@ def _incoming(request: HttpRequest, item: MessageIn, fallback_id: str = "") -> I
         provider_id=f"{request.auth}:{own_id}" if own_id else "",
         sent_at=item.sent_at,
         api_client_id=request.auth,
-        remote_addr=request.META.get("REMOTE_ADDR"),
+        remote_addr=client_address(request),
     )
 
 
@@ -288,7 +289,7 @@ def _store_refused(request: HttpRequest, refused: list[tuple]) -> list[dict]:
             body=_text_of(item, "text"),
             raw=orjson.dumps(item).decode(),
             api_client_id=request.auth,
-            remote_addr=request.META.get("REMOTE_ADDR"),
+            remote_addr=client_address(request),
             status=ParseStatus.FAILED,
             error_code=error["code"],
             reply=error["message"],

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('intake', '0005_inbound_public_rate_partial'),
+        ("intake", "0007_redact_stored_secrets"),
     ]
 
     operations = [
