@@ -65,6 +65,7 @@ def _label(actor: User | None, fallback: str) -> str:
 
 def _event(incident: Incident, actor: User | None, action: str, **fields) -> None:
     label = fields.pop("actor_label", "") or _label(actor, "sistem")
+    label = label[: IncidentEvent._meta.get_field("actor_label").max_length]
     IncidentEvent.objects.create(
         incident=incident, actor=actor, actor_label=label, action=action, **fields
     )
