@@ -84,9 +84,15 @@ def live_desk(
     ``load`` are the console commands that fill it (all of Banten by default).
     ``LiveDesk.server`` lets a test kill the app server and start it again."""
     folder = Path(folder)
-    with _database(folder, database_url) as url:
+    prepared = database_url is None and tuple(map(tuple, load)) == LOAD_BANTEN
+    database = _from_template(folder) if prepared else _database(folder, database_url)
+    with database as url:
         env = desk_env(folder, url) | dict(extra_env or {})
-        prepare(env, members, load)
+        if prepared:  # the database and static files copied from the run's template
+            env["DESKPEMILU_STATIC_ROOT"] = str(_template().static)
+            prepare(env, members, load=(), static=False, migrate=False)
+        else:
+            prepare(env, members, load)
         server = DeskServer(env, folder / "server.log", threads=threads)
         server.start()
         try:
@@ -115,26 +121,28 @@ def prepare(
     env: Mapping[str, str],
     members: Sequence[Member] = (),
     load: Sequence[Sequence[str]] = LOAD_BANTEN,
+    *,
+    static: bool = True,
+    migrate: bool = True,
 ) -> None:
-    """Fill the database and the static folder as an installation would."""
-    static = subprocess.Popen(
-        [*CLI, "collectstatic", "--noinput", "-v0"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+    """Fill the database and the static folder as an installation would (a copy of
+    a prepared database needs neither migrating nor its static files again)."""
+    collect = [*CLI, "collectstatic", "--noinput", "-v0"] if static else ["true"]
+    static_run = subprocess.Popen(
+        collect, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
     try:
-        if _has_command(env, "compile_translations"):
-            _cli(env, "compile_translations")
-        _cli(env, "migrate", "--noinput", "-v0")
+        if migrate:
+            if _has_command(env, "compile_translations"):
+                _cli(env, "compile_translations")
+            _cli(env, "migrate", "--noinput", "-v0")
         for command in load:
             _cli(env, *command)
         for member in members:
             _add_member(env, member)
     finally:
-        output, _ = static.communicate()
-    if static.returncode != 0:
+        output, _ = static_run.communicate()
+    if static_run.returncode != 0:
         raise LiveDeskError(f"collectstatic failed:\n{output}")
 
 
@@ -181,6 +189,68 @@ def _database(folder: Path, given: str | None = None) -> Iterator[str]:
         return
     name = f"browser_{secrets.token_hex(4)}"
     _postgres_admin(current, f'CREATE DATABASE "{name}"')
+    try:
+        yield urlunsplit(urlsplit(current)._replace(path=f"/{name}"))
+    finally:
+        _postgres_admin(current, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@dataclass(frozen=True)
+class _Template:
+    """A database with Banten loaded and a static folder, prepared once per test
+    run (about half a minute) and copied for each live desk instead of loading
+    Banten again: a SQLite file, or a PostgreSQL database used as a template."""
+
+    folder: Path
+    database_url: str
+    static: Path
+
+
+_TEMPLATES: dict[str, _Template] = {}
+
+
+def _template() -> _Template:
+    current = os.environ.get("DATABASE_URL", "")
+    postgres = urlsplit(current).scheme in POSTGRES_SCHEMES
+    key = current if postgres else "sqlite"
+    if key not in _TEMPLATES:
+        import atexit
+        import shutil
+        import tempfile
+
+        folder = Path(tempfile.mkdtemp(prefix="deskpemilu-template-"))
+        if postgres:
+            name = f"template_{secrets.token_hex(4)}"
+            _postgres_admin(current, f'CREATE DATABASE "{name}"')
+            url = urlunsplit(urlsplit(current)._replace(path=f"/{name}"))
+            atexit.register(
+                _postgres_admin,
+                current,
+                f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
+            )
+        else:
+            url = f"sqlite:///{folder / 'deskpemilu.sqlite3'}"
+        atexit.register(shutil.rmtree, folder, True)
+        prepare(desk_env(folder, url), (), LOAD_BANTEN)
+        _TEMPLATES[key] = _Template(folder, url, folder / "static")
+    return _TEMPLATES[key]
+
+
+@contextmanager
+def _from_template(folder: Path) -> Iterator[str]:
+    """A database of the desk's own, a copy of the run's template."""
+    import shutil
+
+    template = _template()
+    current = os.environ.get("DATABASE_URL", "")
+    if urlsplit(current).scheme not in POSTGRES_SCHEMES:
+        target = folder / "deskpemilu.sqlite3"
+        shutil.copyfile(urlsplit(template.database_url).path, target)
+        yield f"sqlite:///{target}"
+        return
+    name = f"browser_{secrets.token_hex(4)}"
+    source = urlsplit(template.database_url).path.lstrip("/")
+    _postgres_admin(current, f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
     try:
         yield urlunsplit(urlsplit(current)._replace(path=f"/{name}"))
     finally:
