@@ -74,7 +74,7 @@ MIDDLEWARE = [
     # the database is away (deskpemilu/core/dbavailability.py).
     "deskpemilu.core.middleware.DatabaseAvailabilityMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "deskpemilu.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "deskpemilu.core.middleware.LanguageMiddleware",
@@ -256,26 +256,22 @@ DESKPEMILU_PROXY_ADDRESSES = env_networks(
 
 
 # Security headers and sessions -------------------------------------------------------
-# Content-Security-Policy (django-csp): pages load scripts, styles, images and fonts
-# from the desk itself only; no inline script or style attribute (templates keep
-# theirs in static files and CSS classes), no plug-ins, no framing. data: images are
-# the icons inside the vendored CSS (Leaflet, the API docs' Swagger UI).
-from csp.constants import NONE, SELF  # noqa: E402
-
-INSTALLED_APPS += ["csp"]
+# Content-Security-Policy (deskpemilu/core/middleware.py): pages load scripts, styles,
+# images and fonts from the desk itself only; no inline script or style attribute
+# (templates keep theirs in static files and CSS classes), no plug-ins, no framing.
+# data: images are the icons inside the vendored CSS (Leaflet, the API docs' Swagger
+# UI).
 CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": [SELF],
-        "script-src": [SELF],
-        "style-src": [SELF],
-        "img-src": [SELF, "data:"],
-        "font-src": [SELF],
-        "connect-src": [SELF],
-        "object-src": [NONE],
-        "base-uri": [SELF],
-        "form-action": [SELF],
-        "frame-ancestors": [NONE],
-    },
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
 }
 # Behind the TLS proxy: HTTPS only (HSTS for a year, subdomains included, preload
 # allowed), and plain HTTP redirected, except the health check a local monitor asks.

@@ -45,7 +45,13 @@ REUSED = {
 }
 
 
-def _incoming(request: HttpRequest, item: MessageIn, fallback_id: str = "") -> Incoming:
+def _incoming(
+    request: HttpRequest,
+    item: MessageIn,
+    fallback_id: str = "",
+    address: str | None = None,
+) -> Incoming:
+    """The item as intake takes it; `address`: the client's, read once a request."""
     own_id = item.id or fallback_id
     raw = {
         "id": item.id,
@@ -64,7 +70,7 @@ def _incoming(request: HttpRequest, item: MessageIn, fallback_id: str = "") -> I
         provider_id=f"{request.auth}:{own_id}" if own_id else "",
         sent_at=item.sent_at,
         api_client_id=request.auth,
-        remote_addr=client_address(request),
+        remote_addr=address or client_address(request),
     )
 
 
@@ -198,7 +204,10 @@ def _batch(request: HttpRequest, items: list) -> dict:
     valid, refused = _checked(items)
     # Refused items are stored first: every inbound message is kept raw.
     refused_out = _store_refused(request, refused) if refused else []
-    results = messages_handle_batch([_incoming(request, m) for _, m in valid])
+    address = client_address(request)
+    results = messages_handle_batch(
+        [_incoming(request, m, address=address) for _, m in valid]
+    )
     # One dict literal per result (BatchItemOut), a thousand per request.
     out = [
         {

@@ -23,7 +23,6 @@ If understanding one message fails unexpectedly, that message is still stored, a
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
 import re
@@ -254,21 +253,19 @@ _TEXT_FIELDS = ("body", "raw", "sender", "provider_id", "sender_name", "reply_to
 
 
 def _prepared(item: Incoming) -> Incoming:
-    """The item as it is stored: the sender in its one normal form (a phone number
-    written ``0812-0000-0001`` by an API client is ``6281200000001``, as from a
-    webhook), and no NUL character, which PostgreSQL text cannot hold: it is kept
-    visible as U+FFFD rather than failing the batch."""
-    changed = {
-        name: value.replace("\x00", "\ufffd")
-        for name in _TEXT_FIELDS
-        if "\x00" in (value := getattr(item, name))
-    }
-    sender = changed.get("sender", item.sender)
+    """The item as it is stored (changed in place: the caller's items are made for
+    this batch): the sender in its one normal form (a phone number written
+    ``0812-0000-0001`` by an API client is ``6281200000001``, as from a webhook),
+    and no NUL character, which PostgreSQL text cannot hold: it is kept visible as
+    U+FFFD rather than failing the batch."""
+    for name in _TEXT_FIELDS:
+        value = getattr(item, name)
+        if "\x00" in value:
+            setattr(item, name, value.replace("\x00", "\ufffd"))
+    sender = item.sender
     if sender and not is_normal_phone(sender):
-        normal = normal_handle(sender)
-        if normal != sender:
-            changed["sender"] = normal
-    return dataclasses.replace(item, **changed) if changed else item
+        item.sender = normal_handle(sender)
+    return item
 
 
 def _as_duplicate(result: Result) -> Result:
@@ -278,8 +275,9 @@ def _as_duplicate(result: Result) -> Result:
 def _store_and_process(items: list[Incoming], copy: bool) -> list[Result]:
     now = timezone.now()
     parsed = [fieldcode.parse(item.body) for item in items]
+    waiting = None  # senders with a location or photo waiting for their report
     if _postgres():
-        ids, reporters, named = _lookups_postgres(items, parsed)
+        ids, reporters, named, waiting = _lookups_postgres(items, parsed, now)
     else:
         ids = _reserve_ids(len(items))
         reporters, named = _reporters(items), _named_tps(parsed)
@@ -289,7 +287,7 @@ def _store_and_process(items: list[Incoming], copy: bool) -> list[Result]:
     before = _already_stored([r.item for r in rows if r.id not in stored])
     new_rows = [r for r in rows if r.id in stored]
     _make_incidents([r for r in new_rows if r.incident_from is not None], named)
-    _complete(new_rows, now)
+    _complete(new_rows, now, waiting)
     _queue_replies(new_rows)
     return [r.result() if r.id in stored else before[_key(r.item)] for r in rows]
 
@@ -319,9 +317,10 @@ def _nextval() -> str:
     return _SEQUENCES[database]
 
 
-def _lookups_postgres(items: list[Incoming], parsed) -> tuple:
-    """Ids, senders and the TPS the texts name, in one round trip (the path of
-    every webhook request, where each round trip counts)."""
+def _lookups_postgres(items: list[Incoming], parsed, now) -> tuple:
+    """Ids, senders, the TPS the texts name and the senders with a location or
+    photo waiting (intake.joining), in one round trip (the path of every webhook
+    request, where each round trip counts)."""
     phones = list({i.sender for i in items if i.sender})
     # The lists travel as JSON text (one string to send; psycopg would dump a
     # list element by element in Python) and become arrays on the server.
@@ -334,12 +333,23 @@ def _lookups_postgres(items: list[Incoming], parsed) -> tuple:
         f"UNION ALL SELECT 'r', h.handle, r.id, {_NO_TPS} FROM {_HANDLES} h "
         f"JOIN {Reporter._meta.db_table} r ON r.id = h.reporter_id "
         f"WHERE r.is_active AND h.handle = ANY({a}) "
-        f"UNION ALL SELECT 't', {_TPS_SELECT} = ANY({a})",
-        [len(items), _json(phones), _json(phones), _json(list(_tps_codes(parsed)))],
+        f"UNION ALL SELECT 't', {_TPS_SELECT} = ANY({a}) "
+        f"UNION ALL SELECT DISTINCT 'm', sender, NULL::bigint, {_NO_TPS} "
+        f"FROM {TABLE} WHERE {joining.WAITING_MEDIA} AND received_at >= %s "
+        f"AND sender = ANY({a})",
+        [
+            len(items),
+            _json(phones),
+            _json(phones),
+            _json(list(_tps_codes(parsed))),
+            now - joining.window(),
+            _json(phones),
+        ],
     )
     ids = sorted(row[2] for row in rows if row[0] == "n")
     reporters = {row[1]: row[2] for row in rows if row[0] == "r"}
-    return ids, reporters, _Named(row[1:] for row in rows if row[0] == "t")
+    waiting = {row[1] for row in rows if row[0] == "m"}
+    return ids, reporters, _Named(row[1:] for row in rows if row[0] == "t"), waiting
 
 
 def _understand(
@@ -696,7 +706,7 @@ def _save_outcome(row: _Row) -> None:
     )
 
 
-def _complete(rows: list[_Row], now) -> None:
+def _complete(rows: list[_Row], now, waiting: set[str] | None) -> None:
     """Messages that complete another (intake.joining), and reports that take the
     sender's waiting location or photo. A failure keeps the first answer."""
     for row in rows:
@@ -725,8 +735,9 @@ def _complete(rows: list[_Row], now) -> None:
         for r in rows
         if r.kind in (_INCIDENT, _FREE) and r.item.sender and r.complete is None
     ]
-    if reports:
+    if reports and waiting is None:
         waiting = joining.senders_with_media({r.item.sender for r in reports}, now)
+    if reports and waiting:
         for row in reports:
             if row.item.sender in waiting:
                 try:

@@ -33,6 +33,11 @@ def normal_handle(raw: str) -> str:
     text = (raw or "").strip()
     if is_normal_phone(text) or text.startswith(HANDLE_PREFIXES) and " " not in text:
         return text
+    if text.isdigit() and text[:1] == "0" and text[1:2] != "0":
+        # The common local form (0812...), without the general parser.
+        local = "62" + text[1:]
+        if is_normal_phone(local):
+            return local
     prefixed = _PREFIXED.fullmatch(text)
     if prefixed:
         return f"{prefixed.group(1).lower()}:{prefixed.group(2)}"
