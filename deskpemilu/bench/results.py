@@ -42,6 +42,7 @@ from pathlib import Path
 from statistics import median
 
 from deskpemilu.bench import harness
+from deskpemilu.core.db import postgres
 
 Say = Callable[[str], None]
 CHECKED = (
@@ -163,7 +164,7 @@ def step_settle(cfg: dict) -> dict:
 
     start = time.perf_counter()
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        if postgres():
             cursor.execute("VACUUM ANALYZE")
             cursor.execute("CHECKPOINT")
         else:
@@ -404,7 +405,7 @@ def load_master(regions_csv: Path, tps_csv: Path) -> dict[str, int]:
             },
             len(codes),
         )
-        if connection.vendor == "postgresql":
+        if postgres():
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence('{region_table}', 'id'), "
                 f"(SELECT MAX(id) FROM {region_table}))"

@@ -33,6 +33,7 @@ import orjson
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from deskpemilu.core.db import postgres
 from deskpemilu.intake import fieldcode, joining
 from deskpemilu.intake.models import (
     Channel,
@@ -176,10 +177,6 @@ class _Row:
         return Result(self.id, self.status, self.kind, self.reply, duplicate, incident)
 
 
-def _postgres() -> bool:
-    return connection.vendor == "postgresql"
-
-
 def _array() -> str:
     """The placeholder of an array parameter: binary when the connection binds
     parameters on the server (psycopg then dumps lists without escaping each
@@ -196,7 +193,7 @@ def _member(column: str, values) -> tuple[str, list]:
     """`column IN (...)` as SQL and parameters: one array parameter on PostgreSQL
     (a statement text that does not grow with the batch), a list on SQLite."""
     values = list(values)
-    if _postgres():
+    if postgres():
         return f"{column} = ANY({_array()}::text[])", [values]
     return f"{column} IN ({_in(values)})", values
 
@@ -234,7 +231,7 @@ def messages_handle_batch(items: list[Incoming]) -> list[Result]:
         # before (a gateway's retry, or the same id sent concurrently): the unique
         # index refuses it, and the whole batch is done again by INSERT, which
         # skips what is stored and answers it as before.
-        copy = len(fresh) >= COPY_FROM and _postgres()
+        copy = len(fresh) >= COPY_FROM and postgres()
         try:
             with transaction.atomic():
                 results = _store_and_process(fresh, copy=copy)
@@ -276,7 +273,7 @@ def _store_and_process(items: list[Incoming], copy: bool) -> list[Result]:
     now = timezone.now()
     parsed = [fieldcode.parse(item.body) for item in items]
     waiting = None  # senders with a location or photo waiting for their report
-    if _postgres():
+    if postgres():
         ids, reporters, named, waiting = _lookups_postgres(items, parsed, now)
     else:
         ids = _reserve_ids(len(items))
@@ -468,7 +465,7 @@ def _insert(rows: list[_Row], now) -> set[int]:
     in one statement on PostgreSQL (two on SQLite). The rows travel as one JSON
     array that the database reads itself. A provider id stored before is skipped;
     returns the ids stored."""
-    if _postgres():
+    if postgres():
         moment = _iso
         sql = (
             f"WITH m AS (INSERT INTO {TABLE} ({_COLUMNS}) SELECT {_COLUMNS} FROM "
@@ -493,9 +490,9 @@ def _insert(rows: list[_Row], now) -> set[int]:
         dict(zip(COLUMNS, row.values(now_text, moment, _same), strict=True))
         for row in rows
     ]
-    params = [_json(records)] + ([_json(checkins)] if _postgres() else [])
+    params = [_json(records)] + ([_json(checkins)] if postgres() else [])
     stored = {pk for (pk,) in _fetch(sql, params)}
-    if checkins and not _postgres():
+    if checkins and not postgres():
         fresh = [c for c in checkins if c["message_id"] in stored]
         if fresh:
             _fetch(

@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 from django.db import connection
 
+from deskpemilu.core.db import postgres
 from deskpemilu.results.models import ResultSheet
 from deskpemilu.results.sheets import Sheets
 from deskpemilu.results.spec import FIELDS, SOURCE_RANK
@@ -53,10 +54,6 @@ UPDATE_COLUMNS = (
     "imported_at",
     "import_run_id",
 )
-
-
-def postgres() -> bool:
-    return connection.vendor == "postgresql"
 
 
 def _nullable(values: np.ndarray, known: np.ndarray) -> list:

@@ -8,10 +8,10 @@ from django.db.models import Q
 from django.http import Http404
 
 from deskpemilu.accounts import access
+from deskpemilu.core.db import postgres
 from deskpemilu.elections.models import Contest
 from deskpemilu.regions.codes import next_prefix
 from deskpemilu.regions.models import Region
-from deskpemilu.results.bulk import postgres
 from deskpemilu.results.models import ResultSheet
 from deskpemilu.results.spec import FIELDS
 
