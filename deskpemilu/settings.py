@@ -64,6 +64,11 @@ INSTALLED_APPS = [
     "deskpemilu.incidents",
     "deskpemilu.situation",
     "deskpemilu.results",
+    # Above every domain app: the home page and loading Banten's data.
+    "deskpemilu.desk",
+    # Tools, installed for their commands (`deskpemilu bench ...`, `deskpemilu fuzz`).
+    "deskpemilu.bench",
+    "deskpemilu.devtools",
 ]
 
 MIDDLEWARE = [

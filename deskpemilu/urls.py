@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from deskpemilu.api import api
 from deskpemilu.core.views import health
+from deskpemilu.desk import views as desk_views
 from deskpemilu.incidents import urls as incident_urls
 from deskpemilu.intake import views as intake_views
 from deskpemilu.intake import webhooks
@@ -20,7 +21,7 @@ incident_pages = [
 ]
 
 urlpatterns = [
-    path("", region_views.home, name="home"),
+    path("", desk_views.home, name="home"),
     path("wilayah/<str:code>/", region_views.region_detail, name="region-detail"),
     path("kejadian/", include((incident_pages, incident_urls.app_name))),
     path("pesan/", include("deskpemilu.intake.urls")),
