@@ -1,5 +1,6 @@
 # Desk Pemilu. `make run` starts the desk; `make test` runs every test (SQLite and a
-# PostgreSQL cluster the run starts itself). Both keep the environment in .venv.
+# PostgreSQL cluster the run starts itself); `make lint` checks the style and the
+# import direction between the apps. All keep the environment in .venv.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -52,6 +53,8 @@ test-postgres: install-test
 lint: install-test
 	$(BIN)/ruff check deskpemilu
 	$(BIN)/ruff format --check deskpemilu
+	@# The import direction between the apps: contracts in pyproject.toml.
+	$(BIN)/lint-imports --no-cache --no-logo
 
 # Speed figures (not tests): real servers, SQLite and a durable PostgreSQL cluster.
 bench: install-test

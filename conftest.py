@@ -10,7 +10,7 @@ from django.test import Client
 
 from deskpemilu.accounts.models import Agency, Role, User
 from deskpemilu.accounts.services import user_create
-from deskpemilu.core.bootstrap import banten_load
+from deskpemilu.desk.bootstrap import banten_load
 from deskpemilu.regions.models import Region
 
 PASSWORD = "uji-rahasia-123"

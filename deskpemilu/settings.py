@@ -12,7 +12,18 @@ from pathlib import Path
 
 import dj_database_url
 
-from deskpemilu.core.env import env_bool, env_int, env_list, env_networks, env_str
+from deskpemilu.core.env import (
+    env_bool,
+    env_clock_times,
+    env_int,
+    env_list,
+    env_mapping,
+    env_names,
+    env_networks,
+    env_number,
+    env_parsed,
+    env_str,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = PACKAGE_DIR.parent
@@ -64,6 +75,11 @@ INSTALLED_APPS = [
     "deskpemilu.incidents",
     "deskpemilu.situation",
     "deskpemilu.results",
+    # Above every domain app: the home page and loading Banten's data.
+    "deskpemilu.desk",
+    # Tools, installed for their commands (`deskpemilu bench ...`, `deskpemilu fuzz`).
+    "deskpemilu.bench",
+    "deskpemilu.devtools",
 ]
 
 MIDDLEWARE = [
@@ -201,18 +217,12 @@ LOGGING = {
 NINJA_PAGINATION_PER_PAGE = 100
 
 
-def _deadline_hours(raw: str) -> dict[str, int]:
-    hours = {"kritis": 2, "berat": 6, "sedang": 24, "ringan": 72}
-    for part in filter(None, (p.strip() for p in raw.split(","))):
-        name, _, value = part.partition("=")
-        if name.strip() not in hours or not value.strip().isdigit():
-            raise ValueError(f"DESKPEMILU_DEADLINE_HOURS: cannot read {part!r}")
-        hours[name.strip()] = int(value)
-    return hours
-
-
 # Hours an assigned agency has to act, by severity ("kritis=2,berat=6,...").
-DESKPEMILU_DEADLINE_HOURS = _deadline_hours(env_str("DESKPEMILU_DEADLINE_HOURS"))
+DESKPEMILU_DEADLINE_HOURS = env_mapping(
+    "DESKPEMILU_DEADLINE_HOURS",
+    {"kritis": 2, "berat": 6, "sedang": 24, "ringan": 72},
+    whole=True,
+)
 
 
 # Intake: channel secrets and limits (README, "Settings"). An empty secret refuses
@@ -313,70 +323,83 @@ LOGGING["loggers"]["axes"] = {"handlers": ["console"], "level": "WARNING"}
 
 # Situation ---------------------------------------------------------------------------
 # Region status, TPS vulnerability, deployment plan and election-day coverage. Every
-# value is explained in docs/situation.md ("Settings"); unset means the default shown.
-from deskpemilu.situation import envparse as _situation  # noqa: E402
+# value is explained in docs/situation.md ("Settings"); unset means the default, which
+# is the one the rule's own module documents and holds (read from it here, not written
+# twice).
+from deskpemilu.situation import (  # noqa: E402
+    coverage_rules,
+    deployment,
+    statement,
+    status_rules,
+    vulnerability,
+)
+
+_status = status_rules.DEFAULT_RULES
+_tps = vulnerability.DEFAULT_TPS_RULES
 
 # Region status (deskpemilu/situation/status_rules.py).
-DESKPEMILU_STATUS_WINDOW_HOURS = env_int("DESKPEMILU_STATUS_WINDOW_HOURS", 168)
-DESKPEMILU_STATUS_HALF_LIFE_HOURS = _situation.number(
-    "DESKPEMILU_STATUS_HALF_LIFE_HOURS", 48, minimum=0.1
+DESKPEMILU_STATUS_WINDOW_HOURS = env_int(
+    "DESKPEMILU_STATUS_WINDOW_HOURS", _status.window_hours
 )
-DESKPEMILU_STATUS_STEP_HOURS = env_int("DESKPEMILU_STATUS_STEP_HOURS", 6)
-DESKPEMILU_STATUS_SEVERITY_WEIGHTS = _situation.mapping(
-    "DESKPEMILU_STATUS_SEVERITY_WEIGHTS",
-    {"ringan": 1, "sedang": 4, "berat": 10, "kritis": 25},
+DESKPEMILU_STATUS_HALF_LIFE_HOURS = env_number(
+    "DESKPEMILU_STATUS_HALF_LIFE_HOURS", _status.half_life_hours, minimum=0.1
 )
-DESKPEMILU_STATUS_OPEN_FACTOR = _situation.number("DESKPEMILU_STATUS_OPEN_FACTOR", 1)
-DESKPEMILU_STATUS_CLOSED_FACTOR = _situation.number(
-    "DESKPEMILU_STATUS_CLOSED_FACTOR", 0.25
+DESKPEMILU_STATUS_STEP_HOURS = env_int(
+    "DESKPEMILU_STATUS_STEP_HOURS", _status.step_hours
 )
-DESKPEMILU_STATUS_THRESHOLDS = _situation.mapping(
-    "DESKPEMILU_STATUS_THRESHOLDS", {"waspada": 3, "siaga": 8, "rawan": 20}
+DESKPEMILU_STATUS_SEVERITY_WEIGHTS = env_mapping(
+    "DESKPEMILU_STATUS_SEVERITY_WEIGHTS", _status.severity_weights
 )
-DESKPEMILU_STATUS_VOLUME_DIVISORS = _situation.mapping(
-    "DESKPEMILU_STATUS_VOLUME_DIVISORS",
-    {"desa": 1, "kecamatan": 3, "kabkota": 10, "provinsi": 30},
+DESKPEMILU_STATUS_OPEN_FACTOR = env_number(
+    "DESKPEMILU_STATUS_OPEN_FACTOR", _status.open_factor
 )
-DESKPEMILU_STATUS_SPREAD_SHARE = _situation.number(
-    "DESKPEMILU_STATUS_SPREAD_SHARE", 0.25, minimum=0.01
+DESKPEMILU_STATUS_CLOSED_FACTOR = env_number(
+    "DESKPEMILU_STATUS_CLOSED_FACTOR", _status.closed_factor
 )
-DESKPEMILU_STATUS_SPREAD_MIN = env_int("DESKPEMILU_STATUS_SPREAD_MIN", 2)
+DESKPEMILU_STATUS_THRESHOLDS = env_mapping(
+    "DESKPEMILU_STATUS_THRESHOLDS",
+    dict(zip(status_rules.LEVELS[1:], _status.thresholds, strict=True)),
+)
+DESKPEMILU_STATUS_VOLUME_DIVISORS = env_mapping(
+    "DESKPEMILU_STATUS_VOLUME_DIVISORS", _status.volume_divisors
+)
+DESKPEMILU_STATUS_SPREAD_SHARE = env_number(
+    "DESKPEMILU_STATUS_SPREAD_SHARE", _status.spread_share, minimum=0.01
+)
+DESKPEMILU_STATUS_SPREAD_MIN = env_int(
+    "DESKPEMILU_STATUS_SPREAD_MIN", _status.spread_min
+)
 # Longest an override may last, in days.
 DESKPEMILU_STATUS_OVERRIDE_MAX_DAYS = env_int("DESKPEMILU_STATUS_OVERRIDE_MAX_DAYS", 30)
-# Severities that make an incident "significant" in the statement for the record.
-DESKPEMILU_STATEMENT_SIGNIFICANT = _situation.names(
+# Severities that make an incident "significant" in the statement for the record
+# (deskpemilu/situation/statement.py).
+DESKPEMILU_STATEMENT_SIGNIFICANT = env_names(
     "DESKPEMILU_STATEMENT_SIGNIFICANT",
-    ("berat", "kritis"),
-    ("ringan", "sedang", "berat", "kritis"),
+    statement.SIGNIFICANT_SEVERITIES,
+    status_rules.SEVERITIES,
 )
 # TPS vulnerability classes (deskpemilu/situation/vulnerability.py).
-DESKPEMILU_TPS_VARIABLE_WEIGHTS = _situation.mapping(
-    "DESKPEMILU_TPS_VARIABLE_WEIGHTS",
+DESKPEMILU_TPS_VARIABLE_WEIGHTS = env_mapping(
+    "DESKPEMILU_TPS_VARIABLE_WEIGHTS", _tps.variable_weights
+)
+DESKPEMILU_TPS_INCIDENT_POINTS = env_mapping(
+    "DESKPEMILU_TPS_INCIDENT_POINTS", _tps.incident_points
+)
+DESKPEMILU_TPS_THRESHOLDS = env_mapping(
+    "DESKPEMILU_TPS_THRESHOLDS",
     {
-        "hak_pilih": 1,
-        "keamanan": 4,
-        "kampanye": 2,
-        "netralitas": 2,
-        "logistik": 1,
-        "lokasi": 1,
-        "listrik_internet": 1,
+        vulnerability.RAWAN: _tps.rawan_at,
+        vulnerability.SANGAT_RAWAN: _tps.sangat_rawan_at,
     },
 )
-DESKPEMILU_TPS_INCIDENT_POINTS = _situation.mapping(
-    "DESKPEMILU_TPS_INCIDENT_POINTS",
-    {"ringan": 1, "sedang": 2, "berat": 4, "kritis": 8},
-)
-DESKPEMILU_TPS_THRESHOLDS = _situation.mapping(
-    "DESKPEMILU_TPS_THRESHOLDS", {"rawan": 4, "sangat_rawan": 8}
-)
-# Police-TPS-Linmas pattern per class (deskpemilu/situation/deployment.py).
-DESKPEMILU_DEPLOYMENT_PATTERN = _situation.deployment_pattern(
-    "DESKPEMILU_DEPLOYMENT_PATTERN"
+# Police-TPS-Linmas pattern per class (deskpemilu/situation/deployment.py); classes
+# left out keep the documented pattern.
+DESKPEMILU_DEPLOYMENT_PATTERN = env_parsed(
+    "DESKPEMILU_DEPLOYMENT_PATTERN", deployment.parse_pattern
 )
 # Voting-day deadlines (WIB) of the four check-ins (situation/coverage_rules.py).
-DESKPEMILU_COVERAGE_DEADLINES = _situation.clock_times(
-    "DESKPEMILU_COVERAGE_DEADLINES",
-    {"buka": "07:30", "tutup": "13:30", "hitung": "18:00", "kirim": "21:00"},
+DESKPEMILU_COVERAGE_DEADLINES = env_clock_times(
+    "DESKPEMILU_COVERAGE_DEADLINES", coverage_rules.DEFAULT_DEADLINES
 )
 
 # --- File uploads and spreadsheet imports (issue 10: bounded reading) ---------------

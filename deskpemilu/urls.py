@@ -1,18 +1,29 @@
+"""The desk's URLs: each app's pages under its own prefix, put together here."""
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from deskpemilu.api import api
 from deskpemilu.core.views import health
+from deskpemilu.desk import views as desk_views
+from deskpemilu.incidents import urls as incident_urls
 from deskpemilu.intake import views as intake_views
 from deskpemilu.intake import webhooks
 from deskpemilu.regions import views as region_views
 from deskpemilu.situation import views as situation_views
 
+# /kejadian/: the incident pages, and the desk's form for a new incident, which intake
+# serves (it keeps every submission as an inbound message first): one namespace.
+incident_pages = [
+    path("baru/", intake_views.desk_incident_create, name="create"),
+    *incident_urls.urlpatterns,
+]
+
 urlpatterns = [
-    path("", region_views.home, name="home"),
+    path("", desk_views.home, name="home"),
     path("wilayah/<str:code>/", region_views.region_detail, name="region-detail"),
-    path("kejadian/", include("deskpemilu.incidents.urls")),
+    path("kejadian/", include((incident_pages, incident_urls.app_name))),
     path("pesan/", include("deskpemilu.intake.urls")),
     path("situasi/", include("deskpemilu.situation.urls")),
     path("hasil/", include("deskpemilu.results.urls")),

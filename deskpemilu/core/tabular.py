@@ -106,6 +106,42 @@ def _bounded(
         yield cells
 
 
+def upload_lines(
+    name: str,
+    data: bytes,
+    *,
+    max_bytes: int,
+    max_rows: int,
+    max_columns: int,
+    too_large_hint: str = "",
+    wrong_type_hint: str = "",
+) -> Iterator[list[str]]:
+    """The lines of an uploaded table, read as CSV or XLSX by the ending of its name:
+    at most `max_rows` data rows (and the header, and SPARE_LINES blank lines) of
+    `max_columns` cells. FileRefused when the file is over `max_bytes` or neither
+    .csv nor .xlsx; a hint, when given, follows that message. The caller closes the
+    lines (that closes a workbook refused half-way)."""
+    if len(data) > max_bytes:
+        raise FileRefused(
+            _hinted(
+                f"Berkas terlalu besar ({len(data) / 1048576:.1f} MB); batasnya "
+                f"{max_bytes // 1048576} MB.",
+                too_large_hint,
+            )
+        )
+    lower = name.lower()
+    bounds = {"max_lines": max_rows + 1 + SPARE_LINES, "max_columns": max_columns}
+    if lower.endswith(".xlsx"):
+        return xlsx_lines(data, **bounds)
+    if lower.endswith(".csv"):
+        return csv_lines(data, **bounds)
+    raise FileRefused(_hinted(f"Berkas {name!r} bukan CSV atau XLSX.", wrong_type_hint))
+
+
+def _hinted(message: str, hint: str) -> str:
+    return f"{message} {hint}" if hint else message
+
+
 def csv_lines(
     data: bytes, *, max_lines: int = EXCEL_ROWS, max_columns: int = EXCEL_COLUMNS
 ) -> Iterator[list[str]]:

@@ -1,5 +1,6 @@
-"""The desk's words for incidents: categories, severities, statuses; and TPS check-in
-stages. Plain choices (no ORM) so parsers and rules can use them without Django models.
+"""The desk's words for incidents: categories, severities, statuses. Plain choices
+(no ORM) so parsers and rules can use them without Django models. (The TPS check-in
+stages are intake's: `intake.models.CheckinStage`.)
 """
 
 from __future__ import annotations
@@ -48,12 +49,3 @@ class RejectReason(models.TextChoices):
     HOAKS = "hoaks", _("hoax / not true")
     DUPLIKAT = "duplikat", _("duplicate")
     DI_LUAR_CAKUPAN = "di_luar_cakupan", _("out of scope")
-
-
-class CheckinStage(models.TextChoices):
-    """The four moments of election day a TPS reports."""
-
-    BUKA = "buka", _("TPS opened")
-    TUTUP = "tutup", _("voting closed")
-    HITUNG = "hitung", _("count finished")
-    KIRIM = "kirim", _("results sent")

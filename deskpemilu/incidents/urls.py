@@ -1,4 +1,5 @@
-"""Incident pages, under /kejadian/."""
+"""Incident pages, under /kejadian/. The form for a new incident (/kejadian/baru/,
+incidents:create) is intake's; deskpemilu/urls.py adds it to these."""
 
 from django.urls import path
 
@@ -8,7 +9,6 @@ app_name = "incidents"
 
 urlpatterns = [
     path("", views.incident_list, name="list"),
-    path("baru/", views.incident_create, name="create"),
     path("terlambat/", views.overdue_list, name="overdue"),
     path("<int:incident_id>/", views.incident_detail, name="detail"),
     path("<int:incident_id>/ubah/", views.incident_edit, name="edit"),

@@ -1,5 +1,6 @@
 """Pages of the incident desk: the list, one incident with its history and actions,
-the create/edit forms and the overdue assignments.
+the edit form and the overdue assignments. (The form for a new incident is intake's,
+`intake.views.desk_incident_create`: every submission is kept as a message first.)
 
 Views only read the request, call access/selectors/services and render. A refusal
 of a service (IncidentError) re-renders the page with the message next to the form,
@@ -20,7 +21,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from deskpemilu.accounts import access
-from deskpemilu.core.clientaddr import client_address
 from deskpemilu.incidents import selectors, services
 from deskpemilu.incidents.forms import (
     AssignForm,
@@ -28,7 +28,6 @@ from deskpemilu.incidents.forms import (
     FilterForm,
     FollowUpForm,
     IncidentEditForm,
-    IncidentForm,
     MergeForm,
     TransitionForm,
     show_service_error,
@@ -37,7 +36,6 @@ from deskpemilu.incidents.models import Incident
 from deskpemilu.incidents.services import Conflict, IncidentError
 from deskpemilu.incidents.taxonomy import Category, Severity, Status
 from deskpemilu.incidents.workflow import allowed_targets
-from deskpemilu.intake.desk_services import desk_report_submit
 
 PER_PAGE = 50
 INVALID = 422
@@ -110,30 +108,6 @@ def _detail(
 @login_required
 def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
     return _detail(request, incident_id)
-
-
-@login_required
-def incident_create(request: HttpRequest) -> HttpResponse:
-    if not access.can_write(request.user):
-        raise PermissionDenied("read-only role")
-    form = IncidentForm(request.POST or None)
-    if request.method == "POST":
-        try:
-            incident = desk_report_submit(
-                actor=request.user,
-                form=form,
-                remote_addr=client_address(request),
-            )
-        except IncidentError as error:
-            show_service_error(form, error)
-        else:
-            if incident is not None:
-                messages.success(
-                    request, _("Incident %(ref)s saved.") % {"ref": incident.ref}
-                )
-                return redirect("incidents:detail", incident.pk)
-    status = INVALID if form.is_bound else 200
-    return render(request, "incidents/form.html", {"form": form}, status=status)
 
 
 @login_required

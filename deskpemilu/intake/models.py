@@ -9,7 +9,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from deskpemilu.incidents.taxonomy import CheckinStage
 from deskpemilu.intake import senders
 
 
@@ -41,6 +40,15 @@ class MessageKind(models.TextChoices):
     EDIT = "edit", _("edit of an earlier message")
     LINK = "link", _("sender linked to a reporter")
     UNKNOWN = "unknown", _("unknown")
+
+
+class CheckinStage(models.TextChoices):
+    """The four moments of election day a TPS reports."""
+
+    BUKA = "buka", _("TPS opened")
+    TUTUP = "tutup", _("voting closed")
+    HITUNG = "hitung", _("count finished")
+    KIRIM = "kirim", _("results sent")
 
 
 class ReporterRole(models.TextChoices):

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from deskpemilu.core.csvio import SafeWriter
-from deskpemilu.core.tabular import SPARE_LINES, FileRefused, csv_lines, xlsx_lines
+from deskpemilu.core.tabular import FileRefused, upload_lines
 from deskpemilu.core.timeutil import WIB
 from deskpemilu.intake import fieldcode
 from deskpemilu.intake.channels.base import PayloadError, normalise_phone
@@ -72,22 +72,17 @@ def read_table(name: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
     FileRefused for a file that is too large, not CSV/XLSX, not UTF-8, without the
     required columns, or with more than MAX_ROWS rows.
     """
-    if len(data) > MAX_BYTES:
-        raise FileRefused(
-            f"Berkas terlalu besar ({len(data) / 1048576:.1f} MB); batasnya "
-            f"{MAX_BYTES // 1048576} MB. Bagi menjadi beberapa berkas."
-        )
-    lower = name.lower()
-    bounds = {"max_lines": MAX_ROWS + 1 + SPARE_LINES, "max_columns": MAX_COLUMNS}
-    if lower.endswith(".xlsx"):
-        lines = xlsx_lines(data, **bounds)
-    elif lower.endswith(".csv"):
-        lines = csv_lines(data, **bounds)
-    else:
-        raise FileRefused(
-            f"Berkas {name!r} bukan CSV atau XLSX. Simpan tabel sebagai .csv (UTF-8) "
-            "atau .xlsx lalu unggah ulang."
-        )
+    lines = upload_lines(
+        name,
+        data,
+        max_bytes=MAX_BYTES,
+        max_rows=MAX_ROWS,
+        max_columns=MAX_COLUMNS,
+        too_large_hint="Bagi menjadi beberapa berkas.",
+        wrong_type_hint=(
+            "Simpan tabel sebagai .csv (UTF-8) atau .xlsx lalu unggah ulang."
+        ),
+    )
     try:
         return _rows(lines)
     finally:

@@ -1,6 +1,6 @@
-"""Pages of the intake: the public report form (no login), the desk's inbox, one
-message with its two actions (a new incident from it, or attach it to one), and the
-spreadsheet upload.
+"""Pages of the intake: the public report form (no login), the desk's form for a new
+incident, the desk's inbox, one message with its two actions (a new incident from it,
+or attach it to one), and the spreadsheet upload.
 
 Views only read the request, call access/selectors/services and render. A message
 out of the user's scope is 404; a read-only role that writes is 403; a form or a
@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from deskpemilu.accounts import access
 from deskpemilu.core.clientaddr import client_address
 from deskpemilu.incidents import services as incident_services
+from deskpemilu.incidents.forms import IncidentForm, show_service_error
 from deskpemilu.incidents.services import IncidentError
 from deskpemilu.intake import desk_services, selectors, upload
 from deskpemilu.intake.desk_services import TooManyReports, UploadRefused
@@ -79,6 +80,36 @@ def public_report_done(request: HttpRequest) -> HttpResponse:
     except signing.BadSignature:
         return redirect("public-report")
     return render(request, "intake/public_done.html", {"ref": ref})
+
+
+# The desk's form for a new incident ---------------------------------------------------
+
+
+@login_required
+def desk_incident_create(request: HttpRequest) -> HttpResponse:
+    """/kejadian/baru/ (incidents:create, routed in deskpemilu/urls.py): the desk's
+    incident form. Intake serves it because every submission is kept as an inbound
+    message first (desk_services.desk_report_submit)."""
+    if not access.can_write(request.user):
+        raise PermissionDenied("read-only role")
+    form = IncidentForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            incident = desk_services.desk_report_submit(
+                actor=request.user,
+                form=form,
+                remote_addr=client_address(request),
+            )
+        except IncidentError as error:
+            show_service_error(form, error)
+        else:
+            if incident is not None:
+                messages.success(
+                    request, _("Incident %(ref)s saved.") % {"ref": incident.ref}
+                )
+                return redirect("incidents:detail", incident.pk)
+    status = INVALID if form.is_bound else 200
+    return render(request, "incidents/form.html", {"form": form}, status=status)
 
 
 # Inbox -------------------------------------------------------------------------------

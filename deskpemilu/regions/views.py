@@ -1,5 +1,5 @@
-"""Pages of the region tree: one page per region; the desk's first page is the
-situation dashboard, with the stage card from here."""
+"""Pages of the region tree: one page per region, under the card of the election's
+current stage (`stage_context`, which the desk's home page uses too)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from deskpemilu.accounts.access import region_for_user_or_404
 from deskpemilu.core.timeutil import WIB, now_wib
 from deskpemilu.elections.selectors import election_current, election_stage_at
 from deskpemilu.regions import selectors
-from deskpemilu.situation.views import dashboard_page
 
 
 def _moment(request: HttpRequest) -> tuple[dt.datetime, str]:
@@ -26,7 +25,9 @@ def _moment(request: HttpRequest) -> tuple[dt.datetime, str]:
     return dt.datetime.combine(day, dt.time(12), tzinfo=WIB), raw
 
 
-def _stage_context(request: HttpRequest) -> dict:
+def stage_context(request: HttpRequest) -> dict:
+    """The election, its stage now (or at noon of ?tanggal=) and the day asked for:
+    the context of the stage card (regions/_stage.html)."""
     election = election_current()
     moment, asked = _moment(request)
     status = election_stage_at(election, moment) if election else None
@@ -46,15 +47,7 @@ def _region_context(request: HttpRequest, region) -> dict:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """The desk's home after login: the situation dashboard of the user's scope
-    (situation.views), under the card of the election's current stage. The region
-    tree is at /wilayah/<code>/."""
-    return dashboard_page(request, _stage_context(request))
-
-
-@login_required
 def region_detail(request: HttpRequest, code: str) -> HttpResponse:
     region = region_for_user_or_404(request.user, code)
-    context = _stage_context(request) | _region_context(request, region)
+    context = stage_context(request) | _region_context(request, region)
     return render(request, "regions/region_detail.html", context)

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from deskpemilu.core.csvio import SafeWriter, spreadsheet_row
-from deskpemilu.core.tabular import SPARE_LINES, FileRefused, csv_lines, xlsx_lines
+from deskpemilu.core.tabular import FileRefused, upload_lines
 from deskpemilu.situation.vulnerability import INDICATOR_KEYS, INDICATORS, VARIABLES
 
 CODE_COLUMN = "kode_tps"
@@ -109,19 +109,9 @@ def template_xlsx() -> bytes:
 def read_table(name: str, data: bytes) -> Table:
     """Read the file; refuse it as a whole (TableRefused) when it cannot be read, and
     list each bad row's problem (line, message, value) otherwise."""
-    if len(data) > MAX_BYTES:
-        raise TableRefused(
-            f"Berkas terlalu besar ({len(data) / 1048576:.1f} MB); batasnya "
-            f"{MAX_BYTES // 1048576} MB."
-        )
-    lower = name.lower()
-    bounds = {"max_lines": MAX_ROWS + 1 + SPARE_LINES, "max_columns": MAX_COLUMNS}
-    if lower.endswith(".xlsx"):
-        lines = xlsx_lines(data, **bounds)
-    elif lower.endswith(".csv"):
-        lines = csv_lines(data, **bounds)
-    else:
-        raise TableRefused(f"Berkas {name!r} bukan CSV atau XLSX.")
+    lines = upload_lines(
+        name, data, max_bytes=MAX_BYTES, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS
+    )
     try:
         return _table(lines)
     finally:

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from deskpemilu.core.bootstrap import FILES
+from deskpemilu.desk.bootstrap import FILES
 from deskpemilu.elections.calendar import StageSpan, stage_status
 
 WIB = ZoneInfo("Asia/Jakarta")

@@ -182,7 +182,8 @@ def test_the_doc_shows_the_help_text_as_sent():
 
 
 def test_values_are_the_taxonomy_values():
-    from deskpemilu.incidents.taxonomy import Category, CheckinStage, Severity
+    from deskpemilu.incidents.taxonomy import Category, Severity
+    from deskpemilu.intake.models import CheckinStage
 
     assert list(CATEGORIES) == list(Category.values)
     assert list(SEVERITIES) == list(Severity.values)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import shapely
 
-from deskpemilu.core.bootstrap import FILES
+from deskpemilu.desk.bootstrap import FILES
 from deskpemilu.regions.models import (
     TPS,
     Boundary,

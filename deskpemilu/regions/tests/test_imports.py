@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from deskpemilu.core.bootstrap import FILES
+from deskpemilu.desk.bootstrap import FILES
 from deskpemilu.regions.models import TPS, DataImport, Region
 
 pytestmark = pytest.mark.django_db

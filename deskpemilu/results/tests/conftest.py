@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from deskpemilu.core.bootstrap import DATA
+from deskpemilu.desk.bootstrap import DATA
 from deskpemilu.results.services import contest_for
 
 SUMUR = DATA / "results" / "sirekap_pilpres_tps_sample_kec_sumur.csv"

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 from django.http import Http404
 
-from deskpemilu.core.bootstrap import DATA
+from deskpemilu.desk.bootstrap import DATA
 from deskpemilu.results.models import (
     Decision,
     FlagStatus,

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.http import Http404
 
-from deskpemilu.core.bootstrap import DATA
+from deskpemilu.desk.bootstrap import DATA
 from deskpemilu.results import recap
 from deskpemilu.results.models import OfficialRecap
 from deskpemilu.results.selectors import recap_compare, recap_table, sheet_progress

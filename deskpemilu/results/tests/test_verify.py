@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 
-from deskpemilu.core.bootstrap import DATA
 from deskpemilu.core.errors import ImportFailed
+from deskpemilu.desk.bootstrap import DATA
 from deskpemilu.results import layouts, verify
 from deskpemilu.results.spec import ARITHMETIC_CHECKS
 

@@ -1,5 +1,5 @@
-from deskpemilu.core.bootstrap import banten_is_current, banten_load
 from deskpemilu.core.commands import ImportCommand, progress_bar
+from deskpemilu.desk.bootstrap import banten_is_current, banten_load
 
 
 class Command(ImportCommand):

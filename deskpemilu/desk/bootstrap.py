@@ -1,4 +1,5 @@
-"""Loading the bundled Banten master data in one go (used by `make run`)."""
+"""Loading the bundled Banten master data in one go (`deskpemilu load_banten`, run by
+`make run`): regions, elections and accounts together, so it stands above them."""
 
 from __future__ import annotations
 
