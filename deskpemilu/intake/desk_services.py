@@ -224,7 +224,7 @@ def upload_process(*, actor: User, file_name: str, data: bytes) -> UploadReport:
     for (number, _), message, row in zip(rows, messages, cleaned, strict=True):
         tps, region = places.get(row.place_code, (None, None))
         if row.place_code and region is None:
-            what = "TPS" if len(row.place_code) == 13 else "wilayah"
+            what = "TPS" if is_tps_code(row.place_code) else "wilayah"
             row.refuse(
                 "kode_tempat",
                 row.place_code,
