@@ -39,10 +39,6 @@ _PATTERNS = {
 _NODOT_LEVEL = {length: level for level, length in NODOT_LENGTH.items()}
 
 
-def _digits(text: str) -> bool:
-    return text.isascii() and text.isdigit()
-
-
 # The dotted form ----------------------------------------------------------------
 
 
@@ -88,12 +84,17 @@ def nodot(code: str) -> str:
 def dotted(code: str) -> str | None:
     """`3673041003` -> `36.73.04.1003`; None when `code` is not the undotted code of
     a region (a TPS code has no dotted form)."""
-    cut = len(code)
-    if cut not in _NODOT_LEVEL or not _digits(code):
+    length = len(code)
+    if length not in _NODOT_LEVEL or not (code.isascii() and code.isdigit()):
         return None
-    if cut <= 6:
-        return ".".join(code[i : i + 2] for i in range(0, cut, 2))
-    return f"{code[:2]}.{code[2:4]}.{code[4:6]}.{code[6:]}"
+    # Spelled out per length: the field-code parser calls this for every report.
+    if length == 10:
+        return f"{code[:2]}.{code[2:4]}.{code[4:6]}.{code[6:]}"
+    if length == 6:
+        return f"{code[:2]}.{code[2:4]}.{code[4:]}"
+    if length == 4:
+        return f"{code[:2]}.{code[2:]}"
+    return code
 
 
 def normalise_region_code(code: str) -> str | None:
@@ -116,7 +117,7 @@ def typed_tps_code(text: str) -> str:
 
 def is_tps_code(code: str) -> bool:
     """Whether `code` is a TPS code: 13 ASCII digits."""
-    return len(code) == TPS_LENGTH and _digits(code)
+    return len(code) == TPS_LENGTH and code.isascii() and code.isdigit()
 
 
 def tps_desa_code(tps_code: str) -> str:
