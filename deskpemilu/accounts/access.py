@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from deskpemilu.accounts.models import Membership, Role, User
-from deskpemilu.regions.codes import normalise_region_code
+from deskpemilu.regions.codes import depth_of, is_within, normalise_region_code
 from deskpemilu.regions.models import TPS, Region, region_subtree_q, tps_subtree_q
 
 # Plain strings: a TextChoices member hashes by its name, so it would never be found
@@ -55,9 +55,7 @@ class Access:
         if self.everything:
             return ALL_ROLES
         return frozenset(
-            seat.role
-            for seat in self.seats
-            if code == seat.scope_code or code.startswith(seat.scope_code + ".")
+            seat.role for seat in self.seats if is_within(code, seat.scope_code)
         )
 
     def agency_ids(self) -> frozenset[int]:
@@ -73,7 +71,7 @@ class Access:
 
     def sees_code(self, code: str) -> bool:
         return self.everything or any(
-            code == scope or code.startswith(scope + ".") for scope in self.scope_codes
+            is_within(code, scope) for scope in self.scope_codes
         )
 
 
@@ -107,7 +105,7 @@ def _outermost(codes: list[str]) -> list[str]:
     """Drop scopes that lie inside another scope of the same user."""
     kept: list[str] = []
     for code in codes:
-        if not any(code == k or code.startswith(k + ".") for k in kept):
+        if not any(is_within(code, k) for k in kept):
             kept.append(code)
     return kept
 
@@ -204,7 +202,7 @@ def messages_visible(user: User) -> QuerySet:
     if not access.roles & (DESK_ROLES | {LEADER}):
         return qs.none()
     scopes = [region_subtree_q(c, field="area_code") for c in access.scope_codes]
-    if any(c.count(".") == 0 for c in access.scope_codes):
+    if any(depth_of(c) == 0 for c in access.scope_codes):
         scopes.append(Q(area_code=""))
     return qs.filter(_any_of(scopes))
 
@@ -220,7 +218,8 @@ def can_link_sender(user: User, message) -> bool:
     if code:
         return bool(access.roles_at(code) & DESK_ROLES)
     return access.everything or any(
-        "." not in seat.scope_code and seat.role in DESK_ROLES for seat in access.seats
+        depth_of(seat.scope_code) == 0 and seat.role in DESK_ROLES
+        for seat in access.seats
     )
 
 
@@ -236,7 +235,7 @@ def reporters_visible(user: User) -> QuerySet:
     scopes = [
         region_subtree_q(c, field="region__code_nodot") for c in access.scope_codes
     ]
-    if any(c.count(".") == 0 for c in access.scope_codes):
+    if any(depth_of(c) == 0 for c in access.scope_codes):
         scopes.append(Q(region__isnull=True))
     return qs.filter(_any_of(scopes))
 

@@ -43,6 +43,7 @@ from statistics import median
 
 from deskpemilu.bench import harness
 from deskpemilu.core.db import postgres
+from deskpemilu.regions.codes import TPS_LENGTH, parent_code
 
 Say = Callable[[str], None]
 CHECKED = (
@@ -373,7 +374,7 @@ def load_master(regions_csv: Path, tps_csv: Path) -> dict[str, int]:
             "level": [r["level"] for r in rows],
             "kind": [r["tipe"] for r in rows],
             "name": [r["nama"] for r in rows],
-            "parent_id": [ids.get(r["kode"].rpartition(".")[0]) for r in rows],
+            "parent_id": [ids.get(parent_code(r["kode"])) for r in rows],
             "kecamatan_count": [int(r["kecamatan_count"]) for r in rows],
             "desa_count": [int(r["desa_count"]) for r in rows],
             "tps_count": [int(r["tps_count"]) for r in rows],
@@ -397,7 +398,7 @@ def load_master(regions_csv: Path, tps_csv: Path) -> dict[str, int]:
         bulk.write_rows(
             TPS,
             {
-                "code": np.char.zfill(codes.astype(str), 13).tolist(),
+                "code": np.char.zfill(codes.astype(str), TPS_LENGTH).tolist(),
                 "desa_id": desa_id.tolist(),
                 "number": numbers.tolist(),
                 "name": [f"TPS {n:03d}" for n in numbers.tolist()],

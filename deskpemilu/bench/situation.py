@@ -32,6 +32,7 @@ import numpy as np
 
 from deskpemilu.bench import harness
 from deskpemilu.devtools.liveserver import Member
+from deskpemilu.regions.codes import widen
 
 CATEGORIES = (
     ("kekerasan", 0.05),
@@ -243,7 +244,7 @@ def incident_rows(
             )
         )
         if assigned[i] and st != "ditolak":
-            agency = places.polres.get(nodot[:4])
+            agency = places.polres.get(widen(nodot, "kabkota"))
             if agency is not None:
                 deadline = created + dt.timedelta(hours=DEADLINE_HOURS[sev])
                 done = created + dt.timedelta(hours=3) if st == "selesai" else None

@@ -20,7 +20,7 @@ from deskpemilu.incidents.models import Incident
 from deskpemilu.incidents.selectors import IncidentFilters, agencies_covering
 from deskpemilu.incidents.services import IncidentError
 from deskpemilu.incidents.taxonomy import Category, RejectReason, Severity, Status
-from deskpemilu.regions.codes import normalise_region_code
+from deskpemilu.regions.codes import normalise_region_code, typed_tps_code
 from deskpemilu.regions.models import TPS, Region
 
 MINUTE_INPUT = "%Y-%m-%dT%H:%M"
@@ -106,7 +106,7 @@ class IncidentForm(forms.Form):
         return region
 
     def clean_tps(self) -> TPS | None:
-        raw = self.cleaned_data["tps"].strip().replace(".", "").replace(" ", "")
+        raw = typed_tps_code(self.cleaned_data["tps"])
         if not raw:
             return None
         tps = TPS.objects.select_related("desa").filter(code=raw).first()

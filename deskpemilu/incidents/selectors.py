@@ -18,7 +18,7 @@ from deskpemilu.incidents.models import (
 )
 from deskpemilu.incidents.similarity import distance_km, text_similarity
 from deskpemilu.incidents.taxonomy import Status
-from deskpemilu.regions.codes import normalise_region_code
+from deskpemilu.regions.codes import normalise_region_code, widen
 from deskpemilu.regions.models import Region, region_subtree_q
 
 OPEN_STATUSES = (Status.BARU, Status.TERVERIFIKASI, Status.DITANGANI)
@@ -146,8 +146,8 @@ def duplicate_candidates(user: User, incident: Incident, limit: int = 5) -> list
     near = near.filter(
         occurred_at__gte=incident.occurred_at - DUPLICATE_WINDOW,
         occurred_at__lte=incident.occurred_at + DUPLICATE_WINDOW,
-        # Same kecamatan, by the undotted code's first six digits.
-        area_code__startswith=incident.area_code[:6],
+        # Same kecamatan (the whole area, for an incident placed above one).
+        area_code__startswith=widen(incident.area_code, "kecamatan"),
     ).select_related("region", "tps", "stage")[:200]
     text = f"{incident.title} {incident.description}"
     scored = []

@@ -29,6 +29,7 @@ from deskpemilu.incidents.models import (
 from deskpemilu.incidents.selectors import agencies_covering
 from deskpemilu.incidents.taxonomy import Category, RejectReason, Severity, Status
 from deskpemilu.incidents.workflow import TransitionRefused, check_transition
+from deskpemilu.regions.codes import is_within
 from deskpemilu.regions.geometry import point_in
 from deskpemilu.regions.models import TPS, Boundary, Region
 
@@ -107,7 +108,9 @@ def _point_in_region(region: Region, lat: float, lng: float) -> bool:
         if code in outlines:
             return point_in(outlines[code], lat, lng, tolerance_m=300)
     return (
-        -7.2 < lat < -5.7 and 105.0 < lng < 106.9 if region.code[:2] == "36" else True
+        -7.2 < lat < -5.7 and 105.0 < lng < 106.9
+        if is_within(region.code, "36")
+        else True
     )
 
 

@@ -57,6 +57,7 @@ from deskpemilu.intake.services import (
     reported_at,
     unknown_sender_reply,
 )
+from deskpemilu.regions.codes import is_tps_code
 from deskpemilu.regions.models import TPS, Region
 
 log = logging.getLogger(__name__)
@@ -603,7 +604,7 @@ def _tps_codes(parsed) -> set[str]:
     codes = set()
     for result in parsed:
         code = getattr(result, "tps_code", None) or getattr(result, "place_code", "")
-        if len(code) == 13:
+        if is_tps_code(code):
             codes.add(code)
     return codes
 

@@ -25,7 +25,7 @@ from deskpemilu.incidents.services import IncidentError, incident_create
 from deskpemilu.intake import selectors, upload
 from deskpemilu.intake.forms import PublicReportForm
 from deskpemilu.intake.models import Channel, InboundMessage, MessageKind, ParseStatus
-from deskpemilu.regions.codes import nodot
+from deskpemilu.regions.codes import is_tps_code, nodot
 from deskpemilu.regions.models import TPS, Region
 
 # Form fields that are not the citizen's data and are not kept.
@@ -148,7 +148,7 @@ def _place_inside(text: str, kabkota: Region) -> str:
 def _places(codes: list[str]) -> dict[str, tuple[TPS | None, Region | None]]:
     """TPS codes and dotted region codes -> (TPS, region) for those that exist, in
     two queries."""
-    tps_codes = {c for c in codes if len(c) == 13 and c.isdigit()}
+    tps_codes = {c for c in codes if is_tps_code(c)}
     found: dict[str, tuple[TPS | None, Region | None]] = {
         t.code: (t, t.desa)
         for t in TPS.objects.select_related("desa").filter(code__in=tps_codes)
@@ -224,7 +224,7 @@ def upload_process(*, actor: User, file_name: str, data: bytes) -> UploadReport:
     for (number, _), message, row in zip(rows, messages, cleaned, strict=True):
         tps, region = places.get(row.place_code, (None, None))
         if row.place_code and region is None:
-            what = "TPS" if len(row.place_code) == 13 else "wilayah"
+            what = "TPS" if is_tps_code(row.place_code) else "wilayah"
             row.refuse(
                 "kode_tempat",
                 row.place_code,

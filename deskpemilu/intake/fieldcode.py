@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 
 from deskpemilu.intake.gsm7 import to_gsm7
+from deskpemilu.regions.codes import NODOT_LENGTH, TPS_LENGTH, dotted
 
 __all__ = [
     "CATEGORIES",
@@ -250,7 +251,7 @@ SEVERITY_ALIASES.update({"l": "ringan", "i": "ringan"})
 _CATEGORY_LIST = " ".join(CATEGORY_CODES.values())
 _TIME_BEFORE = frozenset({"jam", "pukul", "pkl"})
 _TIME_AFTER = "wib"
-_PLACE_LENGTHS = frozenset({2, 4, 6, 10, 13})
+_PLACE_LENGTHS = frozenset({*NODOT_LENGTH.values(), TPS_LENGTH})
 
 # --- Replies -------------------------------------------------------------------------
 
@@ -611,12 +612,7 @@ def _lapor(raw: str, pieces: list[_Piece], i: int) -> Message:
             + place_help,
         )
     digits = "".join(parts)
-    if count == 13:
-        place = digits
-    elif count == 10:
-        place = f"{digits[:2]}.{digits[2:4]}.{digits[4:6]}.{digits[6:]}"
-    else:
-        place = ".".join(digits[k : k + 2] for k in range(0, count, 2))
+    place = digits if count == TPS_LENGTH else dotted(digits) or digits
     # Category then severity; the other order is read too.
     category, k = _category_at(pieces, j)
     if category is not None:

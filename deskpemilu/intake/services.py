@@ -34,7 +34,7 @@ from deskpemilu.intake.models import (
     ReporterHandle,
 )
 from deskpemilu.intake.senders import handle_or_error, phone_or_error
-from deskpemilu.regions.codes import level_of, normalise_region_code
+from deskpemilu.regions.codes import is_tps_code, level_of, normalise_region_code
 from deskpemilu.regions.models import TPS, Region
 
 log = logging.getLogger(__name__)
@@ -205,7 +205,7 @@ def citizen_reply(ref: str) -> str:
 
 
 def _place(code: str, lookup) -> tuple[TPS | None, Region | None]:
-    if len(code) == 13 and code.isdigit():
+    if is_tps_code(code):
         tps = lookup(code)
         return tps, (tps.desa if tps else None)
     dotted = normalise_region_code(code)

@@ -19,7 +19,7 @@ from deskpemilu.core.tabular import FileRefused, upload_lines
 from deskpemilu.core.timeutil import WIB
 from deskpemilu.intake import fieldcode
 from deskpemilu.intake.channels.base import PayloadError, normalise_phone
-from deskpemilu.regions.codes import dotted, normalise_region_code
+from deskpemilu.regions.codes import dotted, is_tps_code, normalise_region_code
 
 COLUMNS = ("waktu", "kode_tempat", "kategori", "tingkat", "uraian", "pelapor", "kontak")
 REQUIRED = ("waktu", "kode_tempat", "kategori", "tingkat", "uraian")
@@ -264,7 +264,7 @@ def place_code_of(value: str) -> str | None:
     digits = _CODE_SEPARATORS.sub("", text)
     if not digits.isdigit():
         return None
-    if len(digits) == 13:
+    if is_tps_code(digits):
         return digits
     return normalise_region_code(text) or dotted(digits)
 

@@ -20,6 +20,7 @@ import shapely
 from shapely.geometry import mapping, shape
 
 from deskpemilu.core.errors import ImportFailed, ImportProblem
+from deskpemilu.regions.codes import depth_of
 
 # Degrees; 0.001 deg is about 110 m at Banten's latitude.
 TOLERANCE = {0: 0.004, 1: 0.002, 2: 0.0008, 3: 0.0006}
@@ -61,7 +62,7 @@ def read_features(path: Path) -> list[dict[str, Any]]:
 def light_geometry(feature: dict[str, Any]) -> tuple[str, tuple[float, float]]:
     """(simplified geometry as compact GeoJSON text, (lat, lng) of a point inside)."""
     code = str(feature["properties"]["kode"])
-    depth = min(code.count("."), 3)
+    depth = min(depth_of(code), 3)
     geom = shape(feature["geometry"])
     if not geom.is_valid:
         geom = polygonal(shapely.make_valid(geom))

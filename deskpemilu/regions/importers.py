@@ -13,11 +13,13 @@ from pathlib import Path
 from deskpemilu.core.csvio import read_rows
 from deskpemilu.core.errors import ImportFailed, ImportProblem
 from deskpemilu.regions.codes import (
+    depth_of,
     is_tps_code,
     level_of,
     nodot,
     parent_code,
     tps_desa_code,
+    tps_number,
 )
 
 KINDS_BY_LEVEL = {
@@ -84,7 +86,7 @@ def parse_regions(path: Path, known_codes: Collection[str] = ()) -> list[RegionR
     rows: dict[str, RegionRow] = {}
     for line, row in read_rows(path, ["kode", "level", "tipe", "nama"]):
         code, level, kind, name = row["kode"], row["level"], row["tipe"], row["nama"]
-        expected = level_of(code) if code.isascii() else None
+        expected = level_of(code)
         if expected is None:
             problems.add(
                 line, "format kode wilayah salah (contoh: 36.73.04.1003)", code
@@ -114,7 +116,7 @@ def parse_regions(path: Path, known_codes: Collection[str] = ()) -> list[RegionR
         if parent and parent not in rows and parent not in known_codes:
             problems.add(region.line, f"induk wilayah {parent} tidak dikenal", code)
     problems.raise_if_any()
-    return sorted(rows.values(), key=lambda r: (r.code.count("."), r.code))
+    return sorted(rows.values(), key=lambda r: (depth_of(r.code), r.code))
 
 
 def parse_alt_names(path: Path) -> dict[str, str]:
@@ -122,7 +124,7 @@ def parse_alt_names(path: Path) -> dict[str, str]:
     problems = _Problems(path.name)
     names: dict[str, str] = {}
     for line, row in read_rows(path, ["kode", "nama"]):
-        if not row["kode"].isascii() or level_of(row["kode"]) is None:
+        if level_of(row["kode"]) is None:
             problems.add(line, "format kode wilayah salah", row["kode"])
             continue
         names[row["kode"]] = row["nama"]
@@ -136,7 +138,7 @@ def parse_tps(path: Path, known_desa_nodot: Collection[str]) -> list[TpsRow]:
     rows: dict[str, TpsRow] = {}
     for line, row in read_rows(path, ["kode_tps", "kode_desa", "no_tps"]):
         code, desa = row["kode_tps"], row["kode_desa"]
-        if not (code.isascii() and is_tps_code(code)):
+        if not is_tps_code(code):
             problems.add(line, "format kode TPS salah (13 angka)", code)
             continue
         if tps_desa_code(code) != desa:
@@ -147,7 +149,7 @@ def parse_tps(path: Path, known_desa_nodot: Collection[str]) -> list[TpsRow]:
             continue
         number_text = row["no_tps"]
         number = _whole(number_text, 999)
-        if number is None or number != int(code[10:]):
+        if number is None or number != tps_number(code):
             problems.add(line, "nomor TPS tidak cocok dengan kode TPS", number_text)
             continue
         if number == 0:

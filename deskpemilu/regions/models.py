@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from deskpemilu.regions.codes import subtree_range, tps_range
+from deskpemilu.regions.codes import ancestors, depth_of, subtree_range, tps_range
 
 
 class Level(models.TextChoices):
@@ -89,7 +89,7 @@ class Region(models.Model):
 
     @property
     def depth(self) -> int:
-        return self.code.count(".")
+        return depth_of(self.code)
 
     @property
     def voters(self) -> int | None:
@@ -101,8 +101,7 @@ class Region(models.Model):
         return None
 
     def ancestor_codes(self) -> list[str]:
-        parts = self.code.split(".")
-        return [".".join(parts[:i]) for i in range(1, len(parts))]
+        return ancestors(self.code)
 
 
 class TPS(models.Model):

@@ -14,7 +14,13 @@ from django.db.models import Count, Q, Sum
 from deskpemilu.core.csvio import sha256_of
 from deskpemilu.core.errors import ImportFailed, ImportProblem
 from deskpemilu.regions import geometry
-from deskpemilu.regions.codes import nodot, parent_code
+from deskpemilu.regions.codes import (
+    depth_of,
+    nodot,
+    nodot_ancestors,
+    parent_code,
+    widen,
+)
 from deskpemilu.regions.importers import (
     parse_alt_names,
     parse_counts,
@@ -73,7 +79,7 @@ def regions_import(
         ids = dict(existing)
         created = 0
         for depth in range(4):
-            batch = [r for r in rows if r.code.count(".") == depth]
+            batch = [r for r in rows if depth_of(r.code) == depth]
             objs = [
                 Region(
                     code=r.code,
@@ -119,9 +125,10 @@ def _pair_moved_codes(rows, alt: dict[str, str]) -> dict[str, str]:
     for r in rows:
         if r.code in alt:
             continue
+        kabkota = widen(nodot(r.code), "kabkota")
         for other in only_alt:
-            same_place = (
-                other.count(".") == r.code.count(".") and other[:5] == r.code[:5]
+            same_place = depth_of(other) == depth_of(r.code) and (
+                widen(nodot(other), "kabkota") == kabkota
             )
             if same_place and alt[other].casefold() == r.name.casefold():
                 pairs[r.code] = other
@@ -311,11 +318,10 @@ def region_stats_refresh() -> None:
         dpt_sum=Sum("dpt"),
         with_dpt=Count("dpt"),
     )
-    prefixes = (2, 4, 6, 10)
     for row in per_desa:
         code = row["desa__code_nodot"]
-        for n in prefixes:
-            t = totals[code[:n]]
+        for area in [*nodot_ancestors(code), code]:
+            t = totals[area]
             t["tps"] += row["n"]
             t["special"] += row["special"]
             t["dpt_sum"] += row["dpt_sum"] or 0
@@ -323,8 +329,8 @@ def region_stats_refresh() -> None:
     for _, code, level, _, _ in regions:
         key = {"kecamatan": "kec", "desa": "desa"}.get(level)
         if key:
-            for n in prefixes[: prefixes.index(len(code))]:
-                totals[code[:n]][key] += 1
+            for area in nodot_ancestors(code):
+                totals[area][key] += 1
     official = {pk: dpt for pk, _, _, _, dpt in regions}
     children: dict[int, list[int]] = defaultdict(list)
     for pk, _, _, parent, _ in regions:

@@ -57,6 +57,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pcsv
 
+from deskpemilu.regions.codes import nodot
 from deskpemilu.results.spec import FIELDS, Check
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "banten" / "results"
@@ -221,7 +222,7 @@ def build_master(rng: np.random.Generator, n_tps: int, provs: list[Province]) ->
             label = ("KOTA " if kota else "KAB. ") + f"SINTETIS {kc}"
             kab_desa = int(desa_per_kec[k_at : k_at + n_k].sum())
             kab_row = len(regions)
-            regions.append((kc, kc.replace(".", ""), "kabkota", kind, label, n_k, 0, 0))
+            regions.append((kc, nodot(kc), "kabkota", kind, label, n_k, 0, 0))
             kab_tps = 0
             for c in range(n_k):
                 cc = f"{kc}.{c + 1:02d}"
@@ -230,7 +231,7 @@ def build_master(rng: np.random.Generator, n_tps: int, provs: list[Province]) ->
                 regions.append(
                     (
                         cc,
-                        cc.replace(".", ""),
+                        nodot(cc),
                         "kecamatan",
                         "kecamatan",
                         f"KEC. SINTETIS {cc}",
@@ -242,12 +243,12 @@ def build_master(rng: np.random.Generator, n_tps: int, provs: list[Province]) ->
                 base = 1001 if kota else 2001
                 for d in range(n_d):
                     dc = f"{cc}.{base + d}"
-                    nodot = dc.replace(".", "")
+                    desa_nodot = nodot(dc)
                     n_t = int(counts[d])
                     regions.append(
                         (
                             dc,
-                            nodot,
+                            desa_nodot,
                             "desa",
                             "kelurahan" if kota else "desa",
                             "",
@@ -256,9 +257,9 @@ def build_master(rng: np.random.Generator, n_tps: int, provs: list[Province]) ->
                             n_t,
                         )
                     )
-                    first = int(nodot) * 1000
+                    first = int(desa_nodot) * 1000
                     codes.append(np.arange(first + 1, first + n_t + 1, dtype=np.int64))
-                    kecs.append(np.full(n_t, int(cc.replace(".", "")), dtype=np.int64))
+                    kecs.append(np.full(n_t, int(nodot(cc)), dtype=np.int64))
                 kab_tps += int(counts.sum())
                 k_at += 1
                 d_at += n_d

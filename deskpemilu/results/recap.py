@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from deskpemilu.regions.codes import tps_desa_code
+
 LEVELS = (
     (10, "desa"),
     (6, "kecamatan"),
@@ -60,7 +62,7 @@ def apply_decisions(
     field, value on the primary sheet or None, decided value or None)."""
     where = {code: i for i, code in enumerate(desa_codes)}
     for tps_code, name, before, after in changes:
-        i, j = where.get(tps_code[:10]), names.index(name)
+        i, j = where.get(tps_desa_code(tps_code)), names.index(name)
         if i is None:
             continue
         sums[i, j] += (after or 0) - (before or 0)

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_POST
 
 from deskpemilu.accounts import access
 from deskpemilu.core.errors import ImportFailed
-from deskpemilu.regions.codes import normalise_region_code
+from deskpemilu.regions.codes import nodot, normalise_region_code, widen
 from deskpemilu.regions.selectors import region_breadcrumbs
 from deskpemilu.results import exports, screens, selectors, services
 from deskpemilu.results.checks import sheet_report
@@ -94,7 +94,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "flag_counts": sorted(flag_counts.items()),
         "flag_total": sum(flag_counts.values()),
         "check_labels": CHECK_LABELS,
-        "can_run_screens": services.desk_at(request.user, region.code_nodot[:6]),
+        "can_run_screens": services.desk_at(
+            request.user, widen(region.code_nodot, "kecamatan")
+        ),
     }
     return render(request, "results/dashboard.html", context)
 
@@ -187,7 +189,7 @@ def _region_prefix(user, code: str, form) -> str | None:
     if normal is None or not access.access_for(user).sees_code(normal):
         form.add_error("wilayah", _("Unknown region code."))
         return None
-    return normal.replace(".", "")
+    return nodot(normal)
 
 
 def _tps_page(request: HttpRequest, code: str, *, status: int = 200, **forms):

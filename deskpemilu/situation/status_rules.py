@@ -59,6 +59,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from deskpemilu.regions.codes import ancestors, depth_of
+
 LEVELS = ("aman", "waspada", "siaga", "rawan")
 AMAN, WASPADA, SIAGA, RAWAN = range(4)
 LEVEL_LABELS = {
@@ -308,7 +310,7 @@ def rollup(
         if place.parent is not None:
             children[place.parent].append(place.code)
     result: dict[str, Outcome] = {}
-    for place in sorted(places, key=lambda p: -p.code.count(".")):
+    for place in sorted(places, key=lambda p: -depth_of(p.code)):
         kids = [result[c] for c in children.get(place.code, ()) if c in result]
         own = float(own_scores.get(place.code, 0.0))
         subtree = own + sum(kid.score for kid in kids)
@@ -369,9 +371,8 @@ def subtree_totals(
     places = list(places)
     result = {place.code: Totals() for place in places}
     for code, totals in own.items():
-        parts = code.split(".")
-        for depth in range(1, len(parts) + 1):
-            target = result.get(".".join(parts[:depth]))
+        for holder in [*ancestors(code), code]:
+            target = result.get(holder)
             if target is not None:
                 target.add(totals)
     return result

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from deskpemilu.core.csvio import SafeWriter, spreadsheet_row
 from deskpemilu.core.tabular import FileRefused, upload_lines
+from deskpemilu.regions.codes import is_tps_code, typed_tps_code
 from deskpemilu.situation.vulnerability import INDICATOR_KEYS, INDICATORS, VARIABLES
 
 CODE_COLUMN = "kode_tps"
@@ -34,7 +35,6 @@ MAX_COLUMNS = 100  # the 24 known columns and room for a TPS name, kecamatan, ..
 MAX_NOTE = 1000
 # The template's example rows say so in their note, and are refused if left in.
 EXAMPLE_NOTE = "contoh:"
-_TPS_CODE = re.compile(r"^\d{13}$")
 TEMPLATE_ROWS = (
     ("3601012001001", {"dpt_tms", "dptb"}, "contoh: dua indikator hak pilih"),
     (
@@ -164,9 +164,9 @@ def _check_header(names: list[str], table: Table) -> list[str]:
 
 
 def _row(number: int, values: dict[str, str], table: Table) -> TpsRow:
-    code = values.get(CODE_COLUMN, "").replace(".", "").replace(" ", "")
+    code = typed_tps_code(values.get(CODE_COLUMN, ""))
     row = TpsRow(line=number, code=code)
-    if not _TPS_CODE.match(code):
+    if not is_tps_code(code):
         table.problems.append((number, "kode TPS harus 13 angka", code))
     for key in table.indicator_columns:
         cell = values.get(key, "").strip().lower()

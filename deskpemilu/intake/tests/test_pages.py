@@ -516,3 +516,15 @@ def test_upload_codes_and_words_are_read_like_the_field_code():
     assert category_of("Politik-Uang") == category_of("PU") == "politik_uang"
     assert category_of("hak_pilih") == "hak_pilih" and category_of("PUU") is None
     assert severity_of("K") == severity_of("4") == severity_of("kritis") == "kritis"
+
+
+def test_an_unknown_desa_code_is_refused_as_a_region_not_as_a_tps(
+    province_coordinator, client_for
+):
+    # "36.73.04.9999" has thirteen characters, like a TPS code, but is a desa.
+    content = (
+        HEADER + "2024-02-14 11:00,36.73.04.9999,LOG,S,Desa tak ada,,\n"
+    ).encode()
+    page = upload(client_for(province_coordinator), "desa.csv", content)
+    row = page.content.decode().split('data-row="2"', 1)[1].split("</tr>", 1)[0]
+    assert "Kode wilayah 36.73.04.9999 tidak terdaftar" in row

@@ -10,7 +10,7 @@ from django.http import Http404
 from deskpemilu.accounts import access
 from deskpemilu.core.db import postgres
 from deskpemilu.elections.models import Contest
-from deskpemilu.regions.codes import next_prefix
+from deskpemilu.regions.codes import next_prefix, nodot
 from deskpemilu.regions.models import Region
 from deskpemilu.results.models import ResultSheet
 from deskpemilu.results.spec import FIELDS
@@ -67,7 +67,7 @@ def scope_prefixes(user) -> list[str]:
     acc = access.access_for(user)
     if acc.everything:
         return [""]
-    return [c.replace(".", "") for c in acc.scope_codes]
+    return [nodot(c) for c in acc.scope_codes]
 
 
 def home_region(user, code: str = "") -> Region:

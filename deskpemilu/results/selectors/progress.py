@@ -9,6 +9,7 @@ import numpy as np
 from django.db import connection
 
 from deskpemilu.elections.models import Contest
+from deskpemilu.regions.codes import CHILD_NODOT_LENGTH, TPS_LENGTH, nodot
 from deskpemilu.regions.models import TPS, Region
 from deskpemilu.results.bulk import TABLE
 from deskpemilu.results.selectors.common import _range_sql, _vote_sql
@@ -99,7 +100,7 @@ class AreaProgress:
 
     @property
     def code_nodot(self) -> str:
-        return self.code.replace(".", "")
+        return nodot(self.code)
 
 
 def region_progress(
@@ -108,18 +109,17 @@ def region_progress(
     """The region and each of its children (desa: its TPS): TPS with a sheet, per
     source, and the desk's winner and margin (from the desk values)."""
     prefix = region.code_nodot
+    length = CHILD_NODOT_LENGTH[region.level]
     if region.level == "desa":
         children = [
             AreaProgress(t.code, t.name, 1)
             for t in TPS.objects.filter(desa=region).order_by("code")
         ]
-        length = 13
     else:
         children = [
             AreaProgress(r.code, r.name, r.tps_count)
             for r in Region.objects.filter(parent=region).order_by("code")
         ]
-        length = len(prefix) + (2 if region.level != "kecamatan" else 4)
     total = AreaProgress(region.code, region.name, region.tps_count)
     by_code = {c.code_nodot: c for c in children}
     where, params = _range_sql(prefix)
@@ -145,7 +145,9 @@ def _winners(sheets: Sheets, areas: list[AreaProgress], length: int) -> None:
     if not len(sheets) or not areas:
         return
     votes = np.where(sheets.known, sheets.values, 0)[:, sheets.vote_cols]
-    keys = sheets.codes // 10 ** (13 - length) if length else np.zeros(len(sheets))
+    keys = (
+        sheets.codes // 10 ** (TPS_LENGTH - length) if length else np.zeros(len(sheets))
+    )
     for area in areas:
         pick = keys == (int(area.code_nodot) if length else 0)
         if not pick.any():

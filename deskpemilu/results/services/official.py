@@ -18,6 +18,7 @@ from deskpemilu.accounts import access
 from deskpemilu.core.csvio import read_rows
 from deskpemilu.core.errors import ImportFailed, ImportProblem
 from deskpemilu.elections.models import Contest
+from deskpemilu.regions.codes import dotted
 from deskpemilu.regions.models import Region
 from deskpemilu.results import checks
 from deskpemilu.results.layouts import MAX_VALUE
@@ -89,7 +90,7 @@ def read_official(path: Path, k: int, regions: Mapping[str, int]) -> dict[str, d
         path, ["kode", "metric", "paslon_no", "value", "source_ref"]
     ):
         code = "" if row["kode"] in ("0", "") else row["kode"]
-        if len(code) not in LEVEL_BY_LENGTH or not (code == "" or code.isdigit()):
+        if code and dotted(code) is None:
             problems.append(
                 ImportProblem(path.name, line, "kode wilayah salah", row["kode"])
             )

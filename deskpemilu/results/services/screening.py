@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from deskpemilu.elections.models import Contest
+from deskpemilu.regions.codes import widen
 from deskpemilu.results import screens, selectors
 from deskpemilu.results.models import (
     FlagStatus,
@@ -36,7 +37,7 @@ def screens_run(*, contest: Contest, actor=None, prefix: str = "") -> ScreensRep
     dismissed (same TPS, check, field and detail) is not raised again. With an
     actor, desk roles of the area are required (403).
     """
-    prefix = prefix[:6]
+    prefix = widen(prefix, "kecamatan")
     if actor is not None and not desk_at(actor, prefix):
         raise PermissionDenied("only the desk runs the screens")
     desk = selectors.desk_sheets(contest, prefix)

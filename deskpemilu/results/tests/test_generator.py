@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 
 from deskpemilu.bench.results import load_master, read_truth, scores
+from deskpemilu.regions.codes import tps_desa_code
 from deskpemilu.regions.models import TPS, Region
 from deskpemilu.results import checks, verify
 from deskpemilu.results.generator import INJECTED, generate
@@ -93,7 +94,9 @@ def test_the_master_loads_in_bulk_and_the_import_validates_against_it(made):
         == tps_before + counts["tps_rows"]
         == tps_before + (N - made.summary["tps_banten_real"])
     )
-    desa = Region.objects.get(code_nodot=str(TPS.objects.order_by("code")[0].code)[:10])
+    desa = Region.objects.get(
+        code_nodot=tps_desa_code(TPS.objects.order_by("code")[0].code)
+    )
     assert desa.level == "desa" and desa.parent.parent.parent.level == "provinsi"
     call_command("import_results", str(made.results))
     assert ResultSheet.objects.count() == N

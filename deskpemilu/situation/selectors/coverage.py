@@ -17,6 +17,7 @@ from deskpemilu.accounts.access import can_see_personal_data, tps_visible
 from deskpemilu.accounts.models import User
 from deskpemilu.elections.selectors import election_current
 from deskpemilu.intake.models import Reporter, TpsCheckin
+from deskpemilu.regions.codes import CHILD_NODOT_LENGTH
 from deskpemilu.regions.models import TPS, Region, tps_subtree_q
 from deskpemilu.situation import coverage_rules
 
@@ -98,7 +99,7 @@ def coverage_summary(
     at = at or timezone.now()
     day = voting_day(vote_date)
     deadlines = settings.DESKPEMILU_COVERAGE_DEADLINES
-    prefix = {"provinsi": 4, "kabkota": 6, "kecamatan": 10, "desa": 13}[region.level]
+    prefix = CHILD_NODOT_LENGTH[region.level]
 
     def per_child(qs: QuerySet[TPS]) -> dict[str, int]:
         grouped = (

@@ -27,7 +27,7 @@ from deskpemilu.elections.models import Stage
 from deskpemilu.elections.selectors import election_current
 from deskpemilu.incidents.models import Incident, IncidentEvent
 from deskpemilu.incidents.taxonomy import Category
-from deskpemilu.regions.codes import subtree_range
+from deskpemilu.regions.codes import CHILD_LEVEL, NODOT_LENGTH, subtree_range
 from deskpemilu.regions.models import Region, region_subtree_q
 from deskpemilu.regions.selectors import region_breadcrumbs
 from deskpemilu.situation import coverage_rules
@@ -49,7 +49,7 @@ NEW_LIMIT = 20  # new incidents listed per poll
 # query planners otherwise pick the period or region index and walk a large part of
 # the table); beyond this many the plain filter is used.
 RECENT_LIMIT = 2000
-CHILD_PREFIX = {"provinsi": 4, "kabkota": 6, "kecamatan": 10}
+CHILD_PREFIX = {level: NODOT_LENGTH[child] for level, child in CHILD_LEVEL.items()}
 CHILD_LEVEL = {"provinsi": "kabkota", "kabkota": "kecamatan", "kecamatan": "desa"}
 TALLIED_LEVELS = ("provinsi", "kabkota")
 REJECTED = rules.IGNORED_STATUSES[0]

@@ -21,7 +21,7 @@ from deskpemilu.accounts import access
 from deskpemilu.accounts.models import User
 from deskpemilu.core.timeutil import to_wib
 from deskpemilu.incidents.models import Incident
-from deskpemilu.regions.codes import parent_code
+from deskpemilu.regions.codes import depth_of, parent_code, widen
 from deskpemilu.regions.models import Region
 from deskpemilu.situation import status_rules as rules
 from deskpemilu.situation.errors import SituationError
@@ -144,7 +144,7 @@ def _own_scores(
     scores: dict[str, float] = {}
     own: dict[str, Totals] = {}
     for area, score, incidents, open_, significant_ in groups:
-        code = tree.dotted.get(area) or tree.dotted.get(area[:10])
+        code = tree.dotted.get(area) or tree.dotted.get(widen(area, "desa"))
         if code is None:
             continue
         scores[code] = scores.get(code, 0.0) + (score or 0.0)
@@ -330,7 +330,7 @@ def _status_row(
 
 
 def _level_of(code: str) -> str:
-    return rules.REGION_LEVELS[code.count(".")]
+    return rules.REGION_LEVELS[depth_of(code)]
 
 
 # Overrides -----------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.db import transaction
 from deskpemilu.accounts import access
 from deskpemilu.accounts.models import Agency, AgencyKind, User
 from deskpemilu.core.errors import ImportFailed, ImportProblem
+from deskpemilu.regions.codes import is_tps_code
 from deskpemilu.regions.models import TPS, DataImport
 from deskpemilu.situation import tps_table
 from deskpemilu.situation.errors import SituationError
@@ -151,7 +152,7 @@ def _tps_ids(
         allowed = known is not None and (
             actor is None or access.can_edit_situation_data(actor, known[1])
         )
-        if len(row.code) == 13 and not allowed:
+        if is_tps_code(row.code) and not allowed:
             message = "TPS tidak dikenal" + (
                 " atau di luar cakupan Anda" if actor is not None else ""
             )

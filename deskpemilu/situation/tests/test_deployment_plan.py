@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from deskpemilu.accounts.models import Agency
+from deskpemilu.regions.codes import nodot
 from deskpemilu.regions.models import TPS, Region
 from deskpemilu.situation import deployment, selectors, services
 from deskpemilu.situation.services import SituationError
@@ -19,7 +20,7 @@ def plan_for(user, code):
 
 def kurang_rawan_only(code: str) -> dict[str, int]:
     """Class counts when no TPS has data or incidents: special ones are khusus."""
-    tps = TPS.objects.filter(code__startswith=code.replace(".", ""))
+    tps = TPS.objects.filter(code__startswith=nodot(code))
     special = tps.filter(is_special=True).count()
     return {
         "kurang_rawan": tps.count() - special,
