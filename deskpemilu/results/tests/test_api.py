@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from deskpemilu.results.areas import recap_table
 from deskpemilu.results.models import Decision, ResultSheet, SheetFlag
-from deskpemilu.results.selectors import recap_table
 from deskpemilu.results.tests.conftest import SUMSHEET_BAD, SUMUR_TPS
 
 pytestmark = pytest.mark.django_db
