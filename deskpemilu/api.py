@@ -1,6 +1,7 @@
 """The one NinjaAPI of the project, served at /api/v1/ (docs at /api/v1/docs).
 
-Errors answer one shape, `{"code", "message", "field"}`, with an Indonesian message.
+Errors answer one shape, `{"code", "message", "field"}`, with an Indonesian message;
+a service's refusal (core.errors.DeskError, any app) through one handler below.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -10,10 +11,10 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from deskpemilu import __version__
+from deskpemilu.core.errors import DeskError
 from deskpemilu.core.fastjson import OrjsonParser, OrjsonRenderer
 from deskpemilu.core.schemas import STATUS_TEXT
 from deskpemilu.incidents.api import router as incidents_router
-from deskpemilu.incidents.services import Conflict, IncidentError
 from deskpemilu.incidents.workflow import TransitionRefused
 from deskpemilu.intake.api import router as intake_router
 from deskpemilu.regions.api import router as regions_router
@@ -53,10 +54,11 @@ def _error(
     return api.create_response(request, body, status=status)
 
 
-@api.exception_handler(IncidentError)
-def _incident_error(request: HttpRequest, exc: IncidentError) -> HttpResponse:
-    status = 409 if isinstance(exc, Conflict) else 422
-    return _error(request, status, exc.code, exc.message, exc.field)
+@api.exception_handler(DeskError)
+def _refused(request: HttpRequest, exc: DeskError) -> HttpResponse:
+    # Every app's refusal (IncidentError, SituationError, ResultsError): its own
+    # status (422, a conflict 409) and body (`problems` where the error lists them).
+    return api.create_response(request, exc.body(), status=exc.status)
 
 
 @api.exception_handler(PermissionDenied)

@@ -14,7 +14,13 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from deskpemilu.accounts.models import Membership, Role, User
-from deskpemilu.regions.codes import depth_of, is_within, normalise_region_code
+from deskpemilu.regions.codes import (
+    depth_of,
+    dotted,
+    is_within,
+    normalise_region_code,
+    tps_desa_code,
+)
 from deskpemilu.regions.models import TPS, Region, region_subtree_q, tps_subtree_q
 
 # Plain strings: a TextChoices member hashes by its name, so it would never be found
@@ -156,6 +162,16 @@ def can_see_personal_data(user: User) -> bool:
     return access_for(user).is_admin
 
 
+def within_scope(user: User, field: str) -> Q:
+    """The user's scope as a filter on an undotted code column (an incident's
+    `area_code`, a result sheet's `tps_code`): one index-friendly range per scope,
+    no filter at all for those who see everything."""
+    access = access_for(user)
+    if access.everything:
+        return Q()
+    return _any_of(region_subtree_q(c, field=field) for c in access.scope_codes)
+
+
 def _any_of(qs) -> Q:
     combined = Q(pk__in=[])
     for q in qs:
@@ -170,13 +186,7 @@ def incidents_visible(user: User) -> QuerySet:
     """Incidents in the user's scope (by the incident's region)."""
     from deskpemilu.incidents.models import Incident
 
-    access = access_for(user)
-    qs = Incident.objects.all()
-    if access.everything:
-        return qs
-    return qs.filter(
-        _any_of(region_subtree_q(c, field="area_code") for c in access.scope_codes)
-    )
+    return Incident.objects.filter(within_scope(user, "area_code"))
 
 
 def incident_for_user_or_404(user: User, incident_id: int, *, for_update=False):
@@ -211,8 +221,6 @@ def can_link_sender(user: User, message) -> bool:
     """Link a message's sender to a known reporter (so that their next reports
     become incidents): desk staff whose scope holds the message; a message with no
     place yet needs the whole province."""
-    from deskpemilu.regions.codes import dotted
-
     access = access_for(user)
     code = dotted(message.area_code) if message.area_code else None
     if code:
@@ -243,8 +251,6 @@ def reporters_visible(user: User) -> QuerySet:
 def incident_roles(user: User, incident) -> frozenset[str]:
     """The user's roles for this incident; a liaison counts only for incidents
     assigned to their own agency."""
-    from deskpemilu.regions.codes import dotted
-
     access = access_for(user)
     code = dotted(incident.area_code) or ""
     roles = set(access.roles_at(code))
@@ -287,3 +293,44 @@ def can_edit_situation_data(user: User, code: str) -> bool:
     """Edit the situation's records of a place (dotted code): a TPS's vulnerability
     indicators, the personnel of its Polres. Desk staff whose scope holds it."""
     return bool(access_for(user).roles_at(code) & DESK_ROLES)
+
+
+# Results (sheets, decisions, flags, official figures, screens) ----------------------
+
+
+def can_open_results_entry(user: User) -> bool:
+    """Open the results desk's entry forms (C.Hasil sheets, D.Hasil figures) and send
+    sheets: desk staff of any scope. Each sheet or figure is then allowed at its
+    place or refused (can_write_results)."""
+    return bool(access_for(user).roles & DESK_ROLES)
+
+
+def can_write_results(user: User, code: str) -> bool:
+    """Enter the results of a place (dotted code): a TPS's sheet (its desa's code),
+    the official figures of an area. Desk staff whose scope holds the place; ""
+    is the whole country, held only by those who see everything."""
+    return bool(access_for(user).roles_at(code) & DESK_ROLES)
+
+
+def can_decide_results(user: User, tps: TPS) -> bool:
+    """Keep a value for a field of a TPS's results (a decision between its sources):
+    desk staff whose scope holds the TPS."""
+    return can_write_results(user, _tps_desa(tps.code))
+
+
+def can_close_flag(user: User, flag) -> bool:
+    """Resolve or dismiss a flag on a TPS's results (results.SheetFlag): desk staff
+    whose scope holds the TPS."""
+    return can_write_results(user, _tps_desa(flag.tps_code))
+
+
+def can_run_screens(user: User, code: str) -> bool:
+    """Run the outlier screens over an area and keep their flags (dotted code; "" =
+    the whole country). The screens judge whole kecamatan, so an area below one
+    counts as its kecamatan: desk staff whose scope holds that."""
+    return can_write_results(user, ".".join(code.split(".")[:3]))
+
+
+def _tps_desa(tps_code: str) -> str:
+    """The dotted desa code of a TPS code ("" when the code is not one)."""
+    return dotted(tps_desa_code(tps_code)) or ""

@@ -211,7 +211,7 @@ def step_checks(cfg: dict) -> dict:
     import numpy as np
     from django.db import connection
 
-    from deskpemilu.results import checks, screens, selectors, verify
+    from deskpemilu.results import areas, checks, screens, verify
     from deskpemilu.results.models import SheetFlag
     from deskpemilu.results.services import contest_for
 
@@ -233,7 +233,7 @@ def step_checks(cfg: dict) -> dict:
         "screens",
         lambda: screens.outlier_flags(sheets, use=verify.primary_rows(sheets)),
     )
-    table = timed("recap", lambda: selectors.recap_table(contest, ""))
+    table = timed("recap", lambda: areas.recap_table(contest, ""))
     timing["checks_and_recap"] = sum(
         timing[k] for k in ("read", "per_sheet", "cross_source", "screens", "recap")
     )
@@ -352,7 +352,7 @@ def load_master(regions_csv: Path, tps_csv: Path) -> dict[str, int]:
     from django.db import connection, transaction
 
     from deskpemilu.regions.models import TPS, Region
-    from deskpemilu.results import bulk
+    from deskpemilu.results import storage
 
     with regions_csv.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
@@ -379,7 +379,7 @@ def load_master(regions_csv: Path, tps_csv: Path) -> dict[str, int]:
             "desa_count": [int(r["desa_count"]) for r in rows],
             "tps_count": [int(r["tps_count"]) for r in rows],
         }
-        bulk.write_rows(Region, regions, len(rows))
+        storage.write_rows(Region, regions, len(rows))
         desa = np.array(
             [int(r["kode_nodot"]) for r in rows if r["level"] == "desa"],
             dtype=np.int64,
@@ -389,13 +389,13 @@ def load_master(regions_csv: Path, tps_csv: Path) -> dict[str, int]:
         )
         order = np.argsort(desa)
         codes = tps.column("kode_tps").to_numpy()
-        desa_id = bulk.lookup(
+        desa_id = storage.lookup(
             desa[order], desa_ids[order], tps.column("kode_desa").to_numpy()
         )
         if (desa_id == 0).any():
             raise ValueError("TPS in an unknown desa")
         numbers = tps.column("no_tps").to_numpy()
-        bulk.write_rows(
+        storage.write_rows(
             TPS,
             {
                 "code": np.char.zfill(codes.astype(str), TPS_LENGTH).tolist(),

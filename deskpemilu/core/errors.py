@@ -1,8 +1,18 @@
-"""Errors with a message a person can act on (in Indonesian where a person reads it)."""
+"""Errors with a message a person can act on (in Indonesian where a person reads it).
+
+`DeskError` is the one refusal of every app's services (IncidentError, SituationError
+and ResultsError are its kinds). It becomes an answer in two places only: the API's
+exception handler (deskpemilu/api.py) and, on pages, `show_error` next to the form.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+if TYPE_CHECKING:
+    from django import forms
 
 
 @dataclass(frozen=True)
@@ -37,3 +47,47 @@ class ImportFailed(Exception):
             f"{len(self.problems)} masalah ditemukan."
         )
         return "\n".join([head, *lines])
+
+
+class DeskError(Exception):
+    """A request the desk refuses for a reason the person can fix.
+
+    `code` is for programs, `message` for the person (Indonesian), `field` names the
+    input at fault ("" when none), `problems` lists each thing wrong in a list of
+    inputs (None: the answer has no list). `status` is the HTTP status it answers:
+    422 (the input is refused) unless a kind says otherwise (409, a conflict with
+    the current state).
+    """
+
+    status: ClassVar[int] = 422
+
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        field: str = "",
+        problems: Sequence[ImportProblem] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.code, self.message, self.field = code, message, field
+        self.problems = problems
+
+    def __str__(self) -> str:
+        return self.message
+
+    def body(self) -> dict:
+        """The API's error body: `{code, message, field}`, and `problems` (each with
+        its line, message and value) when the error has a list."""
+        body: dict = {"code": self.code, "message": self.message, "field": self.field}
+        if self.problems is not None:
+            body["problems"] = [
+                {"line": p.line, "message": p.message, "value": p.value}
+                for p in self.problems
+            ]
+        return body
+
+
+def show_error(form: forms.Form, error: DeskError) -> None:
+    """A page's answer to a DeskError: the message next to the field it is about, else
+    at the top of the form (the view renders the form again, status 422)."""
+    form.add_error(error.field if error.field in form.fields else None, error.message)

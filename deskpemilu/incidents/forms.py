@@ -18,7 +18,6 @@ from deskpemilu.elections.models import Stage
 from deskpemilu.elections.selectors import election_current
 from deskpemilu.incidents.models import Incident
 from deskpemilu.incidents.selectors import IncidentFilters, agencies_covering
-from deskpemilu.incidents.services import IncidentError
 from deskpemilu.incidents.taxonomy import Category, RejectReason, Severity, Status
 from deskpemilu.regions.codes import normalise_region_code, typed_tps_code
 from deskpemilu.regions.models import TPS, Region
@@ -40,11 +39,6 @@ def _moment_field(label, *, required: bool = True) -> forms.DateTimeField:
 
 def _blank(choices) -> list[tuple[str, str]]:
     return [("", "—"), *choices]
-
-
-def show_service_error(form: forms.Form, error: IncidentError) -> None:
-    """Put a service's refusal next to the field it is about, else on the form."""
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 class IncidentForm(forms.Form):

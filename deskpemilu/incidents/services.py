@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -16,6 +15,7 @@ from django.utils import timezone
 
 from deskpemilu.accounts import access
 from deskpemilu.accounts.models import Agency, User
+from deskpemilu.core.errors import DeskError
 from deskpemilu.elections.models import Stage
 from deskpemilu.elections.selectors import election_current, election_stage_at
 from deskpemilu.incidents.models import (
@@ -37,20 +37,15 @@ FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 EDITABLE = ("title", "description", "category", "severity", "occurred_at", "lat", "lng")
 
 
-@dataclass
-class IncidentError(Exception):
-    """A request the desk cannot accept; `message` is for a person (Indonesian)."""
-
-    code: str
-    message: str
-    field: str = ""
-
-    def __str__(self) -> str:
-        return self.message
+class IncidentError(DeskError):
+    """A request the incident desk cannot accept; `message` is for a person
+    (Indonesian)."""
 
 
 class Conflict(IncidentError):
     """Someone else saved the incident first (HTTP 409)."""
+
+    status = 409
 
 
 def deadline_for(severity: str, start: dt.datetime) -> dt.datetime:

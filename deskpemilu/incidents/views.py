@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from deskpemilu.accounts import access
+from deskpemilu.core.errors import show_error
 from deskpemilu.incidents import selectors, services
 from deskpemilu.incidents.forms import (
     AssignForm,
@@ -30,7 +31,6 @@ from deskpemilu.incidents.forms import (
     IncidentEditForm,
     MergeForm,
     TransitionForm,
-    show_service_error,
 )
 from deskpemilu.incidents.models import Incident
 from deskpemilu.incidents.services import Conflict, IncidentError
@@ -127,7 +127,7 @@ def incident_edit(request: HttpRequest, incident_id: int) -> HttpResponse:
         except Conflict as error:
             return _conflict(request, incident.pk, error)
         except IncidentError as error:
-            show_service_error(form, error)
+            show_error(form, error)
         else:
             messages.success(
                 request, _("Incident %(ref)s saved.") % {"ref": incident.ref}
@@ -150,7 +150,7 @@ def _act(request: HttpRequest, incident_id: int, form, name: str, call) -> HttpR
         except Conflict as error:
             return _conflict(request, incident_id, error)
         except IncidentError as error:
-            show_service_error(form, error)
+            show_error(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("incidents:detail", incident_id)

@@ -24,8 +24,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from deskpemilu.accounts import access
 from deskpemilu.core.clientaddr import client_address
+from deskpemilu.core.errors import show_error
 from deskpemilu.incidents import services as incident_services
-from deskpemilu.incidents.forms import IncidentForm, show_service_error
+from deskpemilu.incidents.forms import IncidentForm
 from deskpemilu.incidents.services import IncidentError
 from deskpemilu.intake import desk_services, selectors, upload
 from deskpemilu.intake.desk_services import TooManyReports, UploadRefused
@@ -101,7 +102,7 @@ def desk_incident_create(request: HttpRequest) -> HttpResponse:
                 remote_addr=client_address(request),
             )
         except IncidentError as error:
-            show_service_error(form, error)
+            show_error(form, error)
         else:
             if incident is not None:
                 messages.success(

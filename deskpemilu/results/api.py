@@ -2,7 +2,8 @@
 flag queue, decisions, the recap against the official figures, progress, screens.
 
 Errors answer `{"code", "message", "field"}` (handlers in deskpemilu/api.py); a
-refused submission adds `problems`, one per thing wrong, and writes nothing.
+refused write (ResultsError) adds `problems`, one per thing wrong in a refused list
+of sheets, and writes nothing.
 """
 
 # No `from __future__ import annotations`: @paginate wraps the views, and ninja
@@ -43,21 +44,6 @@ FlagId = Annotated[int, Path(..., ge=1, le=MAX_ID)]
 router = Router(tags=["hasil / results"], auth=AUTH)
 
 
-def _refused(code: str, message: str, field: str = "", problems=()) -> Status:
-    body = {"code": code, "message": message, "field": field}
-    body["problems"] = [
-        {"line": p.line, "message": p.message, "value": p.value} for p in problems
-    ]
-    return Status(422, body)
-
-
-def _prefix(user, code: str) -> str:
-    """The undotted prefix of a region filter the user may see (404 otherwise)."""
-    if not code:
-        return ""
-    return access.region_for_user_or_404(user, code).code_nodot
-
-
 # Sheets ---------------------------------------------------------------------------
 
 
@@ -84,11 +70,11 @@ def sheets_submit(
             channel="api",
         )
     except ImportFailed as failed:
-        return _refused(
+        raise ResultsError(
             "invalid_sheets",
             "Lembar ditolak, tidak ada yang disimpan.",
             problems=failed.problems,
-        )
+        ) from failed
     return Status(201, report)
 
 
@@ -115,11 +101,13 @@ def tps_sheets(request: HttpRequest, kode_tps: str, contest: str = ""):
 @paginate(Page)
 def flag_list(request: HttpRequest, filters: Query[FlagQuery]):
     status = "" if filters.status == "all" else filters.status
+    if filters.region:  # out of scope or unknown: 404, not an empty queue
+        access.region_for_user_or_404(request.user, filters.region)
     return selectors.flag_queue(
         request.user,
         selectors.contest_current(filters.contest),
         check=filters.check,
-        prefix=_prefix(request.user, filters.region),
+        region=filters.region,
         status=status,
     )
 
@@ -130,12 +118,7 @@ def flag_list(request: HttpRequest, filters: Query[FlagQuery]):
     summary="Tutup tanda / resolve or dismiss a flag",
 )
 def flag_close(request: HttpRequest, flag_id: FlagId, payload: FlagCloseIn):
-    try:
-        return services.flag_close(
-            actor=request.user, flag_id=flag_id, **payload.dict()
-        )
-    except ResultsError as error:
-        return _refused(error.code, error.message, error.field)
+    return services.flag_close(actor=request.user, flag_id=flag_id, **payload.dict())
 
 
 @router.post(
@@ -144,18 +127,15 @@ def flag_close(request: HttpRequest, flag_id: FlagId, payload: FlagCloseIn):
     summary="Catat keputusan / keep a value for one field of one TPS",
 )
 def decision_create(request: HttpRequest, payload: DecisionIn, contest: str = ""):
-    try:
-        decision = services.decision_record(
-            actor=request.user,
-            contest=selectors.contest_current(contest),
-            tps_code=payload.kode_tps.strip(),
-            field_name=payload.field,
-            value=payload.value,
-            reason=payload.reason,
-            chosen_source=payload.chosen_source,
-        )
-    except ResultsError as error:
-        return _refused(error.code, error.message, error.field)
+    decision = services.decision_record(
+        actor=request.user,
+        contest=selectors.contest_current(contest),
+        tps_code=payload.kode_tps.strip(),
+        field_name=payload.field,
+        value=payload.value,
+        reason=payload.reason,
+        chosen_source=payload.chosen_source,
+    )
     return Status(201, decision)
 
 
@@ -168,10 +148,9 @@ def decision_create(request: HttpRequest, payload: DecisionIn, contest: str = ""
     summary="Rekap desk vs resmi / desk recap against the official figures",
 )
 def recap(request: HttpRequest, region_code: str, contest: str = ""):
+    region = access.region_for_user_or_404(request.user, region_code)
     results = selectors.recap_compare(
-        user=request.user,
-        contest=selectors.contest_current(contest),
-        region_code=region_code,
+        request.user, selectors.contest_current(contest), region
     )
     return [
         {
@@ -199,7 +178,7 @@ def recap(request: HttpRequest, region_code: str, contest: str = ""):
 def progress(request: HttpRequest, region: str = "", contest: str = ""):
     place = selectors.home_region(request.user, region)
     total, children = selectors.region_progress(
-        selectors.contest_current(contest), place
+        request.user, selectors.contest_current(contest), place
     )
     out = [_progress(a) for a in children]
     return {"region": _progress(total), "areas": out}
@@ -216,5 +195,7 @@ def _progress(area: selectors.AreaProgress) -> dict:
 )
 def screen_list(request: HttpRequest, region: str = "", contest: str = ""):
     place = selectors.home_region(request.user, region)
-    desk = selectors.desk_sheets(selectors.contest_current(contest), place.code_nodot)
+    desk = selectors.desk_sheets(
+        request.user, selectors.contest_current(contest), place
+    )
     return [r.as_dict() for r in screens.run_all(desk.sheets).values()]

@@ -2,7 +2,8 @@
 
 Rows come from the database in chunks (a server-side cursor on PostgreSQL), are
 written one by one and never held whole, so a national export costs a few MB of
-memory. Every row is inside the user's scope (selectors.scope_prefixes).
+memory. Every row is inside the user's scope (accounts.access), and inside the
+region asked for, if one is.
 """
 
 from __future__ import annotations
@@ -11,10 +12,15 @@ import io
 import json
 from collections.abc import Iterable, Iterator
 
+from django.db.models import Q
+
+from deskpemilu.accounts import access
+from deskpemilu.accounts.models import User
 from deskpemilu.core.csvio import SafeWriter
 from deskpemilu.elections.models import Contest
+from deskpemilu.regions.models import Region, region_subtree_q
 from deskpemilu.results.models import Decision, ResultSheet
-from deskpemilu.results.selectors import flags_visible, in_area, scope_prefixes
+from deskpemilu.results.selectors import flags_visible
 from deskpemilu.results.spec import FIELDS, field_names
 
 CHUNK = 2000
@@ -34,57 +40,57 @@ FLAG_COLUMNS = (
 )
 
 
-def _areas(user, prefix: str) -> list[str]:
-    """The user's scope prefixes, narrowed to `prefix` where it lies inside one."""
-    areas = []
-    for scope in scope_prefixes(user):
-        if prefix.startswith(scope):
-            areas.append(prefix)
-        elif scope.startswith(prefix):
-            areas.append(scope)
-    return sorted(set(areas))
+def _within(user: User, region: Region | None) -> Q:
+    """The TPS codes of the user's scope, and of the region if one is given."""
+    scope = access.within_scope(user, "tps_code")
+    if region is None:
+        return scope
+    return scope & region_subtree_q(region.code, field="tps_code")
 
 
 def desk_columns(contest: Contest) -> tuple[str, ...]:
     return ("kode_tps", "sumber", *field_names(contest.candidates.count()), "keputusan")
 
 
-def desk_records(user, contest: Contest, prefix: str = "") -> Iterator[dict]:
-    """The desk value of every field of every TPS with a sheet in the user's scope:
-    the primary sheet's, or the current decision's; `keputusan` names the decided
-    fields."""
+def desk_records(
+    user: User, contest: Contest, region: Region | None = None
+) -> Iterator[dict]:
+    """The desk value of every field of every TPS with a sheet in the user's scope
+    (and the region): the primary sheet's, or the current decision's; `keputusan`
+    names the decided fields."""
     k = contest.candidates.count()
     votes_names = [f"suara_{i + 1}" for i in range(k)]
-    for area in _areas(user, prefix):
-        decided: dict[str, dict[str, int | None]] = {}
-        for code, name, value in Decision.objects.filter(
-            in_area(area), contest=contest, superseded_at__isnull=True
-        ).values_list("tps_code", "field", "value"):
-            decided.setdefault(code, {})[name] = value
-        sheets = (
-            ResultSheet.objects.filter(in_area(area), contest=contest, is_primary=True)
-            .order_by("tps_code")
-            .values_list("tps_code", "source", *FIELDS, "votes")
-        )
-        for row in sheets.iterator(chunk_size=CHUNK):
-            code, source, *numbers, votes = row
-            record = {"kode_tps": code, "sumber": source}
-            record.update(zip(FIELDS, numbers, strict=True))
-            votes = list(votes or [])[:k]
-            record.update(
-                zip(votes_names, votes + [None] * (k - len(votes)), strict=True)
-            )
-            changes = decided.get(code, {})
-            record.update(changes)
-            record["keputusan"] = sorted(changes)
-            yield record
+    within = _within(user, region)
+    decided: dict[str, dict[str, int | None]] = {}
+    for code, name, value in Decision.objects.filter(
+        within, contest=contest, superseded_at__isnull=True
+    ).values_list("tps_code", "field", "value"):
+        decided.setdefault(code, {})[name] = value
+    sheets = (
+        ResultSheet.objects.filter(within, contest=contest, is_primary=True)
+        .order_by("tps_code")
+        .values_list("tps_code", "source", *FIELDS, "votes")
+    )
+    for row in sheets.iterator(chunk_size=CHUNK):
+        code, source, *numbers, votes = row
+        record = {"kode_tps": code, "sumber": source}
+        record.update(zip(FIELDS, numbers, strict=True))
+        votes = list(votes or [])[:k]
+        record.update(zip(votes_names, votes + [None] * (k - len(votes)), strict=True))
+        changes = decided.get(code, {})
+        record.update(changes)
+        record["keputusan"] = sorted(changes)
+        yield record
 
 
 def flag_records(
-    user, contest: Contest, prefix: str = "", status: str = ""
+    user: User, contest: Contest, region: Region | None = None, status: str = ""
 ) -> Iterator[dict]:
-    """Every flag of the user's scope under `prefix` (all statuses unless given)."""
-    qs = flags_visible(user, contest).filter(in_area(prefix))
+    """Every flag of the user's scope, in the region if one is given (all statuses
+    unless given)."""
+    qs = flags_visible(user, contest)
+    if region is not None:
+        qs = qs.filter(region_subtree_q(region.code, field="tps_code"))
     if status:
         qs = qs.filter(status=status)
     rows = qs.order_by("tps_code", "check_name", "id").values_list(

@@ -18,7 +18,6 @@ from deskpemilu.results.models import (
     Source,
 )
 from deskpemilu.results.selectors import candidate_labels, field_choices
-from deskpemilu.results.services import ResultsError
 from deskpemilu.results.services.official import ENTRY_LEVELS
 from deskpemilu.results.spec import (
     ADMIN_FIELDS,
@@ -61,10 +60,6 @@ STATUS_FILTER = [
 
 def check_label(name: str) -> str:
     return str(CHECK_LABELS.get(name, name))
-
-
-def show_service_error(form: forms.Form, error: ResultsError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 class FlagFilterForm(forms.Form):

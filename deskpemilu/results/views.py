@@ -3,8 +3,9 @@ screens), the flag queue, one TPS with every source, the recap against the offic
 figures, the entry form with its live check, and the exports.
 
 Views read the request, call access/selectors/services and render. Out of scope is
-404 (access and selectors), a role that may not write 403 (services); a service's
-refusal (ResultsError) is shown next to its form, status 422.
+404 (access and selectors), a role that may not write 403 (access's can_* and the
+services); a service's refusal (ResultsError) is shown next to its form
+(core.errors.show_error), status 422.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from deskpemilu.accounts import access
-from deskpemilu.core.errors import ImportFailed
-from deskpemilu.regions.codes import nodot, normalise_region_code, widen
+from deskpemilu.core.errors import ImportFailed, show_error
+from deskpemilu.regions.codes import normalise_region_code
 from deskpemilu.regions.selectors import region_breadcrumbs
 from deskpemilu.results import exports, screens, selectors, services
 from deskpemilu.results.checks import sheet_report
@@ -39,7 +40,6 @@ from deskpemilu.results.forms import (
     FlagFilterForm,
     OfficialRecapForm,
     check_label,
-    show_service_error,
 )
 from deskpemilu.results.models import RecapLevel, Source
 from deskpemilu.results.services import ResultsError, official
@@ -61,10 +61,10 @@ def _contest(request: HttpRequest):
 def dashboard(request: HttpRequest) -> HttpResponse:
     contest = _contest(request)
     region = selectors.home_region(request.user, request.GET.get("wilayah", ""))
-    desk = selectors.desk_sheets(contest, region.code_nodot)
-    total, children = selectors.region_progress(contest, region, desk)
+    desk = selectors.desk_sheets(request.user, contest, region)
+    total, children = selectors.region_progress(request.user, contest, region, desk)
     found = screens.run_all(desk.sheets)
-    flag_counts = selectors.open_flag_counts(contest, region.code_nodot)
+    flag_counts = selectors.open_flag_counts(request.user, contest, region)
     context = {
         "contest": contest,
         "region": region,
@@ -94,9 +94,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "flag_counts": sorted(flag_counts.items()),
         "flag_total": sum(flag_counts.values()),
         "check_labels": CHECK_LABELS,
-        "can_run_screens": services.desk_at(
-            request.user, widen(region.code_nodot, "kecamatan")
-        ),
+        "can_run_screens": access.can_run_screens(request.user, region.code),
     }
     return render(request, "results/dashboard.html", context)
 
@@ -155,21 +153,21 @@ def flag_queue(request: HttpRequest) -> HttpResponse:
     contest = _contest(request)
     form = FlagFilterForm(request.GET)
     filters = form.filters()
-    prefix = _region_prefix(request.user, filters["region"], form)
+    region = _region_filter(request.user, filters["region"], form)
     flags = selectors.flag_queue(
         request.user,
         contest,
         check=filters["check"],
-        prefix=prefix,
+        region=region or "",
         status=filters["status"],
     )
-    if prefix is None:
+    if region is None:
         flags = flags.none()
     page = Paginator(flags, PER_PAGE).get_page(request.GET.get("page"))
     for flag in page:
         flag.check_label = check_label(flag.check_name)
     counts = selectors.flag_check_counts(
-        request.user, contest, prefix=prefix or "", status=filters["status"]
+        request.user, contest, region=region or "", status=filters["status"]
     )
     context = {
         "form": form,
@@ -180,16 +178,16 @@ def flag_queue(request: HttpRequest) -> HttpResponse:
     return render(request, "results/flags.html", context)
 
 
-def _region_prefix(user, code: str, form) -> str | None:
-    """The undotted prefix of a region filter; None (and a form error) when the
-    region is unknown or outside the user's scope."""
+def _region_filter(user, code: str, form) -> str | None:
+    """The dotted code of a region filter; None (and a form error) when the region
+    is unknown or outside the user's scope."""
     if not code:
         return ""
     normal = normalise_region_code(code)
     if normal is None or not access.access_for(user).sees_code(normal):
         form.add_error("wilayah", _("Unknown region code."))
         return None
-    return nodot(normal)
+    return normal
 
 
 def _tps_page(request: HttpRequest, code: str, *, status: int = 200, **forms):
@@ -197,9 +195,7 @@ def _tps_page(request: HttpRequest, code: str, *, status: int = 200, **forms):
     data = selectors.tps_results(request.user, contest, code)
     for flag in data.flags:
         flag.check_label = check_label(flag.check_name)
-    can_decide = bool(
-        access.access_for(request.user).roles_at(data.tps.desa.code) & access.DESK_ROLES
-    )
+    can_decide = access.can_decide_results(request.user, data.tps)
     context = {
         "contest": contest,
         "data": data,
@@ -224,18 +220,13 @@ def tps_detail(request: HttpRequest, code: str) -> HttpResponse:
     return _tps_page(request, code)
 
 
-def _desk_only(user, code: str) -> None:
-    """A write at a place (dotted code): desk roles there, else 403."""
-    if not access.access_for(user).roles_at(code) & access.DESK_ROLES:
-        raise PermissionDenied("only the desk writes results")
-
-
 @login_required
 @require_POST
 def decision_create(request: HttpRequest, code: str) -> HttpResponse:
     contest = _contest(request)
     data = selectors.tps_results(request.user, contest, code)  # 404 out of scope
-    _desk_only(request.user, data.tps.desa.code)
+    if not access.can_decide_results(request.user, data.tps):
+        raise PermissionDenied("only the desk decides result values")
     form = DecisionForm(request.POST, contest=contest)
     if form.is_valid():
         try:
@@ -249,7 +240,7 @@ def decision_create(request: HttpRequest, code: str) -> HttpResponse:
                 chosen_source=form.cleaned_data["chosen_source"],
             )
         except ResultsError as error:
-            show_service_error(form, error)
+            show_error(form, error)
         else:
             messages.success(request, _("Decision saved."))
             return redirect("results:tps", code)
@@ -260,7 +251,8 @@ def decision_create(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def flag_close(request: HttpRequest, flag_id: int) -> HttpResponse:
     flag = selectors.flag_for_user_or_404(request.user, flag_id)
-    _desk_only(request.user, flag.tps.desa.code)
+    if not access.can_close_flag(request.user, flag):
+        raise PermissionDenied("only the desk closes flags")
     form = FlagCloseForm(request.POST)
     if form.is_valid():
         try:
@@ -268,7 +260,7 @@ def flag_close(request: HttpRequest, flag_id: int) -> HttpResponse:
                 actor=request.user, flag_id=flag_id, **form.cleaned_data
             )
         except ResultsError as error:
-            form.add_error(None, error.message)
+            show_error(form, error)
         else:
             messages.success(request, _("Flag closed."))
             return redirect("results:tps", flag.tps_code)
@@ -301,20 +293,18 @@ def recap_home(request: HttpRequest) -> HttpResponse:
 def recap_page(request: HttpRequest, code: str) -> HttpResponse:
     contest = _contest(request)
     region = access.region_for_user_or_404(request.user, code)
-    results = selectors.recap_compare(
-        user=request.user, contest=contest, region_code=region.code
-    )
+    results = selectors.recap_compare(request.user, contest, region)
     context = {
         "contest": contest,
         "region": region,
         "crumbs": region_breadcrumbs(request.user, region),
         "results": results,
-        "total": selectors.region_progress(contest, region)[0],
+        "total": selectors.region_progress(request.user, contest, region)[0],
         "candidates": selectors.candidate_labels(contest),
         "labels": selectors.field_labels(contest),
         "levels": dict(RecapLevel.choices),
         "entry_levels": official.ENTRY_LEVELS,
-        "can_enter": services.desk_at(request.user, region.code_nodot),
+        "can_enter": access.can_write_results(request.user, region.code),
     }
     return render(request, "results/recap.html", context)
 
@@ -322,7 +312,7 @@ def recap_page(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def official_entry(request: HttpRequest) -> HttpResponse:
     """Type the official figures (D.Hasil) of a kecamatan, kab/kota or province."""
-    if not access.access_for(request.user).roles & access.DESK_ROLES:
+    if not access.can_open_results_entry(request.user):
         raise PermissionDenied("only the desk enters official figures")
     contest = _contest(request)
     data = request.POST if request.method == "POST" else request.GET
@@ -352,7 +342,7 @@ def official_entry(request: HttpRequest) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ResultsError as error:
-            show_service_error(form, error)
+            show_error(form, error)
         else:
             _official_saved_messages(request, saved)
             return redirect("results:recap", target.region.code)
@@ -429,7 +419,7 @@ def _official_check(form: OfficialRecapForm, contest) -> dict:
 
 @login_required
 def entry(request: HttpRequest) -> HttpResponse:
-    if not access.access_for(request.user).roles & access.DESK_ROLES:
+    if not access.can_open_results_entry(request.user):
         raise PermissionDenied("only the desk enters result sheets")
     contest = _contest(request)
     form = EntryForm(request.POST or None, request.FILES or None, contest=contest)
@@ -479,23 +469,22 @@ CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 @login_required
 def export(request: HttpRequest, what: str, fmt: str) -> StreamingHttpResponse:
     contest = _contest(request)
-    prefix = ""
+    region = None
     if request.GET.get("wilayah"):
-        prefix = access.region_for_user_or_404(
-            request.user, request.GET["wilayah"]
-        ).code_nodot
+        region = access.region_for_user_or_404(request.user, request.GET["wilayah"])
     if what == "desk":
-        records = exports.desk_records(request.user, contest, prefix)
+        records = exports.desk_records(request.user, contest, region)
         columns = exports.desk_columns(contest)
     else:
         records = exports.flag_records(
-            request.user, contest, prefix, request.GET.get("status", "")
+            request.user, contest, region, request.GET.get("status", "")
         )
         columns = exports.FLAG_COLUMNS
     body = (
         exports.as_csv(columns, records) if fmt == "csv" else exports.as_json(records)
     )
     response = StreamingHttpResponse(body, content_type=CONTENT_TYPES[fmt])
-    name = f"hasil-{what}-{contest.kind}-{prefix or 'semua'}.{fmt}"
+    area = region.code_nodot if region else "semua"
+    name = f"hasil-{what}-{contest.kind}-{area}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -2,7 +2,8 @@
 statement for the record, TPS classes and indicators, the deployment plan,
 election-day coverage, and the dashboard's data (tiles and charts, the map's
 incidents, changes since the last poll). Session login; everything limited to the
-user's scope (out of scope answers 404, a role that may not write answers 403).
+user's scope (out of scope answers 404, a role that may not write answers 403). A
+refusal (SituationError) answers 422 through the API's one handler (deskpemilu/api.py).
 """
 
 # No `from __future__ import annotations`: @paginate wraps the views, and ninja
@@ -69,10 +70,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_STATEMENT_DAYS = 400
 
 
-def _refused(exc: SituationError) -> Status:
-    return Status(422, {"code": exc.code, "message": exc.message, "field": exc.field})
-
-
 # Region status -----------------------------------------------------------------
 
 
@@ -103,24 +100,18 @@ def status_history(request: HttpRequest, code: str):
 def override_create(request: HttpRequest, code: str, body: OverrideIn):
     """Set a region's status by hand (coordinators), with a reason and an expiry."""
     region = region_for_user_or_404(request.user, code)
-    try:
-        override = services.status_override_create(
-            actor=request.user, region=region, **body.dict()
-        )
-    except SituationError as exc:
-        return _refused(exc)
+    override = services.status_override_create(
+        actor=request.user, region=region, **body.dict()
+    )
     return Status(201, override)
 
 
 @router.post("/overrides/{override_id}/end", response={200: OverrideOut, **WRITES})
 def override_end(request: HttpRequest, override_id: OverrideId, body: OverrideEndIn):
     override = selectors.override_for_user_or_404(request.user, override_id)
-    try:
-        return services.status_override_end(
-            actor=request.user, override=override, reason=body.reason
-        )
-    except SituationError as exc:
-        return _refused(exc)
+    return services.status_override_end(
+        actor=request.user, override=override, reason=body.reason
+    )
 
 
 @router.get("/statement/{code}", response={200: StatementOut, **ERRORS})
@@ -130,7 +121,7 @@ def statement(request: HttpRequest, code: str, q: Query[StatementQuery]):
     days = (q.date_to - q.date_from).days
     if not 0 <= days <= MAX_STATEMENT_DAYS:
         message = f"Periode harus 1 sampai {MAX_STATEMENT_DAYS} hari, urut."
-        return Status(422, {"code": "bad_period", "message": message, "field": ""})
+        raise SituationError("bad_period", message)
     start = dt.datetime.combine(q.date_from, dt.time.min, tzinfo=WIB)
     end = dt.datetime.combine(q.date_to, dt.time.min, tzinfo=WIB) + dt.timedelta(1)
     return selectors.region_statement(request.user, region, start, end)
@@ -170,12 +161,9 @@ def tps_risk(request: HttpRequest, tps_code: str):
 @router.put("/tps/{tps_code}", response={200: TpsRiskOut, **WRITES})
 def tps_risk_update(request: HttpRequest, tps_code: str, body: TpsRiskIn):
     tps = selectors.tps_for_user_or_404(request.user, tps_code)
-    try:
-        services.tps_vulnerability_update(
-            actor=request.user, tps=tps, indicators=body.indicators, note=body.note
-        )
-    except SituationError as exc:
-        return _refused(exc)
+    services.tps_vulnerability_update(
+        actor=request.user, tps=tps, indicators=body.indicators, note=body.note
+    )
     return selectors.tps_risk(request.user, tps)
 
 
@@ -231,7 +219,7 @@ def deployment_plan(request: HttpRequest, code: str):
     region = region_for_user_or_404(request.user, code)
     if region.level not in ("kabkota", "provinsi"):
         message = "Rencana pengamanan disusun per kab/kota atau provinsi."
-        return Status(422, {"code": "bad_level", "message": message, "field": "code"})
+        raise SituationError("bad_level", message, "code")
     return selectors.deployment_plan(request.user, region)
 
 
@@ -249,12 +237,9 @@ def personnel_set(request: HttpRequest, agency_code: str, body: PersonnelIn):
     )
     if agency is None:
         raise Http404("agency not found")
-    try:
-        return services.polres_personnel_set(
-            actor=request.user, agency=agency, **body.dict()
-        )
-    except SituationError as exc:
-        return _refused(exc)
+    return services.polres_personnel_set(
+        actor=request.user, agency=agency, **body.dict()
+    )
 
 
 # Coverage -----------------------------------------------------------------
@@ -280,7 +265,7 @@ def coverage_missing(
     region = region_for_user_or_404(request.user, code)
     if q.stage not in coverage_rules.STAGES:
         message = "Tahap harus buka, tutup, hitung atau kirim."
-        return Status(422, {"code": "bad_stage", "message": message, "field": "stage"})
+        raise SituationError("bad_stage", message, "stage")
     qs = selectors.coverage_missing(request.user, region, q.stage, vote_date=q.day)
     page = list(qs[offset : offset + limit])
     rows = selectors.missing_rows(request.user, page, q.stage, at=q.at, vote_date=q.day)

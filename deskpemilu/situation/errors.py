@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
+from deskpemilu.core.errors import DeskError
 
-class SituationError(Exception):
+
+class SituationError(DeskError):
     """A request the rules refuse, with a message for the person (Indonesian)."""
-
-    def __init__(self, code: str, message: str, field: str = "") -> None:
-        self.code, self.message, self.field = code, message, field
-        super().__init__(message)

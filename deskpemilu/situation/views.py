@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 
 from deskpemilu.accounts import access
 from deskpemilu.accounts.models import Agency, AgencyKind
-from deskpemilu.core.errors import ImportFailed
+from deskpemilu.core.errors import ImportFailed, show_error
 from deskpemilu.core.timeutil import WIB, wib_date
 from deskpemilu.incidents.selectors import IncidentFilters, incident_list
 from deskpemilu.incidents.taxonomy import Category, Severity, Status
@@ -282,9 +282,7 @@ def override_create(request: HttpRequest, code: str) -> HttpResponse:
                 actor=request.user, region=region, **form.cleaned_data
             )
         except SituationError as error:
-            form.add_error(
-                error.field if error.field in form.fields else None, error.message
-            )
+            show_error(form, error)
         else:
             return redirect("situation:region", code=region.code)
     return _render_region(request, region, form=form, status=422)

@@ -264,6 +264,7 @@ def test_an_edit_with_a_stale_version_is_refused_and_changes_nothing(
     assert (
         stale.json()["code"] == "conflict" and "Muat ulang" in stale.json()["message"]
     )
+    assert set(stale.json()) == {"code", "message", "field"}
     incident.refresh_from_db()
     assert (incident.title, incident.severity, incident.version) == (
         "Surat suara kurang",

@@ -1,5 +1,8 @@
-"""Reads of the results app: the recap from the desk values and its comparison with
-the official recap, the flag queue, and the progress of sheets per source."""
+"""Reads of the results app, each taking the user and answering inside their scope
+(a region or TPS they may not see is not found): the recap against the official
+recap, the flag queue, the progress of sheets per source, one TPS's sources.
+
+The same reads for an area whoever asks (services, commands) are in areas.py."""
 
 from deskpemilu.results.selectors.common import (
     candidate_labels,
@@ -7,18 +10,12 @@ from deskpemilu.results.selectors.common import (
     field_choices,
     field_labels,
     home_region,
-    in_area,
-    scope_prefixes,
 )
 from deskpemilu.results.selectors.compare import (
     BEHIND_LIMIT,
     AreaResult,
     Behind,
-    decided_changes,
-    desa_totals,
     recap_compare,
-    recap_compare_area,
-    recap_table,
 )
 from deskpemilu.results.selectors.flags import (
     flag_check_counts,
@@ -29,7 +26,6 @@ from deskpemilu.results.selectors.flags import (
 )
 from deskpemilu.results.selectors.progress import (
     AreaProgress,
-    DeskSheets,
     desk_sheets,
     region_progress,
     sheet_progress,
@@ -41,13 +37,10 @@ __all__ = [
     "AreaProgress",
     "AreaResult",
     "Behind",
-    "DeskSheets",
     "FieldRow",
     "TpsResults",
     "candidate_labels",
     "contest_current",
-    "decided_changes",
-    "desa_totals",
     "desk_sheets",
     "field_choices",
     "field_labels",
@@ -56,13 +49,9 @@ __all__ = [
     "flag_queue",
     "flags_visible",
     "home_region",
-    "in_area",
     "open_flag_counts",
     "recap_compare",
-    "recap_compare_area",
-    "recap_table",
     "region_progress",
-    "scope_prefixes",
     "sheet_progress",
     "tps_results",
 ]

@@ -1,48 +1,27 @@
-"""Shared pieces of the results reads: the code-range filters and the SQL for a vote
-column, the contest the desk is watching, the user's places, one sheet's value and the
-labels of the fields."""
+"""Shared pieces of the results reads: the contest the desk is watching, the user's
+places, and the labels of the fields."""
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django.http import Http404
 
 from deskpemilu.accounts import access
-from deskpemilu.core.db import postgres
+from deskpemilu.accounts.models import User
 from deskpemilu.elections.models import Contest
-from deskpemilu.regions.codes import next_prefix, nodot
 from deskpemilu.regions.models import Region
 from deskpemilu.results.models import ResultSheet
 from deskpemilu.results.spec import FIELDS
 
 
-def _range_sql(prefix: str) -> tuple[str, list[str]]:
-    if not prefix:
-        return "", []
-    return " AND tps_code >= %s AND tps_code < %s", [prefix, next_prefix(prefix)]
+def area_of(user: User, region: Region) -> str:
+    """The area (undotted code) of a region the user may see; 404 otherwise. Every
+    read of a region's results starts here, whoever looked the region up."""
+    if not access.access_for(user).sees_code(region.code):
+        raise Http404("region not found")
+    return region.code_nodot
 
 
-def in_area(code: str, field: str = "tps_code") -> Q:
-    """A range on an undotted code column: everything under `code` ("" = all)."""
-    if not code:
-        return Q()
-    return Q(**{f"{field}__gte": code, f"{field}__lt": next_prefix(code)})
-
-
-def _vote_sql(i: int) -> str:
-    return f"CAST(votes ->> {i} AS INTEGER)" if postgres() else f"(votes ->> {i})"
-
-
-def _sheet_value(sheet: ResultSheet | None, name: str) -> int | None:
-    if sheet is None:
-        return None
-    if name in FIELDS:
-        return getattr(sheet, name)
-    n = int(name.removeprefix("suara_"))
-    return sheet.votes[n - 1] if n <= len(sheet.votes) else None
-
-
-# Pages and API: the contest, the user's places, desk values, progress, queue ---------
+# Pages and API: the contest, the user's places, the labels --------------------------
 
 
 def contest_current(kind: str = "") -> Contest:
@@ -62,15 +41,7 @@ def candidate_labels(contest: Contest) -> list[str]:
     return [f"{n:02d} {by_number.get(n, '')}".strip() for n in range(1, k + 1)]
 
 
-def scope_prefixes(user) -> list[str]:
-    """The undotted code prefixes of the user's scope ("" = everything)."""
-    acc = access.access_for(user)
-    if acc.everything:
-        return [""]
-    return [nodot(c) for c in acc.scope_codes]
-
-
-def home_region(user, code: str = "") -> Region:
+def home_region(user: User, code: str = "") -> Region:
     """The region a results page opens at: the one asked for (404 if the user may
     not see it), else the user's first scope."""
     if code:

@@ -7,12 +7,16 @@ from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from deskpemilu.accounts import access
+from deskpemilu.accounts.models import User
 from deskpemilu.elections.models import Contest
+from deskpemilu.regions.codes import normalise_region_code
+from deskpemilu.regions.models import Region, region_subtree_q
+from deskpemilu.results.areas import in_area
 from deskpemilu.results.models import FlagStatus, SheetFlag
-from deskpemilu.results.selectors.common import in_area
+from deskpemilu.results.selectors.common import area_of
 
 
-def flags_visible(user, contest: Contest) -> QuerySet[SheetFlag]:
+def flags_visible(user: User, contest: Contest) -> QuerySet[SheetFlag]:
     """The flag queue of the user's scope (open first)."""
     tps = access.tps_visible(user).values("id")
     return (
@@ -22,11 +26,11 @@ def flags_visible(user, contest: Contest) -> QuerySet[SheetFlag]:
     )
 
 
-def open_flag_counts(contest: Contest, prefix: str = "") -> dict[str, int]:
-    """Open flags under `prefix`, per check."""
+def open_flag_counts(user: User, contest: Contest, region: Region) -> dict[str, int]:
+    """Open flags of a region the user may see (404 otherwise), per check."""
     rows = (
         SheetFlag.objects.filter(
-            in_area(prefix), contest=contest, status=FlagStatus.OPEN
+            in_area(area_of(user, region)), contest=contest, status=FlagStatus.OPEN
         )
         .values_list("check_name")
         .annotate(n=Count("id"))
@@ -34,14 +38,30 @@ def open_flag_counts(contest: Contest, prefix: str = "") -> dict[str, int]:
     return dict(rows)
 
 
+def _filtered(
+    user: User, contest: Contest, region: str, status: str
+) -> QuerySet[SheetFlag]:
+    """The flags of the user's scope under a region (dotted or KPU code; "" = all,
+    an unreadable code none) with a status ("" = every status)."""
+    qs = flags_visible(user, contest)
+    if region:
+        code = normalise_region_code(region)
+        qs = qs.filter(region_subtree_q(code, field="tps_code")) if code else qs.none()
+    return qs.filter(status=status) if status else qs
+
+
 def flag_queue(
-    user, contest: Contest, *, check: str = "", prefix: str = "", status: str = "open"
+    user: User,
+    contest: Contest,
+    *,
+    check: str = "",
+    region: str = "",
+    status: str = "open",
 ) -> QuerySet[SheetFlag]:
     """The flags of the user's scope for the queue page and the API, filtered by
-    check name, area (undotted prefix) and status ("" = every status)."""
-    qs = flags_visible(user, contest).filter(in_area(prefix))
-    if status:
-        qs = qs.filter(status=status)
+    check name, region (dotted or KPU code: the region and everything under it)
+    and status ("" = every status)."""
+    qs = _filtered(user, contest, region, status)
     if check:
         qs = qs.filter(check_name=check)
     return qs.select_related("tps__desa__parent", "resolved_by").order_by(
@@ -49,7 +69,7 @@ def flag_queue(
     )
 
 
-def flag_for_user_or_404(user, flag_id: int) -> SheetFlag:
+def flag_for_user_or_404(user: User, flag_id: int) -> SheetFlag:
     """A flag of a TPS the user may see; 404 otherwise."""
     flag = (
         SheetFlag.objects.filter(
@@ -63,9 +83,9 @@ def flag_for_user_or_404(user, flag_id: int) -> SheetFlag:
     return flag
 
 
-def flag_check_counts(user, contest: Contest, *, prefix: str, status: str) -> dict:
+def flag_check_counts(
+    user: User, contest: Contest, *, region: str = "", status: str
+) -> dict[str, int]:
     """Flags of the queue per check (the filter's counts)."""
-    qs = flags_visible(user, contest).filter(in_area(prefix))
-    if status:
-        qs = qs.filter(status=status)
+    qs = _filtered(user, contest, region, status)
     return dict(qs.order_by().values_list("check_name").annotate(n=Count("id")))

@@ -1,83 +1,39 @@
 """Reads of the progress of sheets: TPS with a sheet per area and source, the desk
-values of many TPS as arrays, and each area's winner and margin."""
+values of a region as arrays, and each area's winner and margin. Inside the user's
+scope (a region the user may not see is not found)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db import connection
 
+from deskpemilu.accounts.models import User
 from deskpemilu.elections.models import Contest
 from deskpemilu.regions.codes import CHILD_NODOT_LENGTH, TPS_LENGTH, nodot
 from deskpemilu.regions.models import TPS, Region
-from deskpemilu.results.bulk import TABLE
-from deskpemilu.results.selectors.common import _range_sql, _vote_sql
-from deskpemilu.results.selectors.compare import decided_changes
+from deskpemilu.results import areas, storage
+from deskpemilu.results.areas import DeskSheets
+from deskpemilu.results.selectors.common import area_of
 from deskpemilu.results.sheets import Sheets
-from deskpemilu.results.spec import FIELDS, field_names
 
 
-def sheet_progress(contest: Contest, prefix: str = "", length: int = 4) -> dict:
-    """Per area (code prefix of `length`) and source: how many TPS have a sheet."""
-    where, params = _range_sql(prefix)
-    sql = (
-        f"SELECT substr(tps_code, 1, {int(length)}) AS area, source, COUNT(*) "
-        f"FROM {TABLE} WHERE contest_id = %s{where} GROUP BY area, source"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [contest.id, *params])
-        rows = cursor.fetchall()
+def sheet_progress(
+    user: User, contest: Contest, region: Region, length: int = 4
+) -> dict[str, dict[str, int]]:
+    """Per area of a region (TPS code prefix of `length`) and source: how many TPS
+    have a sheet."""
     out: dict[str, dict[str, int]] = {}
-    for area, source, count in rows:
+    rows = storage.sheet_counts(contest.id, area_of(user, region), length)
+    for area, source, count, _ in rows:
         out.setdefault(area, {})[source] = count
     return out
 
 
-@dataclass
-class DeskSheets:
-    """The desk values of many TPS as arrays: the primary sheet of each TPS, with the
-    desk's current decisions in place of the values they replace."""
-
-    sheets: Sheets
-    tps_ids: np.ndarray
-    sheet_ids: np.ndarray
-    decided: int = 0
-
-
-def desk_sheets(contest: Contest, prefix: str = "") -> DeskSheets:
-    """Desk values of every TPS under `prefix` with a sheet, in TPS code order."""
-    names = field_names(contest.candidates.count())
-    exprs = list(FIELDS) + [_vote_sql(i) for i in range(len(names) - len(FIELDS))]
-    where, params = _range_sql(prefix)
-    sql = (
-        f"SELECT id, tps_id, tps_code, source, {', '.join(exprs)} FROM {TABLE} "
-        f"WHERE contest_id = %s AND is_primary{where} ORDER BY tps_code"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [contest.id, *params])
-        rows = cursor.fetchall()
-    raw = np.array([r[4:] for r in rows], dtype=object).reshape(len(rows), len(names))
-    known = raw != None  # noqa: E711 (element-wise)
-    values = np.where(known, raw, 0).astype(np.int64)
-    codes = np.array([int(r[2]) for r in rows], dtype=np.int64)
-    row_of = {r[2]: i for i, r in enumerate(rows)}
-    decided = 0
-    for code, name, _, value in decided_changes(contest, prefix):
-        i = row_of.get(code)
-        if i is not None:
-            j = names.index(name)
-            values[i, j], known[i, j] = value or 0, value is not None
-            decided += 1
-    sheets = Sheets(
-        codes,
-        values,
-        known,
-        len(names) - len(FIELDS),
-        np.array([r[3] for r in rows], dtype=str),
-    )
-    ids = np.array([r[:2] for r in rows], dtype=np.int64).reshape(len(rows), 2)
-    return DeskSheets(sheets, ids[:, 1], ids[:, 0], decided)
+def desk_sheets(user: User, contest: Contest, region: Region) -> DeskSheets:
+    """Desk values of every TPS of a region with a sheet, in TPS code order: the
+    primary sheet of each, with the desk's decisions in place."""
+    return areas.desk_sheets(contest, area_of(user, region))
 
 
 @dataclass
@@ -104,11 +60,12 @@ class AreaProgress:
 
 
 def region_progress(
-    contest: Contest, region: Region, desk: DeskSheets | None = None
+    user: User, contest: Contest, region: Region, desk: DeskSheets | None = None
 ) -> tuple[AreaProgress, list[AreaProgress]]:
     """The region and each of its children (desa: its TPS): TPS with a sheet, per
-    source, and the desk's winner and margin (from the desk values)."""
-    prefix = region.code_nodot
+    source, and the desk's winner and margin (from the desk values; `desk` when
+    the caller has them already)."""
+    prefix = area_of(user, region)
     length = CHILD_NODOT_LENGTH[region.level]
     if region.level == "desa":
         children = [
@@ -122,33 +79,27 @@ def region_progress(
         ]
     total = AreaProgress(region.code, region.name, region.tps_count)
     by_code = {c.code_nodot: c for c in children}
-    where, params = _range_sql(prefix)
-    sql = (
-        f"SELECT substr(tps_code, 1, {length}) AS area, source, COUNT(*), "
-        f"SUM(CASE WHEN is_primary THEN 1 ELSE 0 END) FROM {TABLE} "
-        f"WHERE contest_id = %s{where} GROUP BY area, source"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [contest.id, *params])
-        for area, source, count, primary in cursor.fetchall():
-            for row in (by_code.get(area), total):
-                if row is not None:
-                    row.by_source[source] = row.by_source.get(source, 0) + count
-                    row.with_sheet += int(primary or 0)
-    desk = desk if desk is not None else desk_sheets(contest, prefix)
+    for area, source, count, primary in storage.sheet_counts(
+        contest.id, prefix, length
+    ):
+        for row in (by_code.get(area), total):
+            if row is not None:
+                row.by_source[source] = row.by_source.get(source, 0) + count
+                row.with_sheet += primary
+    desk = desk if desk is not None else areas.desk_sheets(contest, prefix)
     _winners(desk.sheets, [total], 0)
     _winners(desk.sheets, children, length)
     return total, children
 
 
-def _winners(sheets: Sheets, areas: list[AreaProgress], length: int) -> None:
-    if not len(sheets) or not areas:
+def _winners(sheets: Sheets, rows: list[AreaProgress], length: int) -> None:
+    if not len(sheets) or not rows:
         return
     votes = np.where(sheets.known, sheets.values, 0)[:, sheets.vote_cols]
     keys = (
         sheets.codes // 10 ** (TPS_LENGTH - length) if length else np.zeros(len(sheets))
     )
-    for area in areas:
+    for area in rows:
         pick = keys == (int(area.code_nodot) if length else 0)
         if not pick.any():
             continue

@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from django.http import Http404
 
 from deskpemilu.accounts import access
+from deskpemilu.accounts.models import User
 from deskpemilu.elections.models import Contest
 from deskpemilu.regions.models import TPS
+from deskpemilu.results.areas import sheet_value
 from deskpemilu.results.models import Decision, FlagStatus, ResultSheet, SheetFlag
-from deskpemilu.results.selectors.common import _sheet_value, field_labels
+from deskpemilu.results.selectors.common import field_labels
 from deskpemilu.results.spec import (
     ADMIN_FIELDS,
     BALLOT_FIELDS,
@@ -44,7 +46,7 @@ class TpsResults:
     decisions: list[Decision]
 
 
-def tps_results(user, contest: Contest, code: str) -> TpsResults:
+def tps_results(user: User, contest: Contest, code: str) -> TpsResults:
     """Every source of one TPS the user may see (404 otherwise), field by field,
     with the desk value, the flags and the decisions."""
     tps = (
@@ -75,7 +77,7 @@ def tps_results(user, contest: Contest, code: str) -> TpsResults:
     labels = field_labels(contest)
     rows = []
     for group, name in _display_order(len(labels) - len(FIELDS)):
-        values = [_sheet_value(s, name) for s in sheets]
+        values = [sheet_value(s, name) for s in sheets]
         seen = {v for v in values if v is not None}
         decision = current.get(name)
         rows.append(
@@ -84,7 +86,7 @@ def tps_results(user, contest: Contest, code: str) -> TpsResults:
                 name=name,
                 label=labels[name],
                 values=values,
-                desk=decision.value if decision else _sheet_value(primary, name),
+                desk=decision.value if decision else sheet_value(primary, name),
                 decided=decision is not None,
                 differs=len(seen) > 1,
                 flagged=name in flagged,

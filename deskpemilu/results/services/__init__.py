@@ -7,7 +7,6 @@ from deskpemilu.results.services.common import (
     Progress,
     ResultsError,
     contest_for,
-    desk_at,
     field_in_contest,
 )
 from deskpemilu.results.services.decisions import decision_record, flag_close
@@ -31,7 +30,6 @@ __all__ = [
     "SheetImporter",
     "contest_for",
     "decision_record",
-    "desk_at",
     "field_in_contest",
     "flag_close",
     "flag_row",

@@ -1,36 +1,31 @@
-"""What the results services share: the error a person can fix, who may write
-where, the report of an import, and the contest a command names."""
+"""What the results services share: the error a person can fix, the report of an
+import, and the contest a command names."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from deskpemilu.accounts import access
-from deskpemilu.core.errors import ImportFailed, ImportProblem
+from deskpemilu.core.errors import DeskError, ImportFailed, ImportProblem
 from deskpemilu.elections.models import Contest
-from deskpemilu.regions.codes import dotted
 from deskpemilu.results.spec import FIELDS
 
 Progress = Callable[[int], None]
 
 
-class ResultsError(ValueError):
+class ResultsError(DeskError):
     """A write refused for a reason the person can fix, said in Indonesian; `field`
-    names the input at fault."""
+    names the input at fault. Its API body always lists `problems` (RefusedOut):
+    every problem of a refused list of sheets, none for a refusal about one field."""
 
-    def __init__(self, code: str, message: str, field: str = "") -> None:
-        super().__init__(message)
-        self.code, self.message, self.field = code, message, field
-
-
-def desk_at(actor, prefix: str) -> bool:
-    """Whether the actor holds a desk role over the whole area (undotted prefix;
-    "" = everywhere)."""
-    acc = access.access_for(actor)
-    if not prefix:
-        return acc.everything
-    return bool(acc.roles_at(dotted(prefix) or "") & access.DESK_ROLES)
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        field: str = "",
+        problems: Sequence[ImportProblem] = (),
+    ) -> None:
+        super().__init__(code, message, field, problems)
 
 
 def field_in_contest(contest: Contest, name: str) -> bool:

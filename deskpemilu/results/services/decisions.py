@@ -38,7 +38,7 @@ def decision_record(
     tps = access.tps_visible(actor).filter(code=tps_code).select_related("desa").first()
     if tps is None:
         raise Http404("TPS not found")
-    if not access.access_for(actor).roles_at(tps.desa.code) & access.DESK_ROLES:
+    if not access.can_decide_results(actor, tps):
         raise PermissionDenied("only the desk decides result values")
     if not is_field(field_name) or not field_in_contest(contest, field_name):
         raise ResultsError(
@@ -93,7 +93,7 @@ def flag_close(*, actor, flag_id: int, status: str, note: str) -> SheetFlag:
     """Resolve or dismiss an open flag, with a note saying why. Desk roles of the
     TPS's region only (403); outside the actor's scope the flag is not found."""
     flag = selectors.flag_for_user_or_404(actor, flag_id)
-    if not access.access_for(actor).roles_at(flag.tps.desa.code) & access.DESK_ROLES:
+    if not access.can_close_flag(actor, flag):
         raise PermissionDenied("only the desk closes flags")
     if status not in (FlagStatus.RESOLVED, FlagStatus.DISMISSED):
         raise ResultsError("bad_status", "Status penutupan tidak sah.", "status")

@@ -42,7 +42,7 @@ def sheets_submit(
     written (ImportFailed); a TPS outside the actor's scope reads as unknown.
     `photo` (an uploaded file) is kept on the sheet of a single-row submission.
     """
-    if not access.access_for(actor).roles & access.DESK_ROLES:
+    if not access.can_open_results_entry(actor):
         raise PermissionDenied("only the desk enters result sheets")
     if source not in SOURCES:
         raise ImportFailed([ImportProblem(channel, None, "sumber tak dikenal", source)])
@@ -95,46 +95,66 @@ def sheets_submit(
     return report
 
 
-def _submitted(actor, rows: list[dict], k: int, problems) -> tuple:
+def _submitted(actor, rows: list[dict], k: int, problems: layouts.Problems) -> tuple:
     """The rows as Sheets.from_dicts input, their times and photo URLs; problems
-    added for anything the import would refuse."""
-    visible = {
-        t.code: t.desa.code
-        for t in access.tps_visible(actor)
-        .filter(code__in=[str(r.get("kode_tps", "")).strip() for r in rows])
-        .select_related("desa")
-    }
-    acc = access.access_for(actor)
+    added for anything the import would refuse. A TPS where the actor holds no
+    desk role refuses the whole submission (403)."""
+    places = _places(actor, rows)
     dicts, stamps, photos, seen = [], [], [], set()
     for line, row in enumerate(rows, start=1):
-        code = str(row.get("kode_tps", "")).strip()
-        if code not in visible:
+        code = _code(row)
+        if code not in places:
             problems.add(line, "kode TPS tidak dikenal", code)
         elif code in seen:
             problems.add(line, "TPS muncul lebih dari sekali", code)
-        elif not acc.roles_at(visible[code]) & access.DESK_ROLES:
+        elif not access.can_write_results(actor, places[code]):
             raise PermissionDenied("only the desk enters result sheets")
         seen.add(code)
-        out = {"kode_tps": code or "0"}
-        votes = list(row.get("votes") or [])
-        votes += [row.get(f"suara_{i}") for i in range(len(votes) + 1, k + 1)]
-        for number, value in enumerate(votes, start=1):
-            if number > k and value is not None:
-                problems.add(line, f"paslon nomor {number} tidak ada ({k} paslon)")
-            out[f"suara_{number}"] = value
-        for name in FIELDS:
-            out[name] = row.get(name)
-        for name, value in out.items():
-            if name != "kode_tps" and not _count_ok(value):
-                problems.add(line, f"kolom {name} harus bilangan bulat", str(value))
-                out[name] = None
-        if not any(v is not None for n, v in out.items() if n != "kode_tps"):
-            problems.add(line, "lembar kosong: tidak ada angka", code)
-        dicts.append(out)
+        dicts.append(_figures(row, code, k, problems, line))
         moment = row.get("waktu_sumber") or timezone.now()
         stamps.append(moment.astimezone(dt.UTC).replace(tzinfo=None))
         photos.append(str(row.get("foto") or ""))
     return dicts, stamps, photos
+
+
+def _code(row: dict) -> str:
+    return str(row.get("kode_tps", "")).strip()
+
+
+def _places(actor, rows: list[dict]) -> dict[str, str]:
+    """The TPS of the rows that the actor may see: their code -> their desa's
+    (dotted) code. One query; a TPS outside the scope reads as unknown."""
+    return {
+        t.code: t.desa.code
+        for t in access.tps_visible(actor)
+        .filter(code__in=[_code(r) for r in rows])
+        .select_related("desa")
+    }
+
+
+def _figures(
+    row: dict, code: str, k: int, problems: layouts.Problems, line: int
+) -> dict:
+    """One row's numbers by field name (`suara_<n>` from the `votes` list or from
+    `suara_<n>` keys); problems added, at `line`, for votes of a candidate that
+    does not exist, a count that is not a whole number (kept as unknown) and a
+    sheet without any number."""
+    out: dict = {"kode_tps": code or "0"}
+    votes = list(row.get("votes") or [])
+    votes += [row.get(f"suara_{i}") for i in range(len(votes) + 1, k + 1)]
+    for number, value in enumerate(votes, start=1):
+        if number > k and value is not None:
+            problems.add(line, f"paslon nomor {number} tidak ada ({k} paslon)")
+        out[f"suara_{number}"] = value
+    for name in FIELDS:
+        out[name] = row.get(name)
+    for name, value in out.items():
+        if name != "kode_tps" and not _count_ok(value):
+            problems.add(line, f"kolom {name} harus bilangan bulat", str(value))
+            out[name] = None
+    if not any(v is not None for n, v in out.items() if n != "kode_tps"):
+        problems.add(line, "lembar kosong: tidak ada angka", code)
+    return out
 
 
 def _count_ok(value) -> bool:

@@ -16,7 +16,7 @@ from deskpemilu.core.csvio import sha256_of
 from deskpemilu.core.errors import ImportFailed, ImportProblem
 from deskpemilu.elections.models import Contest
 from deskpemilu.regions.models import TPS
-from deskpemilu.results import bulk, checks, layouts
+from deskpemilu.results import checks, layouts, storage
 from deskpemilu.results.models import (
     FlagStatus,
     ResultImport,
@@ -104,7 +104,7 @@ def results_import(
 class SheetImporter:
     """Imports batches of sheets of one source inside the caller's transaction.
 
-    New sheets go to a bulk.SheetWriter, which inserts them while the next batch
+    New sheets go to a storage.SheetWriter, which inserts them while the next batch
     is read and checked; changed sheets are updated at once (the writer flushed
     first). The flags of the checks and the comparison of sources wait for
     `finish()`, when every sheet is in the table: then one look-up gives the
@@ -124,9 +124,11 @@ class SheetImporter:
     def __post_init__(self) -> None:
         self.report = ImportReport(self.run.file_name, self.source)
         if self.only_codes is None:
-            self.codes, self.ids = bulk.tps_index()
-            tps, sheet_ids, hashes = bulk.existing_sheets(self.contest.id, self.source)
-            other = bulk.tps_with_other_sources(self.contest.id, self.source)
+            self.codes, self.ids = storage.tps_index()
+            tps, sheet_ids, hashes = storage.existing_sheets(
+                self.contest.id, self.source
+            )
+            other = storage.tps_with_other_sources(self.contest.id, self.source)
         else:
             self.codes, self.ids, tps, sheet_ids, hashes, other = _lookups_for(
                 self.contest, self.source, self.only_codes
@@ -139,7 +141,7 @@ class SheetImporter:
         self.seen_line = np.zeros(size, dtype=np.int64)
         self.has_other = np.zeros(size, dtype=bool)
         self.has_other[other] = True
-        self.writer = bulk.SheetWriter(
+        self.writer = storage.SheetWriter(
             contest_id=self.contest.id, source=self.source, run_id=self.run.id
         )
         self.flags: list[checks.Flag] = []
@@ -191,7 +193,7 @@ class SheetImporter:
 
     def _tps_ids(self, batch: layouts.Batch, rows: np.ndarray) -> np.ndarray:
         codes = batch.sheets.codes[rows]
-        tps_ids = bulk.lookup(self.codes, self.ids, codes)
+        tps_ids = storage.lookup(self.codes, self.ids, codes)
         lines = batch.lines[rows]
         for i in np.nonzero(tps_ids == 0)[0]:
             self.problems.add(
@@ -228,7 +230,7 @@ class SheetImporter:
             SheetFlag.objects.filter(
                 sheet_id__in=ids.tolist(), cross_source=False, status=FlagStatus.OPEN
             ).delete()
-            bulk.update_sheets(
+            storage.update_sheets(
                 sheets=sheets.take(pick),
                 sheet_ids=ids,
                 photos=None if photos is None else photos[pick],
@@ -248,12 +250,12 @@ class SheetImporter:
     def _store_flags(self) -> None:
         if not self.flags:
             return
-        sheet_of = bulk.sheet_ids_for(
+        sheet_of = storage.sheet_ids_for(
             self.contest.id, self.source, sorted(set(self.flag_codes))
         )
         # Flags are written straight to the table: ~25,000 at national scale would
         # cost seconds as model instances.
-        bulk.insert_flags(
+        storage.insert_flags(
             self.flags,
             contest_id=self.contest.id,
             tps_ids=self.flag_tps,

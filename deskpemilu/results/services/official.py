@@ -175,14 +175,13 @@ def recap_report(figures: Mapping[str, int | None], n_candidates: int) -> tuple:
 def entry_regions(actor) -> list[tuple[str, str, str]]:
     """(code, name, level) of the areas the actor may type a D.Hasil for: every
     kecamatan, kab/kota and province inside a scope where they hold a desk role."""
-    acc = access.access_for(actor)
     regions = (
         access.regions_visible(actor)
         .filter(level__in=ENTRY_LEVELS)
         .order_by("code")
         .values_list("code", "name", "level")[:PICKER_LIMIT]
     )
-    return [r for r in regions if acc.roles_at(r[0]) & access.DESK_ROLES]
+    return [r for r in regions if access.can_write_results(actor, r[0])]
 
 
 def recap_entry_target(
@@ -196,7 +195,7 @@ def recap_entry_target(
     that is not of the `level` picked, is refused with a ResultsError on `wilayah`.
     """
     region = access.region_for_user_or_404(actor, region_code)
-    if not access.access_for(actor).roles_at(region.code) & access.DESK_ROLES:
+    if not access.can_write_results(actor, region.code):
         raise PermissionDenied("only the desk enters official figures")
     levels = dict(RecapLevel.choices)
     if region.level not in ENTRY_LEVELS:

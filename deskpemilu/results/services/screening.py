@@ -8,14 +8,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from deskpemilu.accounts import access
 from deskpemilu.elections.models import Contest
-from deskpemilu.regions.codes import widen
-from deskpemilu.results import screens, selectors
+from deskpemilu.regions.codes import dotted, widen
+from deskpemilu.results import areas, screens
 from deskpemilu.results.models import (
     FlagStatus,
     SheetFlag,
 )
-from deskpemilu.results.services.common import desk_at
 from deskpemilu.results.services.sources import flag_row
 from deskpemilu.results.spec import Check
 
@@ -38,12 +38,12 @@ def screens_run(*, contest: Contest, actor=None, prefix: str = "") -> ScreensRep
     actor, desk roles of the area are required (403).
     """
     prefix = widen(prefix, "kecamatan")
-    if actor is not None and not desk_at(actor, prefix):
+    if actor is not None and not access.can_run_screens(actor, dotted(prefix) or ""):
         raise PermissionDenied("only the desk runs the screens")
-    desk = selectors.desk_sheets(contest, prefix)
+    desk = areas.desk_sheets(contest, prefix)
     found = screens.outlier_flags(desk.sheets)
     names = (Check.TURNOUT_OUTLIER, Check.SHARE_OUTLIER)
-    area = selectors.in_area(prefix)
+    area = areas.in_area(prefix)
     now = timezone.now()
     with transaction.atomic():
         flags = SheetFlag.objects.filter(area, contest=contest, check_name__in=names)

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from deskpemilu.results.areas import recap_table
 from deskpemilu.results.models import Decision, ResultSheet, SheetFlag
-from deskpemilu.results.selectors import recap_table
 from deskpemilu.results.tests.conftest import SUMSHEET_BAD, SUMUR_TPS
 
 pytestmark = pytest.mark.django_db
@@ -81,6 +81,12 @@ def test_a_list_with_one_bad_sheet_is_refused_whole(
     response = post(client, API + "/sheets", body)
     assert response.status_code == 422
     error = response.json()
+    assert set(error) == {"code", "message", "field", "problems"}
+    assert error["field"] == "" and error["problems"][0] == {
+        "line": 2,
+        "message": "kode TPS tidak dikenal",
+        "value": "3673041003999",
+    }
     assert (
         error["code"] == "invalid_sheets"
         and "tidak ada yang disimpan" in error["message"]
@@ -139,7 +145,13 @@ def test_the_flag_queue_is_paginated_and_filtered(
     again = post(
         client, f"{API}/flags/{flag_id}/close", {"status": "resolved", "note": "ok"}
     )
-    assert again.status_code == 422 and again.json()["code"] == "closed"
+    assert again.status_code == 422
+    assert again.json() == {
+        "code": "closed",
+        "message": "Tanda ini sudah ditutup.",
+        "field": "status",
+        "problems": [],
+    }
     assert client.get(API + "/flags?status=resolved").json()["count"] == 1
     assert client.get(API + "/flags?region=99").status_code == 404
 

@@ -108,7 +108,7 @@ def test_the_master_loads_in_bulk_and_the_import_validates_against_it(made):
 def test_flags_written_in_bulk_read_back_as_through_the_orm(made):
     from django.utils import timezone
 
-    from deskpemilu.results import bulk
+    from deskpemilu.results import storage
     from deskpemilu.results.services import contest_for
 
     load_master(made.regions, made.tps)
@@ -120,7 +120,7 @@ def test_flags_written_in_bulk_read_back_as_through_the_orm(made):
     ids = dict(TPS.objects.filter(code__in=codes).values_list("code", "id"))
     sheet_ids = dict(ResultSheet.objects.values_list("tps_code", "id"))
     now = timezone.now()
-    bulk.insert_flags(
+    storage.insert_flags(
         found,
         contest_id=contest_for("ppwp").id,
         tps_ids=[ids[c] for c in codes],

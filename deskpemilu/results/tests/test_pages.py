@@ -17,8 +17,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 
+from deskpemilu.results.areas import recap_table
 from deskpemilu.results.models import Decision, FlagStatus, ResultSheet, SheetFlag
-from deskpemilu.results.selectors import recap_table
 from deskpemilu.results.services import screens_run
 from deskpemilu.results.tests.conftest import SUMSHEET_BAD, SUMUR_TPS
 

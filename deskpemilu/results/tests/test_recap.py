@@ -8,9 +8,17 @@ from django.core.management import CommandError, call_command
 from django.http import Http404
 
 from deskpemilu.desk.bootstrap import DATA
+from deskpemilu.regions.models import Region
 from deskpemilu.results import recap
+from deskpemilu.results.areas import recap_table
 from deskpemilu.results.models import OfficialRecap
-from deskpemilu.results.selectors import recap_compare, recap_table, sheet_progress
+from deskpemilu.results.selectors import (
+    desk_sheets,
+    open_flag_counts,
+    recap_compare,
+    region_progress,
+    sheet_progress,
+)
 from deskpemilu.results.services import contest_for, decision_record
 
 SUMUR = DATA / "results" / "sirekap_pilpres_tps_sample_kec_sumur.csv"
@@ -72,7 +80,7 @@ def test_banten_from_the_sumur_sample_against_the_official_totals(
         table.get("3601012003", "suara_3")[0] == 48 + 35 + 10 + 29 + 37 + 48 + 42 + 47
     )
     results = recap_compare(
-        user=province_coordinator, contest=contest, region_code="36"
+        province_coordinator, contest, Region.objects.get(code="36")
     )
     (banten,) = results
     comp = banten.comparison
@@ -122,15 +130,20 @@ def test_the_recap_uses_the_desks_decisions(province_coordinator):
     )
     after = recap_table(contest).get("360101", "suara_sah")
     assert after == (before[0] + 228 - 110, before[1])
-    assert sheet_progress(contest, "36", 6)["360101"] == {"kpu_sirekap": 66}
+    banten = Region.objects.get(code="36")
+    progress = sheet_progress(province_coordinator, contest, banten, 6)
+    assert progress["360101"] == {"kpu_sirekap": 66}
 
 
 @pytest.mark.django_db
-def test_the_recap_of_a_region_outside_the_users_scope_is_not_found(kabkota_operator):
+def test_reads_of_a_region_outside_the_users_scope_are_not_found(kabkota_operator):
+    # The selectors check the region themselves, whoever looked it up.
+    contest, pandeglang = contest_for("ppwp"), Region.objects.get(code="36.01")
+    for read in (recap_compare, desk_sheets, region_progress, open_flag_counts):
+        with pytest.raises(Http404):
+            read(kabkota_operator, contest, pandeglang)
     with pytest.raises(Http404):
-        recap_compare(
-            user=kabkota_operator, contest=contest_for("ppwp"), region_code="36"
-        )
+        sheet_progress(kabkota_operator, contest, pandeglang, 6)
 
 
 @pytest.mark.django_db

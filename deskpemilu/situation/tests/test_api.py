@@ -194,6 +194,11 @@ def test_the_statement_for_the_record(leader, client_for):
         f"{URL}/statement/36?date_from=2024-03-20&date_to=2024-03-01"
     )
     assert backwards.status_code == 422
+    assert backwards.json() == {
+        "code": "bad_period",
+        "message": "Periode harus 1 sampai 400 hari, urut.",
+        "field": "",
+    }
 
 
 # TPS vulnerability -----------------------------------------------------------------
@@ -300,7 +305,11 @@ def test_the_deployment_plan_of_a_kab_kota(kabkota_operator, client_for):
     assert sum(r["police_shortfall"] for r in plan["rows"]) == total["police_shortfall"]
     assert plan["pattern"]["kurang_rawan"] == "2:4-8:8-16"
     wrong = client.get(f"{URL}/deployment/36.73.04")
-    assert wrong.status_code == 422 and wrong.json()["code"] == "bad_level"
+    assert wrong.status_code == 422 and wrong.json() == {
+        "code": "bad_level",
+        "message": "Rencana pengamanan disusun per kab/kota atau provinsi.",
+        "field": "code",
+    }
 
 
 def test_a_leader_may_read_the_plan_but_not_report_personnel(leader, client_for):
@@ -350,4 +359,8 @@ def test_coverage_and_the_watchlist(leader, client_for):
     assert body["count"] == 22 and len(body["items"]) == 5
     assert body["items"][0]["code"] == "3673041003002" and body["items"][0]["silent"]
     bad = client.get(f"{URL}/coverage/{KEMANISAN}/missing?stage=pulang")
-    assert bad.status_code == 422
+    assert bad.status_code == 422 and bad.json() == {
+        "code": "bad_stage",
+        "message": "Tahap harus buka, tutup, hitung atau kirim.",
+        "field": "stage",
+    }

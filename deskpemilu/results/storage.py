@@ -1,11 +1,17 @@
-"""Set-based reads and writes of result sheets (raw SQL; used by the services only).
+"""Every raw SQL statement of the results app, behind plain functions, and the column
+lists they write (tests/test_storage.py holds each list against its model: a field
+added to a model without a place in its lists fails that test).
 
-New sheets go through a SheetWriter: on PostgreSQL one COPY kept open for the whole
-import (the rows written as CSV by Arrow, no Python object per cell), on SQLite
-multi-row INSERTs run by a thread, so that the database inserts one batch while
-Python reads and checks the next; never through model instances, so a national
-import is a few thousand statements at most, not 820,161. Figures:
-docs/benchmarks.md, "bench results".
+Writes: new sheets go through a SheetWriter: on PostgreSQL one COPY kept open for
+the whole import (the rows written as CSV by Arrow, no Python object per cell), on
+SQLite multi-row INSERTs run by a thread, so that the database inserts one batch
+while Python reads and checks the next; never through model instances, so a
+national import is a few thousand statements at most, not 820,161. Figures:
+docs/benchmarks.md, "bench results". Reads: the scans and GROUP BYs over a range
+of `tps_code` (sums per desa, the primary sheets as rows, sheets per area).
+
+Nothing here knows users: the callers have decided the scope (selectors check the
+user's, services check access). `core.db.postgres()` is the one vendor check.
 """
 
 from __future__ import annotations
@@ -20,17 +26,27 @@ from contextlib import ExitStack
 import numpy as np
 import psycopg.copy
 import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.csv as pcsv
 from django.db import connection
 
 from deskpemilu.core.db import postgres
-from deskpemilu.results.models import ResultSheet
+from deskpemilu.regions.codes import next_prefix
+from deskpemilu.results.dbvalues import (
+    codes_arrow,
+    csv_buffer,
+    field_columns,
+    timestamp_texts,
+    votes_arrow,
+    votes_json,
+)
+from deskpemilu.results.models import FlagStatus, ResultSheet, SheetFlag
 from deskpemilu.results.sheets import Sheets
 from deskpemilu.results.spec import FIELDS, SOURCE_RANK
 
-TABLE = ResultSheet._meta.db_table
-INSERT_COLUMNS = (
+SHEET_TABLE = ResultSheet._meta.db_table
+# The columns a new sheet is written with, in this order (FIELDS consecutive: the
+# SQLite writer fills them as one block). The others: the id is the database's,
+# `entered_by` is set after the write (sheets typed at the desk).
+SHEET_INSERT_COLUMNS = (
     "contest_id",
     "tps_id",
     "tps_code",
@@ -45,7 +61,11 @@ INSERT_COLUMNS = (
     "imported_at",
     "import_run_id",
 )
-UPDATE_COLUMNS = (
+SHEET_INSERT_SKIPS = ("id", "entered_by_id")
+# The columns an import rewrites on a changed sheet, in this order. The others
+# stay: the sheet's identity (contest, TPS, source), `is_primary` (decided by
+# services.sources_refresh), an uploaded photo and who typed the sheet.
+SHEET_UPDATE_COLUMNS = (
     *FIELDS,
     "votes",
     "photo_url",
@@ -54,78 +74,44 @@ UPDATE_COLUMNS = (
     "imported_at",
     "import_run_id",
 )
-
-
-def _nullable(values: np.ndarray, known: np.ndarray) -> list:
-    if known.all():
-        return values.tolist()
-    out = values.astype(object)
-    out[~known] = None
-    return out.tolist()
-
-
-def _arrow_votes(sheets: Sheets) -> pa.Array:
-    """Each row's votes as a JSON list text (null = unknown), built by Arrow."""
-    cols = sheets.vote_cols
-    values, known = sheets.values[:, cols], sheets.known[:, cols]
-    if values.shape[1] == 0:
-        return pa.array(["[]"] * len(sheets), type=pa.string())
-    parts = [
-        pc.fill_null(
-            pa.array(values[:, j], mask=~known[:, j]).cast(pa.string()), "null"
-        )
-        for j in range(values.shape[1])
-    ]
-    inner = pc.binary_join_element_wise(*parts, ",")
-    return pc.binary_join_element_wise("[", inner, "]", "")
-
-
-def votes_json(sheets: Sheets) -> list[str]:
-    """Each row's votes as a JSON list (null = unknown), built column-wise."""
-    return _arrow_votes(sheets).to_pylist()
-
-
-def _arrow_codes(codes: np.ndarray) -> pa.Array:
-    return pc.utf8_lpad(pa.array(codes).cast(pa.string()), 13, "0")
-
-
-def _timestamp_texts(ts: np.ndarray, suffix: str) -> np.ndarray:
-    """datetime64 (naive UTC) -> the text a database takes for a timestamp, to the
-    second; None where NaT. Each distinct time is formatted once (a file has a few
-    thousand: Sirekap stamps many TPS with the same moment)."""
-    seconds = ts.astype("datetime64[s]")
-    distinct, index = np.unique(seconds, return_inverse=True)
-    text = np.datetime_as_string(distinct, unit="s")
-    text = np.char.add(np.char.replace(text, "T", " "), suffix).astype(object)
-    text[np.isnat(distinct)] = None
-    return text[index.reshape(-1)]
+SHEET_UPDATE_KEEPS = (
+    "id",
+    "contest_id",
+    "tps_id",
+    "tps_code",
+    "source",
+    "is_primary",
+    "photo",
+    "entered_by_id",
+)
+# The fields insert_flags gives a new flag; the others (the id, and what closing
+# a flag sets) take their defaults.
+FLAG_INSERT_FIELDS = (
+    "contest_id",
+    "tps_id",
+    "tps_code",
+    "sheet_id",
+    "source",
+    "cross_source",
+    "check_name",
+    "field",
+    "value",
+    "expected",
+    "detail",
+    "status",
+    "created_at",
+)
+FLAG_INSERT_SKIPS = ("id", "resolved_at", "resolved_by_id", "note")
 
 
 def _timestamps(ts: np.ndarray) -> list:
     """datetime64 (naive UTC) -> what the database driver takes for a timestamp."""
-    return _timestamp_texts(ts, "+00:00" if postgres() else "").tolist()
+    return timestamp_texts(ts, "+00:00" if postgres() else "").tolist()
 
 
 def _now_text() -> str:
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat(sep=" ")
     return now + "+00:00" if postgres() else now
-
-
-def field_columns(sheets: Sheets) -> list[list]:
-    n = len(FIELDS)
-    return [_nullable(sheets.values[:, j], sheets.known[:, j]) for j in range(n)]
-
-
-def _csv_buffer(data: pa.Table) -> pa.Buffer:
-    """Rows as CSV for COPY, written by Arrow (nulls unquoted and empty, strings
-    quoted where needed): the rows never become Python objects."""
-    sink = pa.BufferOutputStream()
-    pcsv.write_csv(
-        data,
-        sink,
-        write_options=pcsv.WriteOptions(include_header=False, batch_size=16384),
-    )
-    return sink.getvalue()
 
 
 def _copy_csv(table: str, data: pa.Table) -> None:
@@ -135,7 +121,10 @@ def _copy_csv(table: str, data: pa.Table) -> None:
         with cursor.cursor.copy(
             f"COPY {table} ({names}) FROM STDIN (FORMAT csv)"
         ) as copy:
-            copy.write(memoryview(_csv_buffer(data)))
+            copy.write(memoryview(csv_buffer(data)))
+
+
+# New sheets ------------------------------------------------------------------------
 
 
 class SheetWriter:
@@ -156,7 +145,11 @@ class SheetWriter:
             raise ValueError(f"unknown source {source!r}")
         self.contest_id, self.source, self.run_id = int(contest_id), source, int(run_id)
         self.now = _now_text()
-        self._sink = _CopySink(TABLE, INSERT_COLUMNS) if postgres() else _SqliteSink()
+        self._sink = (
+            _CopySink(SHEET_TABLE, SHEET_INSERT_COLUMNS)
+            if postgres()
+            else _SqliteSink()
+        )
 
     def add(
         self,
@@ -284,22 +277,23 @@ def _copy_rows(w: SheetWriter, sheets, tps_ids, primary, photos, source_ts, hash
     columns: dict[str, pa.Array] = {
         "contest_id": pa.repeat(w.contest_id, n),
         "tps_id": pa.array(tps_ids, type=pa.int64()),
-        "tps_code": _arrow_codes(sheets.codes),
+        "tps_code": codes_arrow(sheets.codes),
         "source": pa.repeat(w.source, n),
         "is_primary": pa.array(primary, type=pa.bool_()),
     }
     for j, name in enumerate(FIELDS):
         columns[name] = pa.array(sheets.values[:, j], mask=~sheets.known[:, j])
     columns |= {
-        "votes": _arrow_votes(sheets),
+        "votes": votes_arrow(sheets),
         "photo": pa.repeat("", n),
         "photo_url": pa.repeat("", n) if photos is None else pa.array(photos),
-        "source_ts": pa.array(_timestamp_texts(source_ts, "+00:00"), pa.string()),
+        "source_ts": pa.array(timestamp_texts(source_ts, "+00:00"), pa.string()),
         "content_hash": pa.array(hashes, type=pa.int64()),
         "imported_at": pa.repeat(w.now, n),
         "import_run_id": pa.repeat(w.run_id, n),
     }
-    return _csv_buffer(pa.table(columns))
+    # In the order of the COPY's column list, whatever the order above.
+    return csv_buffer(pa.table({c: columns[c] for c in SHEET_INSERT_COLUMNS}))
 
 
 def _sqlite_rows(w: SheetWriter, sheets, tps_ids, primary, photos, source_ts, hashes):
@@ -320,14 +314,14 @@ def _sqlite_rows(w: SheetWriter, sheets, tps_ids, primary, photos, source_ts, ha
         literals["is_primary"] = "1"
     params = {
         "tps_id": tps_ids,
-        "tps_code": _arrow_codes(sheets.codes).to_numpy(zero_copy_only=False),
+        "tps_code": codes_arrow(sheets.codes).to_numpy(zero_copy_only=False),
         "is_primary": primary,
-        "votes": _arrow_votes(sheets).to_numpy(zero_copy_only=False),
+        "votes": votes_arrow(sheets).to_numpy(zero_copy_only=False),
         "photo_url": photos,
-        "source_ts": _timestamp_texts(source_ts, ""),
+        "source_ts": timestamp_texts(source_ts, ""),
         "content_hash": hashes,
     }
-    bound = [c for c in INSERT_COLUMNS if c not in literals]
+    bound = [c for c in SHEET_INSERT_COLUMNS if c not in literals]
     rows = np.empty((len(sheets), len(bound)), dtype=object)
     first, width = bound.index(FIELDS[0]), len(FIELDS)
     fields = rows[:, first : first + width]  # a view: FIELDS are consecutive
@@ -336,9 +330,12 @@ def _sqlite_rows(w: SheetWriter, sheets, tps_ids, primary, photos, source_ts, ha
     for j, name in enumerate(bound):
         if name in params:
             rows[:, j] = params[name]
-    row = "(" + ",".join(literals.get(c, "?") for c in INSERT_COLUMNS) + ")"
-    head = f"INSERT INTO {TABLE} ({','.join(INSERT_COLUMNS)}) VALUES "
+    row = "(" + ",".join(literals.get(c, "?") for c in SHEET_INSERT_COLUMNS) + ")"
+    head = f"INSERT INTO {SHEET_TABLE} ({','.join(SHEET_INSERT_COLUMNS)}) VALUES "
     return head, row, rows.ravel().tolist()
+
+
+# Changed sheets, flags, any model in bulk -----------------------------------------
 
 
 def update_sheets(
@@ -350,23 +347,24 @@ def update_sheets(
     hashes: np.ndarray,
     run_id: int,
 ) -> None:
+    """Rewrite the SHEET_UPDATE_COLUMNS of changed sheets, one executemany."""
     n = len(sheets)
     if not n:
         return
-    columns = [
-        *field_columns(sheets),
-        votes_json(sheets),
-        [""] * n if photos is None else photos.tolist(),
-        _timestamps(source_ts),
-        hashes.tolist(),
-        [_now_text()] * n,
-        [run_id] * n,
-        sheet_ids.tolist(),
-    ]
-    sets = ",".join(f"{c} = %s" for c in UPDATE_COLUMNS)
+    values = dict(
+        zip(FIELDS, field_columns(sheets), strict=True),
+        votes=votes_json(sheets),
+        photo_url=[""] * n if photos is None else photos.tolist(),
+        source_ts=_timestamps(source_ts),
+        content_hash=hashes.tolist(),
+        imported_at=[_now_text()] * n,
+        import_run_id=[run_id] * n,
+    )
+    columns = [values[c] for c in SHEET_UPDATE_COLUMNS] + [sheet_ids.tolist()]
+    sets = ",".join(f"{c} = %s" for c in SHEET_UPDATE_COLUMNS)
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"UPDATE {TABLE} SET {sets} WHERE id = %s",
+            f"UPDATE {SHEET_TABLE} SET {sets} WHERE id = %s",
             list(zip(*columns, strict=True)),
         )
 
@@ -376,9 +374,12 @@ def write_rows(model, columns: dict[str, list], n: int) -> None:
     one executemany on SQLite. `columns` maps field names (attnames) to lists of
     values as the database takes them (ints, texts, None; a timestamp prepared with
     connection.ops); every other concrete field gets its default (the primary key
-    is left to the database unless given)."""
+    is left to the database unless given). A name that is no field is refused."""
+    fields = model._meta.concrete_fields
+    if unknown := set(columns) - {f.attname for f in fields}:
+        raise ValueError(f"{model.__name__} has no field {sorted(unknown)}")
     names, values = [], []
-    for f in model._meta.concrete_fields:
+    for f in fields:
         if f.attname in columns:
             names.append(f.column)
             values.append(columns[f.attname])
@@ -410,31 +411,29 @@ def insert_flags(
     """Store checks.Flag findings (one per item of the lists) with write_rows: the
     rows never become model instances (~25,000 flags: ~0.2 s instead of ~3.5 s
     through bulk_create)."""
-    from deskpemilu.results.models import FlagStatus, SheetFlag
-
     n = len(flags)
     if not n:
         return
     created = connection.ops.adapt_datetimefield_value(now)
-    write_rows(
-        SheetFlag,
-        {
-            "contest_id": [contest_id] * n,
-            "tps_id": tps_ids,
-            "tps_code": codes,
-            "sheet_id": sheet_ids,
-            "source": sources,
-            "cross_source": [f.cross_source for f in flags],
-            "check_name": [f.check for f in flags],
-            "field": [f.field for f in flags],
-            "value": [f.value for f in flags],
-            "expected": [f.expected for f in flags],
-            "detail": [f.detail for f in flags],
-            "status": [str(FlagStatus.OPEN)] * n,
-            "created_at": [created] * n,
-        },
-        n,
-    )
+    values = {
+        "contest_id": [contest_id] * n,
+        "tps_id": tps_ids,
+        "tps_code": codes,
+        "sheet_id": sheet_ids,
+        "source": sources,
+        "cross_source": [f.cross_source for f in flags],
+        "check_name": [f.check for f in flags],
+        "field": [f.field for f in flags],
+        "value": [f.value for f in flags],
+        "expected": [f.expected for f in flags],
+        "detail": [f.detail for f in flags],
+        "status": [str(FlagStatus.OPEN)] * n,
+        "created_at": [created] * n,
+    }
+    write_rows(SheetFlag, {name: values[name] for name in FLAG_INSERT_FIELDS}, n)
+
+
+# Look-ups of an import ---------------------------------------------------------------
 
 
 def existing_sheets(
@@ -443,7 +442,7 @@ def existing_sheets(
     """(tps ids, sheet ids, hashes) of the stored sheets of one contest and source."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT tps_id, id, content_hash FROM {TABLE} "
+            f"SELECT tps_id, id, content_hash FROM {SHEET_TABLE} "
             "WHERE contest_id = %s AND source = %s",
             [contest_id, source],
         )
@@ -456,9 +455,10 @@ def existing_sheets(
 
 
 def tps_with_other_sources(contest_id: int, source: str) -> np.ndarray:
+    """The TPS ids with a sheet of another source in the contest."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT DISTINCT tps_id FROM {TABLE} "
+            f"SELECT DISTINCT tps_id FROM {SHEET_TABLE} "
             "WHERE contest_id = %s AND source <> %s",
             [contest_id, source],
         )
@@ -492,7 +492,8 @@ def tps_index() -> tuple[np.ndarray, np.ndarray]:
 
 
 def lookup(sorted_codes: np.ndarray, ids: np.ndarray, codes: np.ndarray) -> np.ndarray:
-    """The TPS id of each code, 0 where the code is not a known TPS."""
+    """The id of each code in a sorted index (tps_index), 0 where the code is not
+    in it."""
     if not len(sorted_codes):
         return np.zeros(len(codes), dtype=np.int64)
     pos = np.searchsorted(sorted_codes, codes).clip(0, len(sorted_codes) - 1)
@@ -505,7 +506,8 @@ def sheet_ids_for(contest_id: int, source: str, codes: list[str]) -> dict[str, i
     array parameter), chunks of 5,000 on SQLite."""
     found: dict[str, int] = {}
     base = (
-        f"SELECT tps_code, id FROM {TABLE} WHERE contest_id = %s AND source = %s AND "
+        f"SELECT tps_code, id FROM {SHEET_TABLE} "
+        "WHERE contest_id = %s AND source = %s AND "
     )
     with connection.cursor() as cursor:
         if postgres():
@@ -520,3 +522,69 @@ def sheet_ids_for(contest_id: int, source: str, codes: list[str]) -> dict[str, i
             )
             found.update(cursor.fetchall())
     return found
+
+
+# Reads over a range of TPS codes ----------------------------------------------------
+
+
+def _range_sql(prefix: str) -> tuple[str, list[str]]:
+    """The condition (and its parameters) for the TPS codes under an undotted
+    prefix ("" = all): a range on the indexed `tps_code`."""
+    if not prefix:
+        return "", []
+    return " AND tps_code >= %s AND tps_code < %s", [prefix, next_prefix(prefix)]
+
+
+def _vote_sql(i: int) -> str:
+    """Item i (from 0) of the votes list, as an integer."""
+    return f"CAST(votes ->> {i} AS INTEGER)" if postgres() else f"(votes ->> {i})"
+
+
+def _number_columns(n_votes: int) -> list[str]:
+    return list(FIELDS) + [_vote_sql(i) for i in range(n_votes)]
+
+
+def desa_sums(contest_id: int, n_votes: int, prefix: str = "") -> list[tuple]:
+    """Per desa with a primary sheet under `prefix`, by code: (desa code, primary
+    sheets, then the SUM and the COUNT of known values of each of FIELDS and of
+    the votes 1..n_votes), in one GROUP BY over the code range."""
+    columns = ", ".join(f"SUM({e}), COUNT({e})" for e in _number_columns(n_votes))
+    where, params = _range_sql(prefix)
+    sql = (
+        f"SELECT substr(tps_code, 1, 10) AS area, COUNT(*), {columns} "
+        f"FROM {SHEET_TABLE} WHERE contest_id = %s AND is_primary{where} "
+        "GROUP BY area ORDER BY area"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [contest_id, *params])
+        return cursor.fetchall()
+
+
+def primary_sheet_rows(contest_id: int, n_votes: int, prefix: str = "") -> list[tuple]:
+    """(id, tps_id, tps_code, source, *FIELDS, votes 1..n_votes) of every primary
+    sheet under `prefix`, by TPS code."""
+    where, params = _range_sql(prefix)
+    sql = (
+        f"SELECT id, tps_id, tps_code, source, {', '.join(_number_columns(n_votes))} "
+        f"FROM {SHEET_TABLE} WHERE contest_id = %s AND is_primary{where} "
+        "ORDER BY tps_code"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [contest_id, *params])
+        return cursor.fetchall()
+
+
+def sheet_counts(
+    contest_id: int, prefix: str, length: int
+) -> list[tuple[str, str, int, int]]:
+    """Per area (the first `length` digits of the TPS code) under `prefix` and per
+    source: (area, source, sheets, primary sheets)."""
+    where, params = _range_sql(prefix)
+    sql = (
+        f"SELECT substr(tps_code, 1, {int(length)}) AS area, source, COUNT(*), "
+        f"SUM(CASE WHEN is_primary THEN 1 ELSE 0 END) FROM {SHEET_TABLE} "
+        f"WHERE contest_id = %s{where} GROUP BY area, source"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [contest_id, *params])
+        return [(a, s, n, int(p or 0)) for a, s, n, p in cursor.fetchall()]
