@@ -5,12 +5,21 @@ here, not in production as a column left at its default."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 
 from deskpemilu.intake import storage
 from deskpemilu.intake.bulk import _Row
 from deskpemilu.intake.models import InboundMessage, TpsCheckin
 from deskpemilu.intake.services import Incoming
 from deskpemilu.regions.models import TPS, Region
+
+INTAKE = Path(storage.__file__).parent
+# What SQL of our own looks like from Python: a cursor, a raw queryset or
+# expression, a question of which database speaks.
+SQL_OF_OUR_OWN = re.compile(
+    r"\.cursor\(|\bRawSQL\b|\.raw\(|\.extra\(|connection\.vendor|\bpostgres\(\)"
+)
 
 
 def _columns(model) -> set[str]:
@@ -46,3 +55,14 @@ def test_a_row_gives_one_value_for_each_column_it_writes():
     assert len(values) == len(storage.COLUMNS)
     (checkin,) = storage.checkin_values([row], "now", str)
     assert len(checkin) == len(storage.CHECKIN_COLUMNS)
+
+
+def test_intake_speaks_sql_of_its_own_in_its_storage_module_only():
+    speaking = sorted(
+        str(path.relative_to(INTAKE))
+        for path in INTAKE.rglob("*.py")
+        if path != INTAKE / "storage.py"
+        and "tests" not in path.relative_to(INTAKE).parts
+        and SQL_OF_OUR_OWN.search(path.read_text(encoding="utf-8"))
+    )
+    assert speaking == []
