@@ -8,7 +8,11 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from deskpemilu.intake import storage
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from deskpemilu.intake import bulk, storage
 from deskpemilu.intake.bulk import _Row
 from deskpemilu.intake.models import InboundMessage, TpsCheckin
 from deskpemilu.intake.services import Incoming
@@ -66,3 +70,33 @@ def test_intake_speaks_sql_of_its_own_in_its_storage_module_only():
         and SQL_OF_OUR_OWN.search(path.read_text(encoding="utf-8"))
     )
     assert speaking == []
+
+
+def _batch(copies: int, start: int) -> list[Incoming]:
+    texts = (
+        "BUKA 3601012001001 0705",
+        "TUTUP 3601012001999",  # a TPS that does not exist
+        "LAPOR 3601012001001 PU S ada bagi amplop",  # from a sender not registered
+        "Pak, di desa kami ada orang bagi-bagi uang",
+        "BUAK 360101",
+    )
+    return [
+        Incoming(
+            channel="api",
+            body=text,
+            sender=f"62812000{start + n:05d}",
+            provider_id=f"t:{start + n}",
+        )
+        for n, text in enumerate(texts * copies)
+    ]
+
+
+@pytest.mark.django_db
+def test_a_batch_costs_the_same_statements_whatever_its_size():
+    bulk.messages_handle_batch(_batch(1, 0))  # first of the run: names the sequence
+    with CaptureQueriesContext(connection) as small:
+        bulk.messages_handle_batch(_batch(1, 100))
+    with CaptureQueriesContext(connection) as large:
+        results = bulk.messages_handle_batch(_batch(40, 1000))
+    assert len(results) == 200 and not any(r.duplicate for r in results)
+    assert len(large.captured_queries) == len(small.captured_queries)
