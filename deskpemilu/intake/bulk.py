@@ -10,11 +10,12 @@ How, per batch, in one transaction (one commit):
    the senders and the TPS the texts name (one round trip on PostgreSQL);
 2. understand each message (its outcome and reply, which carries the reference
    number made from the id);
-3. write every message with its outcome, and the check-ins of those stored:
-   on PostgreSQL a batch goes by COPY (two COPYs: messages, check-ins); one message,
-   SQLite, and a batch whose COPY met a provider id stored before go by one INSERT
-   of a JSON document, ON CONFLICT DO NOTHING on the provider id (a retry is not
-   stored twice; its first answer is returned);
+3. write every message with its outcome, and the check-ins of those stored
+   (intake.storage, which holds intake's SQL): on PostgreSQL a batch goes by COPY
+   (two COPYs: messages, check-ins); one message, SQLite, and a batch whose COPY met
+   a provider id stored before go by one INSERT of a JSON document, ON CONFLICT DO
+   NOTHING on the provider id (a retry is not stored twice; its first answer is
+   returned);
 4. reports from registered reporters become incidents through the incident service
    (few; their messages are then updated), and WhatsApp/Telegram replies are queued.
 If understanding one message fails unexpectedly, that message is still stored, as
@@ -23,18 +24,15 @@ If understanding one message fails unexpectedly, that message is still stored, a
 
 from __future__ import annotations
 
-import json
+import datetime as dt
 import logging
-import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-import orjson
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from deskpemilu.core.db import postgres
-from deskpemilu.intake import fieldcode, joining
+from deskpemilu.intake import fieldcode, joining, storage
 from deskpemilu.intake.models import (
     Channel,
     InboundMessage,
@@ -42,8 +40,6 @@ from deskpemilu.intake.models import (
     OutboundMessage,
     ParseStatus,
     Reporter,
-    ReporterHandle,
-    TpsCheckin,
 )
 from deskpemilu.intake.senders import is_normal_phone, normal_handle
 from deskpemilu.intake.services import (
@@ -58,7 +54,6 @@ from deskpemilu.intake.services import (
     unknown_sender_reply,
 )
 from deskpemilu.regions.codes import is_tps_code
-from deskpemilu.regions.models import TPS, Region
 
 log = logging.getLogger(__name__)
 # Enum values read once (each read of a member's value is a descriptor call).
@@ -70,44 +65,6 @@ _MEDIA, _EDIT, _LINK = (
     MessageKind.EDIT.value,
     MessageKind.LINK.value,
 )
-TABLE = InboundMessage._meta.db_table
-COLUMNS = (
-    "id",
-    "channel",
-    "provider_id",
-    "sender",
-    "sender_name",
-    "received_at",
-    "sent_at",
-    "body",
-    "raw",
-    "attachments",
-    "reply_to",
-    "meta",
-    "api_client_id",
-    "submitted_by_id",
-    "remote_addr",
-    "status",
-    "kind",
-    "error_code",
-    "reply",
-    "parsed",
-    "tps_id",
-    "region_id",
-    "area_code",
-    "reporter_id",
-)
-_COLUMNS = ", ".join(COLUMNS)
-# An escaped NUL in JSON text: \u0000 after an even number of backslashes.
-_NUL = re.compile(r"(?<!\\)((?:\\\\)*)\\u0000")
-CHECKINS = TpsCheckin._meta.db_table
-_HANDLES = ReporterHandle._meta.db_table
-_CHECKIN_COLUMNS = "tps_id, stage, reported_at, message_id, reporter_id, created_at"
-_CHECKIN_NAMES = tuple(_CHECKIN_COLUMNS.split(", "))
-# Batches of at least this many messages go to PostgreSQL by COPY.
-COPY_FROM = 2
-# The target repeats the partial unique index's own condition, as SQLite requires.
-CONFLICT = "ON CONFLICT (channel, provider_id) WHERE NOT (provider_id = '') DO NOTHING"
 
 
 class Result(NamedTuple):  # a thousand per batch: a tuple is the cheapest to make
@@ -142,67 +99,9 @@ class _Row:
     incident_from: object = None  # a parsed report to turn into an incident
     complete: tuple | None = None  # what intake.joining does once it is stored
 
-    def values(self, now: str, moment, dump) -> tuple:
-        """The row's values in the order of COLUMNS (`moment` writes a time,
-        `dump` a JSON column)."""
-        i = self.item
-        return (
-            self.id,
-            i.channel,
-            i.provider_id[:120],
-            i.sender[:160],
-            i.sender_name[:120],
-            now,
-            None if i.sent_at is None else moment(i.sent_at),
-            i.body,
-            i.raw,
-            dump(i.attachments),
-            i.reply_to[:160],
-            dump(i.meta),
-            i.api_client_id,
-            i.submitted_by_id,
-            i.remote_addr,
-            self.status,
-            self.kind,
-            self.error_code,
-            self.reply,
-            None if self.parsed is None else dump(self.parsed),
-            self.tps_id,
-            self.region_id,
-            self.area_code,
-            self.reporter_id,
-        )
-
     def result(self, duplicate: bool = False) -> Result:
         incident = (self.parsed or {}).get("incident_id")
         return Result(self.id, self.status, self.kind, self.reply, duplicate, incident)
-
-
-def _array() -> str:
-    """The placeholder of an array parameter: binary when the connection binds
-    parameters on the server (psycopg then dumps lists without escaping each
-    element in Python), else text."""
-    options = connection.settings_dict.get("OPTIONS", {})
-    return "%b" if options.get("server_side_binding") else "%s"
-
-
-def _in(values) -> str:
-    return ",".join(["%s"] * len(values))
-
-
-def _member(column: str, values) -> tuple[str, list]:
-    """`column IN (...)` as SQL and parameters: one array parameter on PostgreSQL
-    (a statement text that does not grow with the batch), a list on SQLite."""
-    values = list(values)
-    if postgres():
-        return f"{column} = ANY({_array()}::text[])", [values]
-    return f"{column} IN ({_in(values)})", values
-
-
-def _fetch(sql: str, params) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, list(params))
-        return cursor.fetchall()
 
 
 def handle_one(item: Incoming) -> Result:
@@ -232,7 +131,7 @@ def messages_handle_batch(items: list[Incoming]) -> list[Result]:
         # before (a gateway's retry, or the same id sent concurrently): the unique
         # index refuses it, and the whole batch is done again by INSERT, which
         # skips what is stored and answers it as before.
-        copy = len(fresh) >= COPY_FROM and postgres()
+        copy = storage.by_copy(len(fresh))
         try:
             with transaction.atomic():
                 results = _store_and_process(fresh, copy=copy)
@@ -273,15 +172,17 @@ def _as_duplicate(result: Result) -> Result:
 def _store_and_process(items: list[Incoming], copy: bool) -> list[Result]:
     now = timezone.now()
     parsed = [fieldcode.parse(item.body) for item in items]
-    waiting = None  # senders with a location or photo waiting for their report
-    if postgres():
-        ids, reporters, named, waiting = _lookups_postgres(items, parsed, now)
-    else:
-        ids = _reserve_ids(len(items))
-        reporters, named = _reporters(items), _named_tps(parsed)
+    # `waiting`: senders with a location or photo waiting for their report (None
+    # when not read with the look-ups; _complete then asks if a report needs it).
+    ids, reporters, named, waiting = storage.batch_lookups(
+        items, _tps_codes(parsed), now - joining.window()
+    )
     originals = _edited_originals(items)
     rows = _understand(items, parsed, ids, reporters, named, now, originals)
-    stored = _copy(rows, now) if copy else _insert(rows, now)
+    if copy:
+        stored = storage.messages_copy(rows, now)
+    else:
+        stored = storage.messages_insert(rows, now)
     before = _already_stored([r.item for r in rows if r.id not in stored])
     new_rows = [r for r in rows if r.id in stored]
     _make_incidents([r for r in new_rows if r.incident_from is not None], named)
@@ -294,64 +195,14 @@ def _key(item: Incoming) -> tuple[str, str]:
     return item.channel, item.provider_id[:120]
 
 
-def _reserve_ids(n: int) -> list[int]:
-    """SQLite: ids for n new messages, after the largest id, which is safe because
-    the transaction already holds SQLite's write lock (transactions begin
-    IMMEDIATE). PostgreSQL takes them from the sequence in _lookups_postgres."""
-    start = _fetch(f"SELECT COALESCE(MAX(id), 0) FROM {TABLE}", [])[0][0]
-    return list(range(start + 1, start + n + 1))
-
-
-_SEQUENCES: dict[str, str] = {}
-
-
-def _nextval() -> str:
-    """`nextval` of the messages' id sequence, named as a constant: asking
-    pg_get_serial_sequence on every row costs more than the nextval itself."""
-    database = connection.settings_dict["NAME"]
-    if database not in _SEQUENCES:
-        name = _fetch("SELECT pg_get_serial_sequence(%s, 'id')", [TABLE])[0][0]
-        _SEQUENCES[database] = f"nextval('{name}'::regclass)"
-    return _SEQUENCES[database]
-
-
-def _lookups_postgres(items: list[Incoming], parsed, now) -> tuple:
-    """Ids, senders, the TPS the texts name and the senders with a location or
-    photo waiting (intake.joining), in one round trip (the path of every webhook
-    request, where each round trip counts)."""
-    phones = list({i.sender for i in items if i.sender})
-    # The lists travel as JSON text (one string to send; psycopg would dump a
-    # list element by element in Python) and become arrays on the server.
-    a = "ARRAY(SELECT json_array_elements_text(%s::json))"
-    rows = _fetch(
-        f"SELECT 'n', NULL, {_nextval()}, "
-        f"{_NO_TPS} FROM generate_series(1, %s) "
-        f"UNION ALL SELECT 'r', phone, id, {_NO_TPS} "
-        f"FROM {Reporter._meta.db_table} WHERE is_active AND phone = ANY({a}) "
-        f"UNION ALL SELECT 'r', h.handle, r.id, {_NO_TPS} FROM {_HANDLES} h "
-        f"JOIN {Reporter._meta.db_table} r ON r.id = h.reporter_id "
-        f"WHERE r.is_active AND h.handle = ANY({a}) "
-        f"UNION ALL SELECT 't', {_TPS_SELECT} = ANY({a}) "
-        f"UNION ALL SELECT DISTINCT 'm', sender, NULL::bigint, {_NO_TPS} "
-        f"FROM {TABLE} WHERE {joining.WAITING_MEDIA} AND received_at >= %s "
-        f"AND sender = ANY({a})",
-        [
-            len(items),
-            _json(phones),
-            _json(phones),
-            _json(list(_tps_codes(parsed))),
-            now - joining.window(),
-            _json(phones),
-        ],
-    )
-    ids = sorted(row[2] for row in rows if row[0] == "n")
-    reporters = {row[1]: row[2] for row in rows if row[0] == "r"}
-    waiting = {row[1] for row in rows if row[0] == "m"}
-    return ids, reporters, _Named(row[1:] for row in rows if row[0] == "t"), waiting
-
-
 def _understand(
-    items: list[Incoming], parsed, ids, reporters, named: _Named, now, originals
+    items: list[Incoming],
+    parsed: list[fieldcode.Message],
+    ids: list[int],
+    reporters: dict[str, int],
+    named: storage.NamedTps,
+    now: dt.datetime,
+    originals: dict[str, tuple],
 ) -> list[_Row]:
     rows = []
     for item, pk, result in zip(items, ids, parsed, strict=True):
@@ -410,7 +261,9 @@ def _companion(row: _Row, originals: dict[str, tuple]) -> bool:
     return False  # the first was not understood (or a check-in): read this one
 
 
-def _outcome(row: _Row, result, named: _Named, now) -> None:
+def _outcome(
+    row: _Row, result: fieldcode.Message, named: storage.NamedTps, now: dt.datetime
+) -> None:
     ref = f"M{row.id:07d}"
     if isinstance(result, fieldcode.Checkin):
         found = named.rows.get(result.tps_code)
@@ -461,145 +314,16 @@ def _apply(row: _Row, outcome: Outcome) -> None:
     row.area_code = region.code_nodot if region else ""
 
 
-def _insert(rows: list[_Row], now) -> set[int]:
-    """Store the messages with their outcomes, and the check-ins of those stored,
-    in one statement on PostgreSQL (two on SQLite). The rows travel as one JSON
-    array that the database reads itself. A provider id stored before is skipped;
-    returns the ids stored."""
-    if postgres():
-        moment = _iso
-        sql = (
-            f"WITH m AS (INSERT INTO {TABLE} ({_COLUMNS}) SELECT {_COLUMNS} FROM "
-            f"json_populate_recordset(NULL::{TABLE}, %s::json) {CONFLICT} "
-            f"RETURNING id), c AS (INSERT INTO {CHECKINS} ({_CHECKIN_COLUMNS}) "
-            f"SELECT {_prefixed('x', _CHECKIN_COLUMNS)} FROM "
-            f"json_populate_recordset(NULL::{CHECKINS}, %s::json) x "
-            "JOIN m ON m.id = x.message_id) SELECT id FROM m"
-        )
-    else:
-        moment = connection.ops.adapt_datetimefield_value
-        sql = (
-            f"INSERT INTO {TABLE} ({_COLUMNS}) SELECT {_extract(COLUMNS)} "
-            f"FROM json_each(%s) WHERE true {CONFLICT} RETURNING id"
-        )
-    now_text = moment(now)
-    checkins = [
-        dict(zip(_CHECKIN_NAMES, values, strict=True))
-        for values in _checkin_values(rows, now_text, moment)
-    ]
-    records = [
-        dict(zip(COLUMNS, row.values(now_text, moment, _same), strict=True))
-        for row in rows
-    ]
-    params = [_json(records)] + ([_json(checkins)] if postgres() else [])
-    stored = {pk for (pk,) in _fetch(sql, params)}
-    if checkins and not postgres():
-        fresh = [c for c in checkins if c["message_id"] in stored]
-        if fresh:
-            _fetch(
-                f"INSERT INTO {CHECKINS} ({_CHECKIN_COLUMNS}) SELECT "
-                f"{_extract(_CHECKIN_NAMES)} FROM json_each(%s)",
-                [_json(fresh)],
-            )
-    return stored
-
-
-def _copy(rows: list[_Row], now) -> set[int]:
-    """PostgreSQL: COPY the messages, then the check-ins (no JSON document to
-    read, rows written many at a time). A provider id stored before raises
-    IntegrityError (see messages_handle_batch). Returns the ids stored: all."""
-    now_text = now.isoformat()
-    with connection.cursor() as cursor, connection.wrap_database_errors:
-        with cursor.cursor.copy(f"COPY {TABLE} ({_COLUMNS}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row.values(now_text, _iso, _json))
-        checkins = _checkin_values(rows, now_text, _iso)
-        if checkins:
-            sql = f"COPY {CHECKINS} ({_CHECKIN_COLUMNS}) FROM STDIN"
-            with cursor.cursor.copy(sql) as copy:
-                for values in checkins:
-                    copy.write_row(values)
-    return {row.id for row in rows}
-
-
-def _checkin_values(rows: list[_Row], now: str, moment) -> list[tuple]:
-    """The check-ins of these rows, in the order of _CHECKIN_COLUMNS (`moment`
-    writes a time; check-in times repeat, each is written once)."""
-    shown: dict = {}
-    values = []
-    for row in rows:
-        if row.checkin:
-            tps_id, stage, at = row.checkin
-            text = shown.get(at) or shown.setdefault(at, moment(at))
-            values.append((tps_id, stage, text, row.id, row.reporter_id, now))
-    return values
-
-
-def _same(value):
-    return value
-
-
-def _json(value) -> str:
-    """JSON text for the database. A NUL left in a provider's fields (`meta`,
-    `attachments`) becomes U+FFFD as in the text fields (a backslash-u-0000 typed
-    literally stays as it is)."""
-    text = orjson.dumps(value).decode()
-    if "\\u0000" in text:
-        text = _NUL.sub(r"\1\\ufffd", text)
-    return text
-
-
-def _iso(moment) -> str:
-    return moment.isoformat()
-
-
-def _extract(columns) -> str:
-    return ",".join(f"json_extract(value, '$.{c}')" for c in columns)
-
-
-def _prefixed(alias: str, columns: str) -> str:
-    return ", ".join(f"{alias}.{c}" for c in columns.split(", "))
-
-
 def _already_stored(items: list[Incoming]) -> dict[tuple[str, str], Result]:
     """The first results of items whose provider id was stored before."""
-    by_channel: dict[str, set[str]] = {}
-    for item in items:
-        by_channel.setdefault(item.channel, set()).add(item.provider_id[:120])
-    found = {}
-    for channel, ids in by_channel.items():
-        member, params = _member("provider_id", ids)
-        rows = _fetch(
-            f"SELECT provider_id, id, status, kind, reply, parsed FROM {TABLE} "
-            f"WHERE channel = %s AND NOT (provider_id = '') AND {member}",
-            [channel, *params],
-        )
-        for pid, pk, status, kind, reply, parsed in rows:
-            if isinstance(parsed, str):
-                parsed = json.loads(parsed)
-            incident = (parsed or {}).get("incident_id")
-            found[(channel, pid)] = Result(pk, status, kind, reply, True, incident)
-    return found
+    found = storage.first_answers(items)
+    return {
+        key: Result(pk, status, kind, reply, True, incident)
+        for key, (pk, status, kind, reply, incident) in found.items()
+    }
 
 
-def _reporters(items: list[Incoming]) -> dict[str, int]:
-    phones = {i.sender for i in items if i.sender}
-    if not phones:
-        return {}
-    table = Reporter._meta.db_table
-    member, params = _member("phone", phones)
-    by_handle, more = _member("h.handle", phones)
-    return dict(
-        _fetch(
-            f"SELECT phone, id FROM {table} WHERE is_active AND {member} "
-            f"UNION ALL SELECT h.handle, r.id FROM {_HANDLES} h JOIN {table} r "
-            f"ON r.id = h.reporter_id WHERE r.is_active AND {by_handle}",
-            [*params, *more],
-        )
-    )
-
-
-def _tps_codes(parsed) -> set[str]:
+def _tps_codes(parsed: list[fieldcode.Message]) -> set[str]:
     """The 13-digit TPS codes the parsed texts name."""
     codes = set()
     for result in parsed:
@@ -609,62 +333,7 @@ def _tps_codes(parsed) -> set[str]:
     return codes
 
 
-def _named_tps(parsed) -> _Named:
-    codes = _tps_codes(parsed)
-    if not codes:
-        return _Named(())
-    member, params = _member("t.code", codes)
-    where = _TPS_SELECT.removesuffix(" t.code")
-    return _Named(_fetch(f"SELECT {where} {member}", params))
-
-
-class _Named:
-    """The TPS named in a batch, read once: (id, desa id, area code, desa fields)
-    by code, and as model instances for the rules that want them, built from the
-    same rows (Model.from_db: a field not read here loads if it is asked for)."""
-
-    def __init__(self, rows) -> None:
-        self.rows = {row[0]: row[1:] for row in rows}
-        self._made: dict[str, TPS] = {}
-
-    def tps(self, code: str) -> TPS | None:
-        if code in self._made:
-            return self._made[code]
-        row = self.rows.get(code)
-        if row is None:
-            return None
-        tps_id, desa_id, area, number, desa_code, name, level, kind, parent = row
-        tps = _loaded(TPS, id=tps_id, code=code, desa_id=desa_id, number=number)
-        tps.desa = _loaded(
-            Region,
-            id=desa_id,
-            code=desa_code,
-            code_nodot=area,
-            name=name,
-            level=level,
-            kind=kind,
-            parent_id=parent,
-        )
-        self._made[code] = tps
-        return tps
-
-
-def _loaded(model, **values):
-    """An instance as if read from the database with these fields only."""
-    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
-    return model.from_db("default", names, [values[name] for name in names])
-
-
-# The columns of a TPS row of the look-ups; the NULLs that stand for them elsewhere.
-_TPS_SELECT = (
-    "t.code, t.id, t.desa_id, r.code_nodot, t.number, r.code, r.name, r.level, "
-    f"r.kind, r.parent_id FROM {TPS._meta.db_table} t JOIN {Region._meta.db_table} r "
-    "ON r.id = t.desa_id WHERE t.code"
-)
-_NO_TPS = "NULL::bigint, NULL, NULL::int, NULL, NULL, NULL, NULL, NULL::bigint"
-
-
-def _make_incidents(rows: list[_Row], named: _Named) -> None:
+def _make_incidents(rows: list[_Row], named: storage.NamedTps) -> None:
     """Reports of registered reporters: incidents, through the incident service
     (their TPS from the batch's one look-up)."""
     if not rows:
@@ -704,9 +373,14 @@ def _save_outcome(row: _Row) -> None:
     )
 
 
-def _complete(rows: list[_Row], now, waiting: set[str] | None) -> None:
+def _complete(rows: list[_Row], now: dt.datetime, waiting: set[str] | None) -> None:
     """Messages that complete another (intake.joining), and reports that take the
     sender's waiting location or photo. A failure keeps the first answer."""
+    _companions_complete(rows)
+    _reports_take_media(rows, now, waiting)
+
+
+def _companions_complete(rows: list[_Row]) -> None:
     for row in rows:
         if row.complete is None:
             continue
@@ -728,13 +402,21 @@ def _complete(rows: list[_Row], now, waiting: set[str] | None) -> None:
         row.area_code = done.area_code
         row.reporter_id = done.reporter_id or row.reporter_id
         _save_outcome(row)
+
+
+def _reports_take_media(
+    rows: list[_Row], now: dt.datetime, waiting: set[str] | None
+) -> None:
+    """Reports whose sender sent a location or photo first (`waiting`: those
+    senders, or None when the look-ups did not read them)."""
     reports = [
         r
         for r in rows
         if r.kind in (_INCIDENT, _FREE) and r.item.sender and r.complete is None
     ]
     if reports and waiting is None:
-        waiting = joining.senders_with_media({r.item.sender for r in reports}, now)
+        senders = {r.item.sender for r in reports}
+        waiting = storage.senders_with_media(senders, now - joining.window())
     if reports and waiting:
         for row in reports:
             if row.item.sender in waiting:

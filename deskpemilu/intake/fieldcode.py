@@ -574,16 +574,39 @@ def _time(parts: list[str]) -> str | None:
     return f"{hour:02d}{minute:02d}"
 
 
+_PLACE_HELP = "kode TPS (13 angka) atau wilayah (36.01.01). Contoh: " + EX_LAPOR
+
+
 def _lapor(raw: str, pieces: list[_Piece], i: int) -> Message:
+    place = _take_place(raw, pieces, i)
+    if isinstance(place, ParseError):
+        return place
+    code, j = place
+    kind = _take_category_severity(pieces, j)
+    if isinstance(kind, ParseError):
+        return kind
+    category, severity, k = kind
+    text = raw[pieces[k].start :].strip() if k < len(pieces) else ""
+    if _TEXT_ENOUGH.search(text) is None:
+        return _err(
+            "missing_text",
+            "Isi laporan kosong atau terlalu pendek: sesudah tingkat tulis apa yang "
+            "terjadi. Contoh: " + EX_LAPOR,
+        )
+    return IncidentReport(code, category, severity, text)
+
+
+def _take_place(raw: str, pieces: list[_Piece], i: int) -> tuple[str, int] | ParseError:
+    """The place code of a report from the group starting at piece i, as the desk
+    writes it, and the index of the piece after it."""
     n = len(pieces)
-    place_help = "kode TPS (13 angka) atau wilayah (36.01.01). Contoh: " + EX_LAPOR
     if i >= n or _digits(pieces[i].text) is None:
         what = (
             f'"{_show(pieces[i].text)}" bukan kode tempat.'
             if i < n
             else "Kode tempat tidak ada."
         )
-        return _err("bad_place_code", what + " Sesudah LAPOR tulis " + place_help)
+        return _err("bad_place_code", what + " Sesudah LAPOR tulis " + _PLACE_HELP)
     # The code: the numeric pieces of one group (36.01.01, 3601012001-001).
     group = pieces[i].group
     parts: list[str] = []
@@ -609,54 +632,50 @@ def _lapor(raw: str, pieces: list[_Piece], i: int) -> Message:
         return _err(
             "bad_place_code",
             f'Kode tempat "{_show(typed, 24)}" salah ({count} angka). Tulis '
-            + place_help,
+            + _PLACE_HELP,
         )
-    digits = "".join(parts)
-    place = digits if count == TPS_LENGTH else dotted(digits) or digits
-    # Category then severity; the other order is read too.
+    return _place_code("".join(parts)), j
+
+
+def _place_code(digits: str) -> str:
+    """A TPS code as its 13 digits; a region's code dotted (36.01.01, 36.01.01.2001)."""
+    return digits if len(digits) == TPS_LENGTH else dotted(digits) or digits
+
+
+def _take_category_severity(
+    pieces: list[_Piece], j: int
+) -> tuple[str, str, int] | ParseError:
+    """Category then severity from piece j (the other order is read too), and the
+    index of the piece after them."""
+    n = len(pieces)
     category, k = _category_at(pieces, j)
     if category is not None:
         severity = SEVERITY_ALIASES.get(pieces[k].text.lower()) if k < n else None
         if severity is None:
-            typed = pieces[k].text if k < n else ""
             return _err(
                 "unknown_severity",
-                (
-                    f'Tingkat "{_show(typed)}" tidak dikenal.'
-                    if typed
-                    else "Tingkat tidak ada."
-                )
+                _not_known("Tingkat", pieces[k].text if k < n else "")
                 + " Sesudah kategori tulis R, S, B, K (ringan-kritis) atau 1-4. "
                 "Contoh: " + EX_LAPOR,
             )
-        k += 1
-    else:
-        severity = SEVERITY_ALIASES.get(pieces[j].text.lower()) if j < n else None
-        bad = j
-        if severity is not None:
-            category, k = _category_at(pieces, j + 1)
-            bad = j + 1
-        if category is None:
-            typed = pieces[bad].text if bad < n else ""
-            return _err(
-                "unknown_category",
-                (
-                    f'Kategori "{_show(typed)}" tidak dikenal.'
-                    if typed
-                    else "Kategori tidak ada."
-                )
-                + f" Pilih: {_CATEGORY_LIST}. Contoh: "
-                + EX_LAPOR,
-            )
-    assert severity is not None and category is not None
-    text = raw[pieces[k].start :].strip() if k < n else ""
-    if _TEXT_ENOUGH.search(text) is None:
+        return category, severity, k + 1
+    severity = SEVERITY_ALIASES.get(pieces[j].text.lower()) if j < n else None
+    bad = j
+    if severity is not None:
+        category, k = _category_at(pieces, j + 1)
+        bad = j + 1
+    if category is None or severity is None:
         return _err(
-            "missing_text",
-            "Isi laporan kosong atau terlalu pendek: sesudah tingkat tulis apa yang "
-            "terjadi. Contoh: " + EX_LAPOR,
+            "unknown_category",
+            _not_known("Kategori", pieces[bad].text if bad < n else "")
+            + f" Pilih: {_CATEGORY_LIST}. Contoh: "
+            + EX_LAPOR,
         )
-    return IncidentReport(place, category, severity, text)
+    return category, severity, k
+
+
+def _not_known(what: str, typed: str) -> str:
+    return f'{what} "{_show(typed)}" tidak dikenal.' if typed else f"{what} tidak ada."
 
 
 def _has_no_digit(s: str) -> bool:

@@ -24,22 +24,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
 
 from deskpemilu.incidents.models import IncidentSource
 from deskpemilu.incidents.services import incident_add_from_sender
+from deskpemilu.intake import storage
 from deskpemilu.intake.models import InboundMessage, MessageKind, ParseStatus, Reporter
 from deskpemilu.intake.services import SenderError, reporter_handle_add
 from deskpemilu.regions.selectors import desa_at
 
 log = logging.getLogger(__name__)
-
-# The partial index inbound_sender_reports (intake/models.py) is used only when a
-# query repeats its condition as written, with the kinds as constants (a parameter
-# would not let PostgreSQL's prepared plans or SQLite prove the condition holds).
-_INDEXED = "kind IN ('incident', 'free', 'result', 'media')"
-WAITING_MEDIA = f"{_INDEXED} AND kind = 'media'"
-TABLE = InboundMessage._meta.db_table
 
 
 @dataclass
@@ -105,9 +98,7 @@ def media_complete(message_id: int) -> Completed:
     parsed: dict[str, Any] = {"attachment": what}
     if point:
         parsed["lat"], parsed["lng"] = point
-    earlier = _sender_recent(
-        message, "kind IN ('incident', 'free', 'result')", newest_only=True
-    )
+    earlier = _sender_recent(message, media=False, newest_only=True)
     earlier = earlier[0] if earlier else None
     if earlier is None:
         region = desa_at(*point) if point else None
@@ -144,7 +135,7 @@ def report_takes_media(message_id: int) -> None:
     """A report that follows the sender's location or photo (sent first, within the
     window, not joined yet) takes them: they join it, and its incident."""
     report = InboundMessage.objects.get(pk=message_id)
-    waiting = _sender_recent(report, "kind = 'media'")
+    waiting = _sender_recent(report, media=True)
     incident_id = _incident_of(report.pk)
     for media in waiting:
         parsed = media.parsed if isinstance(media.parsed, dict) else {}
@@ -239,41 +230,21 @@ def edit_complete(message_id: int, original_id: int, text: str) -> Completed:
     )
 
 
-def senders_with_media(senders: set[str], now: dt.datetime) -> set[str]:
-    """Which of these senders have a location or photo waiting (one query, on the
-    partial index of reports and media: check-ins are not read)."""
-    wanted = sorted(senders)
-    if not wanted:
-        return set()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT DISTINCT sender FROM {TABLE} WHERE {WAITING_MEDIA} "
-            f"AND received_at >= %s AND sender IN ({', '.join(['%s'] * len(wanted))})",
-            [now - window(), *wanted],
-        )
-        return {sender for (sender,) in cursor.fetchall()}
-
-
 def _sender_recent(
-    message: InboundMessage, condition: str, *, newest_only: bool = False
+    message: InboundMessage, *, media: bool, newest_only: bool = False
 ) -> list[InboundMessage]:
     """The same sender's messages on the same channel, before this one, within the
-    window, that meet `condition` (SQL on constants), newest first."""
+    window: their locations and photos (`media`) or else their reports, newest
+    first."""
     if not message.sender:
         return []
-    sql = (
-        f"SELECT id FROM {TABLE} WHERE {_INDEXED} AND {condition} "
-        "AND sender = %s AND received_at >= %s AND channel = %s AND id < %s "
-        "ORDER BY id DESC" + (" LIMIT 1" if newest_only else "")
+    ids = storage.sender_recent(
+        sender=message.sender,
+        channel=message.channel,
+        since=message.received_at - window(),
+        before_id=message.pk,
+        media=media,
+        newest_only=newest_only,
     )
-    params = [
-        message.sender,
-        message.received_at - window(),
-        message.channel,
-        message.pk,
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        ids = [pk for (pk,) in cursor.fetchall()]
     found = InboundMessage.objects.select_related("reporter").in_bulk(ids)
     return [found[pk] for pk in ids if pk in found]

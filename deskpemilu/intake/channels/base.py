@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from deskpemilu.core import jsonload
+
 # The providers' documented JSON payloads nest about ten levels deep; a body nested
 # deeper is refused as unreadable before anything recurses into it.
 MAX_JSON_DEPTH = 64
@@ -164,6 +166,21 @@ def clean_text(value: Any) -> str:
     if not isinstance(value, str):
         raise payload_error("bad_text", "isi pesan tidak sah", "text is not a string")
     return value.rstrip()
+
+
+def json_body(body: bytes) -> Any:
+    """A provider's JSON body; PayloadError ``bad_json`` when it is not JSON
+    (invalid UTF-8 included) or nests deeper than MAX_JSON_DEPTH."""
+    try:
+        return jsonload.loads(body, max_depth=MAX_JSON_DEPTH)
+    except jsonload.TooDeep as exc:
+        raise payload_error(
+            "bad_json", "struktur JSON terlalu dalam", f"{exc}"
+        ) from None
+    except ValueError as exc:  # orjson's JSONDecodeError, invalid UTF-8 included
+        raise payload_error(
+            "bad_json", "isi permintaan bukan JSON", f"invalid JSON: {exc}"
+        ) from None
 
 
 def first_value(params: Mapping[str, Any], name: str) -> str | None:

@@ -30,15 +30,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from deskpemilu.core import jsonload
-
 from .base import (
-    MAX_JSON_DEPTH,
     TELEGRAM,
     Inbound,
     PayloadError,
     clean_text,
     from_unix,
+    json_body,
     normalise_phone,
     payload_error,
     require_secret,
@@ -137,16 +135,7 @@ def _attachments(message: dict[str, Any]) -> list[dict[str, Any]]:
 
 def telegram_parse(body: bytes) -> list[Inbound]:
     """An ``Update`` as zero or one :class:`Inbound` (a list, like WhatsApp's)."""
-    try:
-        update = jsonload.loads(body, max_depth=MAX_JSON_DEPTH)
-    except jsonload.TooDeep as exc:
-        raise payload_error(
-            "bad_json", "struktur JSON terlalu dalam", f"{exc}"
-        ) from None
-    except ValueError as exc:  # orjson's JSONDecodeError, invalid UTF-8 included
-        raise payload_error(
-            "bad_json", "isi permintaan bukan JSON", f"invalid JSON: {exc}"
-        ) from None
+    update = json_body(body)
     if not isinstance(update, dict):
         raise _bad("update is not an object")
     update_id = _id(update.get("update_id"), "update_id")
@@ -159,19 +148,8 @@ def telegram_parse(body: bytes) -> list[Inbound]:
     message_id = _id(message.get("message_id"), f"{kind}.message_id")
     chat = _obj(message.get("chat"))
     chat_id = _id(chat.get("id"), f"{kind}.chat.id")
-
     user = _obj(message.get("from"))
-    sender_chat = _obj(message.get("sender_chat"))
-    if user.get("id") is not None:
-        sender_id, sender_name = _id(user["id"], "from.id"), _name(user)
-    elif sender_chat.get("id") is not None:
-        sender_id, sender_name = (
-            _id(sender_chat["id"], "sender_chat.id"),
-            _name(sender_chat),
-        )
-    else:
-        sender_id, sender_name = chat_id, _name(chat)
-
+    sender_id, sender_name = _sender(message, user, chat, chat_id)
     provider_id = f"{chat_id}:{message_id}"
     meta: dict[str, Any] = {
         "update_id": update_id,
@@ -184,20 +162,7 @@ def telegram_parse(body: bytes) -> list[Inbound]:
         provider_id += f":e{edit_date if edit_date is not None else update_id}"
         meta["edited"] = True
         meta["original_id"] = f"{chat_id}:{message_id}"
-    if user.get("username"):
-        meta["username"] = user["username"]
-    if user.get("is_bot"):
-        meta["is_bot"] = True
-    reply = _obj(message.get("reply_to_message"))
-    if isinstance(reply.get("message_id"), int):
-        meta["reply_to_message_id"] = reply["message_id"]
-    contact = _obj(message.get("contact"))
-    if user.get("id") is not None and contact.get("user_id") == user.get("id"):
-        try:  # the sender shared their own number: lets the desk match a reporter
-            meta["phone"] = normalise_phone(str(contact.get("phone_number") or ""))
-        except PayloadError:
-            pass
-
+    meta.update(_about_sender(message, user))
     text = message.get("text")
     if text is None:
         text = message.get("caption")
@@ -215,6 +180,39 @@ def telegram_parse(body: bytes) -> list[Inbound]:
             meta=meta,
         )
     ]
+
+
+def _sender(
+    message: dict[str, Any], user: dict[str, Any], chat: dict[str, Any], chat_id: int
+) -> tuple[int, str]:
+    """The sender's id and name: the user, else the channel or group posting as
+    itself (``sender_chat``), else the chat."""
+    sender_chat = _obj(message.get("sender_chat"))
+    if user.get("id") is not None:
+        return _id(user["id"], "from.id"), _name(user)
+    if sender_chat.get("id") is not None:
+        return _id(sender_chat["id"], "sender_chat.id"), _name(sender_chat)
+    return chat_id, _name(chat)
+
+
+def _about_sender(message: dict[str, Any], user: dict[str, Any]) -> dict[str, Any]:
+    """Meta on the sender (username, a bot), the message answered, and the
+    sender's own number when they shared it as a contact."""
+    meta: dict[str, Any] = {}
+    if user.get("username"):
+        meta["username"] = user["username"]
+    if user.get("is_bot"):
+        meta["is_bot"] = True
+    reply = _obj(message.get("reply_to_message"))
+    if isinstance(reply.get("message_id"), int):
+        meta["reply_to_message_id"] = reply["message_id"]
+    contact = _obj(message.get("contact"))
+    if user.get("id") is not None and contact.get("user_id") == user.get("id"):
+        try:  # the sender shared their own number: lets the desk match a reporter
+            meta["phone"] = normalise_phone(str(contact.get("phone_number") or ""))
+        except PayloadError:
+            pass
+    return meta
 
 
 def telegram_outbound(

@@ -37,19 +37,17 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from deskpemilu.core import jsonload
-
 from .base import (
-    MAX_JSON_DEPTH,
     WHATSAPP,
     Inbound,
     PayloadError,
     clean_text,
     first_value,
     from_unix,
+    json_body,
     payload_error,
     require_secret,
     same_secret,
@@ -111,56 +109,87 @@ def _list(value: Any, where: str) -> list[Any]:
     return value
 
 
-def _content(message: dict[str, Any], kind: str) -> tuple[str, list[dict], dict]:
-    """Text, attachments and extra meta for one message of the given type."""
-    part = message.get(kind)
-    part = part if isinstance(part, dict) else {}
-    extra: dict[str, Any] = {}
-    if kind == "text":
-        return clean_text(part.get("body")), [], extra
-    if kind in _MEDIA_TYPES:
-        item: dict[str, Any] = {"type": kind, "id": str(part.get("id") or "")}
-        for key, name in (("mime", "mime_type"), ("sha256", "sha256"), ("url", "url")):
-            if part.get(name):
-                item[key] = part[name]
-        if part.get("filename"):
-            item["filename"] = part["filename"]
-        if part.get("voice"):
-            item["voice"] = True
-        return clean_text(part.get("caption")), [item], extra
-    if kind == "location":
-        item = {"type": "location"}
-        for key in ("latitude", "longitude", "name", "address", "url"):
-            if part.get(key) is not None:
-                item[key] = part[key]
-        return "", [item], extra
-    if kind == "contacts":
-        cards = []
-        for card in _list(message.get("contacts"), "message.contacts"):
-            card = card if isinstance(card, dict) else {}
-            name = card.get("name") if isinstance(card.get("name"), dict) else {}
-            phones = [
-                p.get("phone") or p.get("wa_id")
-                for p in _list(card.get("phones"), "contacts.phones")
-                if isinstance(p, dict)
-            ]
-            cards.append({"name": name.get("formatted_name", ""), "phones": phones})
-        return "", [{"type": "contacts", "contacts": cards}], extra
-    if kind == "interactive":
-        chosen = part.get("button_reply") or part.get("list_reply") or {}
-        if isinstance(chosen, dict):
-            extra["reply_id"] = chosen.get("id", "")
-            return clean_text(chosen.get("title")), [], extra
-        return "", [], extra
-    if kind == "button":
-        extra["payload"] = part.get("payload", "")
-        return clean_text(part.get("text")), [], extra
-    if kind == "reaction":
-        extra["reaction_to"] = part.get("message_id", "")
-        return clean_text(part.get("emoji")), [], extra
-    if kind == "system":
-        return clean_text(part.get("body")), [], extra
-    return "", [], extra  # unsupported, unknown, order, ...: kept, without text
+def _obj(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+# What one message says: its text, attachments and extra meta.
+_Content = tuple[str, list[dict], dict[str, Any]]
+
+
+def _text(part: dict[str, Any], message: dict[str, Any], kind: str) -> _Content:
+    return clean_text(part.get("body")), [], {}
+
+
+def _media(part: dict[str, Any], message: dict[str, Any], kind: str) -> _Content:
+    item: dict[str, Any] = {"type": kind, "id": str(part.get("id") or "")}
+    for key, name in (("mime", "mime_type"), ("sha256", "sha256"), ("url", "url")):
+        if part.get(name):
+            item[key] = part[name]
+    if part.get("filename"):
+        item["filename"] = part["filename"]
+    if part.get("voice"):
+        item["voice"] = True
+    return clean_text(part.get("caption")), [item], {}
+
+
+def _location(part: dict[str, Any], message: dict[str, Any], kind: str) -> _Content:
+    item = {"type": "location"}
+    for key in ("latitude", "longitude", "name", "address", "url"):
+        if part.get(key) is not None:
+            item[key] = part[key]
+    return "", [item], {}
+
+
+def _contacts(part: dict[str, Any], message: dict[str, Any], kind: str) -> _Content:
+    cards = []
+    for card in _list(message.get("contacts"), "message.contacts"):
+        card = _obj(card)
+        name = _obj(card.get("name"))
+        phones = [
+            p.get("phone") or p.get("wa_id")
+            for p in _list(card.get("phones"), "contacts.phones")
+            if isinstance(p, dict)
+        ]
+        cards.append({"name": name.get("formatted_name", ""), "phones": phones})
+    return "", [{"type": "contacts", "contacts": cards}], {}
+
+
+def _interactive(part: dict[str, Any], message: dict[str, Any], kind: str) -> _Content:
+    chosen = part.get("button_reply") or part.get("list_reply") or {}
+    if isinstance(chosen, dict):
+        return clean_text(chosen.get("title")), [], {"reply_id": chosen.get("id", "")}
+    return "", [], {}
+
+
+def _button(part: dict[str, Any], message: dict[str, Any], kind: str) -> _Content:
+    return clean_text(part.get("text")), [], {"payload": part.get("payload", "")}
+
+
+def _reaction(part: dict[str, Any], message: dict[str, Any], kind: str) -> _Content:
+    extra = {"reaction_to": part.get("message_id", "")}
+    return clean_text(part.get("emoji")), [], extra
+
+
+_CONTENT: dict[str, Callable[[dict[str, Any], dict[str, Any], str], _Content]] = {
+    "text": _text,
+    **dict.fromkeys(_MEDIA_TYPES, _media),
+    "location": _location,
+    "contacts": _contacts,
+    "interactive": _interactive,
+    "button": _button,
+    "reaction": _reaction,
+    "system": _text,
+}
+
+
+def _content(message: dict[str, Any], kind: str) -> _Content:
+    """Text, attachments and extra meta for one message of the given type; an
+    unsupported or unknown type (order, ...) is kept, without text."""
+    read = _CONTENT.get(kind)
+    if read is None:
+        return "", [], {}
+    return read(_obj(message.get(kind)), message, kind)
 
 
 def _contact_for(contacts: list[Any], wa_id: str, user_id: str) -> dict[str, Any]:
@@ -178,24 +207,9 @@ def _inbound(message: dict[str, Any], value: dict[str, Any], waba_id: str) -> In
     if not isinstance(wamid, str) or not wamid:
         raise _bad("nomor pesan WhatsApp tidak ada", "messages[].id missing")
     kind = str(message.get("type") or "")
-    wa_id = str(message.get("from") or "")
-    user_id = str(message.get("from_user_id") or "")
-    contacts = _list(value.get("contacts"), "value.contacts")
-    contact = _contact_for(contacts, wa_id, user_id)
-    wa_id = wa_id or str(contact.get("wa_id") or "")
-    user_id = user_id or str(contact.get("user_id") or "")
-    if wa_id:
-        sender, reply_to = sender_from(wa_id), wa_id
-    elif user_id:
-        sender, reply_to = f"wa:{user_id}", user_id
-    else:
-        raise payload_error(
-            "missing_sender", "pengirim tidak ada", f"no from/wa_id/user_id for {wamid}"
-        )
-    profile = contact.get("profile") if isinstance(contact.get("profile"), dict) else {}
+    sender, reply_to, user_id, profile = _sender(message, value, wamid)
     text, attachments, extra = _content(message, kind)
-
-    metadata = value.get("metadata") if isinstance(value.get("metadata"), dict) else {}
+    metadata = _obj(value.get("metadata"))
     meta: dict[str, Any] = {
         "type": kind,
         "phone_number_id": str(metadata.get("phone_number_id") or ""),
@@ -207,19 +221,7 @@ def _inbound(message: dict[str, Any], value: dict[str, Any], waba_id: str) -> In
         meta["user_id"] = user_id
     if profile.get("username"):
         meta["username"] = profile["username"]
-    context = message.get("context")
-    if isinstance(context, dict):
-        if context.get("id"):
-            meta["context_id"] = context["id"]
-        if context.get("forwarded") or context.get("frequently_forwarded"):
-            meta["forwarded"] = True
-    errors = _list(message.get("errors"), "messages[].errors")
-    if errors:
-        meta["errors"] = [
-            {"code": e.get("code"), "title": e.get("title", "")}
-            for e in errors
-            if isinstance(e, dict)
-        ]
+    meta.update(_context(message))
     timestamp = message.get("timestamp")
     return Inbound(
         channel=WHATSAPP,
@@ -234,20 +236,52 @@ def _inbound(message: dict[str, Any], value: dict[str, Any], waba_id: str) -> In
     )
 
 
+def _sender(
+    message: dict[str, Any], value: dict[str, Any], wamid: str
+) -> tuple[str, str, str, dict[str, Any]]:
+    """Who sent the message: (sender, reply_to, BSUID, profile): the phone number
+    (``wa_id``) when there is one, else the business-scoped user id."""
+    wa_id = str(message.get("from") or "")
+    user_id = str(message.get("from_user_id") or "")
+    contacts = _list(value.get("contacts"), "value.contacts")
+    contact = _contact_for(contacts, wa_id, user_id)
+    wa_id = wa_id or str(contact.get("wa_id") or "")
+    user_id = user_id or str(contact.get("user_id") or "")
+    if wa_id:
+        sender, reply_to = sender_from(wa_id), wa_id
+    elif user_id:
+        sender, reply_to = f"wa:{user_id}", user_id
+    else:
+        raise payload_error(
+            "missing_sender", "pengirim tidak ada", f"no from/wa_id/user_id for {wamid}"
+        )
+    return sender, reply_to, user_id, _obj(contact.get("profile"))
+
+
+def _context(message: dict[str, Any]) -> dict[str, Any]:
+    """Meta from the message's context (the message it answers, forwarding) and
+    the errors WhatsApp reports for it."""
+    meta: dict[str, Any] = {}
+    context = message.get("context")
+    if isinstance(context, dict):
+        if context.get("id"):
+            meta["context_id"] = context["id"]
+        if context.get("forwarded") or context.get("frequently_forwarded"):
+            meta["forwarded"] = True
+    errors = _list(message.get("errors"), "messages[].errors")
+    if errors:
+        meta["errors"] = [
+            {"code": e.get("code"), "title": e.get("title", "")}
+            for e in errors
+            if isinstance(e, dict)
+        ]
+    return meta
+
+
 def whatsapp_parse(body: bytes) -> list[Inbound]:
     """Every message in every entry and change of a ``messages`` webhook, in order;
     ``[]`` when the POST only carries statuses or other fields."""
-    try:
-        payload = jsonload.loads(body, max_depth=MAX_JSON_DEPTH)
-    except jsonload.TooDeep as exc:
-        raise payload_error(
-            "bad_json", "struktur JSON terlalu dalam", f"{exc}"
-        ) from None
-    except ValueError as exc:  # orjson's JSONDecodeError, invalid UTF-8 included
-        raise payload_error(
-            "bad_json", "isi permintaan bukan JSON", f"invalid JSON: {exc}"
-        ) from None
-    payload = _dict(payload, "body")
+    payload = _dict(json_body(body), "body")
     if payload.get("object") != "whatsapp_business_account":
         raise _bad(
             "bukan notifikasi WhatsApp",

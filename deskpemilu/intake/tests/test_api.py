@@ -167,11 +167,10 @@ def test_a_nul_character_does_not_cost_the_batch(api):
 
 
 def test_the_tps_a_batch_names_are_read_once_and_whole_when_asked(db):
-    from deskpemilu.intake import bulk, fieldcode
+    from deskpemilu.intake import storage
     from deskpemilu.regions.models import TPS
 
-    parsed = [fieldcode.parse("LAPOR 3601012001001 PU S ada amplop dibagikan")]
-    named = bulk._named_tps(parsed)
+    named = storage.named_tps({"3601012001001"})
     tps = named.tps("3601012001001")
     stored = TPS.objects.select_related("desa").get(code="3601012001001")
     assert (tps.pk, tps.desa_id, tps.desa.code_nodot) == (
