@@ -52,6 +52,7 @@ test-postgres: install-test
 lint: install-test
 	$(BIN)/ruff check deskpemilu
 	$(BIN)/ruff format --check deskpemilu
+	$(BIN)/mypy
 
 # Speed figures (not tests): real servers, SQLite and a durable PostgreSQL cluster.
 bench: install-test

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from deskpemilu.accounts import access
+from deskpemilu.accounts.requests import AuthedRequest
 from deskpemilu.core.clientaddr import client_address
 from deskpemilu.incidents import selectors, services
 from deskpemilu.incidents.forms import (
@@ -48,7 +49,7 @@ def _conflict(request: HttpRequest, incident_id: int, error: Conflict) -> HttpRe
     return render(request, "incidents/conflict.html", context, status=409)
 
 
-def _writable(request: HttpRequest, incident_id: int) -> Incident:
+def _writable(request: AuthedRequest, incident_id: int) -> Incident:
     """The incident for a write: out of scope is 404 first, a read-only role 403."""
     incident = access.incident_for_user_or_404(request.user, incident_id)
     if not access.can_write(request.user):
@@ -61,7 +62,7 @@ def _counted(counts: dict[str, int], choices) -> list[tuple[str, str, int]]:
 
 
 @login_required
-def incident_list(request: HttpRequest) -> HttpResponse:
+def incident_list(request: AuthedRequest) -> HttpResponse:
     form = FilterForm(request.GET)
     incidents = selectors.incident_list(request.user, form.filters())
     counts = selectors.incident_counts(incidents)
@@ -79,7 +80,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 
 
 def _detail(
-    request: HttpRequest, incident_id: int, *, status: int = 200, **forms
+    request: AuthedRequest, incident_id: int, *, status: int = 200, **forms
 ) -> HttpResponse:
     """The incident page; `forms` carries the bound form that was refused, also as
     `failed` so the page can say why at the top."""
@@ -108,12 +109,12 @@ def _detail(
 
 
 @login_required
-def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
+def incident_detail(request: AuthedRequest, incident_id: int) -> HttpResponse:
     return _detail(request, incident_id)
 
 
 @login_required
-def incident_create(request: HttpRequest) -> HttpResponse:
+def incident_create(request: AuthedRequest) -> HttpResponse:
     if not access.can_write(request.user):
         raise PermissionDenied("read-only role")
     form = IncidentForm(request.POST or None)
@@ -137,7 +138,7 @@ def incident_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def incident_edit(request: HttpRequest, incident_id: int) -> HttpResponse:
+def incident_edit(request: AuthedRequest, incident_id: int) -> HttpResponse:
     incident = access.incident_for_user_or_404(request.user, incident_id)
     if not access.can_edit_incident(request.user, incident):
         raise PermissionDenied("may not edit")
@@ -168,7 +169,9 @@ def incident_edit(request: HttpRequest, incident_id: int) -> HttpResponse:
     )
 
 
-def _act(request: HttpRequest, incident_id: int, form, name: str, call) -> HttpResponse:
+def _act(
+    request: AuthedRequest, incident_id: int, form, name: str, call
+) -> HttpResponse:
     """Run one action from the incident page; errors come back on that page."""
     if form.is_valid():
         try:
@@ -185,7 +188,7 @@ def _act(request: HttpRequest, incident_id: int, form, name: str, call) -> HttpR
 
 @login_required
 @require_POST
-def incident_transition(request: HttpRequest, incident_id: int) -> HttpResponse:
+def incident_transition(request: AuthedRequest, incident_id: int) -> HttpResponse:
     _writable(request, incident_id)
     form = TransitionForm(request.POST)
     return _act(
@@ -201,7 +204,7 @@ def incident_transition(request: HttpRequest, incident_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def incident_assign(request: HttpRequest, incident_id: int) -> HttpResponse:
+def incident_assign(request: AuthedRequest, incident_id: int) -> HttpResponse:
     incident = _writable(request, incident_id)
     if not access.can_assign(request.user, incident):
         raise PermissionDenied("may not assign")
@@ -225,7 +228,7 @@ def incident_assign(request: HttpRequest, incident_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def assignment_acknowledge(
-    request: HttpRequest, incident_id: int, assignment_id: int
+    request: AuthedRequest, incident_id: int, assignment_id: int
 ) -> HttpResponse:
     _writable(request, incident_id)
     services.assignment_acknowledge(actor=request.user, assignment_id=assignment_id)
@@ -236,7 +239,7 @@ def assignment_acknowledge(
 @login_required
 @require_POST
 def followup_record(
-    request: HttpRequest, incident_id: int, assignment_id: int
+    request: AuthedRequest, incident_id: int, assignment_id: int
 ) -> HttpResponse:
     _writable(request, incident_id)
     form = FollowUpForm(request.POST)
@@ -254,7 +257,7 @@ def followup_record(
 @login_required
 @require_POST
 def incident_escalate(
-    request: HttpRequest, incident_id: int, assignment_id: int
+    request: AuthedRequest, incident_id: int, assignment_id: int
 ) -> HttpResponse:
     _writable(request, incident_id)
     form = EscalateForm(request.POST)
@@ -271,7 +274,7 @@ def incident_escalate(
 
 @login_required
 @require_POST
-def incident_merge(request: HttpRequest, incident_id: int) -> HttpResponse:
+def incident_merge(request: AuthedRequest, incident_id: int) -> HttpResponse:
     _writable(request, incident_id)
     form = MergeForm(request.POST)
     return _act(
@@ -286,7 +289,7 @@ def incident_merge(request: HttpRequest, incident_id: int) -> HttpResponse:
 
 
 @login_required
-def overdue_list(request: HttpRequest) -> HttpResponse:
+def overdue_list(request: AuthedRequest) -> HttpResponse:
     assignments = selectors.overdue_assignments(request.user)
     page = Paginator(assignments, PER_PAGE).get_page(request.GET.get("page"))
     context = {"page_obj": page, "now": timezone.now()}

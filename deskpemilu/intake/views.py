@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from deskpemilu.accounts import access
+from deskpemilu.accounts.requests import AuthedRequest
 from deskpemilu.core.clientaddr import client_address
 from deskpemilu.incidents import services as incident_services
 from deskpemilu.incidents.services import IncidentError
@@ -98,7 +99,7 @@ class _CountedPaginator(Paginator):
 
 
 @login_required
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthedRequest) -> HttpResponse:
     form = MessageFilterForm(request.GET or None)
     filters = form.filters()
     listed = selectors.message_list(request.user, filters)
@@ -131,7 +132,7 @@ def _parsed_rows(parsed: dict, show_personal: bool) -> list[tuple[str, object]]:
 
 
 def _detail(
-    request: HttpRequest, message_id: int, *, status: int = 200, **forms
+    request: AuthedRequest, message_id: int, *, status: int = 200, **forms
 ) -> HttpResponse:
     user = request.user
     message = selectors.message_for_user_or_404(user, message_id)
@@ -158,11 +159,11 @@ def _detail(
 
 
 @login_required
-def message_detail(request: HttpRequest, message_id: int) -> HttpResponse:
+def message_detail(request: AuthedRequest, message_id: int) -> HttpResponse:
     return _detail(request, message_id)
 
 
-def _writable(request: HttpRequest, message_id: int) -> None:
+def _writable(request: AuthedRequest, message_id: int) -> None:
     """A write on a message: out of scope is 404 first, a read-only role 403."""
     selectors.message_for_user_or_404(request.user, message_id)
     if not access.can_write(request.user):
@@ -171,7 +172,7 @@ def _writable(request: HttpRequest, message_id: int) -> None:
 
 @login_required
 @require_POST
-def message_create_incident(request: HttpRequest, message_id: int) -> HttpResponse:
+def message_create_incident(request: AuthedRequest, message_id: int) -> HttpResponse:
     _writable(request, message_id)
     form = MessageIncidentForm(request.POST)
     if form.is_valid():
@@ -191,7 +192,7 @@ def message_create_incident(request: HttpRequest, message_id: int) -> HttpRespon
 
 @login_required
 @require_POST
-def message_attach(request: HttpRequest, message_id: int) -> HttpResponse:
+def message_attach(request: AuthedRequest, message_id: int) -> HttpResponse:
     _writable(request, message_id)
     form = AttachForm(request.POST)
     if form.is_valid():
@@ -211,7 +212,7 @@ def message_attach(request: HttpRequest, message_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def message_link_sender(request: HttpRequest, message_id: int) -> HttpResponse:
+def message_link_sender(request: AuthedRequest, message_id: int) -> HttpResponse:
     """Link the message's sender to a known reporter."""
     _writable(request, message_id)
     form = SenderLinkForm(
@@ -248,7 +249,7 @@ def _columns() -> dict:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def upload_page(request: HttpRequest) -> HttpResponse:
+def upload_page(request: AuthedRequest) -> HttpResponse:
     """Many incident reports at once from a CSV or XLSX file, then a report of every
     row taken or refused."""
     if not access.can_write(request.user):
@@ -281,7 +282,7 @@ def _too_big() -> str:
 
 
 @login_required
-def upload_template(request: HttpRequest) -> HttpResponse:
+def upload_template(request: AuthedRequest) -> HttpResponse:
     """The CSV template, with a BOM so that Excel opens it as UTF-8."""
     response = HttpResponse(
         "\ufeff" + upload.template_csv(), content_type="text/csv; charset=utf-8"
