@@ -6,6 +6,7 @@ same forms.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -116,8 +117,9 @@ class IncidentForm(forms.Form):
             )
         return tps
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         # A TPS alone names its desa; both given must agree (the service checks).
         if data.get("tps") and not data.get("region"):
             data["region"] = data["tps"].desa
@@ -164,7 +166,7 @@ def _initial(incident: Incident) -> dict:
         "description": incident.description,
         # With a TPS the region follows from it; showing both would pin the desa.
         "region": "" if incident.tps_id else incident.region.code,
-        "tps": incident.tps.code if incident.tps_id else "",
+        "tps": incident.tps.code if incident.tps else "",
         "occurred_at": incident.occurred_at,
         "lat": incident.lat,
         "lng": incident.lng,
@@ -216,7 +218,8 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, incident: Incident, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agencies"].queryset = agencies_for(incident)
+        agencies = cast(forms.ModelMultipleChoiceField, self.fields["agencies"])
+        agencies.queryset = agencies_for(incident)
 
     def clean_deadline(self) -> dt.datetime | None:
         deadline = self.cleaned_data["deadline"]
@@ -280,7 +283,8 @@ class FilterForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         election = election_current()
-        self.fields["stage"].queryset = Stage.objects.filter(election=election)
+        stage = cast(forms.ModelChoiceField, self.fields["stage"])
+        stage.queryset = Stage.objects.filter(election=election)
 
     def filters(self) -> IncidentFilters:
         self.is_valid()

@@ -231,13 +231,15 @@ class IncidentIn(Schema):
 class IncidentPatch(Schema):
     """Only the fields sent are changed. A field typed without null refuses null."""
 
+    # The non-null types refuse a null sent; None is the default of a field not sent
+    # (hence the ignores).
     version: Count = Field(..., description="The version you read; 409 if it moved on.")
-    title: str = Field(None, min_length=1, max_length=200)
-    description: str = None
-    category: Category = None
-    severity: Severity = None
-    occurred_at: IsoDateTime = None
-    region: str = Field(None, description="Region code.")
+    title: str = Field(None, min_length=1, max_length=200)  # type: ignore[assignment]
+    description: str = None  # type: ignore[assignment]
+    category: Category = None  # type: ignore[assignment]
+    severity: Severity = None  # type: ignore[assignment]
+    occurred_at: IsoDateTime = None  # type: ignore[assignment]
+    region: str = Field(None, description="Region code.")  # type: ignore[assignment]
     tps: str | None = Field(None, description="TPS code; null removes the TPS.")
     lat: float | None = Field(None, ge=-90, le=90)
     lng: float | None = Field(None, ge=-180, le=180)

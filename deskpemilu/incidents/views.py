@@ -9,10 +9,13 @@ that may not write is 403, both raised by access and the services.
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.forms import ChoiceField
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -103,7 +106,9 @@ def _detail(
         "duplicates": selectors.duplicate_candidates(user, incident),
         "now": timezone.now(),
         "assign_form": AssignForm(incident=incident),
-        "reject_reasons": TransitionForm.base_fields["reason"].choices,
+        "reject_reasons": cast(
+            ChoiceField, TransitionForm.base_fields["reason"]
+        ).choices,
     }
     return render(request, "incidents/detail.html", context | forms, status=status)
 

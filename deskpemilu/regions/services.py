@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
@@ -16,6 +17,7 @@ from deskpemilu.core.errors import ImportFailed, ImportProblem
 from deskpemilu.regions import geometry
 from deskpemilu.regions.codes import nodot, parent_code
 from deskpemilu.regions.importers import (
+    RegionRow,
     parse_alt_names,
     parse_counts,
     parse_regions,
@@ -110,7 +112,7 @@ def regions_import(
         return _record("regions", path, len(rows), created, actor)
 
 
-def _pair_moved_codes(rows, alt: dict[str, str]) -> dict[str, str]:
+def _pair_moved_codes(rows: list[RegionRow], alt: dict[str, str]) -> dict[str, str]:
     if not alt:
         return {}
     ours = {r.code for r in rows}
@@ -128,7 +130,7 @@ def _pair_moved_codes(rows, alt: dict[str, str]) -> dict[str, str]:
     return pairs
 
 
-def _alt_name(row, alt: dict[str, str], alt_codes: dict[str, str]) -> str:
+def _alt_name(row: RegionRow, alt: dict[str, str], alt_codes: dict[str, str]) -> str:
     name = alt.get(row.code) or alt.get(alt_codes.get(row.code, ""), "")
     return name if name and name.casefold() != row.name.casefold() else ""
 
@@ -196,7 +198,7 @@ def boundaries_import(
     path: Path,
     actor: str = "",
     progress: Progress | None = None,
-    features: list[dict] | None = None,
+    features: list[dict[str, Any]] | None = None,
 ) -> ImportReport:
     """Outlines from a GeoJSON FeatureCollection whose features carry `kode`.
 
@@ -254,7 +256,12 @@ def boundaries_import(
         return _record("boundaries", path, len(rows), created, actor)
 
 
-DEPTH = {Level.PROVINSI: 0, Level.KABKOTA: 1, Level.KECAMATAN: 2, Level.DESA: 3}
+DEPTH: dict[str, int] = {
+    Level.PROVINSI: 0,
+    Level.KABKOTA: 1,
+    Level.KECAMATAN: 2,
+    Level.DESA: 3,
+}
 
 
 def outlines_rebuild() -> int:
@@ -335,7 +342,7 @@ def region_stats_refresh() -> None:
         if level == "provinsi":
             kabs = [official[k] for k in children[pk]]
             if kabs and all(v is not None for v in kabs):
-                dpt = sum(kabs)
+                dpt = sum(v for v in kabs if v is not None)
         t = totals[code]
         rows.append(
             (

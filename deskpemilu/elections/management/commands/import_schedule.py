@@ -24,7 +24,7 @@ class Command(ImportCommand):
     def handle(self, *args, file, election, name, vote_date, region, **options):
         path = existing_file(file)
         if name and vote_date:
-            target = election_upsert(
+            target: Election | None = election_upsert(
                 slug=election, name=name, vote_date=vote_date, region_code=region
             )
         else:
