@@ -13,6 +13,7 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from deskpemilu.core.csvio import SafeWriter
 from deskpemilu.core.tabular import SPARE_LINES, FileRefused, csv_lines, xlsx_lines
@@ -78,7 +79,7 @@ def read_table(name: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
             f"{MAX_BYTES // 1048576} MB. Bagi menjadi beberapa berkas."
         )
     lower = name.lower()
-    bounds = {"max_lines": MAX_ROWS + 1 + SPARE_LINES, "max_columns": MAX_COLUMNS}
+    bounds: dict[str, Any] = {"max_lines": MAX_ROWS + 1 + SPARE_LINES, "max_columns": MAX_COLUMNS}
     if lower.endswith(".xlsx"):
         lines = xlsx_lines(data, **bounds)
     elif lower.endswith(".csv"):
