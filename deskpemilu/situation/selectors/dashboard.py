@@ -34,10 +34,6 @@ from deskpemilu.regions.models import Region, region_subtree_q
 from deskpemilu.regions.selectors import region_breadcrumbs
 from deskpemilu.situation import coverage_rules
 from deskpemilu.situation import status_rules as rules
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
-
 from deskpemilu.situation.models import (
     DashboardState,
     DayCategoryCount,
@@ -45,6 +41,9 @@ from deskpemilu.situation.models import (
     RegionStatus,
 )
 from deskpemilu.situation.services.tally import WibDate
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # The day tables the dashboard reads instead of counting incidents.
 _Tally = TypeVar("_Tally", DayCount, DayCategoryCount)
