@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -86,7 +88,9 @@ class PublicReportForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kabkota"].label_from_instance = lambda region: region.name
+        kabkota = cast(forms.ModelChoiceField, self.fields["kabkota"])
+        # Django's hook for a choice's label, set on this field only.
+        kabkota.label_from_instance = lambda region: region.name  # type: ignore[method-assign, assignment]
 
     def clean_occurred_at(self) -> dt.datetime | None:
         return _not_future(self.cleaned_data["occurred_at"])
@@ -189,7 +193,10 @@ class SenderLinkForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, reporters=None, **kwargs) -> None:
+    def __init__(
+        self, *args: Any, reporters: QuerySet[Reporter] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         if reporters is not None:
-            self.fields["reporter"].queryset = reporters.order_by("name")
+            reporter = cast(forms.ModelChoiceField, self.fields["reporter"])
+            reporter.queryset = reporters.order_by("name")

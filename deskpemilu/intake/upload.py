@@ -79,7 +79,10 @@ def read_table(name: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
             f"{MAX_BYTES // 1048576} MB. Bagi menjadi beberapa berkas."
         )
     lower = name.lower()
-    bounds: dict[str, Any] = {"max_lines": MAX_ROWS + 1 + SPARE_LINES, "max_columns": MAX_COLUMNS}
+    bounds: dict[str, Any] = {
+        "max_lines": MAX_ROWS + 1 + SPARE_LINES,
+        "max_columns": MAX_COLUMNS,
+    }
     if lower.endswith(".xlsx"):
         lines = xlsx_lines(data, **bounds)
     elif lower.endswith(".csv"):
