@@ -6,7 +6,8 @@ same forms.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, cast
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -24,10 +25,13 @@ from deskpemilu.incidents.taxonomy import Category, RejectReason, Severity, Stat
 from deskpemilu.regions.codes import normalise_region_code
 from deskpemilu.regions.models import TPS, Region
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 MINUTE_INPUT = "%Y-%m-%dT%H:%M"
 
 
-def _moment_field(label, *, required: bool = True) -> forms.DateTimeField:
+def _moment_field(label: StrOrPromise, *, required: bool = True) -> forms.DateTimeField:
     """A datetime-local input; the browser sends a wall-clock time, read as WIB."""
     return forms.DateTimeField(
         label=label,
@@ -39,7 +43,9 @@ def _moment_field(label, *, required: bool = True) -> forms.DateTimeField:
     )
 
 
-def _blank(choices) -> list[tuple[str, str]]:
+def _blank(
+    choices: Iterable[tuple[str, StrOrPromise]],
+) -> list[tuple[str, StrOrPromise]]:
     return [("", "—"), *choices]
 
 
@@ -89,7 +95,7 @@ class IncidentForm(forms.Form):
         label=gettext_lazy("Reporter contact"), required=False, max_length=120
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("lat", "lng"):
             self.fields[name].widget.attrs["step"] = "any"
@@ -131,7 +137,7 @@ class IncidentEditForm(IncidentForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
-    def __init__(self, *args, incident: Incident, **kwargs) -> None:
+    def __init__(self, *args: Any, incident: Incident, **kwargs: Any) -> None:
         kwargs.setdefault("initial", _initial(incident))
         super().__init__(*args, **kwargs)
         del self.fields["person_name"], self.fields["person_contact"]
@@ -216,7 +222,7 @@ class AssignForm(forms.Form):
     deadline = _moment_field(gettext_lazy("Deadline (WIB)"), required=False)
     note = forms.CharField(label=gettext_lazy("Note"), required=False, max_length=2000)
 
-    def __init__(self, *args, incident: Incident, **kwargs) -> None:
+    def __init__(self, *args: Any, incident: Incident, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         agencies = cast(forms.ModelMultipleChoiceField, self.fields["agencies"])
         agencies.queryset = agencies_for(incident)
@@ -280,7 +286,7 @@ class FilterForm(forms.Form):
     )
     q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=200)
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         election = election_current()
         stage = cast(forms.ModelChoiceField, self.fields["stage"])

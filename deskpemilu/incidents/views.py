@@ -9,13 +9,14 @@ that may not write is 403, both raised by access and the services.
 
 from __future__ import annotations
 
-from typing import cast
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.forms import ChoiceField
+from django.forms import ChoiceField, Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -43,6 +44,9 @@ from deskpemilu.incidents.taxonomy import Category, Severity, Status
 from deskpemilu.incidents.workflow import allowed_targets
 from deskpemilu.intake.desk_services import desk_report_submit
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 PER_PAGE = 50
 INVALID = 422
 
@@ -60,7 +64,9 @@ def _writable(request: AuthedRequest, incident_id: int) -> Incident:
     return incident
 
 
-def _counted(counts: dict[str, int], choices) -> list[tuple[str, str, int]]:
+def _counted(
+    counts: dict[str, int], choices: Iterable[tuple[str, StrOrPromise]]
+) -> list[tuple[str, StrOrPromise, int]]:
     return [(value, label, counts.get(value, 0)) for value, label in choices]
 
 
@@ -83,7 +89,11 @@ def incident_list(request: AuthedRequest) -> HttpResponse:
 
 
 def _detail(
-    request: AuthedRequest, incident_id: int, *, status: int = 200, **forms
+    request: AuthedRequest,
+    incident_id: int,
+    *,
+    status: int = 200,
+    **forms: Form,
 ) -> HttpResponse:
     """The incident page; `forms` carries the bound form that was refused, also as
     `failed` so the page can say why at the top."""
@@ -175,7 +185,11 @@ def incident_edit(request: AuthedRequest, incident_id: int) -> HttpResponse:
 
 
 def _act(
-    request: AuthedRequest, incident_id: int, form, name: str, call
+    request: AuthedRequest,
+    incident_id: int,
+    form: Form,
+    name: str,
+    call: Callable[[dict[str, Any]], object],
 ) -> HttpResponse:
     """Run one action from the incident page; errors come back on that page."""
     if form.is_valid():

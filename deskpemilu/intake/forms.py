@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, cast
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -22,15 +23,20 @@ from deskpemilu.intake.models import Channel, MessageKind, ParseStatus, Reporter
 from deskpemilu.intake.selectors import MessageFilters
 from deskpemilu.regions.models import Level, Region
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 MINUTE_INPUT = "%Y-%m-%dT%H:%M"
 DESCRIPTION_MIN, DESCRIPTION_MAX = 10, 2000
 
 
-def _blank(choices) -> list[tuple[str, str]]:
+def _blank(
+    choices: Iterable[tuple[str, StrOrPromise]],
+) -> list[tuple[str, StrOrPromise]]:
     return [("", "—"), *choices]
 
 
-def _moment_field(label, *, required: bool = True) -> forms.DateTimeField:
+def _moment_field(label: StrOrPromise, *, required: bool = True) -> forms.DateTimeField:
     """A datetime-local input; the browser sends a wall-clock time, read as WIB."""
     return forms.DateTimeField(
         label=label,
@@ -86,7 +92,7 @@ class PublicReportForm(forms.Form):
         help_text=gettext_lazy("Optional: so that the desk can call you back."),
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         kabkota = cast(forms.ModelChoiceField, self.fields["kabkota"])
         # Django's hook for a choice's label, set on this field only.

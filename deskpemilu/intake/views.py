@@ -15,6 +15,8 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -38,7 +40,7 @@ from deskpemilu.intake.forms import (
     UploadForm,
 )
 from deskpemilu.intake.joining import location_of
-from deskpemilu.intake.models import ParseStatus
+from deskpemilu.intake.models import InboundMessage, ParseStatus
 from deskpemilu.intake.services import SenderError
 from deskpemilu.intake.templatetags.intake_tags import mask_phone
 
@@ -89,7 +91,9 @@ class _CountedPaginator(Paginator):
     """A paginator told how many items there are (counting a large scope twice
     would double the page's time)."""
 
-    def __init__(self, object_list, per_page: int, count: int) -> None:
+    def __init__(
+        self, object_list: QuerySet[InboundMessage], per_page: int, count: int
+    ) -> None:
         super().__init__(object_list, per_page)
         self._known = count
 
@@ -132,7 +136,11 @@ def _parsed_rows(parsed: dict, show_personal: bool) -> list[tuple[str, object]]:
 
 
 def _detail(
-    request: AuthedRequest, message_id: int, *, status: int = 200, **forms
+    request: AuthedRequest,
+    message_id: int,
+    *,
+    status: int = 200,
+    **forms: Form,
 ) -> HttpResponse:
     user = request.user
     message = selectors.message_for_user_or_404(user, message_id)

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from deskpemilu.accounts import access
-from deskpemilu.accounts.models import Agency, AgencyKind
+from deskpemilu.accounts.models import Agency, AgencyKind, User
 from deskpemilu.accounts.requests import AuthedRequest
 from deskpemilu.core.errors import ImportFailed
 from deskpemilu.core.timeutil import WIB, wib_date
@@ -218,7 +218,7 @@ def _tps_page(request: AuthedRequest, region: Region) -> dict | None:
     }
 
 
-def _coverage(request: AuthedRequest, region: Region):
+def _coverage(request: AuthedRequest, region: Region) -> selectors.Coverage | None:
     try:
         return selectors.coverage_summary(request.user, region)
     except Http404:  # no election loaded yet
@@ -257,7 +257,11 @@ def _default_override() -> OverrideForm:
 
 
 def _render_region(
-    request: AuthedRequest, region: Region, *, form=None, status: int = 200
+    request: AuthedRequest,
+    region: Region,
+    *,
+    form: OverrideForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     context = _region_context(request, region)
     context |= {"form": form or _default_override(), "end_form": EndOverrideForm()}
@@ -356,7 +360,7 @@ def public_status(request: HttpRequest) -> HttpResponse:
 PLAN_LEVELS = ("kabkota", "provinsi")
 
 
-def _polres_choices(user, region: Region) -> list[Agency]:
+def _polres_choices(user: User, region: Region) -> list[Agency]:
     """The Polres the user may see, in this region (the same lookup as the API's)."""
     return list(
         Agency.objects.filter(
@@ -369,7 +373,7 @@ def _polres_choices(user, region: Region) -> list[Agency]:
     )
 
 
-def _plan_rows(plan) -> list[tuple]:
+def _plan_rows(plan: selectors.Plan) -> list[tuple[selectors.PlanRow, list[int]]]:
     classes = list(CLASSES)
     return [(row, [row.counts[c] for c in classes]) for row in [*plan.rows, plan.total]]
 
