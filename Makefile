@@ -55,6 +55,7 @@ lint: install-test
 	$(BIN)/ruff format --check deskpemilu
 	@# The import direction between the apps: contracts in pyproject.toml.
 	$(BIN)/lint-imports --no-cache --no-logo
+	$(BIN)/mypy
 
 # Speed figures (not tests): real servers, SQLite and a durable PostgreSQL cluster.
 bench: install-test

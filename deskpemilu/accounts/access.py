@@ -8,8 +8,11 @@ their existence is not revealed; a read-only role that tries to write gets 403.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -22,6 +25,11 @@ from deskpemilu.regions.codes import (
     tps_desa_code,
 )
 from deskpemilu.regions.models import TPS, Region, region_subtree_q, tps_subtree_q
+
+if TYPE_CHECKING:
+    from deskpemilu.incidents.models import Incident
+    from deskpemilu.intake.models import InboundMessage, Reporter
+    from deskpemilu.results.models import SheetFlag
 
 # Plain strings: a TextChoices member hashes by its name, so it would never be found
 # in a set of role values read from the database.
@@ -81,9 +89,9 @@ class Access:
         )
 
 
-def access_for(user: User) -> Access:
+def access_for(user: User | AnonymousUser) -> Access:
     """The user's access, cached on the user object for the rest of the request."""
-    cached = getattr(user, _CACHE_ATTR, None)
+    cached: Access | None = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
     if not user.is_authenticated or not user.is_active:
@@ -157,7 +165,7 @@ def can_write(user: User) -> bool:
     return access_for(user).can_write
 
 
-def can_see_personal_data(user: User) -> bool:
+def can_see_personal_data(user: User | AnonymousUser) -> bool:
     """Personal data (phone numbers) is shown unmasked to administrators only."""
     return access_for(user).is_admin
 
@@ -172,7 +180,7 @@ def within_scope(user: User, field: str) -> Q:
     return _any_of(region_subtree_q(c, field=field) for c in access.scope_codes)
 
 
-def _any_of(qs) -> Q:
+def _any_of(qs: Iterable[Q]) -> Q:
     combined = Q(pk__in=[])
     for q in qs:
         combined |= q
@@ -182,14 +190,16 @@ def _any_of(qs) -> Q:
 # Incidents and inbound messages ------------------------------------------------------
 
 
-def incidents_visible(user: User) -> QuerySet:
+def incidents_visible(user: User) -> QuerySet[Incident]:
     """Incidents in the user's scope (by the incident's region)."""
     from deskpemilu.incidents.models import Incident
 
     return Incident.objects.filter(within_scope(user, "area_code"))
 
 
-def incident_for_user_or_404(user: User, incident_id: int, *, for_update=False):
+def incident_for_user_or_404(
+    user: User, incident_id: int, *, for_update: bool = False
+) -> Incident:
     """The incident if the user may see it, else 404 (out of scope looks absent)."""
     qs = incidents_visible(user)
     if for_update:
@@ -200,7 +210,7 @@ def incident_for_user_or_404(user: User, incident_id: int, *, for_update=False):
         raise Http404("incident not found") from exc
 
 
-def messages_visible(user: User) -> QuerySet:
+def messages_visible(user: User) -> QuerySet[InboundMessage]:
     """The inbox: desk staff and leaders see the messages of their scope; messages
     whose place is not known yet are seen by those with the whole province."""
     from deskpemilu.intake.models import InboundMessage
@@ -217,7 +227,7 @@ def messages_visible(user: User) -> QuerySet:
     return qs.filter(_any_of(scopes))
 
 
-def can_link_sender(user: User, message) -> bool:
+def can_link_sender(user: User, message: InboundMessage) -> bool:
     """Link a message's sender to a known reporter (so that their next reports
     become incidents): desk staff whose scope holds the message; a message with no
     place yet needs the whole province."""
@@ -231,7 +241,7 @@ def can_link_sender(user: User, message) -> bool:
     )
 
 
-def reporters_visible(user: User) -> QuerySet:
+def reporters_visible(user: User) -> QuerySet[Reporter]:
     """Known reporters posted in the user's scope (and, for those who see the whole
     province, reporters without a post)."""
     from deskpemilu.intake.models import Reporter
@@ -248,7 +258,7 @@ def reporters_visible(user: User) -> QuerySet:
     return qs.filter(_any_of(scopes))
 
 
-def incident_roles(user: User, incident) -> frozenset[str]:
+def incident_roles(user: User, incident: Incident) -> frozenset[str]:
     """The user's roles for this incident; a liaison counts only for incidents
     assigned to their own agency."""
     access = access_for(user)
@@ -262,11 +272,11 @@ def incident_roles(user: User, incident) -> frozenset[str]:
     return frozenset(roles)
 
 
-def can_edit_incident(user: User, incident) -> bool:
+def can_edit_incident(user: User, incident: Incident) -> bool:
     return bool(incident_roles(user, incident) & DESK_ROLES)
 
 
-def can_assign(user: User, incident) -> bool:
+def can_assign(user: User, incident: Incident) -> bool:
     return bool(incident_roles(user, incident) & DESK_ROLES)
 
 
@@ -318,7 +328,7 @@ def can_decide_results(user: User, tps: TPS) -> bool:
     return can_write_results(user, _tps_desa(tps.code))
 
 
-def can_close_flag(user: User, flag) -> bool:
+def can_close_flag(user: User, flag: SheetFlag) -> bool:
     """Resolve or dismiss a flag on a TPS's results (results.SheetFlag): desk staff
     whose scope holds the TPS."""
     return can_write_results(user, _tps_desa(flag.tps_code))

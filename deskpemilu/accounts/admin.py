@@ -1,11 +1,11 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from deskpemilu.accounts.models import Agency, Membership, User
+from deskpemilu.accounts.requests import AuthedRequest
 from deskpemilu.accounts.services import login_unlock
 
 
@@ -19,11 +19,12 @@ class MembershipInline(admin.TabularInline):
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     inlines = [MembershipInline]
-    fieldsets = (*BaseUserAdmin.fieldsets, ("Desk", {"fields": ("phone",)}))
+    # The stubs allow fieldsets to be None; Django's UserAdmin always sets them.
+    fieldsets = (*BaseUserAdmin.fieldsets, ("Desk", {"fields": ("phone",)}))  # type: ignore[misc]
     actions = ["unlock_login"]
 
     @admin.action(description=_("Unlock login (forget failed attempts)"))
-    def unlock_login(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+    def unlock_login(self, request: AuthedRequest, queryset: QuerySet[User]) -> None:
         removed = login_unlock(actor=request.user, users=queryset)
         count = queryset.count()
         self.message_user(

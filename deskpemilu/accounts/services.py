@@ -6,6 +6,7 @@ import logging
 import secrets
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from axes.utils import reset as axes_reset
 from django.db import transaction
@@ -27,7 +28,8 @@ def agencies_import(*, path: Path) -> int:
         )
     )
     problems: list[ImportProblem] = []
-    rows: dict[str, dict] = {}
+    rows: dict[str, dict[str, Any]] = {}
+    row: dict[str, Any]
     kinds = set(AgencyKind.values)
     for line, row in read_rows(path, ["kode", "nama", "jenis", "wilayah"]):
         code = row["kode"]

@@ -40,6 +40,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from statistics import median
+from typing import Any
 
 from deskpemilu.bench import harness
 from deskpemilu.core.db import postgres
@@ -136,7 +137,7 @@ def step_duckdb(cfg: dict) -> dict:
     return {
         "seconds": median(times),
         "times": times,
-        "threads": con.execute("SELECT current_setting('threads')").fetchone()[0],
+        "threads": con.execute("SELECT current_setting('threads')").fetchone()[0],  # type: ignore[index]
         "version": duckdb.__version__,
         "scores": scores(truth, found, DUCKDB_CHECKS),
     }
@@ -498,7 +499,7 @@ def _fmt_score(value: float | None) -> str:
 def _median(runs: list[dict], *path: str) -> float:
     values = []
     for run in runs:
-        value = run
+        value: Any = run
         for key in path:
             value = value[key]
         values.append(value)

@@ -27,6 +27,7 @@ import urllib.parse
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -96,7 +97,7 @@ def connect(database_url: str) -> Iterator:
     if database_url.startswith("sqlite:///"):
         import sqlite3
 
-        conn = sqlite3.connect(database_url.removeprefix("sqlite:///"))
+        conn: Any = sqlite3.connect(database_url.removeprefix("sqlite:///"))
     else:
         import psycopg
 
@@ -115,7 +116,8 @@ def read_places(conn) -> Places:
     cur.execute(
         "SELECT id, code_nodot, level, centroid_lat, centroid_lng FROM regions_region"
     )
-    regions, by_level = {}, {}
+    regions: dict[int, tuple[str, str, float | None, float | None]] = {}
+    by_level: dict[str, list[int]] = {}
     for pk, nodot, level, lat, lng in cur.fetchall():
         regions[pk] = (nodot, level, lat, lng)
         by_level.setdefault(level, []).append(pk)
@@ -194,7 +196,9 @@ def incident_rows(
     channel = rng.integers(0, len(CHANNELS), n)
     assigned = rng.random(n) < 0.3
     stage_of = _stage_of(places, now)
-    base = now.replace(microsecond=0, tzinfo=None) - now.utcoffset()
+    base = now.replace(microsecond=0, tzinfo=None) - (
+        now.utcoffset() or dt.timedelta(0)
+    )
     titles = {name: f"Laporan {name.replace('_', ' ')}" for name, _ in CATEGORIES}
     incidents, assignments = [], []
     for i in range(n):
@@ -373,7 +377,9 @@ class Session:
 
     def __init__(self, base: str):
         parts = urllib.parse.urlsplit(base)
-        self.conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+        self.conn = http.client.HTTPConnection(
+            parts.hostname or "", parts.port, timeout=60
+        )
         self.cookies: dict[str, str] = {}
 
     def request(self, method: str, path: str, body: str | None = None, **headers):
@@ -440,6 +446,7 @@ def _touch_latest(database_url: str) -> None:
         cur = conn.cursor()
         cur.execute("SELECT MAX(id) FROM incidents_incident")
         (latest,) = cur.fetchone()
+        now: dt.datetime | str
         now = dt.datetime.now(dt.UTC)
         if database_url.startswith("sqlite:///"):
             now = now.replace(tzinfo=None).isoformat(" ")

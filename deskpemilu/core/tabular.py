@@ -19,7 +19,7 @@ import datetime as dt
 import io
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from xml.etree.ElementTree import ParseError
 from xml.parsers import expat
@@ -86,7 +86,7 @@ def _mb(size: int) -> str:
 
 def _bounded(
     lines: Iterator[list[str]], max_lines: int, max_columns: int
-) -> Iterator[list[str]]:
+) -> Generator[list[str], None, None]:
     """At most `max_lines` lines of at most `max_columns` cells (empty cells at the
     end of a line do not count)."""
     for number, cells in enumerate(lines, start=1):
@@ -115,7 +115,7 @@ def upload_lines(
     max_columns: int,
     too_large_hint: str = "",
     wrong_type_hint: str = "",
-) -> Iterator[list[str]]:
+) -> Generator[list[str], None, None]:
     """The lines of an uploaded table, read as CSV or XLSX by the ending of its name:
     at most `max_rows` data rows (and the header, and SPARE_LINES blank lines) of
     `max_columns` cells. FileRefused when the file is over `max_bytes` or neither
@@ -144,7 +144,7 @@ def _hinted(message: str, hint: str) -> str:
 
 def csv_lines(
     data: bytes, *, max_lines: int = EXCEL_ROWS, max_columns: int = EXCEL_COLUMNS
-) -> Iterator[list[str]]:
+) -> Generator[list[str], None, None]:
     if data.startswith(ZIP_MAGIC) or b"\x00" in data[:4096]:
         raise FileRefused(
             "Isi berkas bukan teks CSV (mungkin berkas Excel yang diberi nama .csv). "
@@ -173,7 +173,7 @@ def xlsx_lines(
     max_lines: int = EXCEL_ROWS,
     max_columns: int = EXCEL_COLUMNS,
     limits: ArchiveLimits | None = None,
-) -> Iterator[list[str]]:
+) -> Generator[list[str], None, None]:
     """The first sheet's rows as cell texts, once `check_xlsx` has let the file
     through. Cells right of `max_columns` + 1 are not read (the one just right of
     the limit is, so that a line too wide is refused rather than cut)."""

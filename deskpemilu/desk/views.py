@@ -4,14 +4,15 @@ and the regions' stage card), so it stands above both (docs/architecture.md)."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 
+from deskpemilu.accounts.requests import AuthedRequest
 from deskpemilu.regions.views import stage_context
 from deskpemilu.situation.views import dashboard_page
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     """The desk's home after login: the situation dashboard of the user's scope,
     under the card of the election's current stage. The region tree is at
     /wilayah/<code>/."""

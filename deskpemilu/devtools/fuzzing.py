@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from deskpemilu.core.errors import ImportFailed
 from deskpemilu.core.tabular import FileRefused
@@ -207,7 +208,7 @@ class Target:
     name: str
     weight: int
     make: Callable[[Mutator], tuple[object, str]]  # the input, its file suffix
-    run: Callable[[object], None]
+    run: Callable[..., None]  # takes the input (and a file name for the tables)
 
 
 def _file_target(name: str, weight: int, run: Callable[[Path], None]) -> Target:
@@ -352,7 +353,7 @@ def target(name: str) -> Target:
     return next(t for t in TARGETS if t.name == name)
 
 
-def try_input(target: Target, data: object, suffix: str, work: Path) -> str:
+def try_input(target: Target, data: Any, suffix: str, work: Path) -> str:
     """ "accepted" or "refused" (with a message); a crash raises. Files are written
     to `work` for the readers that take a path."""
     try:

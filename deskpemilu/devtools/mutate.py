@@ -347,6 +347,7 @@ class Mutator:
             for i, value in enumerate(row):
                 if (
                     rng.random() < 0.1
+                    and isinstance(value, str)
                     and value.lstrip("-").isascii()
                     and value.isdigit()
                 ):

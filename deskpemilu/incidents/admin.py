@@ -2,6 +2,8 @@
 them, and the history is never edited."""
 
 from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest
 
 from deskpemilu.incidents.models import Assignment, Incident, IncidentEvent
 
@@ -21,7 +23,9 @@ class EventInline(admin.TabularInline):
         "note",
     )
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(
+        self, request: HttpRequest, obj: Model | None = None
+    ) -> bool:
         return False
 
 
@@ -32,7 +36,9 @@ class AssignmentInline(admin.TabularInline):
     readonly_fields = ("agency", "deadline", "acknowledged_at", "done_at")
     fields = readonly_fields
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(
+        self, request: HttpRequest, obj: Model | None = None
+    ) -> bool:
         return False
 
 
@@ -54,8 +60,10 @@ class IncidentAdmin(admin.ModelAdmin):
     inlines = [AssignmentInline, EventInline]
     list_select_related = ("region",)
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(
+        self, request: HttpRequest, obj: Model | None = None
+    ) -> bool:
         return False

@@ -8,13 +8,13 @@ IncidentError 422, Conflict 409, not allowed 403, out of scope or absent 404.
 # would then look the string annotations up in the pagination module.
 from typing import Annotated
 
-from django.http import HttpRequest
 from ninja import Path, Query, Router, Status
 from ninja.pagination import paginate
 from ninja.security import django_auth
 
 from deskpemilu.accounts.access import incident_for_user_or_404
 from deskpemilu.accounts.models import Agency
+from deskpemilu.accounts.requests import AuthedRequest
 from deskpemilu.core.schemas import MAX_ID, READ, WRITE, Page, errors
 from deskpemilu.incidents import selectors, services
 from deskpemilu.incidents.schemas import (
@@ -104,14 +104,14 @@ def _place_changes(changes: dict) -> dict:
     "", response={200: list[IncidentOut], **ERRORS}, summary="Daftar kejadian / list"
 )
 @paginate(Page)
-def incident_list(request: HttpRequest, filters: Query[IncidentQuery]):
+def incident_list(request: AuthedRequest, filters: Query[IncidentQuery]):
     return selectors.incident_list(request.user, _filters(filters))
 
 
 @router.get(
     "/counts", response={200: CountsOut, **ERRORS}, summary="Jumlah kejadian / counts"
 )
-def incident_counts(request: HttpRequest, filters: Query[IncidentQuery]):
+def incident_counts(request: AuthedRequest, filters: Query[IncidentQuery]):
     qs = selectors.incident_list(request.user, _filters(filters))
     counts = selectors.incident_counts(qs)
     return {"total": sum(counts["status"].values()), **counts}
@@ -123,7 +123,7 @@ def incident_counts(request: HttpRequest, filters: Query[IncidentQuery]):
     summary="Penugasan lewat tenggat / overdue assignments",
 )
 @paginate(Page)
-def overdue_list(request: HttpRequest):
+def overdue_list(request: AuthedRequest):
     return selectors.overdue_assignments(request.user)
 
 
@@ -132,7 +132,7 @@ def overdue_list(request: HttpRequest):
     response={200: IncidentDetailOut, **ERRORS},
     summary="Satu kejadian / one incident",
 )
-def incident_get(request: HttpRequest, incident_id: IncidentId):
+def incident_get(request: AuthedRequest, incident_id: IncidentId):
     return selectors.incident_detail(request.user, incident_id)
 
 
@@ -141,7 +141,7 @@ def incident_get(request: HttpRequest, incident_id: IncidentId):
     response={200: list[IncidentOut], **ERRORS},
     summary="Kemungkinan duplikat / likely duplicates",
 )
-def incident_duplicates(request: HttpRequest, incident_id: IncidentId):
+def incident_duplicates(request: AuthedRequest, incident_id: IncidentId):
     incident = incident_for_user_or_404(request.user, incident_id)
     return selectors.duplicate_candidates(request.user, incident)
 
@@ -152,7 +152,7 @@ def incident_duplicates(request: HttpRequest, incident_id: IncidentId):
 @router.post(
     "", response={201: IncidentDetailOut, **WRITES}, summary="Catat kejadian / create"
 )
-def incident_create(request: HttpRequest, payload: IncidentIn):
+def incident_create(request: AuthedRequest, payload: IncidentIn):
     data = payload.dict(exclude={"region", "tps"})
     incident = services.incident_create(
         actor=request.user,
@@ -170,7 +170,7 @@ def incident_create(request: HttpRequest, payload: IncidentIn):
     summary="Ubah kejadian / edit",
 )
 def incident_update(
-    request: HttpRequest, incident_id: IncidentId, payload: IncidentPatch
+    request: AuthedRequest, incident_id: IncidentId, payload: IncidentPatch
 ):
     changes = payload.dict(exclude_unset=True)
     version = changes.pop("version")
@@ -189,7 +189,7 @@ def incident_update(
     summary="Ubah status / move in the workflow",
 )
 def incident_transition(
-    request: HttpRequest, incident_id: IncidentId, payload: TransitionIn
+    request: AuthedRequest, incident_id: IncidentId, payload: TransitionIn
 ):
     services.incident_transition(
         actor=request.user, incident_id=incident_id, **payload.dict()
@@ -204,7 +204,7 @@ def incident_transition(
     description="Answers the assignments made now (an agency already assigned is "
     "left as it was).",
 )
-def incident_assign(request: HttpRequest, incident_id: IncidentId, payload: AssignIn):
+def incident_assign(request: AuthedRequest, incident_id: IncidentId, payload: AssignIn):
     ids = _agency_ids(payload.agency_ids, payload.agency_codes, "agency_codes")
     created = services.incident_assign(
         actor=request.user,
@@ -222,7 +222,7 @@ def incident_assign(request: HttpRequest, incident_id: IncidentId, payload: Assi
     response={200: IncidentDetailOut, **WRITES},
     summary="Gabungkan duplikat / merge a duplicate into this incident",
 )
-def incident_merge(request: HttpRequest, incident_id: IncidentId, payload: MergeIn):
+def incident_merge(request: AuthedRequest, incident_id: IncidentId, payload: MergeIn):
     services.incident_merge(
         actor=request.user, primary_id=incident_id, duplicate_id=payload.duplicate_id
     )
@@ -234,7 +234,7 @@ def incident_merge(request: HttpRequest, incident_id: IncidentId, payload: Merge
     response={200: AssignmentOut, **WRITES},
     summary="Terima penugasan / acknowledge",
 )
-def assignment_acknowledge(request: HttpRequest, assignment_id: AssignmentId):
+def assignment_acknowledge(request: AuthedRequest, assignment_id: AssignmentId):
     return services.assignment_acknowledge(
         actor=request.user, assignment_id=assignment_id
     )
@@ -246,7 +246,7 @@ def assignment_acknowledge(request: HttpRequest, assignment_id: AssignmentId):
     summary="Catat tindak lanjut / record a follow-up",
 )
 def followup_record(
-    request: HttpRequest, assignment_id: AssignmentId, payload: FollowUpIn
+    request: AuthedRequest, assignment_id: AssignmentId, payload: FollowUpIn
 ):
     followup = services.followup_record(
         actor=request.user, assignment_id=assignment_id, **payload.dict()
@@ -260,7 +260,7 @@ def followup_record(
     summary="Eskalasi ke instansi induk / escalate to the parent agency",
 )
 def assignment_escalate(
-    request: HttpRequest, assignment_id: AssignmentId, payload: EscalateIn
+    request: AuthedRequest, assignment_id: AssignmentId, payload: EscalateIn
 ):
     upper = services.incident_escalate(
         actor=request.user, assignment_id=assignment_id, note=payload.note

@@ -6,6 +6,8 @@ same forms.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -22,10 +24,13 @@ from deskpemilu.incidents.taxonomy import Category, RejectReason, Severity, Stat
 from deskpemilu.regions.codes import normalise_region_code, typed_tps_code
 from deskpemilu.regions.models import TPS, Region
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 MINUTE_INPUT = "%Y-%m-%dT%H:%M"
 
 
-def _moment_field(label, *, required: bool = True) -> forms.DateTimeField:
+def _moment_field(label: StrOrPromise, *, required: bool = True) -> forms.DateTimeField:
     """A datetime-local input; the browser sends a wall-clock time, read as WIB."""
     return forms.DateTimeField(
         label=label,
@@ -37,7 +42,9 @@ def _moment_field(label, *, required: bool = True) -> forms.DateTimeField:
     )
 
 
-def _blank(choices) -> list[tuple[str, str]]:
+def _blank(
+    choices: Iterable[tuple[str, StrOrPromise]],
+) -> list[tuple[str, StrOrPromise]]:
     return [("", "—"), *choices]
 
 
@@ -82,7 +89,7 @@ class IncidentForm(forms.Form):
         label=gettext_lazy("Reporter contact"), required=False, max_length=120
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("lat", "lng"):
             self.fields[name].widget.attrs["step"] = "any"
@@ -110,8 +117,9 @@ class IncidentForm(forms.Form):
             )
         return tps
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         # A TPS alone names its desa; both given must agree (the service checks).
         if data.get("tps") and not data.get("region"):
             data["region"] = data["tps"].desa
@@ -123,7 +131,7 @@ class IncidentEditForm(IncidentForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
-    def __init__(self, *args, incident: Incident, **kwargs) -> None:
+    def __init__(self, *args: Any, incident: Incident, **kwargs: Any) -> None:
         kwargs.setdefault("initial", _initial(incident))
         super().__init__(*args, **kwargs)
         del self.fields["person_name"], self.fields["person_contact"]
@@ -158,7 +166,7 @@ def _initial(incident: Incident) -> dict:
         "description": incident.description,
         # With a TPS the region follows from it; showing both would pin the desa.
         "region": "" if incident.tps_id else incident.region.code,
-        "tps": incident.tps.code if incident.tps_id else "",
+        "tps": incident.tps.code if incident.tps else "",
         "occurred_at": incident.occurred_at,
         "lat": incident.lat,
         "lng": incident.lng,
@@ -208,9 +216,10 @@ class AssignForm(forms.Form):
     deadline = _moment_field(gettext_lazy("Deadline (WIB)"), required=False)
     note = forms.CharField(label=gettext_lazy("Note"), required=False, max_length=2000)
 
-    def __init__(self, *args, incident: Incident, **kwargs) -> None:
+    def __init__(self, *args: Any, incident: Incident, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agencies"].queryset = agencies_for(incident)
+        agencies = cast(forms.ModelMultipleChoiceField, self.fields["agencies"])
+        agencies.queryset = agencies_for(incident)
 
     def clean_deadline(self) -> dt.datetime | None:
         deadline = self.cleaned_data["deadline"]
@@ -271,10 +280,11 @@ class FilterForm(forms.Form):
     )
     q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=200)
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         election = election_current()
-        self.fields["stage"].queryset = Stage.objects.filter(election=election)
+        stage = cast(forms.ModelChoiceField, self.fields["stage"])
+        stage.queryset = Stage.objects.filter(election=election)
 
     def filters(self) -> IncidentFilters:
         self.is_valid()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 from ninja import Field, Schema
 from pydantic import AfterValidator
@@ -20,11 +20,23 @@ from deskpemilu.core.timeutil import to_wib
 from deskpemilu.incidents.selectors import IncidentFilters
 from deskpemilu.incidents.taxonomy import Category, Severity, Status
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from deskpemilu.accounts.models import User
+    from deskpemilu.incidents.models import (
+        Assignment,
+        FollowUp,
+        Incident,
+        IncidentEvent,
+        IncidentSource,
+    )
+
 # Every moment leaves the API timezone-aware and in WIB, as the desk reads it.
 Wib = Annotated[dt.datetime, AfterValidator(to_wib)]
 
 
-def _person(user) -> str | None:
+def _person(user: User | None) -> str | None:
     if user is None:
         return None
     return user.get_full_name() or user.get_username()
@@ -70,12 +82,12 @@ class IncidentOut(IncidentBrief):
     version: int = Field(..., description="Send it back with a change (PATCH).")
 
     @staticmethod
-    def resolve_tps_code(obj) -> str | None:
-        return obj.tps.code if obj.tps_id else None
+    def resolve_tps_code(obj: Incident) -> str | None:
+        return obj.tps.code if obj.tps else None
 
     @staticmethod
-    def resolve_stage(obj) -> str | None:
-        return obj.stage.name if obj.stage_id else None
+    def resolve_stage(obj: Incident) -> str | None:
+        return obj.stage.name if obj.stage else None
 
 
 class SourceOut(Schema):
@@ -89,11 +101,11 @@ class SourceOut(Schema):
     created_at: Wib
 
     @staticmethod
-    def resolve_message_ref(obj) -> str | None:
-        return obj.message.ref if obj.message_id else None
+    def resolve_message_ref(obj: IncidentSource) -> str | None:
+        return obj.message.ref if obj.message else None
 
     @staticmethod
-    def resolve_person_contact(obj, context) -> str:
+    def resolve_person_contact(obj: IncidentSource, context: dict[str, Any]) -> str:
         if can_see_personal_data(context["request"].user):
             return obj.person_contact
         return _masked(obj.person_contact)
@@ -107,7 +119,7 @@ class FollowUpOut(Schema):
     done: bool
 
     @staticmethod
-    def resolve_actor(obj) -> str | None:
+    def resolve_actor(obj: FollowUp) -> str | None:
         return _person(obj.actor)
 
 
@@ -126,11 +138,11 @@ class AssignmentOut(Schema):
     followups: list[FollowUpOut]
 
     @staticmethod
-    def resolve_acknowledged(obj) -> bool:
+    def resolve_acknowledged(obj: Assignment) -> bool:
         return obj.acknowledged_at is not None
 
     @staticmethod
-    def resolve_acknowledged_by(obj) -> str | None:
+    def resolve_acknowledged_by(obj: Assignment) -> str | None:
         return _person(obj.acknowledged_by)
 
 
@@ -160,11 +172,11 @@ class IncidentDetailOut(IncidentOut):
     history: list[EventOut]
 
     @staticmethod
-    def resolve_created_by(obj) -> str | None:
+    def resolve_created_by(obj: Incident) -> str | None:
         return _person(obj.created_by)
 
     @staticmethod
-    def resolve_history(obj):
+    def resolve_history(obj: Incident) -> QuerySet[IncidentEvent]:
         return obj.events.all()
 
 
@@ -231,13 +243,15 @@ class IncidentIn(Schema):
 class IncidentPatch(Schema):
     """Only the fields sent are changed. A field typed without null refuses null."""
 
+    # The non-null types refuse a null sent; None is the default of a field not sent
+    # (hence the ignores).
     version: Count = Field(..., description="The version you read; 409 if it moved on.")
-    title: str = Field(None, min_length=1, max_length=200)
-    description: str = None
-    category: Category = None
-    severity: Severity = None
-    occurred_at: IsoDateTime = None
-    region: str = Field(None, description="Region code.")
+    title: str = Field(None, min_length=1, max_length=200)  # type: ignore[assignment]
+    description: str = None  # type: ignore[assignment]
+    category: Category = None  # type: ignore[assignment]
+    severity: Severity = None  # type: ignore[assignment]
+    occurred_at: IsoDateTime = None  # type: ignore[assignment]
+    region: str = Field(None, description="Region code.")  # type: ignore[assignment]
     tps: str | None = Field(None, description="TPS code; null removes the TPS.")
     lat: float | None = Field(None, ge=-90, le=90)
     lng: float | None = Field(None, ge=-180, le=180)

@@ -116,7 +116,9 @@ def incident_detail(user: User, incident_id: int) -> Incident:
     )
 
 
-def overdue_assignments(user: User, *, now: dt.datetime | None = None) -> QuerySet:
+def overdue_assignments(
+    user: User, *, now: dt.datetime | None = None
+) -> QuerySet[Assignment]:
     """Assignments past their deadline without a finished follow-up, in scope."""
     now = now or timezone.now()
     return (
@@ -137,7 +139,9 @@ DUPLICATE_KM = 3.0
 DUPLICATE_TEXT = 0.35
 
 
-def duplicate_candidates(user: User, incident: Incident, limit: int = 5) -> list:
+def duplicate_candidates(
+    user: User, incident: Incident, limit: int = 5
+) -> list[Incident]:
     """Other open incidents close in place and time with similar text: for the desk
     to confirm and merge, never merged automatically."""
     near = (
@@ -154,7 +158,9 @@ def duplicate_candidates(user: User, incident: Incident, limit: int = 5) -> list
     for other in near:
         if (
             incident.lat is not None
+            and incident.lng is not None
             and other.lat is not None
+            and other.lng is not None
             and distance_km(incident.lat, incident.lng, other.lat, other.lng)
             > DUPLICATE_KM
         ):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -16,7 +17,7 @@ from django.utils import timezone
 from deskpemilu.accounts import access
 from deskpemilu.accounts.models import Agency, User
 from deskpemilu.core.errors import DeskError
-from deskpemilu.elections.models import Stage
+from deskpemilu.elections.models import Election, Stage
 from deskpemilu.elections.selectors import election_current, election_stage_at
 from deskpemilu.incidents.models import (
     Assignment,
@@ -32,6 +33,9 @@ from deskpemilu.incidents.workflow import TransitionRefused, check_transition
 from deskpemilu.regions.codes import is_within
 from deskpemilu.regions.geometry import point_in
 from deskpemilu.regions.models import TPS, Boundary, Region
+
+if TYPE_CHECKING:
+    from deskpemilu.intake.models import InboundMessage
 
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 EDITABLE = ("title", "description", "category", "severity", "occurred_at", "lat", "lng")
@@ -59,7 +63,7 @@ def _label(actor: User | None, fallback: str) -> str:
     return actor.get_full_name() or actor.get_username()
 
 
-def _event(incident: Incident, actor: User | None, action: str, **fields) -> None:
+def _event(incident: Incident, actor: User | None, action: str, **fields: Any) -> None:
     label = fields.pop("actor_label", "") or _label(actor, "sistem")
     label = label[: IncidentEvent._meta.get_field("actor_label").max_length]
     IncidentEvent.objects.create(
@@ -82,7 +86,7 @@ def _check_place(
         raise IncidentError("place_required", "Wilayah atau TPS wajib diisi.", "region")
     if (lat is None) != (lng is None):
         raise IncidentError("bad_point", "Isi lintang dan bujur sekaligus.", "lat")
-    if lat is not None and not _point_in_region(region, lat, lng):
+    if lat is not None and lng is not None and not _point_in_region(region, lat, lng):
         raise IncidentError(
             "point_outside_region",
             f"Titik ({lat:.5f}, {lng:.5f}) berada di luar wilayah {region.name}.",
@@ -133,7 +137,7 @@ def _check_choices(category: str, severity: str) -> None:
         )
 
 
-def _stage_at(moment: dt.datetime):
+def _stage_at(moment: dt.datetime) -> tuple[Election | None, Stage | None]:
     election = election_current()
     if election is None:
         return None, None
@@ -159,7 +163,7 @@ def incident_create(
     lat: float | None = None,
     lng: float | None = None,
     channel: str = "web",
-    message=None,
+    message: InboundMessage | None = None,
     person_name: str = "",
     person_contact: str = "",
     actor_label: str = "",
@@ -240,7 +244,7 @@ def _bump(incident: Incident, fields: Iterable[str]) -> None:
 
 
 def incident_update(
-    *, actor: User, incident_id: int, version: int, changes: dict
+    *, actor: User, incident_id: int, version: int, changes: dict[str, Any]
 ) -> Incident:
     """Edit fields of an incident; refused (Conflict) if it changed since `version`."""
     unknown = set(changes) - set(EDITABLE) - {"region", "tps"}
@@ -279,7 +283,7 @@ def incident_update(
     return incident
 
 
-def _plain(value):
+def _plain(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         return value.isoformat()
     if hasattr(value, "code"):
@@ -558,7 +562,7 @@ def message_attach(*, actor: User, message_id: int, incident_id: int) -> Inciden
 def incident_add_from_sender(
     *,
     incident_id: int,
-    message,
+    message: InboundMessage,
     actor_label: str,
     point: tuple[float, float] | None = None,
     note: str = "",
@@ -573,7 +577,7 @@ def incident_add_from_sender(
             incident=incident, message=message, defaults={"kind": SourceKind.MESSAGE}
         )
         fields: list[str] = []
-        changes: dict = {"message": message.ref}
+        changes: dict[str, Any] = {"message": message.ref}
         if point is not None and incident.lat is None:
             lat, lng = point
             if _point_in_region(incident.region, lat, lng):

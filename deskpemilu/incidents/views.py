@@ -10,10 +10,14 @@ that may not write is 403, both raised by access and the services.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.forms import ChoiceField, Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from deskpemilu.accounts import access
+from deskpemilu.accounts.requests import AuthedRequest
 from deskpemilu.core.errors import show_error
 from deskpemilu.incidents import selectors, services
 from deskpemilu.incidents.forms import (
@@ -37,6 +42,9 @@ from deskpemilu.incidents.services import Conflict, IncidentError
 from deskpemilu.incidents.taxonomy import Category, Severity, Status
 from deskpemilu.incidents.workflow import allowed_targets
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 PER_PAGE = 50
 INVALID = 422
 
@@ -46,7 +54,7 @@ def _conflict(request: HttpRequest, incident_id: int, error: Conflict) -> HttpRe
     return render(request, "incidents/conflict.html", context, status=409)
 
 
-def _writable(request: HttpRequest, incident_id: int) -> Incident:
+def _writable(request: AuthedRequest, incident_id: int) -> Incident:
     """The incident for a write: out of scope is 404 first, a read-only role 403."""
     incident = access.incident_for_user_or_404(request.user, incident_id)
     if not access.can_write(request.user):
@@ -54,12 +62,14 @@ def _writable(request: HttpRequest, incident_id: int) -> Incident:
     return incident
 
 
-def _counted(counts: dict[str, int], choices) -> list[tuple[str, str, int]]:
+def _counted(
+    counts: dict[str, int], choices: Iterable[tuple[str, StrOrPromise]]
+) -> list[tuple[str, StrOrPromise, int]]:
     return [(value, label, counts.get(value, 0)) for value, label in choices]
 
 
 @login_required
-def incident_list(request: HttpRequest) -> HttpResponse:
+def incident_list(request: AuthedRequest) -> HttpResponse:
     form = FilterForm(request.GET)
     incidents = selectors.incident_list(request.user, form.filters())
     counts = selectors.incident_counts(incidents)
@@ -77,7 +87,11 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 
 
 def _detail(
-    request: HttpRequest, incident_id: int, *, status: int = 200, **forms
+    request: AuthedRequest,
+    incident_id: int,
+    *,
+    status: int = 200,
+    **forms: Form,
 ) -> HttpResponse:
     """The incident page; `forms` carries the bound form that was refused, also as
     `failed` so the page can say why at the top."""
@@ -100,18 +114,20 @@ def _detail(
         "duplicates": selectors.duplicate_candidates(user, incident),
         "now": timezone.now(),
         "assign_form": AssignForm(incident=incident),
-        "reject_reasons": TransitionForm.base_fields["reason"].choices,
+        "reject_reasons": cast(
+            ChoiceField, TransitionForm.base_fields["reason"]
+        ).choices,
     }
     return render(request, "incidents/detail.html", context | forms, status=status)
 
 
 @login_required
-def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
+def incident_detail(request: AuthedRequest, incident_id: int) -> HttpResponse:
     return _detail(request, incident_id)
 
 
 @login_required
-def incident_edit(request: HttpRequest, incident_id: int) -> HttpResponse:
+def incident_edit(request: AuthedRequest, incident_id: int) -> HttpResponse:
     incident = access.incident_for_user_or_404(request.user, incident_id)
     if not access.can_edit_incident(request.user, incident):
         raise PermissionDenied("may not edit")
@@ -142,7 +158,13 @@ def incident_edit(request: HttpRequest, incident_id: int) -> HttpResponse:
     )
 
 
-def _act(request: HttpRequest, incident_id: int, form, name: str, call) -> HttpResponse:
+def _act(
+    request: AuthedRequest,
+    incident_id: int,
+    form: Form,
+    name: str,
+    call: Callable[[dict[str, Any]], object],
+) -> HttpResponse:
     """Run one action from the incident page; errors come back on that page."""
     if form.is_valid():
         try:
@@ -159,7 +181,7 @@ def _act(request: HttpRequest, incident_id: int, form, name: str, call) -> HttpR
 
 @login_required
 @require_POST
-def incident_transition(request: HttpRequest, incident_id: int) -> HttpResponse:
+def incident_transition(request: AuthedRequest, incident_id: int) -> HttpResponse:
     _writable(request, incident_id)
     form = TransitionForm(request.POST)
     return _act(
@@ -175,7 +197,7 @@ def incident_transition(request: HttpRequest, incident_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def incident_assign(request: HttpRequest, incident_id: int) -> HttpResponse:
+def incident_assign(request: AuthedRequest, incident_id: int) -> HttpResponse:
     incident = _writable(request, incident_id)
     if not access.can_assign(request.user, incident):
         raise PermissionDenied("may not assign")
@@ -199,7 +221,7 @@ def incident_assign(request: HttpRequest, incident_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def assignment_acknowledge(
-    request: HttpRequest, incident_id: int, assignment_id: int
+    request: AuthedRequest, incident_id: int, assignment_id: int
 ) -> HttpResponse:
     _writable(request, incident_id)
     services.assignment_acknowledge(actor=request.user, assignment_id=assignment_id)
@@ -210,7 +232,7 @@ def assignment_acknowledge(
 @login_required
 @require_POST
 def followup_record(
-    request: HttpRequest, incident_id: int, assignment_id: int
+    request: AuthedRequest, incident_id: int, assignment_id: int
 ) -> HttpResponse:
     _writable(request, incident_id)
     form = FollowUpForm(request.POST)
@@ -228,7 +250,7 @@ def followup_record(
 @login_required
 @require_POST
 def incident_escalate(
-    request: HttpRequest, incident_id: int, assignment_id: int
+    request: AuthedRequest, incident_id: int, assignment_id: int
 ) -> HttpResponse:
     _writable(request, incident_id)
     form = EscalateForm(request.POST)
@@ -245,7 +267,7 @@ def incident_escalate(
 
 @login_required
 @require_POST
-def incident_merge(request: HttpRequest, incident_id: int) -> HttpResponse:
+def incident_merge(request: AuthedRequest, incident_id: int) -> HttpResponse:
     _writable(request, incident_id)
     form = MergeForm(request.POST)
     return _act(
@@ -260,7 +282,7 @@ def incident_merge(request: HttpRequest, incident_id: int) -> HttpResponse:
 
 
 @login_required
-def overdue_list(request: HttpRequest) -> HttpResponse:
+def overdue_list(request: AuthedRequest) -> HttpResponse:
     assignments = selectors.overdue_assignments(request.user)
     page = Paginator(assignments, PER_PAGE).get_page(request.GET.get("page"))
     context = {"page_obj": page, "now": timezone.now()}

@@ -4,6 +4,8 @@ data) may open these pages."""
 
 from django import forms
 from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest
 
 from deskpemilu.accounts.access import can_see_personal_data
 from deskpemilu.intake.models import (
@@ -17,19 +19,25 @@ from deskpemilu.intake.models import (
 
 
 class AdministratorsOnly(admin.ModelAdmin):
-    def has_module_permission(self, request):
+    def has_module_permission(self, request: HttpRequest) -> bool:
         return can_see_personal_data(request.user)
 
-    def has_view_permission(self, request, obj=None):
+    def has_view_permission(
+        self, request: HttpRequest, obj: Model | None = None
+    ) -> bool:
         return can_see_personal_data(request.user)
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(
+        self, request: HttpRequest, obj: Model | None = None
+    ) -> bool:
         return can_see_personal_data(request.user)
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return can_see_personal_data(request.user)
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(
+        self, request: HttpRequest, obj: Model | None = None
+    ) -> bool:
         return can_see_personal_data(request.user)
 
 
@@ -52,7 +60,9 @@ class HandleInline(admin.TabularInline):
     extra = 1
     fields = ("handle",)
 
-    def has_view_permission(self, request, obj=None):
+    def has_view_permission(
+        self, request: HttpRequest, obj: Model | None = None
+    ) -> bool:
         return can_see_personal_data(request.user)
 
     has_change_permission = has_add_permission = has_delete_permission = (
@@ -75,18 +85,22 @@ class ApiClientAdmin(AdministratorsOnly):
     list_display = ("name", "agency", "token_prefix", "is_active", "created_at")
     readonly_fields = ("token_hash", "token_prefix")
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # tokens are made with `deskpemilu create_api_client`
 
 
 class ReadOnly(AdministratorsOnly):
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(
+        self, request: HttpRequest, obj: Model | None = None
+    ) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(
+        self, request: HttpRequest, obj: Model | None = None
+    ) -> bool:
         return False
 
 

@@ -10,15 +10,16 @@ import json
 from typing import Any
 
 import orjson
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from ninja import Header, Router, Status
 from pydantic import TypeAdapter, ValidationError
+from pydantic_core import ErrorDetails
 
 from deskpemilu.core.clientaddr import client_address
 from deskpemilu.core.fastjson import dumps
 from deskpemilu.core.schemas import errors
 from deskpemilu.intake import idempotency
-from deskpemilu.intake.auth import ApiToken
+from deskpemilu.intake.auth import ApiToken, ClientRequest
 from deskpemilu.intake.bulk import Result, handle_one, messages_handle_batch
 from deskpemilu.intake.models import Channel, InboundMessage, ParseStatus
 from deskpemilu.intake.schemas import (
@@ -46,7 +47,7 @@ REUSED = {
 
 
 def _incoming(
-    request: HttpRequest,
+    request: ClientRequest,
     item: MessageIn,
     fallback_id: str = "",
     address: str | None = None,
@@ -74,7 +75,7 @@ def _incoming(
     )
 
 
-def _message_out(result: Result) -> dict:
+def _message_out(result: Result) -> dict[str, Any]:
     return {
         "ref": result.ref,
         "id": result.id,
@@ -100,7 +101,7 @@ def _json(body: Any, status: int = 200) -> HttpResponse:
     "Idempotency-Key) answered as the first time.",
 )
 def message_post(
-    request: HttpRequest,
+    request: ClientRequest,
     payload: MessageIn,
     idempotency_key: str | None = Header(
         None,
@@ -151,7 +152,7 @@ def _nul_free(value: Any) -> Any:
     openapi_extra={"responses": {409: {"headers": {"Retry-After": RETRY_AFTER}}}},
 )
 def messages_batch(
-    request: HttpRequest,
+    request: ClientRequest,
     payload: BatchIn,
     idempotency_key: str | None = Header(
         None,
@@ -199,7 +200,7 @@ def _in_progress() -> HttpResponse:
     return response
 
 
-def _batch(request: HttpRequest, items: list) -> dict:
+def _batch(request: ClientRequest, items: list[Any]) -> dict[str, Any]:
     """Store and process a batch's items: the answer, in the shape of BatchOut."""
     valid, refused = _checked(items)
     # Refused items are stored first: every inbound message is kept raw.
@@ -209,7 +210,7 @@ def _batch(request: HttpRequest, items: list) -> dict:
         [_incoming(request, m, address=address) for _, m in valid]
     )
     # One dict literal per result (BatchItemOut), a thousand per request.
-    out = [
+    out: list[dict[str, Any]] = [
         {
             "ref": r.ref,
             "id": r.id,
@@ -235,14 +236,16 @@ def _batch(request: HttpRequest, items: list) -> dict:
     }
 
 
-def _checked(items: list) -> tuple[list[tuple[int, MessageIn]], list[tuple]]:
+def _checked(
+    items: list[Any],
+) -> tuple[list[tuple[int, MessageIn]], list[tuple[int, Any, ErrorDetails]]]:
     """The items that fit MessageIn (with their index) and those that do not (index,
     item, first problem). One validation of the whole list when all fit, the
     usual case; a second of the fitting ones when some do not."""
     try:
         return list(enumerate(_ITEMS.validate_python(items))), []
     except ValidationError as exc:
-        problems: dict[int, dict] = {}
+        problems: dict[Any, ErrorDetails] = {}
         for error in exc.errors(include_url=False, include_context=True):
             problems.setdefault(error["loc"][0], error)
     fitting = [i for i in range(len(items)) if i not in problems]
@@ -251,7 +254,7 @@ def _checked(items: list) -> tuple[list[tuple[int, MessageIn]], list[tuple]]:
     return list(zip(fitting, valid, strict=True)), refused
 
 
-def _item_error(problem: dict) -> dict:
+def _item_error(problem: ErrorDetails) -> dict[str, Any]:
     """A pydantic problem as the API's error, in Indonesian."""
     loc = problem.get("loc", ())
     field = str(loc[1]) if len(loc) > 1 else ""
@@ -285,7 +288,9 @@ def _text_of(item: Any, name: str, most: int | None = None) -> str:
     return text[:most] if most else text
 
 
-def _store_refused(request: HttpRequest, refused: list[tuple]) -> list[dict]:
+def _store_refused(
+    request: ClientRequest, refused: list[tuple[int, Any, ErrorDetails]]
+) -> list[dict[str, Any]]:
     """Keep refused items raw (failed, with the error), as every inbound message is
     kept; their results. No provider id: the corrected item, sent again with the
     same id, must not be taken for a retry of the refused one."""

@@ -14,6 +14,7 @@ import time
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
+from deskpemilu.accounts.models import Agency
 from deskpemilu.intake.models import ApiClient
 
 TOKEN_CACHE_SECONDS = 30
@@ -24,7 +25,9 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def api_client_create(*, name: str, agency=None) -> tuple[ApiClient, str]:
+def api_client_create(
+    *, name: str, agency: Agency | None = None
+) -> tuple[ApiClient, str]:
     """A new client and its token (returned once, never stored in clear)."""
     token = "dp_" + secrets.token_urlsafe(32)
     client = ApiClient.objects.create(
@@ -50,11 +53,15 @@ def client_id_for(token: str) -> int | None:
     return found
 
 
+class ClientRequest(HttpRequest):
+    """A request that passed `ApiToken`: ninja keeps the client's id in `auth`.
+    Only an annotation: Django still builds plain `HttpRequest`s."""
+
+    auth: int
+
+
 class ApiToken(HttpBearer):
     """`Authorization: Bearer <token>` of an active API client."""
 
     def authenticate(self, request: HttpRequest, token: str) -> int | None:
-        client_id = client_id_for(token)
-        if client_id is not None:
-            request.api_client_id = client_id
-        return client_id
+        return client_id_for(token)

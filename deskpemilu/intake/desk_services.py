@@ -14,7 +14,9 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass, field
+from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -24,7 +26,13 @@ from deskpemilu.incidents.models import Incident
 from deskpemilu.incidents.services import IncidentError, incident_create
 from deskpemilu.intake import selectors, upload
 from deskpemilu.intake.forms import PublicReportForm
-from deskpemilu.intake.models import Channel, InboundMessage, MessageKind, ParseStatus
+from deskpemilu.intake.models import (
+    Channel,
+    InboundMessage,
+    MessageKind,
+    ParseStatus,
+    Reporter,
+)
 from deskpemilu.regions.codes import is_tps_code, nodot
 from deskpemilu.regions.models import TPS, Region
 
@@ -33,7 +41,7 @@ NOT_KEPT = frozenset({"csrfmiddlewaretoken"})
 OUTCOME_FIELDS = ["status", "kind", "error_code", "reply", "parsed", "tps", "region"]
 
 
-def _json(data: dict) -> str:
+def _json(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
 
@@ -93,7 +101,8 @@ def public_report_submit(
         message.status, message.error_code = ParseStatus.FAILED, "invalid_form"
         message.kind = MessageKind.INCIDENT
         message.reply = "Isian belum benar: " + "; ".join(
-            f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()
+            f"{name}: {' '.join(map(str, errors))}"
+            for name, errors in form.errors.items()
         )
         # What is valid is still used: the kab/kota places it for that desk's inbox.
         valid = form.cleaned_data
@@ -110,7 +119,7 @@ def public_report_submit(
     return message
 
 
-def _public_accept(message: InboundMessage, data: dict) -> None:
+def _public_accept(message: InboundMessage, data: dict[str, Any]) -> None:
     kabkota: Region = data["kabkota"]
     occurred_at = data["occurred_at"]
     message.parsed = {
@@ -241,7 +250,7 @@ def upload_process(*, actor: User, file_name: str, data: bytes) -> UploadReport:
 
 
 def _store_rows(
-    actor: User, file_name: str, digest: str, rows: list[tuple[int, dict]]
+    actor: User, file_name: str, digest: str, rows: list[tuple[int, dict[str, str]]]
 ) -> list[InboundMessage]:
     """Every row raw, in one statement; a file stored before is refused."""
     if InboundMessage.objects.filter(
@@ -286,6 +295,7 @@ def _upload_row(
     region: Region | None,
 ) -> Incident | list[upload.Problem]:
     if not row.problems:
+        assert row.occurred_at is not None  # a row without problems has its time
         try:
             with transaction.atomic():
                 incident = incident_create(
@@ -323,7 +333,7 @@ def _upload_row(
     return row.problems
 
 
-def _row_parsed(row: upload.CleanRow) -> dict:
+def _row_parsed(row: upload.CleanRow) -> dict[str, Any]:
     return {
         "place_code": row.place_code,
         "category": row.category,
@@ -398,7 +408,7 @@ def message_incident_create(
 # Desk web form ----------------------------------------------------------------------
 
 
-def _form_data(form) -> dict:
+def _form_data(form: forms.Form) -> dict[str, Any]:
     source = form.data
     lists = source.lists() if hasattr(source, "lists") else source.items()
     return {
@@ -409,7 +419,7 @@ def _form_data(form) -> dict:
 
 
 def desk_report_submit(
-    *, actor: User, form, remote_addr: str | None
+    *, actor: User, form: forms.Form, remote_addr: str | None
 ) -> Incident | None:
     """The desk's incident form: the submission is stored raw as an inbound message
     (channel 'web') first, then, when valid, becomes an incident with that message as
@@ -427,7 +437,8 @@ def desk_report_submit(
     if not form.is_valid():
         message.status, message.error_code = ParseStatus.FAILED, "invalid_form"
         message.reply = "; ".join(
-            f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()
+            f"{name}: {' '.join(map(str, errors))}"
+            for name, errors in form.errors.items()
         )
         _save_outcome(message)
         return None
@@ -448,7 +459,7 @@ def desk_report_submit(
     return incident
 
 
-def message_sender_link(*, actor: User, message_id: int, reporter_id: int):
+def message_sender_link(*, actor: User, message_id: int, reporter_id: int) -> Reporter:
     """Link the sender of a message in the actor's inbox to a known reporter in the
     actor's scope: their next reports are that reporter's. Out of scope is 404, a
     role that may not is 403; a sender that cannot be a handle raises SenderError."""

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,15 +23,20 @@ from deskpemilu.intake.models import Channel, MessageKind, ParseStatus, Reporter
 from deskpemilu.intake.selectors import MessageFilters
 from deskpemilu.regions.models import Level, Region
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 MINUTE_INPUT = "%Y-%m-%dT%H:%M"
 DESCRIPTION_MIN, DESCRIPTION_MAX = 10, 2000
 
 
-def _blank(choices) -> list[tuple[str, str]]:
+def _blank(
+    choices: Iterable[tuple[str, StrOrPromise]],
+) -> list[tuple[str, StrOrPromise]]:
     return [("", "—"), *choices]
 
 
-def _moment_field(label, *, required: bool = True) -> forms.DateTimeField:
+def _moment_field(label: StrOrPromise, *, required: bool = True) -> forms.DateTimeField:
     """A datetime-local input; the browser sends a wall-clock time, read as WIB."""
     return forms.DateTimeField(
         label=label,
@@ -84,9 +92,11 @@ class PublicReportForm(forms.Form):
         help_text=gettext_lazy("Optional: so that the desk can call you back."),
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kabkota"].label_from_instance = lambda region: region.name
+        kabkota = cast(forms.ModelChoiceField, self.fields["kabkota"])
+        # Django's hook for a choice's label, set on this field only.
+        kabkota.label_from_instance = lambda region: region.name  # type: ignore[method-assign, assignment]
 
     def clean_occurred_at(self) -> dt.datetime | None:
         return _not_future(self.cleaned_data["occurred_at"])
@@ -189,7 +199,10 @@ class SenderLinkForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, reporters=None, **kwargs) -> None:
+    def __init__(
+        self, *args: Any, reporters: QuerySet[Reporter] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         if reporters is not None:
-            self.fields["reporter"].queryset = reporters.order_by("name")
+            reporter = cast(forms.ModelChoiceField, self.fields["reporter"])
+            reporter.queryset = reporters.order_by("name")

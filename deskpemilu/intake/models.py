@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -65,17 +68,17 @@ class HandleField(models.CharField):
     ``phone_only`` accepts phone numbers only; otherwise ``tg:``/``wa:`` handles too.
     """
 
-    def __init__(self, *args, phone_only: bool = False, **kwargs) -> None:
+    def __init__(self, *args: Any, phone_only: bool = False, **kwargs: Any) -> None:
         self.phone_only = phone_only
         super().__init__(*args, **kwargs)
 
-    def deconstruct(self):
+    def deconstruct(self) -> tuple[str, str, Sequence[Any], dict[str, Any]]:
         name, path, args, kwargs = super().deconstruct()
         if self.phone_only:
             kwargs["phone_only"] = True
         return name, path, args, kwargs
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> Any:
         value = super().to_python(value)
         if not value:
             return value
@@ -85,7 +88,7 @@ class HandleField(models.CharField):
         except ValueError as error:
             raise ValidationError(str(error), code="invalid") from None
 
-    def get_prep_value(self, value):
+    def get_prep_value(self, value: Any) -> Any:
         # Not CharField's (it would validate a look-up value such as another
         # field's handle): normalise what can be, compare the rest as given.
         value = models.Field.get_prep_value(self, value)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
@@ -27,7 +28,7 @@ class MessageFilters:
     date: dt.date | None = None  # the WIB day the message was received
 
 
-def _links(user: User) -> Prefetch:
+def _links(user: User) -> Prefetch[str, QuerySet[IncidentSource], str]:
     # Only incidents the user may open: a link to an incident out of scope is noise.
     return Prefetch(
         "incident_links",
@@ -84,7 +85,7 @@ def message_for_user_or_404(user: User, message_id: int) -> InboundMessage:
     return message
 
 
-def message_incident_initial(message: InboundMessage) -> dict:
+def message_incident_initial(message: InboundMessage) -> dict[str, Any]:
     """What a new incident from this message starts with: the field-code report's
     place, category, severity and text; the public form's kab/kota (or the place
     code it named), category, time and description; else the text."""
@@ -97,8 +98,8 @@ def message_incident_initial(message: InboundMessage) -> dict:
     if occurred_at is not None and occurred_at.tzinfo is None:
         occurred_at = None
     place = parsed.get("place_code") or parsed.get("kabkota") or ""
-    if not place and message.region_id:
-        place = message.tps.code if message.tps_id else message.region.code
+    if not place and message.region is not None:
+        place = message.tps.code if message.tps is not None else message.region.code
     return {
         "place_code": place,
         "category": parsed.get("category", "")

@@ -12,8 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -59,9 +61,9 @@ class Incoming:
     provider_id: str = ""
     sender_name: str = ""
     sent_at: dt.datetime | None = None
-    attachments: list = field(default_factory=list)
+    attachments: list[dict[str, Any]] = field(default_factory=list)
     reply_to: str = ""
-    meta: dict = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
     api_client_id: int | None = None
     submitted_by_id: int | None = None
     remote_addr: str | None = None
@@ -108,7 +110,7 @@ class Outcome:
     kind: str
     reply: str
     error_code: str = ""
-    parsed: dict | None = None
+    parsed: dict[str, Any] | None = None
     tps: TPS | None = None
     region: Region | None = None
 
@@ -117,12 +119,15 @@ def _failed(code: str, reply: str) -> Outcome:
     return Outcome(ParseStatus.FAILED, MessageKind.UNKNOWN, reply, error_code=code)
 
 
+TpsLookup = Callable[[str], TPS | None]
+
+
 def _act(
-    result,
+    result: fieldcode.Message,
     ref: str,
     reporter: Reporter | None = None,
     message: InboundMessage | None = None,
-    tps_lookup=None,
+    tps_lookup: TpsLookup | None = None,
 ) -> Outcome:
     """The outcome of one parsed message whose reference is `ref`. An incident
     report from a registered `reporter` becomes an incident, with the stored
@@ -204,7 +209,7 @@ def citizen_reply(ref: str) -> str:
     )
 
 
-def _place(code: str, lookup) -> tuple[TPS | None, Region | None]:
+def _place(code: str, lookup: TpsLookup) -> tuple[TPS | None, Region | None]:
     if is_tps_code(code):
         tps = lookup(code)
         return tps, (tps.desa if tps else None)
@@ -213,7 +218,13 @@ def _place(code: str, lookup) -> tuple[TPS | None, Region | None]:
     return None, region
 
 
-def _incident(ref, message, result, reporter, lookup) -> Outcome:
+def _incident(
+    ref: str,
+    message: InboundMessage | None,
+    result: fieldcode.IncidentReport,
+    reporter: Reporter | None,
+    lookup: TpsLookup,
+) -> Outcome:
     tps, region = _place(result.place_code, lookup)
     if region is None:
         what = "TPS" if level_of(result.place_code) is None else "wilayah"
@@ -233,6 +244,7 @@ def _incident(ref, message, result, reporter, lookup) -> Outcome:
             tps=tps,
             region=region,
         )
+    assert message is not None  # a known reporter's report comes with its message
     try:
         incident = incident_create(
             actor=None,
@@ -266,7 +278,7 @@ def _incident(ref, message, result, reporter, lookup) -> Outcome:
     )
 
 
-def _result(ref, result, lookup) -> Outcome:
+def _result(ref: str, result: fieldcode.ResultReport, lookup: TpsLookup) -> Outcome:
     tps = lookup(result.tps_code)
     if tps is None:
         return _unknown_tps(result.tps_code)
@@ -289,7 +301,7 @@ def reporter_upsert(
     role: str,
     region: Region | None = None,
     tps: TPS | None = None,
-    agency=None,
+    agency: Agency | None = None,
 ) -> Reporter:
     """Register or update a known sender (field officer, observer, ...)."""
     reporter, _ = Reporter.objects.update_or_create(
@@ -360,7 +372,8 @@ def reporters_import(*, path: Path) -> int:
     from deskpemilu.intake.models import ReporterRole
 
     roles, problems = set(ReporterRole.values), []
-    rows: list[dict] = []
+    rows: list[dict[str, Any]] = []
+    row: dict[str, Any]
     seen: dict[str, int] = {}
     for line, row in read_rows(path, REPORTER_COLUMNS):
         problem = _reporter_row(row, roles, seen, line)
@@ -385,7 +398,9 @@ def reporters_import(*, path: Path) -> int:
     return len(rows)
 
 
-def _reporter_row(row: dict, roles: set[str], seen: dict[str, int], line: int):
+def _reporter_row(
+    row: dict[str, str], roles: set[str], seen: dict[str, int], line: int
+) -> dict[str, Any] | str:
     """A row's values, or its problem as ``"why|value"``."""
     try:
         phone = phone_or_error(row["telepon"])

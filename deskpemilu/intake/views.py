@@ -15,6 +15,8 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from deskpemilu.accounts import access
+from deskpemilu.accounts.requests import AuthedRequest
 from deskpemilu.core.clientaddr import client_address
 from deskpemilu.core.errors import show_error
 from deskpemilu.incidents import services as incident_services
@@ -39,7 +42,7 @@ from deskpemilu.intake.forms import (
     UploadForm,
 )
 from deskpemilu.intake.joining import location_of
-from deskpemilu.intake.models import ParseStatus
+from deskpemilu.intake.models import InboundMessage, ParseStatus
 from deskpemilu.intake.services import SenderError
 from deskpemilu.intake.templatetags.intake_tags import mask_phone
 
@@ -87,7 +90,7 @@ def public_report_done(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def desk_incident_create(request: HttpRequest) -> HttpResponse:
+def desk_incident_create(request: AuthedRequest) -> HttpResponse:
     """/kejadian/baru/ (incidents:create, routed in deskpemilu/urls.py): the desk's
     incident form. Intake serves it because every submission is kept as an inbound
     message first (desk_services.desk_report_submit)."""
@@ -120,7 +123,9 @@ class _CountedPaginator(Paginator):
     """A paginator told how many items there are (counting a large scope twice
     would double the page's time)."""
 
-    def __init__(self, object_list, per_page: int, count: int) -> None:
+    def __init__(
+        self, object_list: QuerySet[InboundMessage], per_page: int, count: int
+    ) -> None:
         super().__init__(object_list, per_page)
         self._known = count
 
@@ -130,7 +135,7 @@ class _CountedPaginator(Paginator):
 
 
 @login_required
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthedRequest) -> HttpResponse:
     form = MessageFilterForm(request.GET or None)
     filters = form.filters()
     listed = selectors.message_list(request.user, filters)
@@ -163,7 +168,11 @@ def _parsed_rows(parsed: dict, show_personal: bool) -> list[tuple[str, object]]:
 
 
 def _detail(
-    request: HttpRequest, message_id: int, *, status: int = 200, **forms
+    request: AuthedRequest,
+    message_id: int,
+    *,
+    status: int = 200,
+    **forms: Form,
 ) -> HttpResponse:
     user = request.user
     message = selectors.message_for_user_or_404(user, message_id)
@@ -190,11 +199,11 @@ def _detail(
 
 
 @login_required
-def message_detail(request: HttpRequest, message_id: int) -> HttpResponse:
+def message_detail(request: AuthedRequest, message_id: int) -> HttpResponse:
     return _detail(request, message_id)
 
 
-def _writable(request: HttpRequest, message_id: int) -> None:
+def _writable(request: AuthedRequest, message_id: int) -> None:
     """A write on a message: out of scope is 404 first, a read-only role 403."""
     selectors.message_for_user_or_404(request.user, message_id)
     if not access.can_write(request.user):
@@ -203,7 +212,7 @@ def _writable(request: HttpRequest, message_id: int) -> None:
 
 @login_required
 @require_POST
-def message_create_incident(request: HttpRequest, message_id: int) -> HttpResponse:
+def message_create_incident(request: AuthedRequest, message_id: int) -> HttpResponse:
     _writable(request, message_id)
     form = MessageIncidentForm(request.POST)
     if form.is_valid():
@@ -223,7 +232,7 @@ def message_create_incident(request: HttpRequest, message_id: int) -> HttpRespon
 
 @login_required
 @require_POST
-def message_attach(request: HttpRequest, message_id: int) -> HttpResponse:
+def message_attach(request: AuthedRequest, message_id: int) -> HttpResponse:
     _writable(request, message_id)
     form = AttachForm(request.POST)
     if form.is_valid():
@@ -243,7 +252,7 @@ def message_attach(request: HttpRequest, message_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def message_link_sender(request: HttpRequest, message_id: int) -> HttpResponse:
+def message_link_sender(request: AuthedRequest, message_id: int) -> HttpResponse:
     """Link the message's sender to a known reporter."""
     _writable(request, message_id)
     form = SenderLinkForm(
@@ -280,7 +289,7 @@ def _columns() -> dict:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def upload_page(request: HttpRequest) -> HttpResponse:
+def upload_page(request: AuthedRequest) -> HttpResponse:
     """Many incident reports at once from a CSV or XLSX file, then a report of every
     row taken or refused."""
     if not access.can_write(request.user):
@@ -313,7 +322,7 @@ def _too_big() -> str:
 
 
 @login_required
-def upload_template(request: HttpRequest) -> HttpResponse:
+def upload_template(request: AuthedRequest) -> HttpResponse:
     """The CSV template, with a BOM so that Excel opens it as UTF-8."""
     response = HttpResponse(
         "\ufeff" + upload.template_csv(), content_type="text/csv; charset=utf-8"

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest
 
 from deskpemilu.regions.models import TPS, Boundary, DataImport, Region
 
@@ -43,5 +45,7 @@ class DataImportAdmin(admin.ModelAdmin):
     list_display = ("imported_at", "kind", "file_name", "rows", "created", "updated")
     list_filter = ("kind",)
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(
+        self, request: HttpRequest, obj: Model | None = None
+    ) -> bool:
         return False

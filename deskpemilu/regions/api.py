@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.views.decorators.gzip import gzip_page
 from ninja import Query, Router
 from ninja.decorators import decorate_view
@@ -10,6 +10,7 @@ from ninja.pagination import paginate
 from ninja.security import django_auth
 
 from deskpemilu.accounts.access import region_for_user_or_404
+from deskpemilu.accounts.requests import AuthedRequest
 from deskpemilu.core.schemas import READ, Page, errors, file_response
 from deskpemilu.regions import selectors
 from deskpemilu.regions.schemas import BoundaryQuery, RegionOut, TpsOut
@@ -29,7 +30,7 @@ FEATURES = {
 @router.get(
     "/{code}", response={200: RegionOut, **ERRORS}, summary="Satu wilayah / one region"
 )
-def region_get(request: HttpRequest, code: str):
+def region_get(request: AuthedRequest, code: str):
     return region_for_user_or_404(request.user, code)
 
 
@@ -38,7 +39,7 @@ def region_get(request: HttpRequest, code: str):
     response={200: list[RegionOut], **ERRORS},
     summary="Anak wilayah / children",
 )
-def region_children(request: HttpRequest, code: str):
+def region_children(request: AuthedRequest, code: str):
     region = region_for_user_or_404(request.user, code)
     return selectors.region_children(request.user, region)
 
@@ -49,7 +50,7 @@ def region_children(request: HttpRequest, code: str):
     summary="TPS di wilayah / TPS",
 )
 @paginate(Page)
-def region_tps(request: HttpRequest, code: str):
+def region_tps(request: AuthedRequest, code: str):
     region = region_for_user_or_404(request.user, code)
     return selectors.region_tps(request.user, region)
 
@@ -65,7 +66,7 @@ def region_tps(request: HttpRequest, code: str):
     ),
 )
 @decorate_view(gzip_page)
-def region_boundaries(request: HttpRequest, code: str, q: Query[BoundaryQuery]):
+def region_boundaries(request: AuthedRequest, code: str, q: Query[BoundaryQuery]):
     region = region_for_user_or_404(request.user, code)
     body = selectors.boundary_features(request.user, region, depth=q.depth)
     response = HttpResponse(body, content_type="application/geo+json")

@@ -84,7 +84,7 @@ COVERAGE_TOLERANCE = {0: 0.02, 1: 0.014, 2: 0.008, 3: 0.001}
 GAP_WIDTH = 0.0002  # degrees (~20 m): gaps narrower than this between villages close
 
 
-def polygonal(geom):
+def polygonal(geom: shapely.Geometry) -> shapely.Geometry:
     """The polygons of a geometry (make_valid may add lines or points)."""
     if geom.geom_type in ("Polygon", "MultiPolygon"):
         return geom
@@ -121,7 +121,7 @@ def coverage_layers(
             out[key] = json.dumps(
                 _rounded(mapping(kept), DECIMALS[min(depth, 3)]), separators=(",", ":")
             )
-        children: dict[Any, list] = {}
+        children: dict[Any, list[Any]] = {}
         for key in names:
             parent = parent_of.get(key)
             if parent is not None:

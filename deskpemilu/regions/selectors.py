@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import QuerySet
 
@@ -101,8 +102,8 @@ class _DesaIndex:
     second for Banten's 1,552) and rebuilt when the outlines change."""
 
     def __init__(self) -> None:
-        self.key: tuple | None = None
-        self.tree = None
+        self.key: tuple[int, Any] | None = None
+        self.tree: Any = None  # a shapely STRtree (shapely has no type hints)
         self.ids: list[int] = []
 
     def at(self, lat: float, lng: float) -> int | None:
@@ -110,7 +111,10 @@ class _DesaIndex:
         from shapely.geometry import shape
 
         rows = Boundary.objects.filter(region__level=Level.DESA)
-        key = (rows.count(), rows.order_by("-pk").values_list("pk", flat=True)[:1])
+        key: tuple[int, Any] = (
+            rows.count(),
+            rows.order_by("-pk").values_list("pk", flat=True)[:1],
+        )
         key = (key[0], tuple(key[1]))
         if key != self.key:
             pairs = list(rows.values_list("region_id", "geometry_light"))

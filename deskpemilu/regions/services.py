@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
@@ -22,6 +23,7 @@ from deskpemilu.regions.codes import (
     widen,
 )
 from deskpemilu.regions.importers import (
+    RegionRow,
     parse_alt_names,
     parse_counts,
     parse_regions,
@@ -116,7 +118,7 @@ def regions_import(
         return _record("regions", path, len(rows), created, actor)
 
 
-def _pair_moved_codes(rows, alt: dict[str, str]) -> dict[str, str]:
+def _pair_moved_codes(rows: list[RegionRow], alt: dict[str, str]) -> dict[str, str]:
     if not alt:
         return {}
     ours = {r.code for r in rows}
@@ -135,7 +137,7 @@ def _pair_moved_codes(rows, alt: dict[str, str]) -> dict[str, str]:
     return pairs
 
 
-def _alt_name(row, alt: dict[str, str], alt_codes: dict[str, str]) -> str:
+def _alt_name(row: RegionRow, alt: dict[str, str], alt_codes: dict[str, str]) -> str:
     name = alt.get(row.code) or alt.get(alt_codes.get(row.code, ""), "")
     return name if name and name.casefold() != row.name.casefold() else ""
 
@@ -203,7 +205,7 @@ def boundaries_import(
     path: Path,
     actor: str = "",
     progress: Progress | None = None,
-    features: list[dict] | None = None,
+    features: list[dict[str, Any]] | None = None,
 ) -> ImportReport:
     """Outlines from a GeoJSON FeatureCollection whose features carry `kode`.
 
@@ -261,7 +263,12 @@ def boundaries_import(
         return _record("boundaries", path, len(rows), created, actor)
 
 
-DEPTH = {Level.PROVINSI: 0, Level.KABKOTA: 1, Level.KECAMATAN: 2, Level.DESA: 3}
+DEPTH: dict[str, int] = {
+    Level.PROVINSI: 0,
+    Level.KABKOTA: 1,
+    Level.KECAMATAN: 2,
+    Level.DESA: 3,
+}
 
 
 def outlines_rebuild() -> int:
@@ -341,7 +348,7 @@ def region_stats_refresh() -> None:
         if level == "provinsi":
             kabs = [official[k] for k in children[pk]]
             if kabs and all(v is not None for v in kabs):
-                dpt = sum(kabs)
+                dpt = sum(v for v in kabs if v is not None)
         t = totals[code]
         rows.append(
             (

@@ -3,6 +3,8 @@ vulnerability indicators, the personnel a Polres reports; overrides and the stat
 history are shown, not edited (the history is append-only)."""
 
 from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest
 
 from deskpemilu.situation.models import (
     PolresPersonnel,
@@ -29,7 +31,9 @@ class StatusOverrideAdmin(admin.ModelAdmin):
     list_display = ("region", "level", "expires_at", "created_at")
     raw_id_fields = ("region",)
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(
+        self, request: HttpRequest, obj: Model | None = None
+    ) -> bool:
         return False
 
 
@@ -38,11 +42,15 @@ class StatusChangeAdmin(admin.ModelAdmin):
     list_display = ("region", "at")
     raw_id_fields = ("region",)
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(
+        self, request: HttpRequest, obj: Model | None = None
+    ) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(
+        self, request: HttpRequest, obj: Model | None = None
+    ) -> bool:
         return False

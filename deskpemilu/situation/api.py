@@ -12,7 +12,7 @@ import datetime as dt
 import json
 from typing import Annotated
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.views.decorators.gzip import gzip_page
 from ninja import File, Path, Query, Router, Status
 from ninja.decorators import decorate_view
@@ -22,6 +22,7 @@ from ninja.security import django_auth
 
 from deskpemilu.accounts.access import region_for_user_or_404, regions_visible
 from deskpemilu.accounts.models import Agency, AgencyKind
+from deskpemilu.accounts.requests import AuthedRequest
 from deskpemilu.core.errors import ImportFailed
 from deskpemilu.core.schemas import (
     MAX_ID,
@@ -74,14 +75,14 @@ MAX_STATEMENT_DAYS = 400
 
 
 @router.get("/status", response={200: list[StatusOut], **ERRORS}, summary="Peta status")
-def status_list(request: HttpRequest, level: str = "", within: str = ""):
+def status_list(request: AuthedRequest, level: str = "", within: str = ""):
     """Every region's status (optionally one level, under one region), for the map."""
     region = region_for_user_or_404(request.user, within) if within else None
     return selectors.region_status_map(request.user, level=level, within=region)
 
 
 @router.get("/status/{code}", response={200: StatusDetailOut, **ERRORS})
-def status_detail(request: HttpRequest, code: str):
+def status_detail(request: AuthedRequest, code: str):
     region = region_for_user_or_404(request.user, code)
     status = selectors.region_status(request.user, region)
     if status is None:
@@ -91,13 +92,13 @@ def status_detail(request: HttpRequest, code: str):
 
 @router.get("/status/{code}/history", response={200: list[ChangeOut], **ERRORS})
 @paginate(Page)
-def status_history(request: HttpRequest, code: str):
+def status_history(request: AuthedRequest, code: str):
     region = region_for_user_or_404(request.user, code)
     return selectors.region_status_history(request.user, region)
 
 
 @router.post("/status/{code}/override", response={201: OverrideOut, **WRITES})
-def override_create(request: HttpRequest, code: str, body: OverrideIn):
+def override_create(request: AuthedRequest, code: str, body: OverrideIn):
     """Set a region's status by hand (coordinators), with a reason and an expiry."""
     region = region_for_user_or_404(request.user, code)
     override = services.status_override_create(
@@ -107,7 +108,7 @@ def override_create(request: HttpRequest, code: str, body: OverrideIn):
 
 
 @router.post("/overrides/{override_id}/end", response={200: OverrideOut, **WRITES})
-def override_end(request: HttpRequest, override_id: OverrideId, body: OverrideEndIn):
+def override_end(request: AuthedRequest, override_id: OverrideId, body: OverrideEndIn):
     override = selectors.override_for_user_or_404(request.user, override_id)
     return services.status_override_end(
         actor=request.user, override=override, reason=body.reason
@@ -115,7 +116,7 @@ def override_end(request: HttpRequest, override_id: OverrideId, body: OverrideEn
 
 
 @router.get("/statement/{code}", response={200: StatementOut, **ERRORS})
-def statement(request: HttpRequest, code: str, q: Query[StatementQuery]):
+def statement(request: AuthedRequest, code: str, q: Query[StatementQuery]):
     """The statement for the record for a region and a period of whole days (WIB)."""
     region = region_for_user_or_404(request.user, code)
     days = (q.date_to - q.date_from).days
@@ -132,7 +133,7 @@ def statement(request: HttpRequest, code: str, q: Query[StatementQuery]):
 
 @router.get("/tps-classes/{code}", response={200: list[TpsClassOut], **ERRORS})
 @paginate(Page)
-def tps_class_list(request: HttpRequest, code: str, q: Query[TpsClassQuery]):
+def tps_class_list(request: AuthedRequest, code: str, q: Query[TpsClassQuery]):
     """The class of every TPS in a region, by TPS code."""
     region = region_for_user_or_404(request.user, code)
     rows = selectors.tps_classes(request.user, region)
@@ -140,7 +141,7 @@ def tps_class_list(request: HttpRequest, code: str, q: Query[TpsClassQuery]):
 
 
 @router.get("/tps-classes/{code}/counts", response={200: ClassCountsOut, **ERRORS})
-def tps_class_counts(request: HttpRequest, code: str):
+def tps_class_counts(request: AuthedRequest, code: str):
     region = region_for_user_or_404(request.user, code)
     rows = selectors.tps_classes(request.user, region)
     return {
@@ -152,14 +153,14 @@ def tps_class_counts(request: HttpRequest, code: str):
 
 
 @router.get("/tps/{tps_code}", response={200: TpsRiskOut, **ERRORS})
-def tps_risk(request: HttpRequest, tps_code: str):
+def tps_risk(request: AuthedRequest, tps_code: str):
     """One TPS: its indicators, its class and why."""
     tps = selectors.tps_for_user_or_404(request.user, tps_code)
     return selectors.tps_risk(request.user, tps)
 
 
 @router.put("/tps/{tps_code}", response={200: TpsRiskOut, **WRITES})
-def tps_risk_update(request: HttpRequest, tps_code: str, body: TpsRiskIn):
+def tps_risk_update(request: AuthedRequest, tps_code: str, body: TpsRiskIn):
     tps = selectors.tps_for_user_or_404(request.user, tps_code)
     services.tps_vulnerability_update(
         actor=request.user, tps=tps, indicators=body.indicators, note=body.note
@@ -173,7 +174,7 @@ def tps_risk_update(request: HttpRequest, tps_code: str, body: TpsRiskIn):
     response={200: None, **errors(401)},
     openapi_extra=file_response("text/csv", "CSV template"),
 )
-def tps_rawan_template_csv(request: HttpRequest):
+def tps_rawan_template_csv(request: AuthedRequest):
     response = HttpResponse(tps_table.template_csv(), content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="templat_tps_rawan.csv"'
     return response
@@ -185,7 +186,7 @@ def tps_rawan_template_csv(request: HttpRequest):
     response={200: None, **errors(401)},
     openapi_extra=file_response(XLSX, "XLSX template"),
 )
-def tps_rawan_template_xlsx(request: HttpRequest):
+def tps_rawan_template_xlsx(request: AuthedRequest):
     response = HttpResponse(tps_table.template_xlsx(), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="templat_tps_rawan.xlsx"'
     return response
@@ -196,7 +197,7 @@ def tps_rawan_template_xlsx(request: HttpRequest):
     response={200: ImportOut, **WRITES, 422: ImportErrorOut},
     summary="Impor indikator TPS rawan (CSV/XLSX)",
 )
-def tps_rawan_import(request: HttpRequest, file: File[UploadedFile]):
+def tps_rawan_import(request: AuthedRequest, file: File[UploadedFile]):
     data = file.read(tps_table.MAX_BYTES + 1)
     try:
         return services.tps_rawan_import(
@@ -213,7 +214,7 @@ def tps_rawan_import(request: HttpRequest, file: File[UploadedFile]):
 
 
 @router.get("/deployment/{code}", response={200: PlanOut, **ERRORS})
-def deployment_plan(request: HttpRequest, code: str):
+def deployment_plan(request: AuthedRequest, code: str):
     """Police and Linmas needed per kecamatan (kab/kota) or per kab/kota (province),
     against the personnel each Polres reported."""
     region = region_for_user_or_404(request.user, code)
@@ -224,7 +225,7 @@ def deployment_plan(request: HttpRequest, code: str):
 
 
 @router.put("/personnel/{agency_code}", response={200: PersonnelOut, **WRITES})
-def personnel_set(request: HttpRequest, agency_code: str, body: PersonnelIn):
+def personnel_set(request: AuthedRequest, agency_code: str, body: PersonnelIn):
     """The police and Linmas a Polres can deploy (its liaison or desk staff)."""
     agency = (
         Agency.objects.filter(
@@ -246,7 +247,7 @@ def personnel_set(request: HttpRequest, agency_code: str, body: PersonnelIn):
 
 
 @router.get("/coverage/{code}", response={200: CoverageOut, **ERRORS})
-def coverage(request: HttpRequest, code: str, q: Query[CoverageQuery]):
+def coverage(request: AuthedRequest, code: str, q: Query[CoverageQuery]):
     """Per stage of voting day: TPS checked in, missing and silent, per child region."""
     region = region_for_user_or_404(request.user, code)
     return selectors.coverage_summary(request.user, region, at=q.at, vote_date=q.day)
@@ -254,7 +255,7 @@ def coverage(request: HttpRequest, code: str, q: Query[CoverageQuery]):
 
 @router.get("/coverage/{code}/missing", response={200: MissingPageOut, **ERRORS})
 def coverage_missing(
-    request: HttpRequest,
+    request: AuthedRequest,
     code: str,
     q: Query[MissingQuery],
     limit: int = Query(100, ge=1, le=500),
@@ -297,7 +298,7 @@ def _period(q: DashboardQuery) -> selectors.Period:
     summary="Dasbor: ubin dan grafik / tiles and charts",
 )
 @decorate_view(gzip_page)
-def dashboard_summary(request: HttpRequest, code: str, q: Query[DashboardQuery]):
+def dashboard_summary(request: AuthedRequest, code: str, q: Query[DashboardQuery]):
     """Counts by severity and status, overdue follow-ups, voting-day coverage, the
     region's status, incidents per day and category, and the children's counts, for
     a period (default: the last 7 days) and optionally a stage."""
@@ -312,7 +313,7 @@ def dashboard_summary(request: HttpRequest, code: str, q: Query[DashboardQuery])
     summary="Dasbor: kejadian di peta / incidents on the map",
 )
 @decorate_view(gzip_page)
-def dashboard_points(request: HttpRequest, code: str, q: Query[DashboardQuery]):
+def dashboard_points(request: AuthedRequest, code: str, q: Query[DashboardQuery]):
     """The latest 2,000 incidents of the period (rejected ones left out) as rows
     [id, lat, lng, severity, status, category, exact]: indexes into the severities
     (ringan..kritis), statuses (baru, terverifikasi, ditangani, selesai, ditolak) and
@@ -327,7 +328,7 @@ def dashboard_points(request: HttpRequest, code: str, q: Query[DashboardQuery]):
     url_name="dashboard_changes",
     summary="Dasbor: perubahan sejak / changes since",
 )
-def dashboard_changes(request: HttpRequest, code: str, q: Query[ChangesQuery]):
+def dashboard_changes(request: AuthedRequest, code: str, q: Query[ChangesQuery]):
     """Polled every few seconds by the dashboard: marks to send back next time, the
     incidents reported in the region since the `incident` mark, whether anything
     changed since the `event` mark, and when status and counts were recomputed."""

@@ -7,6 +7,8 @@ classes), deployment.py (police and Linmas), coverage_rules.py (election day).
 
 from __future__ import annotations
 
+from typing import Any, NoReturn
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -161,12 +163,12 @@ class StatusChange(models.Model):
     def __str__(self) -> str:
         return f"{self.region_id} {self.from_level or '-'} -> {self.to_level}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise ValueError("status history is append-only")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise ValueError("status history is append-only")
 
 

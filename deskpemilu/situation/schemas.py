@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from ninja import Field, Schema
 from pydantic import AfterValidator
@@ -18,6 +18,10 @@ from deskpemilu.core.schemas import (
 )
 from deskpemilu.core.timeutil import to_wib
 from deskpemilu.situation.vulnerability import CLASSES, INDICATOR_KEYS
+
+if TYPE_CHECKING:
+    from deskpemilu.situation.models import StatusChange, StatusOverride
+    from deskpemilu.situation.selectors import Plan
 
 # Every moment leaves the API timezone-aware and in WIB, as the desk reads it.
 Wib = Annotated[dt.datetime, AfterValidator(to_wib)]
@@ -55,7 +59,7 @@ class OverrideOut(Schema):
     end_reason: str
 
     @staticmethod
-    def resolve_created_by(obj) -> str | None:
+    def resolve_created_by(obj: StatusOverride) -> str | None:
         user = obj.created_by
         return (user.get_full_name() or user.get_username()) if user else None
 
@@ -90,7 +94,7 @@ class ChangeOut(Schema):
     actor: str | None
 
     @staticmethod
-    def resolve_actor(obj) -> str | None:
+    def resolve_actor(obj: StatusChange) -> str | None:
         user = obj.actor
         return (user.get_full_name() or user.get_username()) if user else None
 
@@ -228,7 +232,7 @@ class PlanOut(Schema):
     personnel_updated_at: Wib | None
 
     @staticmethod
-    def resolve_personnel_updated_at(obj) -> dt.datetime | None:
+    def resolve_personnel_updated_at(obj: Plan) -> dt.datetime | None:
         return obj.personnel.updated_at if obj.personnel else None
 
 

@@ -58,6 +58,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from deskpemilu.regions.codes import ancestors, depth_of
 
@@ -138,7 +139,7 @@ class StatusRules:
         a missing attribute keeps the default."""
         base = cls()
 
-        def get(name: str, default):
+        def get(name: str, default: object) -> Any:
             return getattr(source, f"DESKPEMILU_STATUS_{name}", default)
 
         thresholds = get(
@@ -151,7 +152,11 @@ class StatusRules:
             severity_weights=dict(get("SEVERITY_WEIGHTS", base.severity_weights)),
             open_factor=float(get("OPEN_FACTOR", base.open_factor)),
             closed_factor=float(get("CLOSED_FACTOR", base.closed_factor)),
-            thresholds=tuple(float(thresholds[name]) for name in LEVELS[1:]),
+            thresholds=(
+                float(thresholds["waspada"]),
+                float(thresholds["siaga"]),
+                float(thresholds["rawan"]),
+            ),
             volume_divisors=dict(get("VOLUME_DIVISORS", base.volume_divisors)),
             spread_share=float(get("SPREAD_SHARE", base.spread_share)),
             spread_min=int(get("SPREAD_MIN", base.spread_min)),

@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from deskpemilu.accounts import access
-from deskpemilu.accounts.models import Agency, AgencyKind
+from deskpemilu.accounts.models import Agency, AgencyKind, User
+from deskpemilu.accounts.requests import AuthedRequest
 from deskpemilu.core.errors import ImportFailed, show_error
 from deskpemilu.core.timeutil import WIB, wib_date
 from deskpemilu.incidents.selectors import IncidentFilters, incident_list
@@ -155,7 +156,7 @@ def _display(summary: dict) -> dict:
     }
 
 
-def dashboard_page(request: HttpRequest, extra: dict | None = None) -> HttpResponse:
+def dashboard_page(request: AuthedRequest, extra: dict | None = None) -> HttpResponse:
     """The dashboard of the user's scope (or the region asked for with ?wilayah=):
     the map coloured by status, tiles, charts, filters by stage and period."""
     user = request.user
@@ -183,7 +184,7 @@ def dashboard_page(request: HttpRequest, extra: dict | None = None) -> HttpRespo
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthedRequest) -> HttpResponse:
     """/situasi/ is the home page's dashboard."""
     query = request.META.get("QUERY_STRING", "")
     return redirect(reverse("home") + (f"?{query}" if query else ""))
@@ -201,7 +202,7 @@ def _statement_period(request: HttpRequest) -> tuple[dt.date, dt.date]:
     return first, min(last, first + dt.timedelta(days=400))
 
 
-def _tps_page(request: HttpRequest, region: Region) -> dict | None:
+def _tps_page(request: AuthedRequest, region: Region) -> dict | None:
     if region.level not in TPS_LEVELS:
         return None
     rows = selectors.tps_classes(request.user, region)
@@ -217,14 +218,14 @@ def _tps_page(request: HttpRequest, region: Region) -> dict | None:
     }
 
 
-def _coverage(request: HttpRequest, region: Region):
+def _coverage(request: AuthedRequest, region: Region) -> selectors.Coverage | None:
     try:
         return selectors.coverage_summary(request.user, region)
     except Http404:  # no election loaded yet
         return None
 
 
-def _region_context(request: HttpRequest, region: Region) -> dict:
+def _region_context(request: AuthedRequest, region: Region) -> dict:
     user = request.user
     first, last = _statement_period(request)
     start = dt.datetime.combine(first, dt.time.min, tzinfo=WIB)
@@ -256,7 +257,11 @@ def _default_override() -> OverrideForm:
 
 
 def _render_region(
-    request: HttpRequest, region: Region, *, form=None, status: int = 200
+    request: AuthedRequest,
+    region: Region,
+    *,
+    form: OverrideForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     context = _region_context(request, region)
     context |= {"form": form or _default_override(), "end_form": EndOverrideForm()}
@@ -264,14 +269,14 @@ def _render_region(
 
 
 @login_required
-def region_situation(request: HttpRequest, code: str) -> HttpResponse:
+def region_situation(request: AuthedRequest, code: str) -> HttpResponse:
     region = access.region_for_user_or_404(request.user, code)
     return _render_region(request, region)
 
 
 @login_required
 @require_POST
-def override_create(request: HttpRequest, code: str) -> HttpResponse:
+def override_create(request: AuthedRequest, code: str) -> HttpResponse:
     region = access.region_for_user_or_404(request.user, code)
     if not access.can_override_status(request.user, region):
         raise PermissionDenied("only a coordinator may set a region's status")
@@ -290,7 +295,7 @@ def override_create(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def override_end(request: HttpRequest, override_id: int) -> HttpResponse:
+def override_end(request: AuthedRequest, override_id: int) -> HttpResponse:
     override = selectors.override_for_user_or_404(request.user, override_id)
     form = EndOverrideForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
@@ -353,7 +358,7 @@ def public_status(request: HttpRequest) -> HttpResponse:
 PLAN_LEVELS = ("kabkota", "provinsi")
 
 
-def _polres_choices(user, region: Region) -> list[Agency]:
+def _polres_choices(user: User, region: Region) -> list[Agency]:
     """The Polres the user may see, in this region (the same lookup as the API's)."""
     return list(
         Agency.objects.filter(
@@ -366,13 +371,13 @@ def _polres_choices(user, region: Region) -> list[Agency]:
     )
 
 
-def _plan_rows(plan) -> list[tuple]:
+def _plan_rows(plan: selectors.Plan) -> list[tuple[selectors.PlanRow, list[int]]]:
     classes = list(CLASSES)
     return [(row, [row.counts[c] for c in classes]) for row in [*plan.rows, plan.total]]
 
 
 @login_required
-def deployment_page(request: HttpRequest, code: str) -> HttpResponse:
+def deployment_page(request: AuthedRequest, code: str) -> HttpResponse:
     """The deployment plan of a kab/kota (per kecamatan) or the province (per kab/
     kota), and the Polres personnel form (selectors/services as the API)."""
     user = request.user
@@ -423,14 +428,14 @@ def deployment_page(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def tps_rawan_template(request: HttpRequest) -> HttpResponse:
+def tps_rawan_template(request: AuthedRequest) -> HttpResponse:
     response = HttpResponse(tps_table.template_csv(), content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="templat_tps_rawan.csv"'
     return response
 
 
 @login_required
-def tps_rawan_page(request: HttpRequest, code: str) -> HttpResponse:
+def tps_rawan_page(request: AuthedRequest, code: str) -> HttpResponse:
     """Upload the TPS-rawan indicators (the API's import service) and list the TPS
     of the region with their class and why."""
     user = request.user
@@ -472,7 +477,7 @@ def tps_rawan_page(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def watchlist(request: HttpRequest, code: str) -> HttpResponse:
+def watchlist(request: AuthedRequest, code: str) -> HttpResponse:
     """Election-day watchlist: the TPS not yet heard from for a stage, with whom to
     call (phones masked unless the user may see personal data)."""
     region = access.region_for_user_or_404(request.user, code)

@@ -1,6 +1,7 @@
 """The incident API as the personas use it, through HTTP and the real database."""
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -42,7 +43,7 @@ def post(client: Client, url: str, data: dict | None = None):
 
 def incident_in(code: str, **overrides) -> Incident:
     """An incident filed by the system (a known reporter's message) in region `code`."""
-    fields = dict(
+    fields: dict[str, Any] = dict(
         actor=None,
         category="logistik",
         severity="sedang",

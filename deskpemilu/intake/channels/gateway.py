@@ -238,7 +238,7 @@ def gateway_reply_headers(text: str) -> dict[str, str]:
     return dict(KANNEL_UCS2) if any(c not in GSM_7BIT for c in text) else {}
 
 
-def gateway_parse(params: Mapping[str, str]) -> Inbound:
+def gateway_parse(params: Mapping[str, Any]) -> Inbound:
     """The gateway's GET query or POST form as an :class:`Inbound`.
 
     The secret parameter never reaches ``meta``.

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -55,7 +56,7 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
             yield Desk(url, database_url, token)
 
 
-def sql(database_url: str, statement: str, params=()) -> tuple | None:
+def sql(database_url: str, statement: str, params: Any = ()) -> Any:
     """One statement on the desk's own database (`{}` marks a parameter); its
     first row."""
     parts = urlsplit(database_url)
@@ -65,8 +66,8 @@ def sql(database_url: str, statement: str, params=()) -> tuple | None:
     import psycopg
 
     conninfo = urlunsplit(parts._replace(scheme="postgresql"))
-    with psycopg.connect(conninfo) as db:
-        cursor = db.execute(statement.format(*["%s"] * len(params)), params)
+    with psycopg.connect(conninfo) as pg:
+        cursor = pg.execute(statement.format(*["%s"] * len(params)), params)
         return cursor.fetchone() if cursor.description else None
 
 

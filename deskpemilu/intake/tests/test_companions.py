@@ -40,7 +40,7 @@ def officer(db):
     )
 
 
-def sumberjaya() -> tuple[float, float]:
+def sumberjaya() -> tuple[float | None, float | None]:
     desa = Region.objects.get(code="36.01.01.2001")
     return desa.centroid_lat, desa.centroid_lng
 
@@ -117,7 +117,7 @@ def sms(text: str, sender: str = "081299990000", msg_id: str = "k-1") -> str:
     return response.content.decode()
 
 
-def latest() -> InboundMessage:
+def latest() -> InboundMessage | None:
     return InboundMessage.objects.order_by("-pk").first()
 
 

@@ -64,7 +64,9 @@ def send(
 ) -> tuple[int, str, bytes]:
     """One request; an iterable body goes chunked (no Content-Length)."""
     parts = urllib.parse.urlsplit(desk.url)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    connection = http.client.HTTPConnection(
+        parts.hostname or "", parts.port, timeout=60
+    )
     try:
         connection.request(method, path, body=body, headers=headers)
         response = connection.getresponse()
@@ -91,7 +93,9 @@ def telegram_update(update_id: int, text: str) -> bytes:
 @pytest.fixture(scope="module")
 def token(desk: LiveDesk) -> str:
     printed = cli(desk, "create_api_client", "Gateway Uji")
-    return re.search(r"(dp_\S+)", printed).group(1)
+    match = re.search(r"(dp_\S+)", printed)
+    assert match is not None, printed
+    return match.group(1)
 
 
 # --- chunked bodies -------------------------------------------------------------
@@ -201,7 +205,9 @@ class Browser:
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         parts = urllib.parse.urlsplit(self.desk.url)
-        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+        connection = http.client.HTTPConnection(
+            parts.hostname or "", parts.port, timeout=60
+        )
         try:
             connection.request(method, path, body=body or None, headers=headers)
             response = connection.getresponse()
@@ -434,7 +440,7 @@ def _reply(log: str) -> str | None:
     return joined.decode("utf-16-be" if b"\x00" in joined else "utf-8")
 
 
-def phone_sends(folder: Path, kind: str, data: bytes) -> str:
+def phone_sends(folder: Path, kind: str, data: bytes) -> str | None:
     """One SMS from the phone through fakesmsc; the reply SMS it gets, as text.
     ``kind``: ``ucs2`` (``data`` is UTF-16BE), ``data`` (8-bit) or ``text``."""
     payload = urllib.parse.quote(data) if kind != "text" else data.decode()

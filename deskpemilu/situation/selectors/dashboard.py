@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.db.models import Count, Max, QuerySet, Sum
@@ -39,6 +41,12 @@ from deskpemilu.situation.models import (
     RegionStatus,
 )
 from deskpemilu.situation.services.tally import WibDate
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+# The day tables the dashboard reads instead of counting incidents.
+_Tally = TypeVar("_Tally", DayCount, DayCategoryCount)
 
 DEFAULT_DAYS = 7
 MAX_DAYS = 400
@@ -139,7 +147,7 @@ def _incidents(user: User | None, region: Region, period: Period) -> QuerySet[In
     return qs.order_by()
 
 
-def _tallied(qs: QuerySet, region: Region, period: Period) -> QuerySet:
+def _tallied(qs: QuerySet[_Tally], region: Region, period: Period) -> QuerySet[_Tally]:
     low, high = subtree_range(region.code)
     qs = qs.filter(
         day__gte=period.date_from, day__lte=period.date_to, area__gte=low, area__lt=high
@@ -181,7 +189,7 @@ def _severity_rows(
     """(area, severity, status, count) rows covering the region and the period."""
     incidents = _incidents(user, region, period)
     rows: list[tuple[str, str, str, int]] = []
-    if _uses_tally(region, state):
+    if state is not None and _uses_tally(region, state):
         rows += list(
             _tallied(DayCount.objects.all(), region, period)
             .values_list("area", "severity", "status")
@@ -216,7 +224,7 @@ def _category_rows(
         incidents = incidents.filter(status__in=statuses)
         tally = tally.filter(status__in=statuses)
     rows: list[tuple[dt.date, str, int]] = []
-    if _uses_tally(region, state):
+    if state is not None and _uses_tally(region, state):
         rows += list(
             tally.values_list("day", "category").annotate(n=Sum("n")).order_by()
         )
@@ -232,7 +240,7 @@ def _category_rows(
 # The summary: tiles and charts ----------------------------------------------------
 
 
-def dashboard_summary(user: User, region: Region, period: Period) -> dict:
+def dashboard_summary(user: User, region: Region, period: Period) -> dict[str, Any]:
     """Everything the dashboard shows of a region and a period but the map: counts by
     severity and status, overdue follow-ups, voting-day coverage, the region's
     status, incidents over time by category, and the children with their counts."""
@@ -275,13 +283,13 @@ def _iso(moment: dt.datetime | None) -> str | None:
     return to_wib(moment).isoformat() if moment else None
 
 
-def _region_info(user: User, region: Region) -> dict:
+def _region_info(user: User, region: Region) -> dict[str, Any]:
     return {
         "code": region.code,
         "name": region.name,
         "level": region.level,
         "kind": region.get_kind_display(),
-        "parent": region.parent.code if region.parent_id else None,
+        "parent": region.parent.code if region.parent else None,
         "child_level": CHILD_LEVEL.get(region.level),
         "crumbs": [
             {"code": c.code, "name": c.name, "visible": c.visible}
@@ -295,7 +303,7 @@ def _region_info(user: User, region: Region) -> dict:
     }
 
 
-def _status_info(region: Region) -> dict | None:
+def _status_info(region: Region) -> dict[str, Any] | None:
     status = RegionStatus.objects.filter(region=region).first()
     if status is None:
         return None
@@ -328,7 +336,7 @@ def _overdue(region: Region, state: DashboardState | None) -> int | None:
     return None if figures is None else figures[0]
 
 
-def _coverage(region: Region, state: DashboardState | None) -> dict | None:
+def _coverage(region: Region, state: DashboardState | None) -> dict[str, Any] | None:
     figures = _figures_in(region, state)
     vote_date = state.figures.get("vote_date") if state else None
     if figures is None or not vote_date:
@@ -354,7 +362,7 @@ def _coverage(region: Region, state: DashboardState | None) -> dict | None:
     return {"vote_date": vote_date, "total": region.tps_count, "stages": stages}
 
 
-def _timeline(rows: list[tuple[dt.date, str, int]], period: Period) -> dict:
+def _timeline(rows: list[tuple[dt.date, str, int]], period: Period) -> dict[str, Any]:
     """Counts per day (per week, Monday first, for long periods) and category."""
     weekly = period.days > WEEKLY_AFTER_DAYS
 
@@ -381,7 +389,7 @@ def _timeline(rows: list[tuple[dt.date, str, int]], period: Period) -> dict:
 
 def _children(
     user: User, region: Region, per_child: dict[str, Counter[str]]
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     significant = settings.DESKPEMILU_STATEMENT_SIGNIFICANT
     rows = (
         regions_visible(user)
@@ -412,7 +420,7 @@ def _children(
 
 def dashboard_points(
     user: User, region: Region, period: Period, *, limit: int = POINT_LIMIT
-) -> dict:
+) -> dict[str, Any]:
     """The latest `limit` incidents of the period in the region, rejected ones left
     out, as compact rows [id, lat, lng, severity, status, category, exact] (indexes
     into rules.SEVERITIES, STATUS_INDEX and the categories). Without a GPS point an
@@ -438,7 +446,7 @@ def dashboard_points(
         exact = lat is not None
         if not exact:
             lat, lng = clat, clng
-        if lat is None:
+        if lat is None or lng is None:
             continue
         points.append(
             [
@@ -464,7 +472,7 @@ def dashboard_changes(
     event_after: int | None = None,
     incident_after: int | None = None,
     limit: int = NEW_LIMIT,
-) -> dict:
+) -> dict[str, Any]:
     """What the dashboard polls every few seconds: the marks of the last history
     entry and incident (cursors for the next poll), the incidents reported in the
     region since `incident_after`, and when the status and the counts were last
@@ -473,7 +481,7 @@ def dashboard_changes(
         "event": IncidentEvent.objects.aggregate(m=Max("id"))["m"] or 0,
         "incident": Incident.objects.aggregate(m=Max("id"))["m"] or 0,
     }
-    new: list[dict] = []
+    new: list[dict[str, Any]] = []
     more = False
     if incident_after is not None:
         # The newest ids first by the primary key alone, then the scope on those.
@@ -513,7 +521,7 @@ def dashboard_changes(
     }
 
 
-def _new_row(row: dict) -> dict:
+def _new_row(row: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "id": row["id"],
         "ref": f"K{row['id']:06d}",
@@ -532,8 +540,9 @@ def _new_row(row: dict) -> dict:
 @dataclass(frozen=True)
 class PublicSituation:
     province: RegionStatus | None
-    kabkota: list[dict]
-    by_category: list[tuple[str, str, int]]  # (category, label, count), all categories
+    kabkota: list[dict[str, Any]]
+    # (category, label, count), all categories
+    by_category: list[tuple[str, StrOrPromise, int]]
     total: int
     period: Period
     computed_at: dt.datetime | None

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
@@ -38,7 +40,7 @@ def region_statuses(
 
 def region_status_map(
     user: User, *, level: str = "", within: Region | None = None
-) -> list[dict]:
+) -> list[Mapping[str, Any]]:
     """`region_statuses` as plain rows, for the map: one query, no model objects
     (1,716 regions for the province)."""
     overridden = ExpressionWrapper(

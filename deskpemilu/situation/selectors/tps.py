@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count
@@ -76,7 +77,7 @@ def tps_classes(user: User, region: Region) -> list[TpsClassRow]:
     incidents = _incident_counts(user, code)
     tps_rules = tps_rules_now()
     # Most TPS share the same facts (often none): classify each distinct case once.
-    known: dict[tuple, Classification] = {}
+    known: dict[tuple[Any, ...], Classification] = {}
     rows = []
     for pk, tps_code, name, special in tps.values_list(
         "id", "code", "name", "is_special"
@@ -206,8 +207,8 @@ def deployment_plan(user: User, region: Region) -> Plan:
     pattern = settings.DESKPEMILU_DEPLOYMENT_PATTERN
     child_len = 6 if region.level == "kabkota" else 4
     counts: dict[str, Counter[str]] = defaultdict(Counter)
-    for row in tps_classes(user, region):
-        counts[row.code[:child_len]][row.tps_class] += 1
+    for tps_row in tps_classes(user, region):
+        counts[tps_row.code[:child_len]][tps_row.tps_class] += 1
     children = Region.objects.filter(parent=region).order_by("code")
     polres = _polres_by_kabkota()
     rows = []

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Case, Count, FloatField, Q, Sum, Value, When
+from django.db.models.expressions import CombinedExpression
 from django.utils import timezone
 
 from deskpemilu.accounts import access
@@ -96,7 +97,7 @@ class _State:
     forced: dict[str, _Forced] = field(default_factory=dict)
 
 
-def _weight_sql(at: dt.datetime, status: StatusRules):
+def _weight_sql(at: dt.datetime, status: StatusRules) -> CombinedExpression:
     """The weight of an incident (status_rules.incident_weight) as a SQL expression:
     three CASEs multiplied, so SUM() gives the decayed score per group."""
 

@@ -17,9 +17,21 @@ from __future__ import annotations
 import datetime as dt
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
-from django.db.models import Count, DateField, Exists, Func, Max, Min, OuterRef, Q
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import (
+    Count,
+    DateField,
+    Exists,
+    Func,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+)
 from django.db.models.functions import Substr
 from django.utils import timezone
 
@@ -31,6 +43,9 @@ from deskpemilu.regions.models import TPS
 from deskpemilu.situation import coverage_rules
 from deskpemilu.situation import status_rules as rules
 from deskpemilu.situation.models import DashboardState, DayCategoryCount, DayCount
+
+if TYPE_CHECKING:
+    from django.db.models.sql.compiler import SQLCompiler, _AsSqlType
 
 # Beyond this many touched days a full recount is as cheap.
 MAX_DAYS = 60
@@ -44,13 +59,17 @@ class WibDate(Func):
 
     output_field = DateField()
 
-    def as_sqlite(self, compiler, conn, **extra):
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> _AsSqlType:
         template = "date(%(expressions)s, '+7 hours')"
-        return self.as_sql(compiler, conn, template=template, **extra)
+        return self.as_sql(compiler, connection, template=template, **extra)
 
-    def as_postgresql(self, compiler, conn, **extra):
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> _AsSqlType:
         template = "(%(expressions)s AT TIME ZONE 'Asia/Jakarta')::date"
-        return self.as_sql(compiler, conn, template=template, **extra)
+        return self.as_sql(compiler, connection, template=template, **extra)
 
 
 def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -74,7 +93,7 @@ def _state() -> DashboardState:
     return state or DashboardState.objects.create(pk=1)
 
 
-def _top(model) -> int:
+def _top(model: type[Incident | IncidentEvent | TpsCheckin]) -> int:
     return model.objects.aggregate(top=Max("id"))["top"] or 0
 
 
@@ -106,7 +125,7 @@ def _touched_days(
     return {wib_date(moment) for moment in moments}
 
 
-def _insert_select(table: str, columns: str, queryset) -> None:
+def _insert_select(table: str, columns: str, queryset: QuerySet[Any, Any]) -> None:
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {table} ({columns}) {sql}", params)

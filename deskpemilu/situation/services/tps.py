@@ -4,7 +4,9 @@ Polres reports for the deployment plan."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -44,7 +46,10 @@ class TpsImportReport:
         return text
 
 
-def _chunks(items: list, size: int = IN_CHUNK):
+T = TypeVar("T")
+
+
+def _chunks(items: list[T], size: int = IN_CHUNK) -> Iterator[list[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
@@ -160,8 +165,8 @@ def _tps_ids(
     return {code: pk for code, (pk, _) in found.items()}
 
 
-def _existing_flags(tps_ids: list[int]) -> dict[int, dict]:
-    existing: dict[int, dict] = {}
+def _existing_flags(tps_ids: list[int]) -> dict[int, dict[str, Any]]:
+    existing: dict[int, dict[str, Any]] = {}
     for chunk in _chunks(tps_ids):
         for values in TpsVulnerability.objects.filter(tps_id__in=chunk).values(
             "tps_id", "note", *INDICATOR_KEYS

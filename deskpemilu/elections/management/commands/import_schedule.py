@@ -23,6 +23,7 @@ class Command(ImportCommand):
 
     def handle(self, *args, file, election, name, vote_date, region, **options):
         path = existing_file(file)
+        target: Election | None
         if name and vote_date:
             target = election_upsert(
                 slug=election, name=name, vote_date=vote_date, region_code=region
