@@ -99,7 +99,7 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 @api.exception_handler(ValidationError)
 def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     # ninja's own list of problems stays under `detail` for programs.
-    loc = exc.errors[0].get("loc", ()) if exc.errors else ()
+    loc: tuple[int | str, ...] = exc.errors[0].get("loc", ()) if exc.errors else ()
     field = str(loc[-1]) if len(loc) > 1 else ""
     message = (
         f"Isian '{field}' tidak sah atau belum diisi." if field else "Isian tidak sah."
