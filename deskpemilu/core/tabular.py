@@ -343,10 +343,10 @@ class _XmlScan:
         self.other = 0
         self.namespaces = 0
 
-    def _refuse_dtd(self, *args) -> None:
+    def _refuse_dtd(self, *args: object) -> None:
         raise FileRefused(_XLSX_BROKEN)
 
-    def _namespace(self, prefix, uri) -> None:
+    def _namespace(self, prefix: str | None, uri: str) -> None:
         self.namespaces += 1
         if self.namespaces > MAX_NAMESPACES:
             raise FileRefused(_XLSX_BROKEN)
