@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from django.db.models import Q
 
@@ -108,7 +109,7 @@ def flag_records(
         "note",
     )
     for row in rows.iterator(chunk_size=CHUNK):
-        record = dict(zip(FLAG_COLUMNS, row, strict=True))
+        record: dict[str, Any] = dict(zip(FLAG_COLUMNS, row, strict=True))
         for key in ("ditemukan", "ditutup"):
             record[key] = record[key].isoformat() if record[key] else None
         yield record

@@ -22,6 +22,7 @@ import sqlite3
 import threading
 from collections.abc import Callable
 from contextlib import ExitStack
+from typing import Any, cast
 
 import numpy as np
 import psycopg.copy
@@ -188,7 +189,7 @@ class _CopySink:
     def __init__(self, table: str, columns: tuple[str, ...]) -> None:
         self.sql = f"COPY {table} ({','.join(columns)}) FROM STDIN (FORMAT csv)"
         self._stack: ExitStack | None = None
-        self._copy = None
+        self._copy: psycopg.Copy | None = None
 
     def put(self, data: pa.Buffer) -> None:
         if self._stack is None:
@@ -197,7 +198,8 @@ class _CopySink:
             writer = psycopg.copy.QueuedLibpqWriter(cursor)
             self._copy = stack.enter_context(cursor.copy(self.sql, writer=writer))
             self._stack = stack
-        self._copy.write(memoryview(data))
+        # Opened above at the first block.
+        cast(psycopg.Copy, self._copy).write(memoryview(data))
 
     def close(self, exc: BaseException | None = None) -> None:
         stack, self._stack, self._copy = self._stack, None, None
@@ -415,7 +417,7 @@ def insert_flags(
     if not n:
         return
     created = connection.ops.adapt_datetimefield_value(now)
-    values = {
+    values: dict[str, list[Any]] = {
         "contest_id": [contest_id] * n,
         "tps_id": tps_ids,
         "tps_code": codes,
