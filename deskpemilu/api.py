@@ -48,7 +48,12 @@ api.add_router("/results", results_router)
 
 
 def _error(
-    request: HttpRequest, status: int, code: str, message: str, field: str = "", **more
+    request: HttpRequest,
+    status: int,
+    code: str,
+    message: str,
+    field: str = "",
+    **more: object,
 ) -> HttpResponse:
     body = {"code": code, "message": message, "field": field, **more}
     return api.create_response(request, body, status=status)

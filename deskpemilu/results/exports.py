@@ -55,7 +55,7 @@ def desk_columns(contest: Contest) -> tuple[str, ...]:
 
 def desk_records(
     user: User, contest: Contest, region: Region | None = None
-) -> Iterator[dict]:
+) -> Iterator[dict[str, Any]]:
     """The desk value of every field of every TPS with a sheet in the user's scope
     (and the region): the primary sheet's, or the current decision's; `keputusan`
     names the decided fields."""
@@ -86,7 +86,7 @@ def desk_records(
 
 def flag_records(
     user: User, contest: Contest, region: Region | None = None, status: str = ""
-) -> Iterator[dict]:
+) -> Iterator[dict[str, Any]]:
     """Every flag of the user's scope, in the region if one is given (all statuses
     unless given)."""
     qs = flags_visible(user, contest)
@@ -115,7 +115,7 @@ def flag_records(
         yield record
 
 
-def as_csv(columns: Iterable[str], records: Iterable[dict]) -> Iterator[str]:
+def as_csv(columns: Iterable[str], records: Iterable[dict[str, Any]]) -> Iterator[str]:
     """CSV text, one line per record (a BOM first, so spreadsheets read UTF-8);
     text that a spreadsheet would run as a formula starts with `'`."""
     buffer = io.StringIO()
@@ -130,7 +130,7 @@ def as_csv(columns: Iterable[str], records: Iterable[dict]) -> Iterator[str]:
         yield buffer.getvalue()
 
 
-def _cell(value):
+def _cell(value: object) -> object:
     if isinstance(value, list):
         return ";".join(value)
     if isinstance(value, bool):
@@ -138,7 +138,7 @@ def _cell(value):
     return value  # numbers stay numbers; SafeWriter makes text safe
 
 
-def as_json(records: Iterable[dict]) -> Iterator[str]:
+def as_json(records: Iterable[dict[str, Any]]) -> Iterator[str]:
     """A JSON array written record by record."""
     yield "["
     for i, record in enumerate(records):
