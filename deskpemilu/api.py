@@ -48,7 +48,12 @@ api.add_router("/results", results_router)
 
 
 def _error(
-    request: HttpRequest, status: int, code: str, message: str, field: str = "", **more
+    request: HttpRequest,
+    status: int,
+    code: str,
+    message: str,
+    field: str = "",
+    **more: object,
 ) -> HttpResponse:
     body = {"code": code, "message": message, "field": field, **more}
     return api.create_response(request, body, status=status)
@@ -99,7 +104,7 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 @api.exception_handler(ValidationError)
 def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     # ninja's own list of problems stays under `detail` for programs.
-    loc = exc.errors[0].get("loc", ()) if exc.errors else ()
+    loc: tuple[int | str, ...] = exc.errors[0].get("loc", ()) if exc.errors else ()
     field = str(loc[-1]) if len(loc) > 1 else ""
     message = (
         f"Isian '{field}' tidak sah atau belum diisi." if field else "Isian tidak sah."

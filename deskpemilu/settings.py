@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -195,7 +196,7 @@ STORAGES = {
 MEDIA_ROOT = Path(env_str("DESKPEMILU_MEDIA_ROOT", str(VAR_DIR / "media")))
 
 LOG_LEVEL = env_str("DESKPEMILU_LOG_LEVEL", "INFO").upper()
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {

@@ -8,8 +8,12 @@ import hashlib
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from deskpemilu.core.errors import ImportFailed, ImportProblem
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 
 def sha256_of(path: Path) -> str:
@@ -104,7 +108,7 @@ def spreadsheet_row(values: Iterable[object]) -> list[object]:
 class SafeWriter:
     """csv.writer whose rows go through spreadsheet_row."""
 
-    def __init__(self, handle, **options) -> None:
+    def __init__(self, handle: SupportsWrite[str], **options: Any) -> None:
         self.writer = csv.writer(handle, **options)
 
     def writerow(self, values: Iterable[object]) -> None:

@@ -28,7 +28,8 @@ from django.utils.translation import gettext as _
 try:  # only installed with PostgreSQL support
     import psycopg
 except ImportError:  # pragma: no cover - psycopg is a dependency
-    psycopg = None
+    # Only without psycopg installed; every use below checks for None first.
+    psycopg = None  # type: ignore[assignment]
 
 log = logging.getLogger(__name__)
 

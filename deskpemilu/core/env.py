@@ -119,7 +119,9 @@ def env_mapping(
     return result
 
 
-def env_names(name: str, default: tuple[str, ...], allowed: tuple[str, ...]) -> tuple:
+def env_names(
+    name: str, default: tuple[str, ...], allowed: tuple[str, ...]
+) -> tuple[str, ...]:
     """A comma-separated choice of names ("berat,kritis")."""
     raw = env_str(name).strip()
     if not raw:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
     from django import forms
@@ -75,10 +75,14 @@ class DeskError(Exception):
     def __str__(self) -> str:
         return self.message
 
-    def body(self) -> dict:
+    def body(self) -> dict[str, Any]:
         """The API's error body: `{code, message, field}`, and `problems` (each with
         its line, message and value) when the error has a list."""
-        body: dict = {"code": self.code, "message": self.message, "field": self.field}
+        body: dict[str, Any] = {
+            "code": self.code,
+            "message": self.message,
+            "field": self.field,
+        }
         if self.problems is not None:
             body["problems"] = [
                 {"line": p.line, "message": p.message, "value": p.value}

@@ -40,7 +40,7 @@ def loads(data: bytes | str, *, max_depth: int = ORJSON_MAX_DEPTH) -> Any:
     return value
 
 
-def _deeper_than(value: dict | list, limit: int) -> bool:
+def _deeper_than(value: dict[str, Any] | list[Any], limit: int) -> bool:
     # A loop with its own stack: the point is not to recurse.
     stack: list[tuple[Any, int]] = [(value, 1)]
     while stack:

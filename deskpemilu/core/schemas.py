@@ -57,8 +57,8 @@ def errors(*codes: int, body: type[Schema] = ErrorOut) -> dict[int, type[Schema]
 
 
 def file_response(
-    media_type: str, description: str, schema: dict | None = None
-) -> dict:
+    media_type: str, description: str, schema: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """`openapi_extra` of an operation whose 200 is not `application/json` (a file,
     GeoJSON)."""
     content = {media_type: {"schema": schema or {"type": "string"}}}

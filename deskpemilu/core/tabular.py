@@ -130,11 +130,11 @@ def upload_lines(
             )
         )
     lower = name.lower()
-    bounds = {"max_lines": max_rows + 1 + SPARE_LINES, "max_columns": max_columns}
+    max_lines = max_rows + 1 + SPARE_LINES
     if lower.endswith(".xlsx"):
-        return xlsx_lines(data, **bounds)
+        return xlsx_lines(data, max_lines=max_lines, max_columns=max_columns)
     if lower.endswith(".csv"):
-        return csv_lines(data, **bounds)
+        return csv_lines(data, max_lines=max_lines, max_columns=max_columns)
     raise FileRefused(_hinted(f"Berkas {name!r} bukan CSV atau XLSX.", wrong_type_hint))
 
 
@@ -343,10 +343,10 @@ class _XmlScan:
         self.other = 0
         self.namespaces = 0
 
-    def _refuse_dtd(self, *args) -> None:
+    def _refuse_dtd(self, *args: object) -> None:
         raise FileRefused(_XLSX_BROKEN)
 
-    def _namespace(self, prefix, uri) -> None:
+    def _namespace(self, prefix: str | None, uri: str) -> None:
         self.namespaces += 1
         if self.namespaces > MAX_NAMESPACES:
             raise FileRefused(_XLSX_BROKEN)

@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -96,7 +96,8 @@ class _Row:
     area_code: str = ""
     reporter_id: int | None = None
     checkin: tuple | None = None  # (tps_id, stage, reported_at)
-    incident_from: object = None  # a parsed report to turn into an incident
+    # A parsed report to turn into an incident.
+    incident_from: fieldcode.IncidentReport | None = None
     complete: tuple | None = None  # what intake.joining does once it is stored
 
     def result(self, duplicate: bool = False) -> Result:
@@ -325,9 +326,9 @@ def _already_stored(items: list[Incoming]) -> dict[tuple[str, str], Result]:
 
 def _tps_codes(parsed: list[fieldcode.Message]) -> set[str]:
     """The 13-digit TPS codes the parsed texts name."""
-    codes = set()
+    codes: set[str] = set()
     for result in parsed:
-        code = getattr(result, "tps_code", None) or getattr(result, "place_code", "")
+        code: str = getattr(result, "tps_code", "") or getattr(result, "place_code", "")
         if is_tps_code(code):
             codes.add(code)
     return codes
@@ -345,7 +346,8 @@ def _make_incidents(rows: list[_Row], named: storage.NamedTps) -> None:
         try:
             with transaction.atomic():
                 outcome = _act(
-                    row.incident_from,
+                    # Only rows with a report come here (messages_handle_batch).
+                    cast(fieldcode.IncidentReport, row.incident_from),
                     message.ref,
                     reporters[row.reporter_id],
                     message,

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from deskpemilu.intake.gsm7 import to_gsm7
 from deskpemilu.regions.codes import NODOT_LENGTH, TPS_LENGTH, dotted
@@ -113,7 +114,7 @@ class ParseError:
 Message = Checkin | IncidentReport | ResultReport | HelpRequest | ParseError
 
 
-def as_dict(message: Message) -> dict:
+def as_dict(message: Message) -> dict[str, Any]:
     """The fields of a message as a dict: what dataclasses.asdict gives for these
     flat classes, without its deep copy (it runs for every message of a batch)."""
     return {name: getattr(message, name) for name in message.__slots__}

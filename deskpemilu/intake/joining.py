@@ -85,7 +85,10 @@ def _incident_of(message_id: int) -> int | None:
 
 
 def _label(message: InboundMessage) -> str:
-    name = message.reporter.name if message.reporter_id else message.sender_name
+    # No query for a message without a reporter: Django answers None from the id.
+    name = (
+        message.reporter.name if message.reporter is not None else message.sender_name
+    )
     return f"{name or 'pengirim'} ({message.get_channel_display()})"
 
 
@@ -98,8 +101,8 @@ def media_complete(message_id: int) -> Completed:
     parsed: dict[str, Any] = {"attachment": what}
     if point:
         parsed["lat"], parsed["lng"] = point
-    earlier = _sender_recent(message, media=False, newest_only=True)
-    earlier = earlier[0] if earlier else None
+    recent = _sender_recent(message, media=False, newest_only=True)
+    earlier = recent[0] if recent else None
     if earlier is None:
         region = desa_at(*point) if point else None
         return Completed(
@@ -188,11 +191,13 @@ def contact_complete(message_id: int, phone: str) -> Completed:
         parsed=parsed,
         reporter_id=reporter.pk,
         region_id=reporter.region_id,
-        area_code=reporter.region.code_nodot if reporter.region_id else "",
+        area_code=reporter.region.code_nodot if reporter.region is not None else "",
     )
 
 
-def original_of(channel: str, provider_ids: set[str]) -> dict[str, tuple]:
+def original_of(
+    channel: str, provider_ids: set[str]
+) -> dict[str, tuple[int, str, str, Any]]:
     """The first messages that edits in a batch refer to, by provider id:
     (id, status, kind, parsed)."""
     if not provider_ids:

@@ -10,9 +10,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from deskpemilu.accounts.access import region_for_user_or_404
+from deskpemilu.accounts.requests import AuthedRequest
 from deskpemilu.core.timeutil import WIB, now_wib
 from deskpemilu.elections.selectors import election_current, election_stage_at
 from deskpemilu.regions import selectors
+from deskpemilu.regions.models import Region
 
 
 def _moment(request: HttpRequest) -> tuple[dt.datetime, str]:
@@ -25,7 +27,7 @@ def _moment(request: HttpRequest) -> tuple[dt.datetime, str]:
     return dt.datetime.combine(day, dt.time(12), tzinfo=WIB), raw
 
 
-def stage_context(request: HttpRequest) -> dict:
+def stage_context(request: HttpRequest) -> dict[str, object]:
     """The election, its stage now (or at noon of ?tanggal=) and the day asked for:
     the context of the stage card (regions/_stage.html)."""
     election = election_current()
@@ -34,9 +36,9 @@ def stage_context(request: HttpRequest) -> dict:
     return {"election": election, "stage": status, "asked_day": asked}
 
 
-def _region_context(request: HttpRequest, region) -> dict:
+def _region_context(request: AuthedRequest, region: Region) -> dict[str, object]:
     user = request.user
-    context = {
+    context: dict[str, object] = {
         "region": region,
         "crumbs": selectors.region_breadcrumbs(user, region),
         "children": list(selectors.region_children(user, region)),
@@ -47,7 +49,7 @@ def _region_context(request: HttpRequest, region) -> dict:
 
 
 @login_required
-def region_detail(request: HttpRequest, code: str) -> HttpResponse:
+def region_detail(request: AuthedRequest, code: str) -> HttpResponse:
     region = region_for_user_or_404(request.user, code)
     context = stage_context(request) | _region_context(request, region)
     return render(request, "regions/region_detail.html", context)

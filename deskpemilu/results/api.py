@@ -10,12 +10,12 @@ of sheets, and writes nothing.
 # would then look the string annotations up in the pagination module.
 from typing import Annotated
 
-from django.http import HttpRequest
 from ninja import Path, Query, Router, Status
 from ninja.pagination import paginate
 from ninja.security import django_auth
 
 from deskpemilu.accounts import access
+from deskpemilu.accounts.requests import AuthedRequest
 from deskpemilu.core.errors import ImportFailed
 from deskpemilu.core.schemas import MAX_ID, READ, WRITE, Page, errors
 from deskpemilu.results import screens, selectors, services
@@ -55,7 +55,7 @@ router = Router(tags=["hasil / results"], auth=AUTH)
     "(422, with every problem). Re-sending the same numbers changes nothing.",
 )
 def sheets_submit(
-    request: HttpRequest,
+    request: AuthedRequest,
     payload: SheetIn | list[SheetIn],
     source: str = "desk",
     contest: str = "",
@@ -83,7 +83,7 @@ def sheets_submit(
     response={200: list[SheetOut], **ERRORS},
     summary="Lembar sebuah TPS / every source of one TPS",
 )
-def tps_sheets(request: HttpRequest, kode_tps: str, contest: str = ""):
+def tps_sheets(request: AuthedRequest, kode_tps: str, contest: str = ""):
     data = selectors.tps_results(
         request.user, selectors.contest_current(contest), kode_tps
     )
@@ -99,7 +99,7 @@ def tps_sheets(request: HttpRequest, kode_tps: str, contest: str = ""):
     summary="Antrean tanda / the flag queue",
 )
 @paginate(Page)
-def flag_list(request: HttpRequest, filters: Query[FlagQuery]):
+def flag_list(request: AuthedRequest, filters: Query[FlagQuery]):
     status = "" if filters.status == "all" else filters.status
     if filters.region:  # out of scope or unknown: 404, not an empty queue
         access.region_for_user_or_404(request.user, filters.region)
@@ -117,7 +117,7 @@ def flag_list(request: HttpRequest, filters: Query[FlagQuery]):
     response={200: FlagOut, **WRITES},
     summary="Tutup tanda / resolve or dismiss a flag",
 )
-def flag_close(request: HttpRequest, flag_id: FlagId, payload: FlagCloseIn):
+def flag_close(request: AuthedRequest, flag_id: FlagId, payload: FlagCloseIn):
     return services.flag_close(actor=request.user, flag_id=flag_id, **payload.dict())
 
 
@@ -126,7 +126,7 @@ def flag_close(request: HttpRequest, flag_id: FlagId, payload: FlagCloseIn):
     response={201: DecisionOut, **WRITES},
     summary="Catat keputusan / keep a value for one field of one TPS",
 )
-def decision_create(request: HttpRequest, payload: DecisionIn, contest: str = ""):
+def decision_create(request: AuthedRequest, payload: DecisionIn, contest: str = ""):
     decision = services.decision_record(
         actor=request.user,
         contest=selectors.contest_current(contest),
@@ -147,7 +147,7 @@ def decision_create(request: HttpRequest, payload: DecisionIn, contest: str = ""
     response={200: list[AreaCompareOut], **ERRORS},
     summary="Rekap desk vs resmi / desk recap against the official figures",
 )
-def recap(request: HttpRequest, region_code: str, contest: str = ""):
+def recap(request: AuthedRequest, region_code: str, contest: str = ""):
     region = access.region_for_user_or_404(request.user, region_code)
     results = selectors.recap_compare(
         request.user, selectors.contest_current(contest), region
@@ -175,7 +175,7 @@ def recap(request: HttpRequest, region_code: str, contest: str = ""):
     description="The region (default: the user's first scope) and each of its "
     "children: TPS with a sheet, per source, and the desk's winner and margin.",
 )
-def progress(request: HttpRequest, region: str = "", contest: str = ""):
+def progress(request: AuthedRequest, region: str = "", contest: str = ""):
     place = selectors.home_region(request.user, region)
     total, children = selectors.region_progress(
         request.user, selectors.contest_current(contest), place
@@ -184,7 +184,7 @@ def progress(request: HttpRequest, region: str = "", contest: str = ""):
     return {"region": _progress(total), "areas": out}
 
 
-def _progress(area: selectors.AreaProgress) -> dict:
+def _progress(area: selectors.AreaProgress) -> dict[str, object]:
     return {**vars(area), "share": area.share}
 
 
@@ -193,7 +193,7 @@ def _progress(area: selectors.AreaProgress) -> dict:
     response={200: list[ScreenOut], **ERRORS},
     summary="Layar statistik / statistical screens of a region (not proof)",
 )
-def screen_list(request: HttpRequest, region: str = "", contest: str = ""):
+def screen_list(request: AuthedRequest, region: str = "", contest: str = ""):
     place = selectors.home_region(request.user, region)
     desk = selectors.desk_sheets(
         request.user, selectors.contest_current(contest), place

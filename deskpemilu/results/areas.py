@@ -39,7 +39,9 @@ def sheet_value(sheet: ResultSheet | None, name: str) -> int | None:
     return sheet.votes[n - 1] if n <= len(sheet.votes) else None
 
 
-def decided_changes(contest: Contest, prefix: str = "") -> list[tuple]:
+def decided_changes(
+    contest: Contest, prefix: str = ""
+) -> list[tuple[str, str, int | None, int | None]]:
     """(TPS code, field, primary sheet's value, decided value) of current decisions."""
     decisions = list(
         Decision.objects.filter(

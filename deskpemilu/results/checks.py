@@ -12,7 +12,9 @@ docs/results.md explains each.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any, cast
 
 import numpy as np
 
@@ -132,7 +134,10 @@ def admin_block_empty(sheets: Sheets) -> np.ndarray:
         sheets.known[:, sheets.vote_cols] & (sheets.values[:, sheets.vote_cols] > 0)
     ).any(1)
     dpt = sheets.col("dpt_total")
-    return has_votes & adm_zero.all(1) & adm_known.any(1) & sheets.known[:, dpt]
+    return cast(
+        np.ndarray,
+        has_votes & adm_zero.all(1) & adm_known.any(1) & sheets.known[:, dpt],
+    )
 
 
 def effective_known(sheets: Sheets) -> np.ndarray:
@@ -142,7 +147,8 @@ def effective_known(sheets: Sheets) -> np.ndarray:
     empty = admin_block_empty(sheets)
     if empty.any():
         cols = [sheets.col(n) for n in ADMIN_FIELDS]
-        known[np.ix_(np.nonzero(empty)[0], cols)] = False
+        # numpy's stubs want the arguments of ix_ of one kind (it takes both).
+        known[np.ix_(np.nonzero(empty)[0], cols)] = False  # type: ignore[arg-type]
     return known
 
 
@@ -257,7 +263,7 @@ def _digit_counts(x: np.ndarray) -> np.ndarray:
     return n
 
 
-def digit_edits(x: np.ndarray):
+def digit_edits(x: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray, str]]:
     """For non-negative counts x: the values a misread would have come from.
 
     Yields (candidate, valid, kind): the value with one digit removed (the misread
@@ -369,7 +375,7 @@ def _failing_fields(sheets: Sheets) -> np.ndarray:
     a = _matrix(sheets, identities(sheets.n_candidates))
     checkable, resid = evaluate(sheets.values, known, a)
     fail = checkable & (resid != 0)
-    return (fail.astype(np.int64) @ (a != 0).astype(np.int64)) > 0
+    return cast(np.ndarray, (fail.astype(np.int64) @ (a != 0).astype(np.int64)) > 0)
 
 
 def _group_conflicts(
@@ -399,7 +405,12 @@ def _group_conflicts(
     return flags
 
 
-def _cross_misreads(sheets: Sheets, c: int, readings, own_fail) -> list[Flag]:
+def _cross_misreads(
+    sheets: Sheets,
+    c: int | np.integer[Any],
+    readings: list[tuple[int, int]],
+    own_fail: np.ndarray,
+) -> list[Flag]:
     flags = []
     name = sheets.names[c]
     for r, x in readings:
@@ -444,7 +455,9 @@ class IdentityState:
     detail: str = ""
 
 
-def sheet_report(sheets: Sheets, row: int = 0) -> tuple[list[IdentityState], list]:
+def sheet_report(
+    sheets: Sheets, row: int = 0
+) -> tuple[list[IdentityState], list[Flag]]:
     """For one row: the state of every identity of the form, and the other flags
     (capacity, ranges, misreads...) its numbers raise so far."""
     flags = [f for f in check_sheets(sheets.take(np.array([row]))) if f.row == 0]

@@ -6,6 +6,8 @@ statements that write them are in storage.py.
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -15,13 +17,13 @@ from deskpemilu.results.sheets import Sheets
 from deskpemilu.results.spec import FIELDS
 
 
-def nullable(values: np.ndarray, known: np.ndarray) -> list:
+def nullable(values: np.ndarray, known: np.ndarray) -> list[int | None]:
     """The values as a list, None where not known."""
     if known.all():
-        return values.tolist()
+        return cast(list[int | None], values.tolist())
     out = values.astype(object)
     out[~known] = None
-    return out.tolist()
+    return cast(list[int | None], out.tolist())
 
 
 def votes_arrow(sheets: Sheets) -> pa.Array:
@@ -42,7 +44,7 @@ def votes_arrow(sheets: Sheets) -> pa.Array:
 
 def votes_json(sheets: Sheets) -> list[str]:
     """Each row's votes as a JSON list (null = unknown), built column-wise."""
-    return votes_arrow(sheets).to_pylist()
+    return cast(list[str], votes_arrow(sheets).to_pylist())
 
 
 def codes_arrow(codes: np.ndarray) -> pa.Array:
@@ -62,7 +64,7 @@ def timestamp_texts(ts: np.ndarray, suffix: str) -> np.ndarray:
     return text[index.reshape(-1)]
 
 
-def field_columns(sheets: Sheets) -> list[list]:
+def field_columns(sheets: Sheets) -> list[list[int | None]]:
     """The C.Hasil fields (spec.FIELDS) as one list per field, None where unknown."""
     n = len(FIELDS)
     return [nullable(sheets.values[:, j], sheets.known[:, j]) for j in range(n)]

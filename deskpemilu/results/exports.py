@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from django.db.models import Q
 
@@ -54,7 +55,7 @@ def desk_columns(contest: Contest) -> tuple[str, ...]:
 
 def desk_records(
     user: User, contest: Contest, region: Region | None = None
-) -> Iterator[dict]:
+) -> Iterator[dict[str, Any]]:
     """The desk value of every field of every TPS with a sheet in the user's scope
     (and the region): the primary sheet's, or the current decision's; `keputusan`
     names the decided fields."""
@@ -85,7 +86,7 @@ def desk_records(
 
 def flag_records(
     user: User, contest: Contest, region: Region | None = None, status: str = ""
-) -> Iterator[dict]:
+) -> Iterator[dict[str, Any]]:
     """Every flag of the user's scope, in the region if one is given (all statuses
     unless given)."""
     qs = flags_visible(user, contest)
@@ -108,13 +109,13 @@ def flag_records(
         "note",
     )
     for row in rows.iterator(chunk_size=CHUNK):
-        record = dict(zip(FLAG_COLUMNS, row, strict=True))
+        record: dict[str, Any] = dict(zip(FLAG_COLUMNS, row, strict=True))
         for key in ("ditemukan", "ditutup"):
             record[key] = record[key].isoformat() if record[key] else None
         yield record
 
 
-def as_csv(columns: Iterable[str], records: Iterable[dict]) -> Iterator[str]:
+def as_csv(columns: Iterable[str], records: Iterable[dict[str, Any]]) -> Iterator[str]:
     """CSV text, one line per record (a BOM first, so spreadsheets read UTF-8);
     text that a spreadsheet would run as a formula starts with `'`."""
     buffer = io.StringIO()
@@ -129,7 +130,7 @@ def as_csv(columns: Iterable[str], records: Iterable[dict]) -> Iterator[str]:
         yield buffer.getvalue()
 
 
-def _cell(value):
+def _cell(value: object) -> object:
     if isinstance(value, list):
         return ";".join(value)
     if isinstance(value, bool):
@@ -137,7 +138,7 @@ def _cell(value):
     return value  # numbers stay numbers; SafeWriter makes text safe
 
 
-def as_json(records: Iterable[dict]) -> Iterator[str]:
+def as_json(records: Iterable[dict[str, Any]]) -> Iterator[str]:
     """A JSON array written record by record."""
     yield "["
     for i, record in enumerate(records):

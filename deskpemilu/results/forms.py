@@ -4,9 +4,13 @@ roles, checks, decisions) stay in the services, whose refusals are shown on them
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import FileExtensionValidator
+from django.db.models import Field, Model
+from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
 
 from deskpemilu.elections.models import Contest
@@ -26,6 +30,9 @@ from deskpemilu.results.spec import (
     VOTE_FIELDS,
     Check,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 CHECK_LABELS = {
     Check.SUM_MISMATCH: _("Candidate votes add up to the valid votes"),
@@ -60,6 +67,11 @@ STATUS_FILTER = [
 
 def check_label(name: str) -> str:
     return str(CHECK_LABELS.get(name, name))
+
+
+def _verbose_name(model: type[Model], name: str) -> StrOrPromise:
+    # The C.Hasil fields are the model's own columns, never relations.
+    return cast("Field[Any, Any]", model._meta.get_field(name)).verbose_name
 
 
 class FlagFilterForm(forms.Form):
@@ -115,12 +127,12 @@ class DecisionForm(forms.Form):
         label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, contest: Contest, **kwargs) -> None:
+    def __init__(self, *args: Any, contest: Contest, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["field"].choices = field_choices(contest)
+        cast(forms.ChoiceField, self.fields["field"]).choices = field_choices(contest)
 
 
-def _count(label) -> forms.IntegerField:
+def _count(label: StrOrPromise) -> forms.IntegerField:
     return forms.IntegerField(
         label=label,
         required=False,
@@ -156,40 +168,39 @@ class EntryForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "image/*,.pdf"}),
     )
 
-    def clean_photo(self):
+    def clean_photo(self) -> UploadedFile | None:
         photo = self.cleaned_data.get("photo")
         if photo and photo.size > PHOTO_MAX_BYTES:
             raise forms.ValidationError(_("The photo is larger than 10 MB."))
         return photo
 
-    def __init__(self, *args, contest: Contest, **kwargs) -> None:
+    def __init__(self, *args: Any, contest: Contest, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        model = ResultSheet._meta
         for name in (*ADMIN_FIELDS, *BALLOT_FIELDS):
-            self.fields[name] = _count(model.get_field(name).verbose_name)
-        self.vote_names = []
+            self.fields[name] = _count(_verbose_name(ResultSheet, name))
+        self.vote_names: list[str] = []
         for i, label in enumerate(candidate_labels(contest), start=1):
             self.fields[f"suara_{i}"] = _count(label)
             self.vote_names.append(f"suara_{i}")
         for name in VOTE_FIELDS:
-            self.fields[name] = _count(model.get_field(name).verbose_name)
+            self.fields[name] = _count(_verbose_name(ResultSheet, name))
 
-    def groups(self) -> list[tuple[str, list]]:
+    def groups(self) -> list[tuple[StrOrPromise, list[BoundField]]]:
         votes = [*self.vote_names, *VOTE_FIELDS]
         out = [(title, [self[n] for n in names]) for title, names in self.GROUPS]
         return [*out, (_("Votes"), [self[n] for n in votes])]
 
-    def typed(self) -> dict:
+    def typed(self) -> dict[str, Any]:
         """What is typed so far, for the live check: unreadable boxes are empty."""
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
-        out = {"kode_tps": "0"}
+        out: dict[str, Any] = {"kode_tps": "0"}
         for name in self.fields:
             if name.startswith(("suara_", "dpt", "pengguna", "surat")):
                 out[name] = data.get(name)
         return out
 
-    def sheet(self) -> dict:
+    def sheet(self) -> dict[str, Any]:
         row = {k: v for k, v in self.cleaned_data.items() if k != "photo"}
         row["kode_tps"] = row["kode_tps"].strip()
         return row
@@ -214,17 +225,17 @@ class CountField(forms.IntegerField):
         "max_value": _("Too large: at most 2,000,000,000."),
     }
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
         kwargs.setdefault("min_value", 0)
         kwargs.setdefault("max_value", MAX_VALUE)
         super().__init__(**kwargs)
 
-    def widget_attrs(self, widget):
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
         # A text box: a number box refuses "1.234.567" and drops it silently.
         return {"inputmode": "numeric", "autocomplete": "off"}
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> int | None:
         if isinstance(value, str):
             value = value.strip()
             if THOUSANDS.fullmatch(value):
@@ -263,19 +274,18 @@ class OfficialRecapForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, contest: Contest, **kwargs) -> None:
+    def __init__(self, *args: Any, contest: Contest, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        model = OfficialRecap._meta
         for name in (*ADMIN_FIELDS, *BALLOT_FIELDS):
-            self.fields[name] = CountField(label=model.get_field(name).verbose_name)
-        self.vote_names = []
+            self.fields[name] = CountField(label=_verbose_name(OfficialRecap, name))
+        self.vote_names: list[str] = []
         for i, label in enumerate(candidate_labels(contest), start=1):
             self.fields[f"suara_{i}"] = CountField(label=label)
             self.vote_names.append(f"suara_{i}")
         for name in VOTE_FIELDS:
-            self.fields[name] = CountField(label=model.get_field(name).verbose_name)
+            self.fields[name] = CountField(label=_verbose_name(OfficialRecap, name))
 
-    def groups(self) -> list[tuple[str, list]]:
+    def groups(self) -> list[tuple[StrOrPromise, list[BoundField]]]:
         votes = [*self.vote_names, *VOTE_FIELDS]
         out = [(title, [self[n] for n in names]) for title, names in self.GROUPS]
         return [*out, (_("Votes"), [self[n] for n in votes])]
@@ -283,7 +293,7 @@ class OfficialRecapForm(forms.Form):
     def count_names(self) -> list[str]:
         return [*ADMIN_FIELDS, *BALLOT_FIELDS, *self.vote_names, *VOTE_FIELDS]
 
-    def typed(self) -> dict:
+    def typed(self) -> dict[str, int | None]:
         """What is typed so far, for the live check: unreadable boxes are empty."""
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
@@ -293,12 +303,17 @@ class OfficialRecapForm(forms.Form):
         """(field, label, messages) of the boxes that cannot be read as typed."""
         self.is_valid()
         return [
-            (name, str(self.fields[name].label), list(self.errors[name]))
+            # An ErrorList's items read as their messages.
+            (
+                name,
+                str(self.fields[name].label),
+                cast("list[str]", list(self.errors[name])),
+            )
             for name in self.count_names()
             if name in self.errors
         ]
 
-    def figures(self) -> dict:
+    def figures(self) -> dict[str, int | None]:
         data = self.cleaned_data
         return {n: data.get(n) for n in (*ADMIN_FIELDS, *BALLOT_FIELDS, *VOTE_FIELDS)}
 

@@ -52,6 +52,7 @@ import csv
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 import numpy as np
 import pyarrow as pa
@@ -101,7 +102,7 @@ class Generated:
     truth: Path
     regions: Path
     tps: Path
-    summary: dict
+    summary: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,7 @@ def allocate(total: int, weights: np.ndarray, minimum: np.ndarray) -> np.ndarray
     parts = np.floor(exact).astype(np.int64)
     short = rest - int(parts.sum())
     parts[np.argsort(-(exact - parts), kind="stable")[:short]] += 1
-    return minimum + parts
+    return cast(np.ndarray, minimum + parts)
 
 
 def split(rng: np.random.Generator, total: int, m: int, shape: float) -> np.ndarray:
@@ -280,12 +281,14 @@ def build_master(rng: np.random.Generator, n_tps: int, provs: list[Province]) ->
 # Sheets ------------------------------------------------------------------------
 
 
-def _dirichlet(rng, alpha: np.ndarray) -> np.ndarray:
+def _dirichlet(rng: np.random.Generator, alpha: np.ndarray) -> np.ndarray:
     g = rng.gamma(np.maximum(alpha, 1e-3))
-    return g / g.sum(axis=1, keepdims=True)
+    return cast(np.ndarray, g / g.sum(axis=1, keepdims=True))
 
 
-def clean_sheets(rng, master: Master, provs: list[Province]) -> dict[str, np.ndarray]:
+def clean_sheets(
+    rng: np.random.Generator, master: Master, provs: list[Province]
+) -> dict[str, np.ndarray]:
     """Consistent C.Hasil numbers for every TPS of the master (columns by name)."""
     n = len(master.tps_codes)
     shares = np.array([p.shares for p in provs])
@@ -348,9 +351,16 @@ def clean_sheets(rng, master: Master, provs: list[Province]) -> dict[str, np.nda
 
 # Errors ------------------------------------------------------------------------
 
+# A row of the ground truth: TPS code, check, what was injected, field, the value
+# read and the true one.
+Truth = tuple[int, str, str, str, int | str, int | str]
 
-def _small(rng, size: int) -> np.ndarray:
-    return rng.integers(1, MAX_SMALL_ERROR + 1, size) * rng.choice([-1, 1], size)
+
+def _small(rng: np.random.Generator, size: int) -> np.ndarray:
+    return cast(
+        np.ndarray,
+        rng.integers(1, MAX_SMALL_ERROR + 1, size) * rng.choice([-1, 1], size),
+    )
 
 
 def misread(rng: np.random.Generator, value: int) -> tuple[int, str]:
@@ -375,17 +385,29 @@ def misread(rng: np.random.Generator, value: int) -> tuple[int, str]:
             return int(read), "insert"
 
 
-def inject(rng, cols: dict[str, np.ndarray], codes: np.ndarray, rate: float):
+def inject(
+    rng: np.random.Generator,
+    cols: dict[str, np.ndarray],
+    codes: np.ndarray,
+    rate: float,
+) -> list[Truth]:
     """Change the sheets of disjoint TPS samples in place; the ground truth rows."""
     n = len(codes)
     per_kind = int(round(n * rate))
     order = rng.permutation(n)
-    truth: list[tuple] = []
+    truth: list[Truth] = []
 
     def rows(k: int) -> np.ndarray:
         return np.sort(order[k * per_kind : (k + 1) * per_kind])
 
-    def note(r, check, kind, field="", read="", true=""):
+    def note(
+        r: int,
+        check: str,
+        kind: str,
+        field: str = "",
+        read: int | str = "",
+        true: int | str = "",
+    ) -> None:
         truth.append((int(codes[r]), check, kind, field, read, true))
 
     # sum_mismatch: one candidate's count off by a little.
@@ -471,7 +493,7 @@ def inject(rng, cols: dict[str, np.ndarray], codes: np.ndarray, rate: float):
 # Files -------------------------------------------------------------------------
 
 
-def _timestamps(rng, n: int) -> pa.Array:
+def _timestamps(rng: np.random.Generator, n: int) -> pa.Array:
     """Sirekap-like times (WIB): a few thousand distinct update moments."""
     start = np.datetime64("2024-02-14T16:00:00")
     pool = start + np.sort(rng.integers(0, 22 * 86400, 4000)).astype("timedelta64[s]")
@@ -518,8 +540,8 @@ def generate(
     with truth_path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(TRUTH_COLUMNS)
-        for code, *rest in truth:
-            writer.writerow([f"{code:013d}", *rest])
+        for tps_code, *rest in truth:
+            writer.writerow([f"{tps_code:013d}", *rest])
 
     regions_path = folder / "wilayah_sintetis.csv"
     with regions_path.open("w", newline="", encoding="utf-8") as handle:

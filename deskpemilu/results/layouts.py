@@ -21,9 +21,10 @@ import datetime as dt
 import queue
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar, cast
 
 import numpy as np
 import pyarrow as pa
@@ -149,7 +150,7 @@ def read_batches(
     single_source: bool,
     block_bytes: int = BLOCK_BYTES,
     prefetch: int = PREFETCH,
-) -> Iterator[Batch]:
+) -> Generator[Batch, None, None]:
     """Batches of the file's rows as arrays; problems are added as they are found.
 
     Rows of `single_source` files must not name another source in `sumber`;
@@ -163,8 +164,8 @@ def read_batches(
     try:
         for kind, item, found in items:
             if kind == "batch":
-                problems.merge(found)
-                yield item
+                problems.merge(cast(Problems, found))
+                yield cast(Batch, item)
             else:  # an unreadable file: name every bad cell
                 scan_problems(path, layout, problems)
                 if not problems:
@@ -172,6 +173,11 @@ def read_batches(
                 return
     finally:
         items.close()
+
+
+# ("batch", a Batch, its problems) or ("invalid", the error, None).
+_Item = tuple[str, object, Problems | None]
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -183,7 +189,7 @@ class _Reading:
     block_bytes: int
     problems: Problems
 
-    def items(self) -> Iterator[tuple[str, object, Problems | None]]:
+    def items(self) -> Generator[_Item, None, None]:
         """("batch", Batch, its problems) in file order, then ("invalid", error)
         if Arrow cannot read on."""
         layout = self.layout
@@ -199,7 +205,7 @@ class _Reading:
             quoted_strings_can_be_null=False,
         )
         first_line = 2
-        times: dict[str, tuple[np.datetime64, bool]] = {}
+        times: _Times = {}
         # An open file, not the path: Arrow would unpack a path ending in .gz, .bz2
         # or .zst on its own, past every size check.
         with pa.OSFile(str(self.path), "r") as handle:
@@ -227,15 +233,18 @@ class _Reading:
 
 
 _END = object()
+# Each distinct waktu_sumber text of a file, parsed: (the moment, whether invalid).
+_Times = dict[str, tuple[np.datetime64, bool]]
 
 
-def _ahead(items: Iterator, depth: int) -> Iterator:
+def _ahead(items: Iterator[_T], depth: int) -> Generator[_T, None, None]:
     """The items of an iterator, produced by a background thread up to `depth`
     ahead; its exceptions are raised here, in order. Leaving early stops it."""
-    out: queue.Queue = queue.Queue(maxsize=depth)
+    # (kind, an item, the end marker or an exception), across the thread.
+    out: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
     stop = threading.Event()
 
-    def put(item) -> bool:
+    def put(item: tuple[str, Any]) -> bool:
         while not stop.is_set():
             try:
                 out.put(item, timeout=0.1)
@@ -269,7 +278,13 @@ def _ahead(items: Iterator, depth: int) -> Iterator:
 
 
 def _batch(
-    record, layout, problems, first_line, source, single_source, times=None
+    record: pa.RecordBatch,
+    layout: Layout,
+    problems: Problems,
+    first_line: int,
+    source: str,
+    single_source: bool,
+    times: _Times | None = None,
 ) -> Batch:
     n = record.num_rows
     lines = np.arange(first_line, first_line + n, dtype=np.int64)
@@ -300,10 +315,13 @@ def _batch(
             .astype(str)
         )
     sheets = Sheets(codes, values, known, layout.n_candidates, sources)
-    return Batch(sheets, lines, ~known.any(1), bad, ts, photos)
+    empty = cast(np.ndarray, ~known.any(1))
+    return Batch(sheets, lines, empty, bad, ts, photos)
 
 
-def _codes(column, lines, bad, problems) -> np.ndarray:
+def _codes(
+    column: pa.ChunkedArray, lines: np.ndarray, bad: np.ndarray, problems: Problems
+) -> np.ndarray:
     trimmed = pc.utf8_trim_whitespace(column)
     ok = pc.match_substring_regex(trimmed, r"^[0-9]{13}$").to_numpy(
         zero_copy_only=False
@@ -312,10 +330,18 @@ def _codes(column, lines, bad, problems) -> np.ndarray:
         problems.add(int(lines[i]), "kode TPS harus 13 angka", trimmed[int(i)].as_py())
     bad |= ~ok
     safe = pc.if_else(pa.array(ok), trimmed, "0")
-    return pc.cast(safe, pa.int64()).to_numpy()
+    return cast(np.ndarray, pc.cast(safe, pa.int64()).to_numpy())
 
 
-def _sources(record, layout, problems, lines, bad, source, single_source) -> np.ndarray:
+def _sources(
+    record: pa.RecordBatch,
+    layout: Layout,
+    problems: Problems,
+    lines: np.ndarray,
+    bad: np.ndarray,
+    source: str,
+    single_source: bool,
+) -> np.ndarray:
     n = record.num_rows
     if "sumber" not in layout.columns:
         return np.full(n, source)
@@ -336,7 +362,14 @@ def _sources(record, layout, problems, lines, bad, source, single_source) -> np.
     return named
 
 
-def _timestamps(record, layout, problems, lines, bad, times=None) -> np.ndarray:
+def _timestamps(
+    record: pa.RecordBatch,
+    layout: Layout,
+    problems: Problems,
+    lines: np.ndarray,
+    bad: np.ndarray,
+    times: _Times | None = None,
+) -> np.ndarray:
     """`waktu_sumber` as datetime64 (UTC); each distinct text is parsed once per
     file (`times` carries the parsed texts from batch to batch)."""
     n = record.num_rows
@@ -367,14 +400,14 @@ def _timestamps(record, layout, problems, lines, bad, times=None) -> np.ndarray:
     idx = encoded.indices.to_numpy(zero_copy_only=False)
     out = lookup[idx]
     invalid = invalid_text[idx]
-    for i in np.nonzero(invalid)[0]:
+    for r in np.nonzero(invalid)[0]:
         problems.add(
-            int(lines[i]),
+            int(lines[r]),
             "waktu_sumber bukan tanggal-waktu ISO (YYYY-MM-DD HH:MM:SS)",
-            encoded[int(i)].as_py(),
+            encoded[int(r)].as_py(),
         )
     bad |= invalid
-    return out
+    return cast(np.ndarray, out)
 
 
 def parse_wib(text: str) -> dt.datetime | bool:

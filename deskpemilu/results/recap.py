@@ -84,8 +84,11 @@ def build(
     numeric = np.fromiter(map(int, desa_codes), dtype=np.int64, count=len(desa_codes))
     order = np.argsort(numeric, kind="stable")
     numeric = numeric[order]
-    level = (sheets[order], sums[order], known[order])
-    codes, out_sheets, out_sums, out_known = [], [], [], []
+    level: tuple[np.ndarray, ...] = (sheets[order], sums[order], known[order])
+    codes: list[str] = []
+    out_sheets: list[np.ndarray] = []
+    out_sums: list[np.ndarray] = []
+    out_known: list[np.ndarray] = []
     # Each level is summed from the one below it (desa -> kecamatan -> ...), so
     # every pass is over fewer rows than the last, not over all desa again.
     current = 10  # digits of the codes in `numeric`

@@ -4,7 +4,7 @@ progress, the screens, and the error body."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 from ninja import Field, Schema
 from pydantic import AfterValidator, create_model
@@ -31,12 +31,17 @@ class RefusedOut(ErrorOut):
     )
 
 
-# The C.Hasil fields as optional integers (null = unknown), in one base schema.
-_CHasil = create_model(
-    "CHasil",
-    __base__=Schema,
-    **{name: (Count, None) for name in FIELDS},
-)
+# The C.Hasil fields as optional integers (null = unknown), in one base schema. A
+# class made at run time is no type to mypy: it sees the base (the fields are read
+# by name, through dict()).
+if TYPE_CHECKING:
+    _CHasil = Schema
+else:
+    _CHasil = create_model(
+        "CHasil",
+        __base__=Schema,
+        **{name: (Count, None) for name in FIELDS},
+    )
 
 
 class SheetIn(_CHasil):
@@ -50,7 +55,7 @@ class SheetIn(_CHasil):
     )
     foto: str = Field("", max_length=500, description="URL of the form's photo.")
 
-    def row(self) -> dict:
+    def row(self) -> dict[str, Any]:
         return self.dict()
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 import numpy as np
 
@@ -82,9 +83,7 @@ class Sheets:
         return np.array([ranks[s] for s in self.sources], dtype=np.int64)
 
     @classmethod
-    def from_dicts(
-        cls, rows: Iterable[Mapping[str, object]], n_candidates: int
-    ) -> Sheets:
+    def from_dicts(cls, rows: Iterable[Mapping[str, Any]], n_candidates: int) -> Sheets:
         """Sheets from plain dicts (kode_tps, sumber, field -> int or None); for a
         single sheet typed in a form, an API payload, or a test."""
         rows = list(rows)
@@ -110,7 +109,7 @@ def _mix(z: np.ndarray) -> np.ndarray:
     """splitmix64's finaliser: every input bit moves about half the output bits."""
     z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
     z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return z ^ (z >> np.uint64(31))
+    return cast(np.ndarray, z ^ (z >> np.uint64(31)))
 
 
 def content_hash(sheets: Sheets, photos: Iterable[str] | None = None) -> np.ndarray:

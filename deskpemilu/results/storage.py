@@ -22,11 +22,13 @@ import sqlite3
 import threading
 from collections.abc import Callable
 from contextlib import ExitStack
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import psycopg.copy
 import pyarrow as pa
 from django.db import connection
+from django.db.models import Model
 
 from deskpemilu.core.db import postgres
 from deskpemilu.regions.codes import next_prefix
@@ -41,6 +43,13 @@ from deskpemilu.results.dbvalues import (
 from deskpemilu.results.models import FlagStatus, ResultSheet, SheetFlag
 from deskpemilu.results.sheets import Sheets
 from deskpemilu.results.spec import FIELDS, SOURCE_RANK
+
+if TYPE_CHECKING:
+    from deskpemilu.results.checks import Flag
+
+# A batch of new sheets for SQLite, made in the writer's thread: the INSERT's head,
+# one row's VALUES, and every row's values in one flat list.
+_Job = Callable[[], tuple[str, str, list[Any]]]
 
 SHEET_TABLE = ResultSheet._meta.db_table
 # The columns a new sheet is written with, in this order (FIELDS consecutive: the
@@ -104,7 +113,7 @@ FLAG_INSERT_FIELDS = (
 FLAG_INSERT_SKIPS = ("id", "resolved_at", "resolved_by_id", "note")
 
 
-def _timestamps(ts: np.ndarray) -> list:
+def _timestamps(ts: np.ndarray) -> list[str]:
     """datetime64 (naive UTC) -> what the database driver takes for a timestamp."""
     return timestamp_texts(ts, "+00:00" if postgres() else "").tolist()
 
@@ -188,7 +197,7 @@ class _CopySink:
     def __init__(self, table: str, columns: tuple[str, ...]) -> None:
         self.sql = f"COPY {table} ({','.join(columns)}) FROM STDIN (FORMAT csv)"
         self._stack: ExitStack | None = None
-        self._copy = None
+        self._copy: psycopg.Copy | None = None
 
     def put(self, data: pa.Buffer) -> None:
         if self._stack is None:
@@ -197,7 +206,8 @@ class _CopySink:
             writer = psycopg.copy.QueuedLibpqWriter(cursor)
             self._copy = stack.enter_context(cursor.copy(self.sql, writer=writer))
             self._stack = stack
-        self._copy.write(memoryview(data))
+        # Opened above at the first block.
+        cast(psycopg.Copy, self._copy).write(memoryview(data))
 
     def close(self, exc: BaseException | None = None) -> None:
         stack, self._stack, self._copy = self._stack, None, None
@@ -220,12 +230,12 @@ class _SqliteSink:
     ROWS = 200
 
     def __init__(self) -> None:
-        self._jobs: queue.Queue = queue.Queue(maxsize=2)
+        self._jobs: queue.Queue[_Job | None] = queue.Queue(maxsize=2)
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
         self._cancelled = False
 
-    def put(self, job: Callable[[], tuple[str, str, list]]) -> None:
+    def put(self, job: _Job) -> None:
         if self._error is not None:
             raise self._error
         if self._thread is None:
@@ -236,7 +246,7 @@ class _SqliteSink:
             self._thread.start()
         self._jobs.put(job)
 
-    def _work(self, raw) -> None:
+    def _work(self, raw: sqlite3.Connection) -> None:
         while (job := self._jobs.get()) is not None:
             if self._error is None and not self._cancelled:
                 try:
@@ -256,7 +266,9 @@ class _SqliteSink:
             raise error
 
 
-def _insert_many(raw, head: str, row: str, values: list) -> None:
+def _insert_many(
+    raw: sqlite3.Connection, head: str, row: str, values: list[Any]
+) -> None:
     """INSERT rows given as one flat list of values, many rows per statement
     (within SQLite's limit on the number of parameters)."""
     width = row.count("?")
@@ -271,7 +283,15 @@ def _insert_many(raw, head: str, row: str, values: list) -> None:
         raw.execute(head + ",".join([row] * (n - stop)), values[stop * width :])
 
 
-def _copy_rows(w: SheetWriter, sheets, tps_ids, primary, photos, source_ts, hashes):
+def _copy_rows(
+    w: SheetWriter,
+    sheets: Sheets,
+    tps_ids: np.ndarray,
+    primary: np.ndarray,
+    photos: np.ndarray | None,
+    source_ts: np.ndarray,
+    hashes: np.ndarray,
+) -> pa.Buffer:
     """The rows as CSV for COPY, written by Arrow (no Python object per cell)."""
     n = len(sheets)
     columns: dict[str, pa.Array] = {
@@ -296,7 +316,15 @@ def _copy_rows(w: SheetWriter, sheets, tps_ids, primary, photos, source_ts, hash
     return csv_buffer(pa.table({c: columns[c] for c in SHEET_INSERT_COLUMNS}))
 
 
-def _sqlite_rows(w: SheetWriter, sheets, tps_ids, primary, photos, source_ts, hashes):
+def _sqlite_rows(
+    w: SheetWriter,
+    sheets: Sheets,
+    tps_ids: np.ndarray,
+    primary: np.ndarray,
+    photos: np.ndarray | None,
+    source_ts: np.ndarray,
+    hashes: np.ndarray,
+) -> tuple[str, str, list[Any]]:
     """The INSERT (head, one row's VALUES) and every row's values in one flat list,
     built as one object matrix (no tuple per row). The values that are the same
     for every row are literals of the statement, not parameters: a third fewer
@@ -369,7 +397,7 @@ def update_sheets(
         )
 
 
-def write_rows(model, columns: dict[str, list], n: int) -> None:
+def write_rows(model: type[Model], columns: dict[str, list[Any]], n: int) -> None:
     """Insert n rows of a model in bulk: COPY of Arrow-written CSV on PostgreSQL,
     one executemany on SQLite. `columns` maps field names (attnames) to lists of
     values as the database takes them (ints, texts, None; a timestamp prepared with
@@ -399,7 +427,7 @@ def write_rows(model, columns: dict[str, list], n: int) -> None:
 
 
 def insert_flags(
-    flags: list,
+    flags: list[Flag],
     *,
     contest_id: int,
     tps_ids: list[int],
@@ -415,7 +443,7 @@ def insert_flags(
     if not n:
         return
     created = connection.ops.adapt_datetimefield_value(now)
-    values = {
+    values: dict[str, list[Any]] = {
         "contest_id": [contest_id] * n,
         "tps_id": tps_ids,
         "tps_code": codes,
@@ -544,7 +572,7 @@ def _number_columns(n_votes: int) -> list[str]:
     return list(FIELDS) + [_vote_sql(i) for i in range(n_votes)]
 
 
-def desa_sums(contest_id: int, n_votes: int, prefix: str = "") -> list[tuple]:
+def desa_sums(contest_id: int, n_votes: int, prefix: str = "") -> list[tuple[Any, ...]]:
     """Per desa with a primary sheet under `prefix`, by code: (desa code, primary
     sheets, then the SUM and the COUNT of known values of each of FIELDS and of
     the votes 1..n_votes), in one GROUP BY over the code range."""
@@ -560,7 +588,9 @@ def desa_sums(contest_id: int, n_votes: int, prefix: str = "") -> list[tuple]:
         return cursor.fetchall()
 
 
-def primary_sheet_rows(contest_id: int, n_votes: int, prefix: str = "") -> list[tuple]:
+def primary_sheet_rows(
+    contest_id: int, n_votes: int, prefix: str = ""
+) -> list[tuple[Any, ...]]:
     """(id, tps_id, tps_code, source, *FIELDS, votes 1..n_votes) of every primary
     sheet under `prefix`, by TPS code."""
     where, params = _range_sql(prefix)

@@ -12,6 +12,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, cast
 
 import numpy as np
 
@@ -43,14 +44,15 @@ def _concat(parts: list[Sheets], k: int) -> Sheets:
     width = len(Sheets.from_dicts([], k).names)
     values = np.zeros((0, width), dtype=np.int64)
     known = np.zeros((0, width), dtype=bool)
-    codes, sources = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=str)]
+    codes: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
+    sources: list[np.ndarray] = [np.zeros(0, dtype=str)]
     vals, knowns = [values], [known]
     for p in parts:
         pad = width - p.values.shape[1]
         vals.append(np.pad(p.values, ((0, 0), (0, pad))))
         knowns.append(np.pad(p.known, ((0, 0), (0, pad))))
         codes.append(p.codes)
-        sources.append(p.sources)
+        sources.append(cast(np.ndarray, p.sources))  # read_batches names every source
     return Sheets(
         np.concatenate(codes),
         np.vstack(vals),
@@ -60,12 +62,12 @@ def _concat(parts: list[Sheets], k: int) -> Sheets:
     )
 
 
-def verdicts(sheets: Sheets) -> Iterator[dict]:
+def verdicts(sheets: Sheets) -> Iterator[dict[str, Any]]:
     """One verdict per TPS with at least one flag, in TPS code order."""
     found = checks.check_sheets(sheets) + checks.compare_sources(sheets)
     found += screens.outlier_flags(sheets, use=primary_rows(sheets))
     several = sheets.sources is not None and len(set(sheets.sources.tolist())) > 1
-    by_code: dict[int, list[dict]] = defaultdict(list)
+    by_code: dict[int, list[dict[str, str]]] = defaultdict(list)
     for flag in found:
         detail = flag.detail
         if several and not flag.cross_source:
@@ -87,5 +89,5 @@ def primary_rows(sheets: Sheets) -> np.ndarray:
     return use
 
 
-def jsonl(verdict: dict) -> str:
+def jsonl(verdict: dict[str, Any]) -> str:
     return json.dumps(verdict, ensure_ascii=False, separators=(", ", ": "))

@@ -10,6 +10,9 @@ services); a service's refusal (ResultsError) is shown next to its form
 
 from __future__ import annotations
 
+from typing import cast
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -27,8 +30,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from deskpemilu.accounts import access
+from deskpemilu.accounts.models import User
+from deskpemilu.accounts.requests import AuthedRequest
 from deskpemilu.core.errors import ImportFailed, show_error
+from deskpemilu.elections.models import Contest
 from deskpemilu.regions.codes import normalise_region_code
+from deskpemilu.regions.models import Region
 from deskpemilu.regions.selectors import region_breadcrumbs
 from deskpemilu.results import exports, screens, selectors, services
 from deskpemilu.results.checks import sheet_report
@@ -53,12 +60,12 @@ SOURCE_LABELS = dict(Source.choices)
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
 
 
-def _contest(request: HttpRequest):
+def _contest(request: HttpRequest) -> Contest:
     return selectors.contest_current(request.GET.get("kontestasi", ""))
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthedRequest) -> HttpResponse:
     contest = _contest(request)
     region = selectors.home_region(request.user, request.GET.get("wilayah", ""))
     desk = selectors.desk_sheets(request.user, contest, region)
@@ -80,12 +87,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "candidates": selectors.candidate_labels(contest),
         "screens": found,
         "fingerprint_svg": fingerprint_svg(
-            found["fingerprint"].histogram,
+            cast(screens.Fingerprint, found["fingerprint"]).histogram,
             x_label=_("Turnout"),
             y_label=_("Winner's share of the votes"),
         ),
         "digit_data": _digit_chart_data(found),
-        "integer_rows": _integer_rows(found["integer_percent"]),
+        "integer_rows": _integer_rows(
+            cast(screens.IntegerPercent, found["integer_percent"])
+        ),
         "chart_words": {
             "observed": _("observed"),
             "expected": _("expected"),
@@ -99,7 +108,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "results/dashboard.html", context)
 
 
-def _integer_rows(result: screens.IntegerPercent) -> list[dict]:
+def _integer_rows(result: screens.IntegerPercent) -> list[dict[str, object]]:
     labels = {"turnout": _("Turnout"), "winner_share": _("Winner's share")}
     return [
         {
@@ -119,10 +128,12 @@ def _integer_rows(result: screens.IntegerPercent) -> list[dict]:
     ]
 
 
-def _digit_chart_data(found: dict) -> dict:
-    out = {}
+def _digit_chart_data(
+    found: dict[str, screens.ScreenResult],
+) -> dict[str, dict[str, object]]:
+    out: dict[str, dict[str, object]] = {}
     for name in ("last_digit", "second_digit"):
-        result = found[name]
+        result = cast(screens.DigitScreen, found[name])
         n = max(result.sample, 1)
         out[name] = {
             "observed": [round(v / n, 4) for v in result.observed],
@@ -134,7 +145,7 @@ def _digit_chart_data(found: dict) -> dict:
 
 @login_required
 @require_POST
-def screens_run(request: HttpRequest) -> HttpResponse:
+def screens_run(request: AuthedRequest) -> HttpResponse:
     contest = _contest(request)
     region = selectors.home_region(request.user, request.POST.get("wilayah", ""))
     report = services.screens_run(
@@ -149,7 +160,7 @@ def screens_run(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def flag_queue(request: HttpRequest) -> HttpResponse:
+def flag_queue(request: AuthedRequest) -> HttpResponse:
     contest = _contest(request)
     form = FlagFilterForm(request.GET)
     filters = form.filters()
@@ -165,7 +176,7 @@ def flag_queue(request: HttpRequest) -> HttpResponse:
         flags = flags.none()
     page = Paginator(flags, PER_PAGE).get_page(request.GET.get("page"))
     for flag in page:
-        flag.check_label = check_label(flag.check_name)
+        flag.check_label = check_label(flag.check_name)  # type: ignore[attr-defined]  # for the template
     counts = selectors.flag_check_counts(
         request.user, contest, region=region or "", status=filters["status"]
     )
@@ -178,7 +189,7 @@ def flag_queue(request: HttpRequest) -> HttpResponse:
     return render(request, "results/flags.html", context)
 
 
-def _region_filter(user, code: str, form) -> str | None:
+def _region_filter(user: User, code: str, form: forms.Form) -> str | None:
     """The dotted code of a region filter; None (and a form error) when the region
     is unknown or outside the user's scope."""
     if not code:
@@ -190,11 +201,13 @@ def _region_filter(user, code: str, form) -> str | None:
     return normal
 
 
-def _tps_page(request: HttpRequest, code: str, *, status: int = 200, **forms):
+def _tps_page(
+    request: AuthedRequest, code: str, *, status: int = 200, **forms: object
+) -> HttpResponse:
     contest = _contest(request)
     data = selectors.tps_results(request.user, contest, code)
     for flag in data.flags:
-        flag.check_label = check_label(flag.check_name)
+        flag.check_label = check_label(flag.check_name)  # type: ignore[attr-defined]  # for the template
     can_decide = access.can_decide_results(request.user, data.tps)
     context = {
         "contest": contest,
@@ -216,13 +229,13 @@ def _tps_page(request: HttpRequest, code: str, *, status: int = 200, **forms):
 
 
 @login_required
-def tps_detail(request: HttpRequest, code: str) -> HttpResponse:
+def tps_detail(request: AuthedRequest, code: str) -> HttpResponse:
     return _tps_page(request, code)
 
 
 @login_required
 @require_POST
-def decision_create(request: HttpRequest, code: str) -> HttpResponse:
+def decision_create(request: AuthedRequest, code: str) -> HttpResponse:
     contest = _contest(request)
     data = selectors.tps_results(request.user, contest, code)  # 404 out of scope
     if not access.can_decide_results(request.user, data.tps):
@@ -249,7 +262,7 @@ def decision_create(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def flag_close(request: HttpRequest, flag_id: int) -> HttpResponse:
+def flag_close(request: AuthedRequest, flag_id: int) -> HttpResponse:
     flag = selectors.flag_for_user_or_404(request.user, flag_id)
     if not access.can_close_flag(request.user, flag):
         raise PermissionDenied("only the desk closes flags")
@@ -275,7 +288,7 @@ def flag_close(request: HttpRequest, flag_id: int) -> HttpResponse:
 
 
 @login_required
-def photo(request: HttpRequest, code: str, sheet_id: int) -> FileResponse:
+def photo(request: AuthedRequest, code: str, sheet_id: int) -> FileResponse:
     contest = _contest(request)
     data = selectors.tps_results(request.user, contest, code)
     sheet = next((s for s in data.sheets if s.pk == sheet_id and s.photo), None)
@@ -285,12 +298,12 @@ def photo(request: HttpRequest, code: str, sheet_id: int) -> FileResponse:
 
 
 @login_required
-def recap_home(request: HttpRequest) -> HttpResponse:
+def recap_home(request: AuthedRequest) -> HttpResponse:
     return redirect("results:recap", selectors.home_region(request.user).code)
 
 
 @login_required
-def recap_page(request: HttpRequest, code: str) -> HttpResponse:
+def recap_page(request: AuthedRequest, code: str) -> HttpResponse:
     contest = _contest(request)
     region = access.region_for_user_or_404(request.user, code)
     results = selectors.recap_compare(request.user, contest, region)
@@ -310,7 +323,7 @@ def recap_page(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def official_entry(request: HttpRequest) -> HttpResponse:
+def official_entry(request: AuthedRequest) -> HttpResponse:
     """Type the official figures (D.Hasil) of a kecamatan, kab/kota or province."""
     if not access.can_open_results_entry(request.user):
         raise PermissionDenied("only the desk enters official figures")
@@ -318,7 +331,7 @@ def official_entry(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else request.GET
     code, level = data.get("wilayah", "").strip(), data.get("tingkat", "")
     target, picked_error = _official_target(request.user, contest, code, level)
-    initial = {"tingkat": level, "wilayah": code}
+    initial: dict[str, object] = {"tingkat": level, "wilayah": code}
     if target:
         initial |= {"tingkat": target.level, "wilayah": target.region.code}
         initial |= official.recap_figures(target.current)
@@ -363,7 +376,9 @@ def official_entry(request: HttpRequest) -> HttpResponse:
     return render(request, "results/official_entry.html", context, status=status)
 
 
-def _official_target(user, contest, code: str, level: str):
+def _official_target(
+    user: User, contest: Contest, code: str, level: str
+) -> tuple[official.RecapTarget | None, ResultsError | None]:
     """The area picked (404 out of scope, 403 without a desk role there), or the
     reason it cannot be typed."""
     if not code:
@@ -376,8 +391,9 @@ def _official_target(user, contest, code: str, level: str):
         return None, error
 
 
-def _official_saved_messages(request: HttpRequest, saved) -> None:
-    words = {"name": saved.recap.region.name, "code": saved.recap.region.code}
+def _official_saved_messages(request: HttpRequest, saved: official.RecapSaved) -> None:
+    region = cast(Region, saved.recap.region)  # a recap typed at the desk has one
+    words = {"name": region.name, "code": region.code}
     if saved.replaced:
         text = _(
             "Official figures of %(name)s (%(code)s) saved: they replace the "
@@ -399,14 +415,14 @@ def _official_saved_messages(request: HttpRequest, saved) -> None:
 
 @login_required
 @require_POST
-def official_entry_check(request: HttpRequest) -> HttpResponse:
+def official_entry_check(request: AuthedRequest) -> HttpResponse:
     """The identities of the D.Hasil as typed so far (htmx fragment)."""
     contest = _contest(request)
     form = OfficialRecapForm(request.POST, contest=contest)
     return render(request, "results/_entry_check.html", _official_check(form, contest))
 
 
-def _official_check(form: OfficialRecapForm, contest) -> dict:
+def _official_check(form: OfficialRecapForm, contest: Contest) -> dict[str, object]:
     if not form.is_bound:
         return {"identities": [], "other_flags": [], "typing_errors": []}
     states, others = official.recap_report(form.typed(), contest.candidates.count())
@@ -418,7 +434,7 @@ def _official_check(form: OfficialRecapForm, contest) -> dict:
 
 
 @login_required
-def entry(request: HttpRequest) -> HttpResponse:
+def entry(request: AuthedRequest) -> HttpResponse:
     if not access.can_open_results_entry(request.user):
         raise PermissionDenied("only the desk enters result sheets")
     contest = _contest(request)
@@ -445,14 +461,14 @@ def entry(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def entry_check(request: HttpRequest) -> HttpResponse:
+def entry_check(request: AuthedRequest) -> HttpResponse:
     """The identities of the sheet as typed so far (htmx fragment)."""
     contest = _contest(request)
     form = EntryForm(request.POST, contest=contest)
     return render(request, "results/_entry_check.html", _entry_check(form, contest))
 
 
-def _entry_check(form: EntryForm, contest) -> dict:
+def _entry_check(form: EntryForm, contest: Contest) -> dict[str, object]:
     if not form.is_bound:
         return {"identities": [], "other_flags": []}
     k = contest.candidates.count()
@@ -467,7 +483,7 @@ CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 
 
 @login_required
-def export(request: HttpRequest, what: str, fmt: str) -> StreamingHttpResponse:
+def export(request: AuthedRequest, what: str, fmt: str) -> StreamingHttpResponse:
     contest = _contest(request)
     region = None
     if request.GET.get("wilayah"):

@@ -135,7 +135,7 @@ def test_a_multipart_upload_has_the_upload_limit_not_the_body_limit():
     assert api[0] == 413 and json.loads(api[2])["field"] == "file"
 
 
-def test_a_get_without_a_body_is_passed_on_untouched():
+def test_a_get_without_a_body_is_passed_on_untouched() -> None:
     environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/", "wsgi.input": Stream(b"")}
     started: list = []
     answer = b"".join(

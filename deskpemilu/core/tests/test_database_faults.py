@@ -16,6 +16,7 @@ only refusals are 503s and broken connections, never a 500.
 from __future__ import annotations
 
 import csv
+import functools
 import http.client
 import itertools
 import json
@@ -107,7 +108,8 @@ def tps_codes() -> list[str]:
 class Answer:
     status: int | None  # None: the connection broke (refused, reset, closed)
     body: bytes = b""
-    headers: Mapping[str, str] = field(default_factory=dict)  # any case
+    # Any case (http.client's headers).
+    headers: Mapping[str, str] | http.client.HTTPMessage = field(default_factory=dict)
 
 
 class Http:
@@ -217,7 +219,7 @@ class Tally:
     lock: threading.Lock = field(default_factory=threading.Lock)
     done: int = 0
     refusals: Counter = field(default_factory=Counter)  # 503 / "connection"
-    unexpected: list[tuple[str, int | None, str]] = field(default_factory=list)
+    unexpected: list[tuple[str, int | None, bytes]] = field(default_factory=list)
     gave_up: list[str] = field(default_factory=list)
 
     def add_done(self, n: int) -> None:
@@ -264,7 +266,7 @@ def sms_sender(
         send_until_taken(
             client,
             f"sms {n}",
-            lambda path=path: client.request("GET", path),
+            functools.partial(client.request, "GET", path),
             lambda a: a.status == 200,
             tally,
             deadline,
@@ -293,8 +295,12 @@ def api_sender(
         send_until_taken(
             client,
             f"batch {start}",
-            lambda body=body: client.request(
-                "POST", "/api/v1/intake/messages/batch", body, bearer(token)
+            functools.partial(
+                client.request,
+                "POST",
+                "/api/v1/intake/messages/batch",
+                body,
+                bearer(token),
             ),
             taken,
             tally,
@@ -316,6 +322,7 @@ def stored(database_url: str, channel: str, pattern: str) -> tuple[int, int]:
             "WHERE channel = %s AND provider_id LIKE %s",
             (channel, pattern),
         ).fetchone()
+    assert row is not None  # a count always answers one row
     return row[0], row[1]
 
 

@@ -11,6 +11,7 @@ checks before parsing: openpyxl never saw the file.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -28,7 +29,7 @@ TPS = ("kode_tps", "dptb")
 SERANG_TPS = "3673041003001"
 BROKEN = "Berkas XLSX rusak"
 UNPACKED = "Berkas XLSX terlalu besar setelah dibuka"
-HOSTILE = {
+HOSTILE: dict[str, tuple[Callable[[tuple[str, ...]], bytes], str]] = {
     "bomb": (lambda header: craft.bomb(header, megabytes=50), UNPACKED),
     "dtd": (craft.with_dtd, BROKEN),
     "wide": (craft.wide_row, "lebih dari 16384 sel"),

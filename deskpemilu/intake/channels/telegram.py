@@ -71,7 +71,7 @@ def _obj(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _id(value: Any, where: str) -> int:
+def _id(value: object, where: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise _bad(f"{where} is not an integer")
     return value

@@ -114,7 +114,7 @@ def _obj(value: Any) -> dict[str, Any]:
 
 
 # What one message says: its text, attachments and extra meta.
-_Content = tuple[str, list[dict], dict[str, Any]]
+_Content = tuple[str, list[dict[str, Any]], dict[str, Any]]
 
 
 def _text(part: dict[str, Any], message: dict[str, Any], kind: str) -> _Content:

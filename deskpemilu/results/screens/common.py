@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -52,7 +53,7 @@ class ScreenResult:
     def sufficient(self) -> bool:
         return self.verdict != INSUFFICIENT
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         out = {}
         for key, value in vars(self).items():
             if isinstance(value, np.ndarray):

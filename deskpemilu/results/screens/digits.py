@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any, cast
 
 import numpy as np
 
@@ -48,7 +49,7 @@ def candidate_counts(sheets: Sheets, use: np.ndarray | None = None) -> np.ndarra
     use = np.ones(len(sheets), dtype=bool) if use is None else use
     cols = sheets.vote_cols
     values, known = sheets.values[use][:, cols], sheets.known[use][:, cols]
-    return values[known]
+    return cast(np.ndarray, values[known])
 
 
 def last_digit_test(numbers: np.ndarray) -> DigitScreen:
@@ -70,7 +71,8 @@ def second_digit_test(numbers: np.ndarray) -> DigitScreen:
 
 def _digit_screen(name: str, digits: np.ndarray, expected: np.ndarray) -> DigitScreen:
     observed = np.bincount(digits.astype(np.int64), minlength=10)
-    common = dict(
+    # The fields every verdict shares (the dataclass checks them when built).
+    common: dict[str, Any] = dict(
         screen=name,
         sample=int(len(digits)),
         min_sample=DIGIT_MIN_SAMPLE,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
 import numpy as np
 
@@ -47,7 +48,7 @@ class IntegerPercent(ScreenResult):
 
 def is_integer_percent(k: np.ndarray, n: np.ndarray) -> np.ndarray:
     """Whether 100 k / n is a whole number, in integer arithmetic (no rounding)."""
-    return (100 * k.astype(np.int64)) % n.astype(np.int64) == 0
+    return cast(np.ndarray, (100 * k.astype(np.int64)) % n.astype(np.int64) == 0)
 
 
 def _log_factorials(top: int) -> np.ndarray:
@@ -128,7 +129,8 @@ def integer_percent_test(
         observed.append(int(is_integer_percent(k, n).sum()))
         expected.append(float(integer_percent_probability(k, n).sum()))
     sample, o, e = sum(tested), sum(observed), sum(expected)
-    common = dict(
+    # The fields every verdict shares (the dataclass checks them when built).
+    common: dict[str, Any] = dict(
         screen="integer_percent",
         sample=sample,
         min_sample=INTEGER_MIN_SAMPLE,

@@ -3,6 +3,8 @@ Iglewicz and Hoaglin), stored as flags by `services.screens_run`."""
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 
 from deskpemilu.results.checks import Flag, effective_known
@@ -52,7 +54,9 @@ def robust_z_median(
 def _sorted_median(
     xs: np.ndarray, starts: np.ndarray, counts: np.ndarray
 ) -> np.ndarray:
-    return (xs[starts + (counts - 1) // 2] + xs[starts + counts // 2]) / 2
+    return cast(
+        np.ndarray, (xs[starts + (counts - 1) // 2] + xs[starts + counts // 2]) / 2
+    )
 
 
 def outlier_flags(sheets: Sheets, use: np.ndarray | None = None) -> list[Flag]:
@@ -70,7 +74,9 @@ def outlier_flags(sheets: Sheets, use: np.ndarray | None = None) -> list[Flag]:
     return flags
 
 
-def _turnout_outliers(sheets, known, kec, use) -> list[Flag]:
+def _turnout_outliers(
+    sheets: Sheets, known: np.ndarray, kec: np.ndarray, use: np.ndarray
+) -> list[Flag]:
     v = sheets.values
     dpt, users, total = (
         sheets.col(n) for n in ("dpt_total", "pengguna_hak_pilih_total", "suara_total")
@@ -91,7 +97,9 @@ def _turnout_outliers(sheets, known, kec, use) -> list[Flag]:
     ]
 
 
-def _share_outliers(sheets, known, kec, use) -> list[Flag]:
+def _share_outliers(
+    sheets: Sheets, known: np.ndarray, kec: np.ndarray, use: np.ndarray
+) -> list[Flag]:
     cols = sheets.vote_cols
     votes, vk = sheets.values[:, cols], known[:, cols]
     total = votes.sum(1)

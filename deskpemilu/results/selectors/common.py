@@ -3,6 +3,9 @@ places, and the labels of the fields."""
 
 from __future__ import annotations
 
+from typing import Any, cast
+
+from django.db.models import Field
 from django.http import Http404
 
 from deskpemilu.accounts import access
@@ -53,7 +56,11 @@ def home_region(user: User, code: str = "") -> Region:
 
 
 def field_labels(contest: Contest) -> dict[str, str]:
-    labels = {n: str(ResultSheet._meta.get_field(n).verbose_name) for n in FIELDS}
+    meta = ResultSheet._meta
+    # FIELDS are the sheet's own columns, never a relation.
+    labels = {
+        n: str(cast("Field[Any, Any]", meta.get_field(n)).verbose_name) for n in FIELDS
+    }
     for i, label in enumerate(candidate_labels(contest)):
         labels[f"suara_{i + 1}"] = label
     return labels

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from deskpemilu.accounts import access
+from deskpemilu.accounts.models import User
 from deskpemilu.elections.models import Contest
 from deskpemilu.results import layouts, selectors
 from deskpemilu.results.models import (
@@ -21,7 +22,7 @@ from deskpemilu.results.spec import SOURCES, is_field
 
 def decision_record(
     *,
-    actor,
+    actor: User,
     contest: Contest,
     tps_code: str,
     field_name: str,
@@ -89,7 +90,7 @@ def decision_record(
     return decision
 
 
-def flag_close(*, actor, flag_id: int, status: str, note: str) -> SheetFlag:
+def flag_close(*, actor: User, flag_id: int, status: str, note: str) -> SheetFlag:
     """Resolve or dismiss an open flag, with a note saying why. Desk roles of the
     TPS's region only (403); outside the actor's scope the flag is not found."""
     flag = selectors.flag_for_user_or_404(actor, flag_id)

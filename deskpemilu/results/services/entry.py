@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from typing import Any, cast
 
 import numpy as np
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from deskpemilu.accounts import access
+from deskpemilu.accounts.models import User
 from deskpemilu.core.errors import ImportFailed, ImportProblem
 from deskpemilu.elections.models import Contest
 from deskpemilu.results import layouts
@@ -27,12 +30,12 @@ from deskpemilu.results.spec import FIELDS, SOURCES
 
 def sheets_submit(
     *,
-    actor,
+    actor: User,
     contest: Contest,
-    rows: list[dict],
+    rows: list[dict[str, Any]],
     source: str = "desk",
     channel: str = "entri desk",
-    photo=None,
+    photo: UploadedFile | None = None,
 ) -> ImportReport:
     """Store sheets given as dicts (`kode_tps`, the C.Hasil fields, `votes` list or
     `suara_<n>`, optional `waktu_sumber` (aware datetime) and `foto` URL) through the
@@ -56,7 +59,7 @@ def sheets_submit(
     batch = layouts.Batch(
         sheets=sheets,
         lines=np.arange(1, len(dicts) + 1, dtype=np.int64),
-        empty=~sheets.known.any(1),
+        empty=cast(np.ndarray, ~sheets.known.any(1)),
         bad=np.zeros(len(dicts), dtype=bool),
         source_ts=np.array(stamps, dtype="datetime64[us]"),
         photos=np.array(photos, dtype=str),
@@ -95,12 +98,17 @@ def sheets_submit(
     return report
 
 
-def _submitted(actor, rows: list[dict], k: int, problems: layouts.Problems) -> tuple:
+def _submitted(
+    actor: User, rows: list[dict[str, Any]], k: int, problems: layouts.Problems
+) -> tuple[list[dict[str, Any]], list[dt.datetime], list[str]]:
     """The rows as Sheets.from_dicts input, their times and photo URLs; problems
     added for anything the import would refuse. A TPS where the actor holds no
     desk role refuses the whole submission (403)."""
     places = _places(actor, rows)
-    dicts, stamps, photos, seen = [], [], [], set()
+    dicts: list[dict[str, Any]] = []
+    stamps: list[dt.datetime] = []
+    photos: list[str] = []
+    seen: set[str] = set()
     for line, row in enumerate(rows, start=1):
         code = _code(row)
         if code not in places:
@@ -117,11 +125,11 @@ def _submitted(actor, rows: list[dict], k: int, problems: layouts.Problems) -> t
     return dicts, stamps, photos
 
 
-def _code(row: dict) -> str:
+def _code(row: dict[str, Any]) -> str:
     return str(row.get("kode_tps", "")).strip()
 
 
-def _places(actor, rows: list[dict]) -> dict[str, str]:
+def _places(actor: User, rows: list[dict[str, Any]]) -> dict[str, str]:
     """The TPS of the rows that the actor may see: their code -> their desa's
     (dotted) code. One query; a TPS outside the scope reads as unknown."""
     return {
@@ -133,13 +141,13 @@ def _places(actor, rows: list[dict]) -> dict[str, str]:
 
 
 def _figures(
-    row: dict, code: str, k: int, problems: layouts.Problems, line: int
-) -> dict:
+    row: dict[str, Any], code: str, k: int, problems: layouts.Problems, line: int
+) -> dict[str, Any]:
     """One row's numbers by field name (`suara_<n>` from the `votes` list or from
     `suara_<n>` keys); problems added, at `line`, for votes of a candidate that
     does not exist, a count that is not a whole number (kept as unknown) and a
     sheet without any number."""
-    out: dict = {"kode_tps": code or "0"}
+    out: dict[str, Any] = {"kode_tps": code or "0"}
     votes = list(row.get("votes") or [])
     votes += [row.get(f"suara_{i}") for i in range(len(votes) + 1, k + 1)]
     for number, value in enumerate(votes, start=1):
@@ -157,7 +165,7 @@ def _figures(
     return out
 
 
-def _count_ok(value) -> bool:
+def _count_ok(value: object) -> bool:
     if value is None:
         return True
     return (

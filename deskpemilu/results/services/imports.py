@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
+from types import TracebackType
 
 import numpy as np
 from django.db import transaction
@@ -152,7 +153,12 @@ class SheetImporter:
     def __enter__(self) -> SheetImporter:
         return self
 
-    def __exit__(self, exc_type, exc, tb) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         if exc is not None:
             self.writer.abort(exc)
         else:
@@ -212,7 +218,16 @@ class SheetImporter:
         self.seen_line[tps_ids[known]] = lines[known]
         return tps_ids
 
-    def _write(self, sheets, tps_ids, photos, source_ts, hashes, new, changed) -> None:
+    def _write(
+        self,
+        sheets: Sheets,
+        tps_ids: np.ndarray,
+        photos: np.ndarray | None,
+        source_ts: np.ndarray,
+        hashes: np.ndarray,
+        new: np.ndarray,
+        changed: np.ndarray,
+    ) -> None:
         pick = np.nonzero(new)[0]
         if pick.size:
             self.writer.add(
@@ -270,7 +285,9 @@ class SheetImporter:
             sources_refresh(contest=self.contest, tps_ids=tps_ids.tolist())
 
 
-def _lookups_for(contest: Contest, source: str, codes: list[str]) -> tuple:
+def _lookups_for(
+    contest: Contest, source: str, codes: list[str]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """SheetImporter's look-up arrays restricted to these TPS codes."""
     pairs = sorted(
         (int(c), i)

@@ -9,12 +9,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from deskpemilu.accounts import access
+from deskpemilu.accounts.models import User
 from deskpemilu.core.csvio import read_rows
 from deskpemilu.core.errors import ImportFailed, ImportProblem
 from deskpemilu.elections.models import Contest
@@ -80,12 +82,14 @@ def _whole(text: str) -> int | None:
     return value if abs(value) <= MAX_VALUE else None
 
 
-def read_official(path: Path, k: int, regions: Mapping[str, int]) -> dict[str, dict]:
+def read_official(
+    path: Path, k: int, regions: Mapping[str, int]
+) -> dict[str, dict[str, Any]]:
     """The file's figures by area code ("" for the nation), each with its votes
     per candidate (`k` of them) and its source references; ImportFailed with every
     problem found. No ORM: `regions` are the known region codes (without dots)."""
     problems: list[ImportProblem] = []
-    areas: dict[str, dict] = {}
+    areas: dict[str, dict[str, Any]] = {}
     for line, row in read_rows(
         path, ["kode", "metric", "paslon_no", "value", "source_ref"]
     ):
@@ -163,7 +167,9 @@ class RecapSaved:
     failing: list[str] = field(default_factory=list)  # identities that do not hold
 
 
-def recap_report(figures: Mapping[str, int | None], n_candidates: int) -> tuple:
+def recap_report(
+    figures: Mapping[str, int | None], n_candidates: int
+) -> tuple[list[checks.IdentityState], list[checks.Flag]]:
     """The identities of a D.Hasil as typed so far (those of the C.Hasil, which sum
     up), each holding, failing or not yet checkable, and the other findings, without
     the checks that apply to a single TPS only."""
@@ -172,7 +178,7 @@ def recap_report(figures: Mapping[str, int | None], n_candidates: int) -> tuple:
     return states, [f for f in others if f.check not in TPS_ONLY_CHECKS]
 
 
-def entry_regions(actor) -> list[tuple[str, str, str]]:
+def entry_regions(actor: User) -> list[tuple[str, str, str]]:
     """(code, name, level) of the areas the actor may type a D.Hasil for: every
     kecamatan, kab/kota and province inside a scope where they hold a desk role."""
     regions = (
@@ -185,7 +191,7 @@ def entry_regions(actor) -> list[tuple[str, str, str]]:
 
 
 def recap_entry_target(
-    *, actor, contest: Contest, region_code: str, level: str = ""
+    *, actor: User, contest: Contest, region_code: str, level: str = ""
 ) -> RecapTarget:
     """The area of this code whose D.Hasil the actor may type, with its stored
     figures.
@@ -237,7 +243,7 @@ def recap_figures(recap: OfficialRecap | None) -> dict[str, int | None]:
 
 def official_recap_enter(
     *,
-    actor,
+    actor: User,
     contest: Contest,
     region_code: str,
     level: str,
@@ -301,7 +307,7 @@ def official_recap_enter(
     return RecapSaved(recap, replaced=current is not None, failing=failing)
 
 
-def _check_count(name: str, value) -> None:
+def _check_count(name: str, value: object) -> None:
     if value is None:
         return
     if not isinstance(value, int) or isinstance(value, bool):

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from deskpemilu.accounts import access
+from deskpemilu.accounts.models import User
 from deskpemilu.elections.models import Contest
 from deskpemilu.regions.codes import dotted, widen
 from deskpemilu.results import areas, screens
@@ -28,7 +29,9 @@ class ScreensReport:
     kept_closed: int = 0
 
 
-def screens_run(*, contest: Contest, actor=None, prefix: str = "") -> ScreensReport:
+def screens_run(
+    *, contest: Contest, actor: User | None = None, prefix: str = ""
+) -> ScreensReport:
     """Compute the kecamatan outlier screens (turnout, vote share) over the desk
     values under `prefix` and store them as flags, in bulk.
 

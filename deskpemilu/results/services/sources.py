@@ -3,6 +3,8 @@ compare them, rebuilt whenever a sheet of the TPS changes."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils import timezone
 
 from deskpemilu.elections.models import Contest
@@ -18,7 +20,13 @@ from deskpemilu.results.spec import FIELDS, SOURCE_RANK
 
 
 def flag_row(
-    f: checks.Flag, contest_id, tps_id, code, sheet_id, source, now
+    f: checks.Flag,
+    contest_id: int,
+    tps_id: int,
+    code: str,
+    sheet_id: int | None,
+    source: str,
+    now: dt.datetime,
 ) -> SheetFlag:
     return SheetFlag(
         contest_id=contest_id,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 from django.utils.formats import number_format
 
@@ -9,7 +11,7 @@ register = template.Library()
 
 
 @register.filter
-def get_item(mapping, key):
+def get_item(mapping: Any, key: object) -> Any:
     """`mapping[key]`, or None."""
     try:
         return mapping.get(key)
@@ -18,7 +20,7 @@ def get_item(mapping, key):
 
 
 @register.filter
-def index(items, number):
+def index(items: Any, number: Any) -> Any:
     """The item of a 1-based number (a ballot number), or ""."""
     try:
         return items[int(number) - 1]
@@ -27,7 +29,7 @@ def index(items, number):
 
 
 @register.filter
-def percent(value, digits: int = 1):
+def percent(value: Any, digits: int = 1) -> str:
     """0.1234 -> "12,3 %" in the page's language."""
     if value is None or value == "":
         return ""
@@ -35,7 +37,7 @@ def percent(value, digits: int = 1):
 
 
 @register.filter
-def percent_number(value):
+def percent_number(value: Any) -> str:
     """0.1234 -> "12.3" for CSS (always a dot)."""
     try:
         return f"{float(value) * 100:.1f}"
