@@ -11,6 +11,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from deskpemilu.core.env import (
     env_bool,
@@ -436,3 +437,11 @@ DESKPEMILU_TASK_KEEP_DAYS = env_int("DESKPEMILU_TASK_KEEP_DAYS", 7)
 DESKPEMILU_SITUATION_EVERY_SECONDS = env_int("DESKPEMILU_SITUATION_EVERY_SECONDS", 60)
 DESKPEMILU_SITUATION_WATCH_SECONDS = env_int("DESKPEMILU_SITUATION_WATCH_SECONDS", 10)
 DESKPEMILU_OUTBOUND_SWEEP_SECONDS = env_int("DESKPEMILU_OUTBOUND_SWEEP_SECONDS", 30)
+for _name in (
+    "DESKPEMILU_TASK_KEEP_DAYS",
+    "DESKPEMILU_SITUATION_EVERY_SECONDS",
+    "DESKPEMILU_SITUATION_WATCH_SECONDS",
+    "DESKPEMILU_OUTBOUND_SWEEP_SECONDS",
+):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be 1 or more")
