@@ -25,7 +25,7 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--interval",
-            type=float,
+            type=_seconds,
             default=1.0,
             help="seconds to wait when nothing is queued (default: 1)",
         )
@@ -54,6 +54,13 @@ class Command(BaseCommand):
 
 def _default_id() -> str:
     return f"{socket.gethostname()[:40]}-{get_random_string(8)}"
+
+
+def _seconds(value: str) -> float:
+    seconds = float(value)
+    if not 0 <= seconds < 3600:
+        raise ValueError("from 0 to 3600 seconds")
+    return seconds
 
 
 def _worker_id(value: str) -> str:
