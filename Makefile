@@ -32,10 +32,10 @@ run: install
 	$(BIN)/deskpemilu load_banten
 	$(BIN)/deskpemilu ensure_admin
 	$(BIN)/deskpemilu collectstatic --noinput -v0
-	@# The situation worker keeps statuses and dashboard counts fresh; it stops with
-	@# the server (Ctrl+C).
+	@# The background worker (queued replies, statuses and dashboard counts, the
+	@# periodic schedule) runs next to the server and stops with it (Ctrl+C).
 	trap 'kill 0' INT TERM EXIT; \
-	$(BIN)/deskpemilu situation_recompute --every 60 --watch 10 > var/worker.log 2>&1 & \
+	$(BIN)/deskpemilu worker > var/worker.log 2>&1 & \
 	$(BIN)/deskpemilu serve --host $(HOST) --port $(PORT)
 
 install-test: $(VENV)/.installed-test translations

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from deskpemilu.core.env import (
     env_bool,
@@ -416,3 +417,32 @@ DESKPEMILU_XLSX_MAX_UNCOMPRESSED_BYTES = env_int(
 DESKPEMILU_XLSX_MAX_RATIO = env_int("DESKPEMILU_XLSX_MAX_RATIO", 200)
 # Django's default, said here: an upload over 2.5 MB goes to a temporary file.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# Background work ---------------------------------------------------------------------
+# `deskpemilu worker` runs the tasks queued in the database (django-tasks, the backport
+# of Django 6's tasks framework, with its database backend) and the periodic schedule
+# (deskpemilu/desk/schedule.py); docs/decisions.md, "Background work".
+from deskpemilu.desk import backoff  # noqa: E402
+
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Waits before the attempts after a failed one ("30s,2m,10m,1h"; "none": no retry).
+DESKPEMILU_TASK_RETRY_DELAYS = env_parsed(
+    "DESKPEMILU_TASK_RETRY_DELAYS", backoff.parse_delays
+)
+# Finished tasks and taken schedule slots are deleted after this many days.
+DESKPEMILU_TASK_KEEP_DAYS = env_int("DESKPEMILU_TASK_KEEP_DAYS", 7)
+# The schedule, in seconds: every region's status and the dashboard's counts; the
+# look at the last report, history entry and check-in (a change recomputes at once);
+# the sweep for replies due again (each queued reply is also sent at once).
+DESKPEMILU_SITUATION_EVERY_SECONDS = env_int("DESKPEMILU_SITUATION_EVERY_SECONDS", 60)
+DESKPEMILU_SITUATION_WATCH_SECONDS = env_int("DESKPEMILU_SITUATION_WATCH_SECONDS", 10)
+DESKPEMILU_OUTBOUND_SWEEP_SECONDS = env_int("DESKPEMILU_OUTBOUND_SWEEP_SECONDS", 30)
+for _name in (
+    "DESKPEMILU_TASK_KEEP_DAYS",
+    "DESKPEMILU_SITUATION_EVERY_SECONDS",
+    "DESKPEMILU_SITUATION_WATCH_SECONDS",
+    "DESKPEMILU_OUTBOUND_SWEEP_SECONDS",
+):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be 1 or more")

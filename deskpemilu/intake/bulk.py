@@ -53,6 +53,7 @@ from deskpemilu.intake.services import (
     reported_at,
     unknown_sender_reply,
 )
+from deskpemilu.intake.tasks import outbound_send_soon
 from deskpemilu.regions.codes import is_tps_code
 
 log = logging.getLogger(__name__)
@@ -444,3 +445,4 @@ def _queue_replies(rows: list[_Row]) -> None:
     ]
     if queued:
         OutboundMessage.objects.bulk_create(queued)
+        outbound_send_soon()

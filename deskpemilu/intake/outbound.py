@@ -3,7 +3,10 @@
 `outbound_send_due` takes the replies whose time has come, sends each with one HTTP
 request, and records the result: sent, or a retry later with a growing delay, or
 failed after MAX_ATTEMPTS. It is safe to run in several workers at once: each row is
-claimed by moving its next attempt time forward inside a row lock.
+claimed by moving its next attempt time forward inside a row lock. Each reply keeps
+its own attempts (`attempts`, `last_error`, `next_attempt_at`), apart from the task
+that sends it: `intake/tasks.py` queues that task when a batch queued replies, and
+the worker's schedule sweeps for replies due again (`deskpemilu worker`).
 """
 
 from __future__ import annotations
@@ -89,6 +92,17 @@ def outbound_send_due(limit: int = 100) -> tuple[int, int]:
             last_error="",
         )
     return sent, failed
+
+
+def outbound_send_all(batch: int = 100) -> tuple[int, int]:
+    """Send every reply that is due, `batch` at a time. Returns (sent, not sent)."""
+    sent = failed = 0
+    while True:
+        done, not_done = outbound_send_due(limit=batch)
+        sent, failed = sent + done, failed + not_done
+        # A failed reply waits for its next attempt, so the due ones run out.
+        if done + not_done < batch:
+            return sent, failed
 
 
 def _retry_later(message: OutboundMessage, exc: Exception) -> None:
