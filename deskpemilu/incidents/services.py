@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from deskpemilu.intake.models import InboundMessage
 
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+CASE_NUMBER_LENGTH = 60  # Assignment.case_number
 EDITABLE = ("title", "description", "category", "severity", "occurred_at", "lat", "lng")
 
 
@@ -456,7 +457,7 @@ def followup_record(
             "action_required", "Uraian tindak lanjut wajib diisi.", "action"
         )
     case_number = case_number.strip()
-    if len(case_number) > Assignment._meta.get_field("case_number").max_length:
+    if len(case_number) > CASE_NUMBER_LENGTH:
         raise IncidentError(
             "case_number_too_long", "Nomor perkara terlalu panjang.", "case_number"
         )
