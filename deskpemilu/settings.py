@@ -26,6 +26,8 @@ from deskpemilu.core.env import (
     env_parsed,
     env_str,
 )
+from deskpemilu.incidents import attachments as _attachments
+from deskpemilu.incidents import workflow as _workflow
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = PACKAGE_DIR.parent
@@ -117,6 +119,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "deskpemilu.incidents.context_processors.desk_tasks",
             ],
         },
     },
@@ -224,6 +227,15 @@ DESKPEMILU_DEADLINE_HOURS = env_mapping(
     "DESKPEMILU_DEADLINE_HOURS",
     {"kritis": 2, "berat": 6, "sedang": 24, "ringan": 72},
     whole=True,
+)
+# An assignment is "due soon" (Tugas saya, the incident page) this many hours before
+# its deadline (deskpemilu/incidents/workflow.py).
+DESKPEMILU_DEADLINE_WARN_HOURS = env_number(
+    "DESKPEMILU_DEADLINE_WARN_HOURS", _workflow.DEFAULT_WARN_HOURS
+)
+# The largest photo or PDF a follow-up may carry (deskpemilu/incidents/attachments.py).
+DESKPEMILU_FOLLOWUP_MAX_BYTES = env_int(
+    "DESKPEMILU_FOLLOWUP_MAX_BYTES", _attachments.DEFAULT_MAX_BYTES
 )
 
 

@@ -344,3 +344,48 @@ def can_run_screens(user: User, code: str) -> bool:
 def _tps_desa(tps_code: str) -> str:
     """The dotted desa code of a TPS code ("" when the code is not one)."""
     return dotted(tps_desa_code(tps_code)) or ""
+
+
+# Agencies' tasks and closing (issue 12) ---------------------------------------
+
+
+def agencies_acted_for(user: User) -> frozenset[int]:
+    """The agencies whose assignments are the user's own tasks (Tugas saya): those
+    of their seats with a role that writes. Unlike can_act_for_agency, seeing
+    everything does not make every agency's tasks one's own."""
+    return frozenset(
+        seat.agency_id for seat in access_for(user).seats if seat.role in WRITE_ROLES
+    )
+
+
+def has_tasks(user: User) -> bool:
+    """The user answers for an agency's assignments (a liaison's seat): Tugas saya
+    and its count in the header are theirs."""
+    return LIAISON in access_for(user).roles
+
+
+def home_is_tasks(user: User) -> bool:
+    """Tugas saya is the home page: for a liaison who holds no desk role (desk staff
+    keep the dashboard, with Tugas saya a link away)."""
+    access = access_for(user)
+    return (
+        LIAISON in access.roles
+        and not access.roles & DESK_ROLES
+        and not access.everything
+    )
+
+
+CLOSING_ROLES = frozenset({ADMINISTRATOR, COORDINATOR})
+
+
+def can_close_incident(user: User, incident: Incident) -> bool:
+    """Close an incident (move it to "selesai"): a coordinator or an administrator
+    whose scope holds it, the roles of that move in incidents/workflow.py."""
+    return bool(incident_roles(user, incident) & CLOSING_ROLES)
+
+
+def can_see_ready_to_close(user: User) -> bool:
+    """The list of incidents every assigned agency has finished ("siap ditutup"):
+    those who may close them, coordinators and administrators."""
+    access = access_for(user)
+    return access.everything or bool(access.roles & CLOSING_ROLES)

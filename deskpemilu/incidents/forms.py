@@ -235,6 +235,17 @@ class FollowUpForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     done = forms.BooleanField(label=gettext_lazy("Finished"), required=False)
+    case_number = forms.CharField(
+        label=gettext_lazy("Agency's case number"), required=False, max_length=60
+    )
+    # The kind and size are the service's to check (incidents/attachments.py).
+    attachment = forms.FileField(
+        label=gettext_lazy("Photo or PDF"),
+        required=False,
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}
+        ),
+    )
 
 
 class EscalateForm(forms.Form):

@@ -193,6 +193,9 @@ class Assignment(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     note = models.TextField(blank=True)
+    # The agency's own number for the case (a Gakkumdu or Bawaslu register number,
+    # a police report number), given with a follow-up where the agency has one.
+    case_number = models.CharField(_("agency's case number"), max_length=60, blank=True)
 
     class Meta:
         ordering = ["assigned_at", "id"]
@@ -228,3 +231,37 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return self.action[:60]
+
+
+def attachment_path(instance: FollowUpAttachment, filename: str) -> str:
+    """Where an attachment is kept under MEDIA_ROOT: a random name, so that nothing
+    the uploader chose (a name, a path, an extension) reaches the file system. The
+    extension comes from the checked kind (incidents/attachments.py)."""
+    return f"followups/{instance.token}{filename[filename.rfind('.') :]}"
+
+
+class FollowUpAttachment(models.Model):
+    """A photo or PDF carried by a follow-up. Served only through the incident's
+    page to those who may see the incident, never from MEDIA_URL."""
+
+    followup = models.ForeignKey(
+        FollowUp, on_delete=models.CASCADE, related_name="attachments"
+    )
+    token = models.CharField(max_length=32, unique=True)
+    file = models.FileField(upload_to=attachment_path, max_length=120)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    # Shown to people only (escaped); never used for the stored file's name.
+    original_name = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("follow-up attachment")
+        verbose_name_plural = _("follow-up attachments")
+
+    def __str__(self) -> str:
+        return self.original_name or self.token
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")

@@ -135,6 +135,7 @@ class AssignmentOut(Schema):
     done_at: Wib | None
     escalated_from_id: int | None
     note: str
+    case_number: str
     followups: list[FollowUpOut]
 
     @staticmethod
@@ -275,6 +276,7 @@ class AssignIn(Schema):
 class FollowUpIn(Schema):
     action: str = Field(..., min_length=1)
     done: bool = False
+    case_number: str = Field("", max_length=60)
 
 
 class EscalateIn(Schema):

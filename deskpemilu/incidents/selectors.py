@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from deskpemilu.accounts import access
 from deskpemilu.accounts.access import incident_for_user_or_404, incidents_visible
 from deskpemilu.accounts.models import Agency, User
+from deskpemilu.incidents.deadlines import warn_window
 from deskpemilu.incidents.models import (
     Assignment,
+    FollowUp,
+    FollowUpAttachment,
     Incident,
     IncidentEvent,
     IncidentSource,
 )
 from deskpemilu.incidents.similarity import distance_km, text_similarity
 from deskpemilu.incidents.taxonomy import Status
+from deskpemilu.incidents.workflow import deadline_state
 from deskpemilu.regions.codes import normalise_region_code, widen
 from deskpemilu.regions.models import Region, region_subtree_q
 
@@ -109,7 +114,14 @@ def incident_detail(user: User, incident_id: int) -> Incident:
                 "assignments",
                 queryset=Assignment.objects.select_related(
                     "agency", "acknowledged_by"
-                ).prefetch_related("followups__actor"),
+                ).prefetch_related(
+                    Prefetch(
+                        "followups",
+                        queryset=FollowUp.objects.select_related(
+                            "actor"
+                        ).prefetch_related("attachments"),
+                    )
+                ),
             ),
         )
         .get(pk=incident_id)
@@ -130,6 +142,130 @@ def overdue_assignments(
         .select_related("incident", "incident__region", "agency")
         .order_by("deadline")
     )
+
+
+# The agency's side: Tugas saya, closing ------------------------------------------
+
+
+def _my_open_assignments(user: User) -> QuerySet[Assignment]:
+    """Open assignments of the agencies the user acts for, on incidents in scope."""
+    return Assignment.objects.filter(
+        access.within_scope(user, "incident__area_code"),
+        agency_id__in=access.agencies_acted_for(user),
+        incident__status__in=OPEN_STATUSES,
+        done_at__isnull=True,
+    )
+
+
+@dataclass
+class Tasks:
+    """A liaison's open assignments, each in one group: past the deadline, due
+    within the warning window, not acknowledged yet, or being worked on."""
+
+    now: dt.datetime
+    overdue: list[Assignment] = field(default_factory=list)
+    due_soon: list[Assignment] = field(default_factory=list)
+    new: list[Assignment] = field(default_factory=list)
+    working: list[Assignment] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return (
+            len(self.overdue) + len(self.due_soon) + len(self.new) + len(self.working)
+        )
+
+
+def my_tasks(user: User, *, now: dt.datetime | None = None) -> Tasks:
+    """Tugas saya: the open assignments of the user's own agencies, in one query,
+    soonest deadline first within each group."""
+    now = now or timezone.now()
+    tasks = Tasks(now=now)
+    rows = (
+        _my_open_assignments(user)
+        .select_related("incident", "incident__region", "agency")
+        .order_by("deadline", "id")
+    )
+    warn = warn_window()
+    for assignment in rows:
+        state = deadline_state(assignment.deadline, now, warn)
+        if state == "late":
+            tasks.overdue.append(assignment)
+        elif state == "soon":
+            tasks.due_soon.append(assignment)
+        elif assignment.acknowledged_at is None:
+            tasks.new.append(assignment)
+        else:
+            tasks.working.append(assignment)
+    return tasks
+
+
+def my_task_count(user: User, *, now: dt.datetime | None = None) -> int:
+    """The header's count for a liaison: open assignments of their agencies not yet
+    acknowledged or past their deadline. One query."""
+    now = now or timezone.now()
+    return (
+        _my_open_assignments(user)
+        .filter(Q(acknowledged_at__isnull=True) | Q(deadline__lt=now))
+        .count()
+    )
+
+
+def ready_to_close(user: User) -> QuerySet[Incident]:
+    """Open incidents in the user's scope that were assigned and whose every
+    assigned agency has reported done: for a coordinator to close. Oldest first."""
+    assignments = Assignment.objects.filter(incident=OuterRef("pk"))
+    return (
+        incidents_visible(user)
+        .filter(status__in=OPEN_STATUSES)
+        .filter(Exists(assignments), ~Exists(assignments.filter(done_at__isnull=True)))
+        .select_related("region")
+        .prefetch_related(
+            Prefetch(
+                "assignments", queryset=Assignment.objects.select_related("agency")
+            )
+        )
+        .order_by("updated_at", "id")
+    )
+
+
+@dataclass(frozen=True)
+class Closing:
+    """Who may close an open incident and what it waits for, for its page."""
+
+    may_close: bool
+    waiting_for: list[str]  # agencies that have not reported done
+    assigned: bool
+    handled: bool  # the status from which it closes ("ditangani")
+
+    @property
+    def ready(self) -> bool:
+        return self.assigned and not self.waiting_for
+
+
+def closing_state(
+    user: User, incident: Incident, assignments: list[Assignment]
+) -> Closing:
+    """Why the incident can or cannot be closed now, by `user` (the incident's
+    assignments as its page already read them)."""
+    return Closing(
+        may_close=access.can_close_incident(user, incident),
+        waiting_for=[str(a.agency) for a in assignments if a.done_at is None],
+        assigned=bool(assignments),
+        handled=incident.status == Status.DITANGANI,
+    )
+
+
+def attachment_for_user_or_404(
+    user: User, incident_id: int, attachment_id: int
+) -> FollowUpAttachment:
+    """A follow-up's attachment, for those who may see its incident; else 404."""
+    incident_for_user_or_404(user, incident_id)
+    found = FollowUpAttachment.objects.filter(
+        pk=attachment_id, followup__assignment__incident_id=incident_id
+    ).first()
+    if found is None:
+        raise access.Http404("attachment not found")
+    return found
 
 
 # Duplicates ---------------------------------------------------------------------

@@ -6,11 +6,13 @@ for state changes, checks the version the user saw, and appends to the history.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,9 +21,11 @@ from deskpemilu.accounts.models import Agency, User
 from deskpemilu.core.errors import DeskError
 from deskpemilu.elections.models import Election, Stage
 from deskpemilu.elections.selectors import election_current, election_stage_at
+from deskpemilu.incidents import attachments
 from deskpemilu.incidents.models import (
     Assignment,
     FollowUp,
+    FollowUpAttachment,
     Incident,
     IncidentEvent,
     IncidentSource,
@@ -29,7 +33,12 @@ from deskpemilu.incidents.models import (
 )
 from deskpemilu.incidents.selectors import agencies_covering
 from deskpemilu.incidents.taxonomy import Category, RejectReason, Severity, Status
-from deskpemilu.incidents.workflow import TransitionRefused, check_transition
+from deskpemilu.incidents.workflow import (
+    ALL_DONE_MOVES,
+    LIAISON,
+    TransitionRefused,
+    check_transition,
+)
 from deskpemilu.regions.codes import is_within
 from deskpemilu.regions.geometry import point_in
 from deskpemilu.regions.models import TPS, Boundary, Region
@@ -38,6 +47,7 @@ if TYPE_CHECKING:
     from deskpemilu.intake.models import InboundMessage
 
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+CASE_NUMBER_LENGTH = 60  # Assignment.case_number
 EDITABLE = ("title", "description", "category", "severity", "occurred_at", "lat", "lng")
 
 
@@ -431,19 +441,55 @@ def assignment_acknowledge(*, actor: User, assignment_id: int) -> Assignment:
 
 
 def followup_record(
-    *, actor: User, assignment_id: int, action: str, done: bool = False
+    *,
+    actor: User,
+    assignment_id: int,
+    action: str,
+    done: bool = False,
+    case_number: str = "",
+    attachment: File[bytes] | None = None,
 ) -> FollowUp:
-    """A follow-up action (tindak lanjut) by the assigned agency."""
+    """A follow-up action (tindak lanjut) by the assigned agency, with the agency's
+    own case number where it has one and a photo or PDF. The last agency to report
+    done moves a verified incident on to "ditangani" (workflow.ALL_DONE_MOVES)."""
     if not action.strip():
         raise IncidentError(
             "action_required", "Uraian tindak lanjut wajib diisi.", "action"
         )
+    case_number = case_number.strip()
+    if len(case_number) > CASE_NUMBER_LENGTH:
+        raise IncidentError(
+            "case_number_too_long", "Nomor perkara terlalu panjang.", "case_number"
+        )
+    kind = _attachment_kind(attachment) if attachment is not None else ""
+    # Stored before the transaction and removed if it fails; a file left by an outer
+    # transaction's rollback has a random name nothing links to.
+    stored = _store(attachment, kind) if attachment is not None else None
+    try:
+        return _followup_save(actor, assignment_id, action, done, case_number, stored)
+    except BaseException:
+        if stored is not None:
+            stored.file.storage.delete(stored.file.name)
+        raise
+
+
+def _followup_save(
+    actor: User,
+    assignment_id: int,
+    action: str,
+    done: bool,
+    case_number: str,
+    stored: FollowUpAttachment | None,
+) -> FollowUp:
     with transaction.atomic():
         assignment = _assignment_for(actor, assignment_id)
         now = timezone.now()
         followup = FollowUp.objects.create(
             assignment=assignment, actor=actor, action=action.strip(), done=done
         )
+        if stored is not None:
+            stored.followup = followup
+            stored.save()
         updates = []
         if assignment.acknowledged_at is None:
             assignment.acknowledged_at, assignment.acknowledged_by = now, actor
@@ -451,16 +497,74 @@ def followup_record(
         if done and assignment.done_at is None:
             assignment.done_at = now
             updates.append("done_at")
+        if case_number and case_number != assignment.case_number:
+            assignment.case_number = case_number
+            updates.append("case_number")
         if updates:
             assignment.save(update_fields=updates)
+        changes: dict[str, Any] = {"agency": str(assignment.agency), "done": done}
+        if case_number:
+            changes["case_number"] = case_number
+        if stored is not None:
+            changes["attachment"] = stored.content_type
         _event(
-            assignment.incident,
-            actor,
-            "followup",
-            changes={"agency": str(assignment.agency), "done": done},
-            note=action.strip(),
+            assignment.incident, actor, "followup", changes=changes, note=action.strip()
         )
+        if "done_at" in updates:
+            _all_done(actor, assignment.incident_id)
     return followup
+
+
+def _attachment_kind(attachment: File[bytes]) -> str:
+    """The checked content type of an uploaded file, or IncidentError."""
+    head = attachment.read(attachments.HEAD_BYTES)
+    attachment.seek(0)
+    declared = getattr(attachment, "content_type", "") or ""
+    try:
+        return attachments.check(
+            head,
+            declared,
+            attachment.size or 0,
+            settings.DESKPEMILU_FOLLOWUP_MAX_BYTES,
+        )
+    except attachments.Refused as refused:
+        raise IncidentError(refused.code, refused.message, "attachment") from refused
+
+
+def _store(upload: File[bytes], kind: str) -> FollowUpAttachment:
+    """The file stored under a random name (MEDIA_ROOT/followups/), its row not yet
+    saved. Nothing the uploader chose names the stored file."""
+    item = FollowUpAttachment(
+        token=secrets.token_hex(16),
+        content_type=kind,
+        size=upload.size or 0,
+        original_name=(upload.name or "").replace("\\", "/").rsplit("/", 1)[-1][:120],
+    )
+    item.file.save(f"x{attachments.KINDS[kind]}", upload, save=False)
+    return item
+
+
+def _all_done(actor: User, incident_id: int) -> None:
+    """After an agency reported done: when no assigned agency is left, an incident
+    still "terverifikasi" moves on (as its liaison may move it), and the history
+    says every agency has finished."""
+    incident = Incident.objects.select_for_update().get(pk=incident_id)
+    if incident.assignments.filter(done_at__isnull=True).exists():
+        return
+    target = ALL_DONE_MOVES.get(incident.status)
+    if target is None:
+        _event(incident, actor, "all_done")
+        return
+    check_transition(incident.status, target, frozenset({LIAISON}))
+    previous, incident.status = incident.status, target
+    _bump(incident, ["status"])
+    _event(
+        incident,
+        actor,
+        "all_done",
+        from_status=previous,
+        to_status=target,
+    )
 
 
 def incident_escalate(*, actor: User, assignment_id: int, note: str = "") -> Assignment:

@@ -10,6 +10,8 @@ app_name = "incidents"
 urlpatterns = [
     path("", views.incident_list, name="list"),
     path("terlambat/", views.overdue_list, name="overdue"),
+    path("tugas/", views.my_tasks, name="tasks"),
+    path("siap-ditutup/", views.ready_to_close, name="ready"),
     path("<int:incident_id>/", views.incident_detail, name="detail"),
     path("<int:incident_id>/ubah/", views.incident_edit, name="edit"),
     path("<int:incident_id>/status/", views.incident_transition, name="transition"),
@@ -29,5 +31,10 @@ urlpatterns = [
         "<int:incident_id>/penugasan/<int:assignment_id>/eskalasi/",
         views.incident_escalate,
         name="escalate",
+    ),
+    path(
+        "<int:incident_id>/lampiran/<int:attachment_id>/",
+        views.attachment_download,
+        name="attachment",
     ),
 ]

@@ -18,7 +18,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.forms import ChoiceField, Form
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +28,7 @@ from deskpemilu.accounts import access
 from deskpemilu.accounts.requests import AuthedRequest
 from deskpemilu.core.errors import show_error
 from deskpemilu.incidents import selectors, services
+from deskpemilu.incidents.deadlines import warn_window
 from deskpemilu.incidents.forms import (
     AssignForm,
     EscalateForm,
@@ -40,7 +41,7 @@ from deskpemilu.incidents.forms import (
 from deskpemilu.incidents.models import Incident
 from deskpemilu.incidents.services import Conflict, IncidentError
 from deskpemilu.incidents.taxonomy import Category, Severity, Status
-from deskpemilu.incidents.workflow import allowed_targets
+from deskpemilu.incidents.workflow import OPEN, allowed_targets
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -99,6 +100,7 @@ def _detail(
     incident = selectors.incident_detail(user, incident_id)
     assignments = list(incident.assignments.all())
     roles = access.incident_roles(user, incident)
+    now = timezone.now()
     context = {
         "incident": incident,
         "assignments": assignments,
@@ -112,7 +114,10 @@ def _detail(
         },
         "show_personal": access.can_see_personal_data(user),
         "duplicates": selectors.duplicate_candidates(user, incident),
-        "now": timezone.now(),
+        "closing": selectors.closing_state(user, incident, assignments),
+        "now": now,
+        "soon": now + warn_window(),
+        "closed": incident.status not in OPEN,
         "assign_form": AssignForm(incident=incident),
         "reject_reasons": cast(
             ChoiceField, TransitionForm.base_fields["reason"]
@@ -175,8 +180,19 @@ def _act(
             show_error(form, error)
         else:
             messages.success(request, _("Saved."))
-            return redirect("incidents:detail", incident_id)
+            return _back(request, incident_id)
     return _detail(request, incident_id, status=INVALID, failed=form, **{name: form})
+
+
+def _back(request: HttpRequest, incident_id: int) -> HttpResponse:
+    """After an action: back to Tugas saya when it was done there, else the
+    incident's page. A fixed choice, never a URL from the request."""
+    back = request.POST.get("back")
+    if back == "tasks":
+        return redirect("incidents:tasks")
+    if back == "ready":
+        return redirect("incidents:ready")
+    return redirect("incidents:detail", incident_id)
 
 
 @login_required
@@ -226,7 +242,7 @@ def assignment_acknowledge(
     _writable(request, incident_id)
     services.assignment_acknowledge(actor=request.user, assignment_id=assignment_id)
     messages.success(request, _("Saved."))
-    return redirect("incidents:detail", incident_id)
+    return _back(request, incident_id)
 
 
 @login_required
@@ -235,14 +251,19 @@ def followup_record(
     request: AuthedRequest, incident_id: int, assignment_id: int
 ) -> HttpResponse:
     _writable(request, incident_id)
-    form = FollowUpForm(request.POST)
+    form = FollowUpForm(request.POST, request.FILES)
     return _act(
         request,
         incident_id,
         form,
         "followup_form",
         lambda data: services.followup_record(
-            actor=request.user, assignment_id=assignment_id, **data
+            actor=request.user,
+            assignment_id=assignment_id,
+            action=data["action"],
+            done=data["done"],
+            case_number=data["case_number"],
+            attachment=data["attachment"],
         ),
     )
 
@@ -287,3 +308,57 @@ def overdue_list(request: AuthedRequest) -> HttpResponse:
     page = Paginator(assignments, PER_PAGE).get_page(request.GET.get("page"))
     context = {"page_obj": page, "now": timezone.now()}
     return render(request, "incidents/overdue.html", context)
+
+
+@login_required
+def my_tasks(request: AuthedRequest) -> HttpResponse:
+    """Tugas saya: the open assignments of the user's agencies, with acknowledge,
+    follow-up and done on the page. Also the home page of a liaison (desk/views.py)."""
+    tasks = selectors.my_tasks(request.user)
+    warn = warn_window()
+    context = {
+        "tasks": tasks,
+        "groups": [
+            ("overdue", _("Overdue"), tasks.overdue),
+            ("due-soon", _("Due soon"), tasks.due_soon),
+            ("new", _("New"), tasks.new),
+            ("working", _("In progress"), tasks.working),
+        ],
+        "now": tasks.now,
+        "soon": tasks.now + warn,
+        "warn_hours": warn.total_seconds() / 3600,
+    }
+    return render(request, "incidents/tasks.html", context)
+
+
+@login_required
+def ready_to_close(request: AuthedRequest) -> HttpResponse:
+    """Siap ditutup: incidents every assigned agency has finished, for those who
+    close them."""
+    if not access.can_see_ready_to_close(request.user):
+        raise PermissionDenied("may not close incidents")
+    incidents = selectors.ready_to_close(request.user)
+    page = Paginator(incidents, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "incidents/ready.html", {"page_obj": page})
+
+
+@login_required
+def attachment_download(
+    request: AuthedRequest, incident_id: int, attachment_id: int
+) -> FileResponse:
+    """A follow-up's photo or PDF, to those who may see the incident. Sent with the
+    kind its bytes were checked as, never sniffed, in a sandbox: nothing in it runs
+    as part of the desk's pages. A PDF is a download, a photo may show inline."""
+    item = selectors.attachment_for_user_or_404(
+        request.user, incident_id, attachment_id
+    )
+    response = FileResponse(
+        item.file.open("rb"),
+        content_type=item.content_type,
+        as_attachment=not item.is_image,
+        filename=f"{item.token}{item.file.name[item.file.name.rfind('.') :]}",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

@@ -7,6 +7,7 @@ rule; `accounts.access` adds the object checks (scope, the liaison's own agency)
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 ADMIN, COORD, OPER, LIAISON = "administrator", "coordinator", "operator", "liaison"
@@ -26,6 +27,15 @@ TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
 }
 REOPENING = frozenset({("selesai", "ditangani"), ("ditolak", "baru")})
 OPEN = frozenset({"baru", "terverifikasi", "ditangani"})
+# Who closes: the roles of the move to "selesai".
+CLOSERS = TRANSITIONS[("ditangani", "selesai")]
+# When the last assigned agency reports done, an incident still "terverifikasi"
+# moves on to "ditangani" by itself (docs/decisions.md, "Closing an incident"); an
+# unverified one waits for the desk.
+ALL_DONE_MOVES = {"terverifikasi": "ditangani"}
+# Hours before an assignment's deadline from which it is "due soon" (setting
+# DESKPEMILU_DEADLINE_WARN_HOURS).
+DEFAULT_WARN_HOURS = 2
 
 
 @dataclass(frozen=True)
@@ -35,6 +45,16 @@ class TransitionRefused(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+def deadline_state(deadline: dt.datetime, now: dt.datetime, warn: dt.timedelta) -> str:
+    """An open assignment's place against its deadline: "late" once it has passed,
+    "soon" within `warn` before it, else "ok"."""
+    if deadline < now:
+        return "late"
+    if deadline < now + warn:
+        return "soon"
+    return "ok"
 
 
 def allowed_targets(current: str, roles: frozenset[str]) -> list[str]:

@@ -361,6 +361,7 @@ def test_the_whole_workflow_through_the_api_is_kept_in_the_history(
         "acknowledged",
         "status",
         "followup",
+        "all_done",  # the last assigned agency reported done
         "status",
     ]
     assert [e["to_status"] for e in detail["history"] if e["action"] == "status"] == [

@@ -134,6 +134,7 @@ def test_the_full_workflow_is_kept_in_the_history(province_coordinator, police_l
         "acknowledged",
         "status",
         "followup",
+        "all_done",  # the last assigned agency reported done
         "status",
     ]
 

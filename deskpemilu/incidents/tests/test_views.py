@@ -448,6 +448,7 @@ def test_from_report_to_closing_through_the_pages(
         "acknowledged",
         "status",
         "followup",
+        "all_done",  # the last assigned agency reported done
         "status",
     ]
     assert "Pelaku diamankan, amplop disita" in html and "Tuntas" in html

@@ -62,3 +62,30 @@ def test_the_leader_can_move_nothing():
 def test_a_liaison_can_only_take_up_a_verified_incident():
     assert allowed_targets("terverifikasi", LIAISON) == ["ditangani"]
     assert allowed_targets("baru", LIAISON) == []
+
+
+# Deadlines and closing (issue 12) -------------------------------------------------
+
+
+def test_an_open_assignment_is_due_soon_within_the_window_then_late():
+    import datetime as dt
+
+    from deskpemilu.incidents.workflow import deadline_state
+
+    now = dt.datetime(2024, 2, 14, 10, 0, tzinfo=dt.UTC)
+    warn = dt.timedelta(hours=2)
+    assert deadline_state(now + dt.timedelta(hours=3), now, warn) == "ok"
+    assert deadline_state(now + warn, now, warn) == "ok"
+    assert deadline_state(now + dt.timedelta(minutes=119), now, warn) == "soon"
+    assert deadline_state(now, now, warn) == "soon"
+    assert deadline_state(now - dt.timedelta(seconds=1), now, warn) == "late"
+
+
+def test_the_access_rule_for_closing_is_the_workflows():
+    from deskpemilu.accounts.access import CLOSING_ROLES
+    from deskpemilu.incidents.workflow import ALL_DONE_MOVES, CLOSERS, TRANSITIONS
+
+    assert CLOSING_ROLES == CLOSERS
+    # The move made when every agency is done is one a liaison may make.
+    for move in ALL_DONE_MOVES.items():
+        assert "liaison" in TRANSITIONS[move]
