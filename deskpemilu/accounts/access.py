@@ -449,9 +449,10 @@ def can_import_contacts(user: User) -> bool:
     return bool(access_for(user).roles & DESK_ROLES)
 
 
-def can_see_caller(user: User, message: InboundMessage) -> bool:
-    """The caller's number on a message the desk took by telephone: the operator who
-    took the call, and those who may see personal data."""
+def can_see_sender(user: User, message: InboundMessage) -> bool:
+    """A message's sender and the personal data in it unmasked: those who may see
+    personal data, and the desk user who typed the message in themselves (the
+    operator who took a telephone call sees the caller's number)."""
     return can_see_personal_data(user) or message.submitted_by_id == user.pk
 
 
