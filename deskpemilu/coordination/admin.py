@@ -28,7 +28,7 @@ class MeetingAdmin(admin.ModelAdmin):
     inlines = [ActionItemInline]
     readonly_fields = ("created_by",)
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(self, request, obj, form, change):
         obj.area_code = obj.region.code_nodot
         if not change:
             obj.created_by = request.user
@@ -49,7 +49,7 @@ class ShiftAdmin(admin.ModelAdmin):
     readonly_fields = ("created_by",)
     filter_horizontal = ("people",)
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(self, request, obj, form, change):
         obj.area_code = obj.region.code_nodot
         if not change:
             obj.created_by = request.user
@@ -69,6 +69,6 @@ class ContactAdmin(admin.ModelAdmin):
     search_fields = ("name", "place_code", "phone")
     raw_id_fields = ("region", "tps")
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(self, request, obj, form, change):
         obj.place_code = obj.tps.code if obj.tps else obj.region.code_nodot
         super().save_model(request, obj, form, change)
