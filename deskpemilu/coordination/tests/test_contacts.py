@@ -16,6 +16,7 @@ from django.urls import reverse
 from deskpemilu.coordination import contact_table, selectors, services
 from deskpemilu.coordination.models import Contact
 from deskpemilu.core.errors import ImportFailed
+from deskpemilu.regions.codes import nodot
 from deskpemilu.regions.models import TPS, DataImport, Region
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +33,7 @@ GOOD = csv_bytes(
     "peran;nama;telepon;kode_wilayah;catatan;kecamatan",
     f"Ketua KPPS;Budi;0812-1111-0001;{TPS_5};;Curug",
     f"pps;Siti;+62 812 1111 0002;{KEMANISAN};;Curug",
-    f"babinsa;Serda Ahmad;081211110003;{KEMANISAN.replace('.', '')};Koramil;Curug",
+    f"babinsa;Serda Ahmad;081211110003;{nodot(KEMANISAN)};Koramil;Curug",
     f"ppk;Rahmat;081211110004;{CURUG};;Curug",
 )
 
