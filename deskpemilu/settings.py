@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "deskpemilu.incidents",
     "deskpemilu.situation",
     "deskpemilu.results",
+    "deskpemilu.coordination",
     # Above every domain app: the home page and loading Banten's data.
     "deskpemilu.desk",
     # Tools, installed for their commands (`deskpemilu bench ...`, `deskpemilu fuzz`).

@@ -27,6 +27,13 @@ from deskpemilu.regions.codes import (
 from deskpemilu.regions.models import TPS, Region, region_subtree_q, tps_subtree_q
 
 if TYPE_CHECKING:
+    from deskpemilu.coordination.models import (
+        ActionItem,
+        Contact,
+        Handover,
+        Meeting,
+        Shift,
+    )
     from deskpemilu.incidents.models import Incident
     from deskpemilu.intake.models import InboundMessage, Reporter
     from deskpemilu.results.models import SheetFlag
@@ -389,3 +396,112 @@ def can_see_ready_to_close(user: User) -> bool:
     those who may close them, coordinators and administrators."""
     access = access_for(user)
     return access.everything or bool(access.roles & CLOSING_ROLES)
+
+
+# Coordination (meetings and action items, duty roster, contact directory) ------------
+
+
+def meetings_visible(user: User) -> QuerySet[Meeting]:
+    """Meetings of a desk in the user's scope, and those their agency attended or
+    owes an action item to (a liaison sees what their agency was asked to do)."""
+    from deskpemilu.coordination.models import ActionItem, Meeting
+
+    access = access_for(user)
+    qs = Meeting.objects.all()
+    if access.everything:
+        return qs
+    mine = sorted(access.agency_ids())
+    owed = ActionItem.objects.filter(owner_id__in=mine).values("meeting_id")
+    attended = Meeting.agencies.through.objects.filter(agency_id__in=mine).values(
+        "meeting_id"
+    )
+    return qs.filter(
+        within_scope(user, "area_code") | Q(pk__in=owed) | Q(pk__in=attended)
+    )
+
+
+def can_manage_meetings(user: User, region: Region) -> bool:
+    """Record a coordination meeting of a desk (its agenda, decisions and action
+    items) and edit it: desk staff whose scope holds the desk's region."""
+    return bool(access_for(user).roles_at(region.code) & DESK_ROLES)
+
+
+def action_items_visible(user: User) -> QuerySet[ActionItem]:
+    """Action items of meetings of the user's scope, and those their agency owns."""
+    from deskpemilu.coordination.models import ActionItem
+
+    access = access_for(user)
+    qs = ActionItem.objects.all()
+    if access.everything:
+        return qs
+    return qs.filter(
+        within_scope(user, "meeting__area_code")
+        | Q(owner_id__in=sorted(access.agency_ids()))
+    )
+
+
+def can_update_action_item(user: User, item: ActionItem) -> bool:
+    """Mark an action item done (or cancelled, or open again): a writing seat at the
+    owner agency (its liaison), or desk staff whose scope holds the meeting's desk."""
+    if can_act_for_agency(user, item.owner_id):
+        return True
+    code = dotted(item.meeting.area_code) or ""
+    return bool(access_for(user).roles_at(code) & DESK_ROLES)
+
+
+def shifts_visible(user: User) -> QuerySet[Shift]:
+    """Shifts of the desks in the user's scope."""
+    from deskpemilu.coordination.models import Shift
+
+    return Shift.objects.filter(within_scope(user, "area_code"))
+
+
+def can_manage_roster(user: User, region: Region) -> bool:
+    """Put people on a desk's duty roster: a coordinator (or an administrator)
+    whose scope holds the desk's region."""
+    return bool(access_for(user).roles_at(region.code) & {ADMINISTRATOR, COORDINATOR})
+
+
+def can_write_handover(user: User, shift: Shift) -> bool:
+    """Write a shift's handover note: someone on that shift, or a coordinator of
+    the desk."""
+    if shift.people.filter(pk=user.pk).exists():
+        return True
+    return can_manage_roster(user, shift.region)
+
+
+def can_acknowledge_handover(
+    user: User, handover: Handover, next_shift: Shift | None
+) -> bool:
+    """Acknowledge that a handover note was read: someone on the next shift (the
+    one the note was left for), or a coordinator of the desk."""
+    if next_shift is not None and next_shift.people.filter(pk=user.pk).exists():
+        return True
+    return can_manage_roster(user, handover.shift.region)
+
+
+def contacts_visible(user: User) -> QuerySet[Contact]:
+    """Field contacts posted in the user's scope (phones are personal data: see
+    can_see_personal_data)."""
+    from deskpemilu.coordination.models import Contact
+
+    return Contact.objects.filter(within_scope(user, "place_code"))
+
+
+def can_import_contacts(user: User) -> bool:
+    """Import the contact directory (each row then only within the scope): desk
+    staff of any scope."""
+    return bool(access_for(user).roles & DESK_ROLES)
+
+
+def can_see_sender(user: User, message: InboundMessage) -> bool:
+    """A message's sender and the personal data in it unmasked: those who may see
+    personal data, and the desk user who typed the message in themselves (the
+    operator who took a telephone call sees the caller's number)."""
+    return can_see_personal_data(user) or message.submitted_by_id == user.pk
+
+
+def can_open_meeting_form(user: User) -> bool:
+    """Open the form for a new coordination meeting (each meeting is then allowed at
+    its desk or refused by can_manage_meetings): desk staff of any scope."""
+    return bool(access_for(user).roles & DESK_ROLES)

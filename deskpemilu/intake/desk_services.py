@@ -33,6 +33,7 @@ from deskpemilu.intake.models import (
     ParseStatus,
     Reporter,
 )
+from deskpemilu.intake.senders import normal_handle
 from deskpemilu.regions.codes import is_tps_code, nodot
 from deskpemilu.regions.models import TPS, Region
 
@@ -422,12 +423,15 @@ def desk_report_submit(
     *, actor: User, form: forms.Form, remote_addr: str | None
 ) -> Incident | None:
     """The desk's incident form: the submission is stored raw as an inbound message
-    (channel 'web') first, then, when valid, becomes an incident with that message as
-    its source. Invalid input or a refusal by the incident rules marks the message
-    failed and raises/returns so the form shows why; nothing typed is lost."""
+    (channel 'web', or 'telepon' with the caller's number as its sender) first, then,
+    when valid, becomes an incident with that message as its source. Invalid input or
+    a refusal by the incident rules marks the message failed and raises/returns so
+    the form shows why; nothing typed is lost."""
     data = _form_data(form)
+    call = data.get("channel") == Channel.TELEPON
     message = InboundMessage.objects.create(
-        channel=Channel.WEB,
+        channel=Channel.TELEPON if call else Channel.WEB,
+        sender=normal_handle(str(data.get("caller_phone", ""))) if call else "",
         raw=_json(data),
         body=str(data.get("description", "") or data.get("title", "")),
         submitted_by=actor,
@@ -442,9 +446,14 @@ def desk_report_submit(
         )
         _save_outcome(message)
         return None
+    fields = dict(form.cleaned_data)
+    fields.pop("channel", None)
+    caller = fields.pop("caller_phone", "")
+    if call and not fields.get("person_contact"):
+        fields["person_contact"] = caller
     try:
         incident = incident_create(
-            actor=actor, message=message, channel=Channel.WEB, **form.cleaned_data
+            actor=actor, message=message, channel=message.channel, **fields
         )
     except IncidentError as error:
         message.status, message.error_code = ParseStatus.FAILED, error.code[:40]

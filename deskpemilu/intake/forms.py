@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from deskpemilu.incidents.forms import IncidentForm
 from deskpemilu.incidents.services import FUTURE_TOLERANCE
 from deskpemilu.incidents.taxonomy import Category, Severity
 from deskpemilu.intake.channels.base import PayloadError, normalise_phone
@@ -111,6 +112,44 @@ class PublicReportForm(forms.Form):
             raise forms.ValidationError(
                 _("This is not a phone number we can read, e.g. 0812 3456 7890.")
             ) from error
+
+
+class DeskIncidentForm(IncidentForm):
+    """The desk's incident form: typed in at the desk, or a telephone call with the
+    caller's number (kept as the message's sender)."""
+
+    channel = forms.ChoiceField(
+        label=gettext_lazy("Received through"),
+        choices=[
+            (Channel.WEB, gettext_lazy("Typed in at the desk")),
+            (Channel.TELEPON, gettext_lazy("Telephone call")),
+        ],
+        initial=Channel.WEB,
+        required=False,  # left out (an older page, a script): typed in at the desk
+    )
+    caller_phone = forms.CharField(
+        label=gettext_lazy("Caller's number"),
+        required=False,
+        max_length=32,
+        help_text=gettext_lazy("For a telephone call: the number that called."),
+    )
+
+    def clean_caller_phone(self) -> str:
+        raw = self.cleaned_data["caller_phone"].strip()
+        if not raw:
+            return ""
+        try:
+            return normalise_phone(raw)
+        except PayloadError:
+            raise forms.ValidationError(
+                _("Write a phone number such as 0812-3456-7890.")
+            ) from None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("channel") == Channel.TELEPON and not data.get("caller_phone"):
+            self.add_error("caller_phone", _("A telephone call needs the number."))
+        return data
 
 
 class UploadForm(forms.Form):

@@ -17,6 +17,8 @@ from deskpemilu.intake import senders
 
 class Channel(models.TextChoices):
     WEB = "web", _("Desk web form")
+    # A call taken at the desk and typed into its form: the sender is the caller.
+    TELEPON = "telepon", _("Telephone")
     PUBLIC = "public", _("Public web form")
     API = "api", _("API")
     UPLOAD = "upload", _("CSV/XLSX upload")

@@ -29,12 +29,12 @@ from deskpemilu.accounts.requests import AuthedRequest
 from deskpemilu.core.clientaddr import client_address
 from deskpemilu.core.errors import show_error
 from deskpemilu.incidents import services as incident_services
-from deskpemilu.incidents.forms import IncidentForm
 from deskpemilu.incidents.services import IncidentError
 from deskpemilu.intake import desk_services, selectors, upload
 from deskpemilu.intake.desk_services import TooManyReports, UploadRefused
 from deskpemilu.intake.forms import (
     AttachForm,
+    DeskIncidentForm,
     MessageFilterForm,
     MessageIncidentForm,
     PublicReportForm,
@@ -96,7 +96,7 @@ def desk_incident_create(request: AuthedRequest) -> HttpResponse:
     message first (desk_services.desk_report_submit)."""
     if not access.can_write(request.user):
         raise PermissionDenied("read-only role")
-    form = IncidentForm(request.POST or None)
+    form = DeskIncidentForm(request.POST or None)
     if request.method == "POST":
         try:
             incident = desk_services.desk_report_submit(
@@ -176,7 +176,7 @@ def _detail(
 ) -> HttpResponse:
     user = request.user
     message = selectors.message_for_user_or_404(user, message_id)
-    show_personal = access.can_see_personal_data(user)
+    show_personal = access.can_see_sender(user, message)
     parsed = message.parsed if isinstance(message.parsed, dict) else {}
     context = {
         "inbound": message,
