@@ -186,7 +186,10 @@ def test_while_the_database_is_away_requests_answer_503_then_all_work_again(
     finally:
         pgcluster.start_server(cluster)
 
-    assert (api.status, sms.status, page.status, health.status) == (503,) * 4
+    statuses = (api.status, sms.status, page.status, health.status)
+    assert statuses == (503,) * 4, (
+        f"{statuses}; server log:\n{desk.log_path.read_text(errors='replace')[-4000:]}"
+    )
     assert api.headers["Retry-After"] == sms.headers["Retry-After"] == "5"
     assert page.headers["Retry-After"] == "5"
     assert json.loads(api.body) == {
