@@ -18,10 +18,12 @@ import sqlite3
 import threading
 import time
 
+from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError, connections
 from django.db import InterfaceError as DjangoInterfaceError
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.request import RawPostDataException
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -123,6 +125,7 @@ def unavailable_response(request: HttpRequest) -> HttpResponse:
     """503 with Retry-After, in the shape the caller reads: the API's error JSON,
     plain text for the providers' webhooks, a simple page for people. Nothing here
     touches the database (no session, no user, no context processors)."""
+    _drain(request)
     message = _("The database cannot be reached right now. Please try again shortly.")
     path = request.path_info
     if path.startswith("/api/"):
@@ -138,3 +141,15 @@ def unavailable_response(request: HttpRequest) -> HttpResponse:
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _drain(request: HttpRequest) -> None:
+    """Read what is left of the request's body (bounded by the body limit) before
+    answering. A 503 sent before the client's body has arrived (the API's token is
+    checked first) makes the app server close the keep-alive connection, and the
+    client's next request on it breaks instead of getting its own 503: seen under
+    load with a gateway sending one request after another."""
+    try:
+        request.body  # noqa: B018 (read for its effect)
+    except (RawPostDataException, RequestDataTooBig, OSError):
+        pass

@@ -21,6 +21,7 @@ import http.client
 import itertools
 import json
 import os
+import socket
 import subprocess
 import threading
 import time
@@ -135,6 +136,43 @@ class Http:
         return Answer(response.status, data, response.headers)
 
 
+def late_body_then_next(port: int, token: str) -> tuple[int | None, int | None]:
+    """On one raw keep-alive connection: a batch whose body follows its headers
+    after a pause, then a second request; the status of each (None: no answer)."""
+    body = batch_body([{"id": "late-1", "sender": "0811", "text": "INFO"}])
+    head = (
+        "POST /api/v1/intake/messages/batch HTTP/1.1\r\n"
+        f"Host: {HOST}\r\nAuthorization: Bearer {token}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+    ).encode()
+    second = f"GET /healthz HTTP/1.1\r\nHost: {HOST}\r\n\r\n".encode()
+    statuses: list[int | None] = []
+    with socket.create_connection((HOST, port), timeout=30) as sock:
+        sock.sendall(head)
+        time.sleep(0.5)
+        try:
+            sock.sendall(body)
+            statuses.append(_status_of(sock))
+            sock.sendall(second)
+            statuses.append(_status_of(sock))
+        except OSError:
+            pass
+    statuses += [None] * (2 - len(statuses))
+    return statuses[0], statuses[1]
+
+
+def _status_of(sock: socket.socket) -> int | None:
+    """Read one HTTP response from the socket; its status, None if the connection
+    closed first."""
+    response = http.client.HTTPResponse(sock)
+    try:
+        response.begin()
+        response.read()
+    except (OSError, http.client.HTTPException):
+        return None
+    return response.status
+
+
 def sms_path(message_id: str, sender: str, text: str) -> str:
     query = {"key": SMS_KEY, "id": message_id, "sender": sender, "text": text}
     return "/webhooks/sms?" + urllib.parse.urlencode(query)
@@ -183,6 +221,7 @@ def test_while_the_database_is_away_requests_answer_503_then_all_work_again(
         sms = client.request("GET", sms_path("away-2", "0812", f"BUKA {tps_codes[0]}"))
         page = client.request("GET", "/publik/")
         health = client.request("GET", "/healthz")
+        late = late_body_then_next(port, token)
     finally:
         pgcluster.start_server(cluster)
 
@@ -198,6 +237,9 @@ def test_while_the_database_is_away_requests_answer_503_then_all_work_again(
         "Silakan coba lagi sebentar lagi.",
         "field": "",
     }
+    # A body that arrives after the 503 is decided (the token is checked first) is
+    # still read, so the connection carries the client's next request.
+    assert late == (503, 503)
     assert sms.headers["Content-Type"].startswith("text/plain")
     assert sms.body.decode().startswith("Basis data sedang tidak dapat dihubungi")
     assert page.headers["Content-Type"].startswith("text/html")
