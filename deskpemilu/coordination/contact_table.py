@@ -13,12 +13,11 @@ another level is refused. Other columns are ignored and named in the report.
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from deskpemilu.core.csvio import SafeWriter
-from deskpemilu.core.tabular import FileRefused, upload_lines
+from deskpemilu.core.tabular import FileRefused, header_key, upload_lines
 from deskpemilu.intake.senders import phone_or_error
 from deskpemilu.regions.codes import (
     is_tps_code,
@@ -125,8 +124,7 @@ def read_table(name: str, data: bytes) -> Table:
 
 
 def _header_name(text: str) -> str:
-    name = re.sub(r"[\s\-]+", "_", text.strip().lower())
-    return HEADER_ALIASES.get(name, name)
+    return header_key(text, HEADER_ALIASES)
 
 
 def _table(lines: Iterator[list[str]]) -> Table:

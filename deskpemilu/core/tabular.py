@@ -17,9 +17,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 import zlib
-from collections.abc import Generator, Iterator
+from collections.abc import Generator, Iterator, Mapping
 from dataclasses import dataclass
 from xml.etree.ElementTree import ParseError
 from xml.parsers import expat
@@ -401,3 +402,10 @@ def cell_text(value: object) -> str:
         # A 13-digit TPS code typed into a number cell comes back as a float.
         return str(int(value))
     return str(value).strip()
+
+
+def header_key(text: str, aliases: Mapping[str, str]) -> str:
+    """A column heading as the name an import knows it by: lower case, spaces and
+    hyphens as underscores, then the import's own aliases ("Kode TPS" -> kode_tps)."""
+    name = re.sub(r"[\s\-]+", "_", text.strip().lower())
+    return aliases.get(name, name)

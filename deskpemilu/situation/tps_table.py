@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from deskpemilu.core.csvio import SafeWriter, spreadsheet_row
-from deskpemilu.core.tabular import FileRefused, upload_lines
+from deskpemilu.core.tabular import FileRefused, header_key, upload_lines
 from deskpemilu.regions.codes import is_tps_code, typed_tps_code
 from deskpemilu.situation.vulnerability import INDICATOR_KEYS, INDICATORS, VARIABLES
 
@@ -119,8 +118,7 @@ def read_table(name: str, data: bytes) -> Table:
 
 
 def _header_name(text: str) -> str:
-    name = re.sub(r"[\s\-]+", "_", text.strip().lower())
-    return ALIASES.get(name, name)
+    return header_key(text, ALIASES)
 
 
 def _table(lines: Iterator[list[str]]) -> Table:
