@@ -21,7 +21,7 @@ from deskpemilu.coordination.models import (
     Shift,
 )
 from deskpemilu.core.timeutil import wib_date
-from deskpemilu.regions.codes import ancestors, nodot
+from deskpemilu.regions.codes import ancestors, nodot, widen
 from deskpemilu.regions.models import TPS, Region, region_subtree_q
 from deskpemilu.situation.coverage_rules import mask_phone
 
@@ -240,6 +240,37 @@ def contacts_for(
     )
     ordered = sorted(contacts, key=lambda c: (-len(c.place_code), c.role, c.name))
     return contact_lines(user, ordered)
+
+
+# The watchlist shows the people of the TPS and of the two levels above it: further
+# up (kab/kota, province) the same names would stand on every row.
+WATCHLIST_LEVELS = ("desa", "kecamatan")
+
+
+def contacts_by_tps(
+    user: User, region: Region, tps_list: list[TPS]
+) -> dict[str, list[ContactLine]]:
+    """The directory's people for each TPS of a page (by TPS code): the TPS's own
+    (KPPS), its desa's (PPS, Babinsa, Bhabinkamtibmas) and its kecamatan's (PPK,
+    Panwaslu), nearest first; one query for the page. 404 outside the scope."""
+    _check_sees(user, region)
+    wanted = {
+        tps.code: [tps.code, *(widen(tps.code, level) for level in WATCHLIST_LEVELS)]
+        for tps in tps_list
+    }
+    codes = {code for places in wanted.values() for code in places}
+    if not codes:
+        return {}
+    found = access.contacts_visible(user).filter(place_code__in=codes)
+    by_place: dict[str, list[Contact]] = {}
+    for contact in found.select_related("region", "tps").order_by("role", "name"):
+        by_place.setdefault(contact.place_code, []).append(contact)
+    return {
+        tps: contact_lines(
+            user, [c for place in places for c in by_place.get(place, [])]
+        )
+        for tps, places in wanted.items()
+    }
 
 
 def _check_sees(user: User, region: Region) -> None:

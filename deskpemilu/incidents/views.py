@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 
 from deskpemilu.accounts import access
 from deskpemilu.accounts.requests import AuthedRequest
+from deskpemilu.core import panels
 from deskpemilu.core.errors import show_error
 from deskpemilu.incidents import selectors, services
 from deskpemilu.incidents.deadlines import warn_window
@@ -123,6 +124,7 @@ def _detail(
             ChoiceField, TransitionForm.base_fields["reason"]
         ).choices,
     }
+    context |= panels.extras("incident_detail", user=user, incident=incident)
     return render(request, "incidents/detail.html", context | forms, status=status)
 
 
@@ -328,6 +330,7 @@ def my_tasks(request: AuthedRequest) -> HttpResponse:
         "soon": tasks.now + warn,
         "warn_hours": warn.total_seconds() / 3600,
     }
+    context |= panels.extras("my_tasks", user=request.user, now=tasks.now)
     return render(request, "incidents/tasks.html", context)
 
 

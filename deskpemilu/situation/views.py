@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from deskpemilu.accounts import access
 from deskpemilu.accounts.models import Agency, AgencyKind, User
 from deskpemilu.accounts.requests import AuthedRequest
+from deskpemilu.core import panels
 from deskpemilu.core.errors import ImportFailed, show_error
 from deskpemilu.core.timeutil import WIB, wib_date
 from deskpemilu.incidents.selectors import IncidentFilters, incident_list
@@ -180,6 +181,7 @@ def dashboard_page(request: AuthedRequest, extra: dict | None = None) -> HttpRes
         "boot": _boot(summary, selectors.dashboard_changes(user, region)),
         "show": _display(summary),
     }
+    context |= panels.extras("dashboard", user=user, region=region, now=timezone.now())
     return render(request, "situation/dashboard.html", context)
 
 
@@ -486,7 +488,8 @@ def watchlist(request: AuthedRequest, code: str) -> HttpResponse:
         raise Http404("unknown stage")
     qs = selectors.coverage_missing(request.user, region, stage)
     page = Paginator(qs, 50).get_page(request.GET.get("hal"))
-    rows = selectors.missing_rows(request.user, list(page.object_list), stage)
+    tps_list = list(page.object_list)
+    rows = selectors.missing_rows(request.user, tps_list, stage)
     context = {
         "region": region,
         "stage": stage,
@@ -494,4 +497,7 @@ def watchlist(request: AuthedRequest, code: str) -> HttpResponse:
         "page": page,
         "rows": rows,
     }
+    context |= panels.extras(
+        "watchlist", user=request.user, region=region, tps_list=tps_list
+    )
     return render(request, "situation/watchlist.html", context)

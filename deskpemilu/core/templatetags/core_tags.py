@@ -15,3 +15,9 @@ def page_query(context: Context, name: str, number: int) -> str:
     so one include (_pages.html) serves every page, whatever its parameter."""
     # None is the tag's own default (the current request's query).
     return querystring(context, None, **{name: number})
+
+
+@register.filter
+def get(mapping: object, key: object) -> object:
+    """{{ mapping|get:key }}: a dict's value for a key held in a variable, or None."""
+    return mapping.get(key) if isinstance(mapping, dict) else None
