@@ -62,7 +62,7 @@ def test_the_incident_page_says_whom_to_call_from_the_directory(
 def test_tugas_saya_lists_the_agencys_action_items_due_and_the_dashboard_the_overdue(
     client_for, province_coordinator
 ):
-    liaison = make_member("polres_serang", "polresta-serang-kota", Role.LIAISON, "36.73")
+    liaison = make_member("polres_kota", "polresta-serang-kota", Role.LIAISON, "36.73")
     today = wib_date(timezone.now())
     meeting = meeting_of("36.73", province_coordinator)
     late = item_of(meeting, "polresta-serang-kota", today - dt.timedelta(days=2))
