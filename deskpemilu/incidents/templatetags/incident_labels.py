@@ -23,9 +23,10 @@ _CHOICES = {"category": Category, "severity": Severity}
 def field_label(name: str) -> str:
     """'category' -> 'kategori' (the field's verbose name in the active language)."""
     try:
-        return str(Incident._meta.get_field(name).verbose_name)
+        field = Incident._meta.get_field(name)
     except FieldDoesNotExist:
         return name
+    return str(getattr(field, "verbose_name", name))
 
 
 @register.filter
