@@ -30,6 +30,7 @@ from deskpemilu.core.clientaddr import client_address
 from deskpemilu.core.errors import show_error
 from deskpemilu.incidents import services as incident_services
 from deskpemilu.incidents.services import IncidentError
+from deskpemilu.incidents.taxonomy import Category, Severity
 from deskpemilu.intake import desk_services, selectors, upload
 from deskpemilu.intake.desk_services import TooManyReports, UploadRefused
 from deskpemilu.intake.forms import (
@@ -158,10 +159,29 @@ def inbox(request: AuthedRequest) -> HttpResponse:
     return render(request, "intake/inbox.html", context)
 
 
+_CHOICES = {
+    "category": Category,
+    "kategori": Category,
+    "severity": Severity,
+    "tingkat": Severity,
+}
+
+
+def _parsed_value(key: str, value: object, hide: frozenset[str]) -> object:
+    """What a person reads for a parsed value: a category or severity by its label,
+    personal data masked for those who may not see it."""
+    if key in hide:
+        return mask_phone(value)
+    choices = _CHOICES.get(key)
+    if choices is not None and value in choices.values:
+        return choices(value).label
+    return value
+
+
 def _parsed_rows(parsed: dict, show_personal: bool) -> list[tuple[str, object]]:
     hide = PERSONAL_KEYS if not show_personal else frozenset()
     return [
-        (key, mask_phone(value) if key in hide else value)
+        (key, _parsed_value(key, value, hide))
         for key, value in parsed.items()
         if key != "problems" and value not in (None, "")
     ]

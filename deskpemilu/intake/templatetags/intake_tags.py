@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import template
 
+from deskpemilu.intake import labels
+
 register = template.Library()
 KEEP_START, KEEP_END = 5, 3
 
@@ -21,3 +23,15 @@ def mask_phone(value: object) -> str:
     if len(text) > 2:
         return text[:2] + "*" * (len(text) - 2)
     return "*" * len(text)
+
+
+@register.filter
+def error_label(code: object) -> str:
+    """'unknown_tps' -> 'TPS tidak terdaftar' (intake/labels.py)."""
+    return labels.error_label(str(code or ""))
+
+
+@register.filter
+def parsed_label(key: object) -> str:
+    """'place_code' -> 'kode tempat' (intake/labels.py)."""
+    return labels.parsed_label(str(key or ""))
