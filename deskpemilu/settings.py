@@ -238,6 +238,10 @@ DESKPEMILU_DEADLINE_WARN_HOURS = env_number(
 DESKPEMILU_FOLLOWUP_MAX_BYTES = env_int(
     "DESKPEMILU_FOLLOWUP_MAX_BYTES", _attachments.DEFAULT_MAX_BYTES
 )
+# The largest photo a citizen may send with the public form (/lapor/).
+DESKPEMILU_PUBLIC_PHOTO_MAX_BYTES = env_int(
+    "DESKPEMILU_PUBLIC_PHOTO_MAX_BYTES", 5 * 1024 * 1024
+)
 
 
 # Intake: channel secrets and limits (README, "Settings"). An empty secret refuses

@@ -31,6 +31,9 @@ urlpatterns = [
     path("publik/", situation_views.public_status, name="public-status"),
     path("lapor/", intake_views.public_report, name="public-report"),
     path(
+        "lapor/status/", intake_views.public_report_status, name="public-status-lookup"
+    ),
+    path(
         "lapor/terima-kasih/",
         intake_views.public_report_done,
         name="public-report-done",

@@ -13,15 +13,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from deskpemilu.accounts.models import User
+from deskpemilu.incidents import attachments
 from deskpemilu.incidents.models import Incident
 from deskpemilu.incidents.services import IncidentError, incident_create
 from deskpemilu.intake import selectors, upload
@@ -29,6 +32,7 @@ from deskpemilu.intake.forms import PublicReportForm
 from deskpemilu.intake.models import (
     Channel,
     InboundMessage,
+    MessageAttachment,
     MessageKind,
     ParseStatus,
     Reporter,
@@ -73,7 +77,10 @@ def public_report_submit(
 
     A valid report becomes a message 'parsed' as an incident report, placed in its
     kab/kota, for the desk to verify: no incident is created. An invalid one is kept
-    as 'failed' (invalid_form) and the form carries the errors to show. Over
+    as 'failed' (invalid_form) and the form carries the errors to show; sent again
+    with the earlier report's signed reference (`draft_token`), the new report
+    completes it and the earlier one steps aside ('nothing to do'), so the inbox
+    holds one report. A photo that passes its own check is kept either way. Over
     DESKPEMILU_PUBLIC_FORM_LIMIT reports from one address within
     DESKPEMILU_PUBLIC_FORM_WINDOW seconds raises TooManyReports before storing.
     """
@@ -92,32 +99,106 @@ def public_report_submit(
         for key, values in lists
         if key not in NOT_KEPT
     }
+    sent = form.files.get("photo") if form.files else None
+    if sent is not None:  # what was sent is kept with the rest, the bytes as a file
+        data["photo"] = {
+            "name": str(sent.name)[:120],
+            "size": sent.size,
+            "content_type": sent.content_type,
+        }
+    # Stored (committed) before anything else is done with it.
     message = InboundMessage.objects.create(
         channel=Channel.PUBLIC,
         raw=_json(data),
         body=str(data.get("description", "")),
         remote_addr=remote_addr,
     )
-    if not form.is_valid():
-        message.status, message.error_code = ParseStatus.FAILED, "invalid_form"
-        message.kind = MessageKind.INCIDENT
-        message.reply = "Isian belum benar: " + "; ".join(
-            f"{name}: {' '.join(map(str, errors))}"
-            for name, errors in form.errors.items()
-        )
-        # What is valid is still used: the kab/kota places it for that desk's inbox.
-        valid = form.cleaned_data
-        message.sender, message.sender_name = (
-            valid.get("phone", ""),
-            valid.get("name", ""),
-        )
-        _set_place(message, None, valid.get("kabkota"))
-        message.save(
-            update_fields=[*OUTCOME_FIELDS, "area_code", "sender", "sender_name"]
-        )
-        return message
-    _public_accept(message, form.cleaned_data)
+    with transaction.atomic():
+        valid = form.is_valid()
+        photo = form.cleaned_data.get("photo")
+        if photo:
+            _keep_photo(message, photo)
+        earlier = _earlier_draft(str(data.get("draft", "")))
+        if not valid:
+            _public_refuse(message, form)
+        else:
+            _public_accept(message, form.cleaned_data)
+        if earlier is not None:
+            _complete_draft(earlier, message)
     return message
+
+
+# A citizen completes an incomplete report within a day; the form carries the earlier
+# report's reference, signed so that no one can retire another citizen's report.
+DRAFT_SALT = "deskpemilu.intake.public-draft"
+DRAFT_MAX_AGE = 24 * 3600
+
+
+def draft_token(message: InboundMessage) -> str:
+    return signing.dumps(message.pk, salt=DRAFT_SALT)
+
+
+def _earlier_draft(token: str) -> InboundMessage | None:
+    """The incomplete public report a resubmission completes, if the token is ours
+    and the report is still waiting to be completed."""
+    if not token:
+        return None
+    try:
+        pk = signing.loads(token, salt=DRAFT_SALT, max_age=DRAFT_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return (
+        InboundMessage.objects.select_for_update()
+        .filter(
+            pk=pk,
+            channel=Channel.PUBLIC,
+            status=ParseStatus.FAILED,
+            error_code="invalid_form",
+        )
+        .first()
+    )
+
+
+def _complete_draft(earlier: InboundMessage, message: InboundMessage) -> None:
+    """The earlier, incomplete report steps aside (kept raw, 'nothing to do', saying
+    which report completed it) and its photo moves on when none came again: the inbox
+    holds one report to act on."""
+    if not message.files.exists():
+        earlier.files.update(message=message)
+    earlier.status = ParseStatus.IGNORED
+    earlier.reply = f"Dilengkapi oleh laporan {message.ref}."
+    earlier.parsed = {**(earlier.parsed or {}), "completed_by": message.ref}
+    earlier.save(update_fields=["status", "reply", "parsed"])
+    message.parsed = {**(message.parsed or {}), "completes": earlier.ref}
+    message.save(update_fields=["parsed"])
+
+
+def _keep_photo(message: InboundMessage, photo: Any) -> None:
+    """The checked photo stored under a random name (MEDIA_ROOT/messages/)."""
+    kind = photo.checked_kind
+    item = MessageAttachment(
+        message=message,
+        token=secrets.token_hex(16),
+        content_type=kind,
+        size=photo.size or 0,
+        original_name=(photo.name or "").replace("\\", "/").rsplit("/", 1)[-1][:120],
+    )
+    item.file.save(f"x{attachments.KINDS[kind]}", photo, save=False)
+    item.save()
+
+
+def _public_refuse(message: InboundMessage, form: PublicReportForm) -> None:
+    """Kept as 'failed' (invalid_form): what is valid still places it in its kab/kota's
+    inbox; the reply lists what to correct."""
+    message.status, message.error_code = ParseStatus.FAILED, "invalid_form"
+    message.kind = MessageKind.INCIDENT
+    message.reply = "Isian belum benar: " + "; ".join(
+        f"{name}: {' '.join(map(str, errors))}" for name, errors in form.errors.items()
+    )
+    valid = form.cleaned_data
+    message.sender, message.sender_name = valid.get("phone", ""), valid.get("name", "")
+    _set_place(message, None, valid.get("kabkota"))
+    message.save(update_fields=[*OUTCOME_FIELDS, "area_code", "sender", "sender_name"])
 
 
 def _public_accept(message: InboundMessage, data: dict[str, Any]) -> None:

@@ -11,11 +11,13 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from deskpemilu.incidents import attachments
 from deskpemilu.incidents.forms import IncidentForm
 from deskpemilu.incidents.services import FUTURE_TOLERANCE
 from deskpemilu.incidents.taxonomy import Category, Severity
@@ -92,6 +94,19 @@ class PublicReportForm(forms.Form):
         max_length=32,
         help_text=gettext_lazy("Optional: so that the desk can call you back."),
     )
+    photo = forms.FileField(
+        label=gettext_lazy("Photo"),
+        required=False,
+        help_text=gettext_lazy(
+            "Optional: a photo (JPEG, PNG or WebP) of what you saw."
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp"}
+        ),
+    )
+    # The signed reference of this citizen's earlier, incomplete report: sending the
+    # form again completes that report instead of adding a second one to the inbox.
+    draft = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -101,6 +116,27 @@ class PublicReportForm(forms.Form):
 
     def clean_occurred_at(self) -> dt.datetime | None:
         return _not_future(self.cleaned_data["occurred_at"])
+
+    def clean_photo(self) -> Any:
+        """A photo whose bytes are a JPEG, PNG or WebP of at most
+        DESKPEMILU_PUBLIC_PHOTO_MAX_BYTES; its checked kind kept on the file."""
+        photo = self.cleaned_data.get("photo")
+        if not photo:
+            return None
+        head = photo.read(attachments.HEAD_BYTES)
+        photo.seek(0)
+        limit = settings.DESKPEMILU_PUBLIC_PHOTO_MAX_BYTES
+        try:
+            kind = attachments.check(head, photo.content_type or "", photo.size, limit)
+        except attachments.Refused as refused:
+            raise forms.ValidationError(refused.message, code=refused.code) from refused
+        if not kind.startswith("image/"):
+            raise forms.ValidationError(
+                _("The attachment must be a photo (JPEG, PNG or WebP)."),
+                code="attachment_kind",
+            )
+        photo.checked_kind = kind
+        return photo
 
     def clean_phone(self) -> str:
         phone = self.cleaned_data["phone"]
@@ -112,6 +148,21 @@ class PublicReportForm(forms.Form):
             raise forms.ValidationError(
                 _("This is not a phone number we can read, e.g. 0812 3456 7890.")
             ) from error
+
+
+class PublicStatusForm(forms.Form):
+    """A citizen's report looked up by its number and check code."""
+
+    nomor = forms.CharField(
+        label=gettext_lazy("Report number"),
+        max_length=20,
+        help_text=gettext_lazy("As on the thank-you page, e.g. M0000123."),
+    )
+    kode = forms.CharField(
+        label=gettext_lazy("Check code"),
+        max_length=20,
+        help_text=gettext_lazy("The 8 letters and digits under the report number."),
+    )
 
 
 class DeskIncidentForm(IncidentForm):

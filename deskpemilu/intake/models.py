@@ -265,6 +265,36 @@ class InboundMessage(models.Model):
         return f"M{self.pk:07d}"
 
 
+def message_file_path(instance: MessageAttachment, filename: str) -> str:
+    """A random name under MEDIA_ROOT/messages/: nothing the sender chose reaches the
+    file system; the extension comes from the checked kind."""
+    return f"messages/{instance.token}{filename[filename.rfind('.') :]}"
+
+
+class MessageAttachment(models.Model):
+    """A photo a citizen sent with the public form (`message.files`; a channel's
+    media links are `message.attachments`, JSON). Served only through the message's
+    page to those who may see the message, never from MEDIA_URL."""
+
+    message = models.ForeignKey(
+        InboundMessage, on_delete=models.CASCADE, related_name="files"
+    )
+    token = models.CharField(max_length=32, unique=True)
+    file = models.FileField(upload_to=message_file_path, max_length=120)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    # Shown to people only (escaped); never used for the stored file's name.
+    original_name = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("message attachment")
+        verbose_name_plural = _("message attachments")
+
+    def __str__(self) -> str:
+        return self.original_name or self.token
+
+
 class TpsCheckin(models.Model):
     """A TPS reporting one of the four moments of election day."""
 

@@ -17,7 +17,13 @@ from deskpemilu.accounts.access import incidents_visible, messages_visible
 from deskpemilu.accounts.models import User
 from deskpemilu.core.timeutil import WIB
 from deskpemilu.incidents.models import IncidentSource
-from deskpemilu.intake.models import Channel, InboundMessage, MessageKind
+from deskpemilu.intake import public_status
+from deskpemilu.intake.models import (
+    Channel,
+    InboundMessage,
+    MessageAttachment,
+    MessageKind,
+)
 
 
 @dataclass(frozen=True)
@@ -85,6 +91,24 @@ def message_for_user_or_404(user: User, message_id: int) -> InboundMessage:
     return message
 
 
+def message_file_for_user_or_404(
+    user: User, message_id: int, file_id: int
+) -> MessageAttachment:
+    """A photo sent with a message, to those who may see the message; else 404."""
+    item = (
+        MessageAttachment.objects.filter(
+            pk=file_id,
+            message_id=message_id,
+            message__in=messages_visible(user).values("pk"),
+        )
+        .select_related("message")
+        .first()
+    )
+    if item is None:
+        raise Http404("file not found")
+    return item
+
+
 def message_incident_initial(message: InboundMessage) -> dict[str, Any]:
     """What a new incident from this message starts with: the field-code report's
     place, category, severity and text; the public form's kab/kota (or the place
@@ -121,3 +145,46 @@ def public_submissions_recent(remote_addr: str | None, seconds: int) -> int:
     return InboundMessage.objects.filter(
         channel=Channel.PUBLIC, remote_addr=remote_addr, received_at__gte=since
     ).count()
+
+
+# A citizen's report, looked up by its number and check code -------------------------
+
+
+@dataclass(frozen=True)
+class PublicReportState:
+    ref: str
+    received_at: dt.datetime
+    state: str  # public_status.RECEIVED, HANDLING, HANDLED, NOT_PURSUED
+    label: str
+
+
+_STATUS_ORDER = ("ditolak", "baru", "terverifikasi", "ditangani", "selesai")
+
+
+def public_report_state(ref: str, code: str) -> PublicReportState | None:
+    """Where a public-form report stands, or None when the number is not a public
+    report's or the check code does not match it (the same answer for both)."""
+    ref = ref.strip().upper()
+    if not public_status.code_matches(ref, code):
+        return None
+    digits = ref.removeprefix("M")
+    if not digits.isdigit():
+        return None
+    message = (
+        InboundMessage.objects.filter(pk=int(digits), channel=Channel.PUBLIC)
+        .only("pk", "received_at", "status")
+        .first()
+    )
+    if message is None:
+        return None
+    statuses = IncidentSource.objects.filter(message_id=message.pk).values_list(
+        "incident__status", flat=True
+    )
+    incident_status = max(statuses, key=_STATUS_ORDER.index, default=None)
+    state = public_status.state_of(message.status, incident_status)
+    return PublicReportState(
+        ref=message.ref,
+        received_at=message.received_at,
+        state=state,
+        label=str(public_status.LABELS[state]),
+    )

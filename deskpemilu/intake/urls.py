@@ -18,6 +18,11 @@ urlpatterns = [
     ),
     path("<int:message_id>/lampirkan/", views.message_attach, name="message-attach"),
     path(
+        "<int:message_id>/foto/<int:file_id>/",
+        views.message_file,
+        name="message-file",
+    ),
+    path(
         "<int:message_id>/pengirim/",
         views.message_link_sender,
         name="message-link-sender",

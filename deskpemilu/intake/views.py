@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -31,7 +31,7 @@ from deskpemilu.core.errors import show_error
 from deskpemilu.incidents import services as incident_services
 from deskpemilu.incidents.services import IncidentError
 from deskpemilu.incidents.taxonomy import Category, Severity
-from deskpemilu.intake import desk_services, selectors, upload
+from deskpemilu.intake import desk_services, public_status, selectors, upload
 from deskpemilu.intake.desk_services import TooManyReports, UploadRefused
 from deskpemilu.intake.forms import (
     AttachForm,
@@ -39,6 +39,7 @@ from deskpemilu.intake.forms import (
     MessageFilterForm,
     MessageIncidentForm,
     PublicReportForm,
+    PublicStatusForm,
     SenderLinkForm,
     UploadForm,
 )
@@ -60,7 +61,8 @@ PERSONAL_KEYS = frozenset({"phone", "person_contact"})
 @require_http_methods(["GET", "POST"])
 def public_report(request: HttpRequest) -> HttpResponse:
     """A citizen's report, without login; stored raw, then checked."""
-    form = PublicReportForm(request.POST if request.method == "POST" else None)
+    bound = request.method == "POST"
+    form = PublicReportForm(request.POST if bound else None, request.FILES or None)
     if form.is_bound:
         try:
             message = desk_services.public_report_submit(
@@ -73,8 +75,13 @@ def public_report(request: HttpRequest) -> HttpResponse:
         if message.status == ParseStatus.PARSED:
             token = signing.dumps(message.ref, salt=DONE_SALT)
             return redirect(f"{reverse('public-report-done')}?t={token}")
-    status = INVALID if form.is_bound else 200
-    return render(request, "intake/public_form.html", {"form": form}, status=status)
+        # Sent again, the form completes this report instead of adding another.
+        data = request.POST.copy()
+        data["draft"] = desk_services.draft_token(message)
+        form.data = data
+        context = {"form": form, "photo_kept": message.files.exists()}
+        return render(request, "intake/public_form.html", context, status=INVALID)
+    return render(request, "intake/public_form.html", {"form": form})
 
 
 def public_report_done(request: HttpRequest) -> HttpResponse:
@@ -84,7 +91,24 @@ def public_report_done(request: HttpRequest) -> HttpResponse:
         ref = signing.loads(token, salt=DONE_SALT, max_age=DONE_MAX_AGE)
     except signing.BadSignature:
         return redirect("public-report")
-    return render(request, "intake/public_done.html", {"ref": ref})
+    context = {"ref": ref, "code": public_status.check_code(ref)}
+    return render(request, "intake/public_done.html", context)
+
+
+def public_report_status(request: HttpRequest) -> HttpResponse:
+    """A citizen looks up where their report stands, by its number and the check
+    code the thank-you page gave (a number alone would let anyone walk the list)."""
+    form = PublicStatusForm(request.GET or None)
+    state = None
+    if form.is_bound and form.is_valid():
+        state = selectors.public_report_state(
+            form.cleaned_data["nomor"], form.cleaned_data["kode"]
+        )
+        if state is None:
+            form.add_error(None, _("No report with this number and check code."))
+    status = 404 if form.is_bound and state is None else 200
+    context = {"form": form, "state": state}
+    return render(request, "intake/public_status.html", context, status=status)
 
 
 # The desk's form for a new incident ---------------------------------------------------
@@ -210,6 +234,7 @@ def _detail(
         ),
         "attach_form": AttachForm(),
         "point": location_of(message.attachments),
+        "files": list(message.files.all()),
         "can_link_sender": not message.reporter_id
         and bool(message.sender)
         and access.can_link_sender(user, message),
@@ -221,6 +246,22 @@ def _detail(
 @login_required
 def message_detail(request: AuthedRequest, message_id: int) -> HttpResponse:
     return _detail(request, message_id)
+
+
+@login_required
+def message_file(request: AuthedRequest, message_id: int, file_id: int) -> FileResponse:
+    """A photo a citizen sent, to those who may see the message: sent as the kind its
+    bytes were checked as, never sniffed, in a sandbox (as follow-up attachments)."""
+    item = selectors.message_file_for_user_or_404(request.user, message_id, file_id)
+    response = FileResponse(
+        item.file.open("rb"),
+        content_type=item.content_type,
+        filename=f"{item.token}{item.file.name[item.file.name.rfind('.') :]}",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 def _writable(request: AuthedRequest, message_id: int) -> None:
