@@ -22,6 +22,7 @@ incident_pages = [
 
 urlpatterns = [
     path("", desk_views.home, name="home"),
+    path("wilayah/cari/", region_views.place_search, name="place-search"),
     path("wilayah/<str:code>/", region_views.region_detail, name="region-detail"),
     path("kejadian/", include((incident_pages, incident_urls.app_name))),
     path("pesan/", include("deskpemilu.intake.urls")),

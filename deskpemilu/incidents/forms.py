@@ -6,12 +6,15 @@ same forms.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.db.models import QuerySet
+from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -48,6 +51,26 @@ def _blank(
     return [("", "—"), *choices]
 
 
+def _finder(datalist: str, *, tps: bool = False) -> dict[str, Any]:
+    """A text box that offers the places matching what is typed (regions.views.
+    place_search through htmx into a <datalist>); without script it takes a code or
+    an exact name."""
+    url = reverse_lazy("place-search")
+    return {
+        "list": datalist,
+        "autocomplete": "off",
+        # Lazy: the URL table imports this module's views.
+        "hx-get": format_lazy("{}?tps=1", url) if tps else url,
+        "hx-trigger": "input changed delay:250ms",
+        "hx-target": f"#{datalist}",
+        "hx-sync": "this:replace",
+    }
+
+
+# "Kemanisan · Curug · Kota Serang (36.73.04.1003)": the code a picked option shows.
+_LABELLED_CODE = re.compile(r"\(([\d.]+)\)\s*$")
+
+
 class IncidentForm(forms.Form):
     """A new incident typed in by desk staff."""
 
@@ -64,16 +87,24 @@ class IncidentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     region = forms.CharField(
-        label=gettext_lazy("Region code"),
+        label=gettext_lazy("Region"),
         required=False,
-        max_length=20,
-        help_text=gettext_lazy("Kemendagri code, e.g. 36.73.04 or 367304"),
+        max_length=120,
+        help_text=gettext_lazy(
+            "Type a village, kecamatan or kab/kota name and pick it from the list,"
+            " or its Kemendagri code (36.73.04 or 367304)"
+        ),
+        widget=forms.TextInput(attrs=_finder("region-options")),
     )
     tps = forms.CharField(
-        label=gettext_lazy("TPS code"),
+        label=gettext_lazy("TPS"),
         required=False,
-        max_length=20,
-        help_text=gettext_lazy("13 digits, e.g. 3673041003005"),
+        max_length=120,
+        help_text=gettext_lazy(
+            "Type the village name and the TPS number (Kemanisan 5) and pick it,"
+            " or its 13-digit code (3673041003005)"
+        ),
+        widget=forms.TextInput(attrs=_finder("tps-options", tps=True)),
     )
     occurred_at = _moment_field(gettext_lazy("Time of incident (WIB)"))
     lat = forms.FloatField(
@@ -98,13 +129,33 @@ class IncidentForm(forms.Form):
         raw = self.cleaned_data["region"].strip()
         if not raw:
             return None
-        code = normalise_region_code(raw)
-        region = Region.objects.filter(code=code).first() if code else None
-        if region is None:
+        labelled = _LABELLED_CODE.search(raw)
+        code = normalise_region_code(labelled.group(1) if labelled else raw)
+        if code:
+            region = Region.objects.filter(code=code).first()
+            if region is None:
+                raise forms.ValidationError(
+                    _("No region has the code %(code)s.") % {"code": raw}
+                )
+            return region
+        named = list(
+            Region.objects.filter(
+                level__in=("kabkota", "kecamatan", "desa"), name__iexact=raw
+            ).order_by("code")[:6]
+        )
+        if len(named) == 1:
+            return named[0]
+        if not named:
             raise forms.ValidationError(
-                _("No region has the code %(code)s.") % {"code": raw}
+                _("No region has the code or name %(text)s.") % {"text": raw}
             )
-        return region
+        raise forms.ValidationError(
+            _(
+                "%(name)s is the name of several regions: %(codes)s. Pick one from"
+                " the list or type its code."
+            )
+            % {"name": raw, "codes": ", ".join(r.code for r in named)}
+        )
 
     def clean_tps(self) -> TPS | None:
         raw = typed_tps_code(self.cleaned_data["tps"])

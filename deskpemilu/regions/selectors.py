@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -140,3 +141,74 @@ def desa_at(lat: float, lng: float) -> Region | None:
     """The desa/kelurahan a point lies in (None outside every outline)."""
     pk = _DESA.at(lat, lng)
     return Region.objects.filter(pk=pk).first() if pk is not None else None
+
+
+# Finding a place by name as it is typed ----------------------------------------------
+
+SEARCH_LEVELS = ("kabkota", "kecamatan", "desa")
+SEARCH_LIMIT = 12
+_TPS_WORDS = re.compile(r"^\s*tps\s*0*(\d{1,3})\b\s*(.*)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Place:
+    code: str  # a dotted region code, or a 13-digit TPS code
+    label: str  # "Kemanisan · Curug · Kota Serang (36.73.04.1003)"
+    kind: str  # "region" or "tps"
+
+
+def search_places(user: User, text: str, *, tps: bool = False) -> list[Place]:
+    """Places in the user's scope whose name starts with (then holds) the typed text,
+    named with the regions above them: kab/kota, kecamatan and desa; with `tps`, the
+    TPS of those desa ("TPS 5 Kemanisan" or "Kemanisan 5" picks a number). Nothing
+    for fewer than three letters."""
+    text = " ".join(text.split())
+    number: int | None = None
+    match = _TPS_WORDS.match(text)
+    if tps and match:
+        number, text = int(match.group(1)), match.group(2)
+    elif tps and (tail := re.match(r"^(.*\D)\s+0*(\d{1,3})$", text)):
+        text, number = tail.group(1), int(tail.group(2))
+    if len(text) < 3:
+        return []
+    visible = regions_visible(user).filter(level__in=SEARCH_LEVELS)
+    starts = visible.filter(name__istartswith=text)
+    found = list(starts.select_related("parent__parent")[:SEARCH_LIMIT])
+    if len(found) < SEARCH_LIMIT:
+        more = visible.filter(name__icontains=text).exclude(
+            pk__in=[r.pk for r in found]
+        )
+        found += list(
+            more.select_related("parent__parent")[: SEARCH_LIMIT - len(found)]
+        )
+    if not tps:
+        return [Place(r.code, _place_label(r), "region") for r in found]
+    desa = [r for r in found if r.level == Level.DESA]
+    stations = tps_visible(user).filter(desa__in=desa).select_related("desa__parent")
+    if number is not None:
+        stations = stations.filter(number=number)
+    return [
+        Place(t.code, f"{t.name} · {_place_label(t.desa)}", "tps")
+        for t in stations.order_by("desa__name", "number")[:SEARCH_LIMIT]
+    ]
+
+
+def _place_label(region: Region) -> str:
+    names = [region.name]
+    parent = region.parent
+    while parent is not None and parent.level != Level.PROVINSI:
+        names.append(parent.name)
+        parent = parent.parent
+    return f"{' · '.join(names)} ({region.code})"
+
+
+def place_by_name(user: User, text: str) -> list[Region]:
+    """Regions in the user's scope (kab/kota, kecamatan, desa) whose name is exactly
+    the typed text (any case): one is the place, several must be told apart."""
+    name = " ".join(text.split())
+    return list(
+        regions_visible(user)
+        .filter(level__in=SEARCH_LEVELS, name__iexact=name)
+        .select_related("parent__parent")
+        .order_by("code")[:SEARCH_LIMIT]
+    )

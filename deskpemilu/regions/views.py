@@ -53,3 +53,14 @@ def region_detail(request: AuthedRequest, code: str) -> HttpResponse:
     region = region_for_user_or_404(request.user, code)
     context = stage_context(request) | _region_context(request, region)
     return render(request, "regions/region_detail.html", context)
+
+
+@login_required
+def place_search(request: AuthedRequest) -> HttpResponse:
+    """The places in the user's scope whose name matches what is being typed, as the
+    <option>s of a form's <datalist> (htmx swaps them in): ?q= (or the field's own
+    name, region or tps); with tps=, the TPS of the matching desa."""
+    params = request.GET
+    text = params.get("q") or params.get("region") or params.get("tps") or ""
+    places = selectors.search_places(request.user, text, tps="tps" in params)
+    return render(request, "regions/_place_options.html", {"places": places})

@@ -27,6 +27,7 @@ CLIENT = "an API client's token, or a signed-in desk user"
 TABLE: dict[str, tuple[str, str, str]] = {
     "home": ("GET", LOGIN, SCOPE),
     "region-detail": ("GET", LOGIN, SCOPE),
+    "place-search": ("GET", LOGIN, SCOPE),
     "incidents:list": ("GET", LOGIN, SCOPE),
     "incidents:create": ("GET", LOGIN, DESK),
     "incidents:overdue": ("GET", LOGIN, SCOPE),
