@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "deskpemilu.situation",
     "deskpemilu.results",
     "deskpemilu.coordination",
+    "deskpemilu.media",
     # Above every domain app: the home page and loading Banten's data.
     "deskpemilu.desk",
     # Tools, installed for their commands (`deskpemilu bench ...`, `deskpemilu fuzz`).
