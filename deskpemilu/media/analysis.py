@@ -298,9 +298,14 @@ _PHRASE_FIRST = frozenset(p[0] for p in _PHRASES)
 _SENTENCE_WORD = re.compile(r"\w+(?:-\w+)*")
 
 
+_NEGATOR_FIRST = frozenset(neg[0] for neg in lexicon.NEGATORS)
+
+
 def _negated(words: list[str], at: int) -> bool:
     """A negator ends within the four words before position `at`."""
     window = words[max(0, at - 5) : at]
+    if not _NEGATOR_FIRST.intersection(window):
+        return False
     for neg in lexicon.NEGATORS:
         n = len(neg)
         for i in range(len(window) - n + 1):
@@ -409,6 +414,25 @@ def _title(raw: str, cleaned: str) -> tuple[str, str]:
 _WINDOW = 3
 
 
+# Capitalised words the rules read themselves: acronyms of the glossary, titles,
+# place qualifiers. A window opens only at another capitalised word.
+_KNOWN_CAPS = frozenset(
+    {*lexicon.GLOSSARY_FOLDED, *lexicon.TITLE_WORDS}
+    | {"kota", "kabupaten", "provinsi", "kecamatan", "desa", "kelurahan"}
+)
+
+
+def _names_something(sentence: list[Token], i: int) -> bool:
+    word = sentence[i].text
+    if not word[0].isupper() or word.lower() in _KNOWN_CAPS:
+        return False
+    if i == 0:
+        # The first word of a sentence is capitalised anyway: a name only when
+        # the next word is capitalised too.
+        return len(sentence) > 1 and sentence[1].text[0].isupper()
+    return True
+
+
 def _windows(tokens: list[Token], text: str) -> list[list[Token]]:
     out: list[list[Token]] = []
     bounds = sentences(text)
@@ -419,8 +443,8 @@ def _windows(tokens: list[Token], text: str) -> list[list[Token]]:
             sentence.append(tokens[k])
             k += 1
         lo = hi = -1
-        for i, token in enumerate(sentence):
-            if not token.text[0].isupper():
+        for i in range(len(sentence)):
+            if not _names_something(sentence, i):
                 continue
             start, end = max(0, i - _WINDOW), min(len(sentence), i + _WINDOW + 1)
             if start <= hi:

@@ -9,9 +9,7 @@ def test_shipped_model_tags_a_sentence():
     tokens = "Kapolda Banten Abdul Karim mengunjungi Kota Serang bersama KPU".split()
     tags = tagger.shipped().tag(tokens)
     assert len(tags) == len(tokens)
-    found = {
-        (s.label, " ".join(tokens[s.start : s.end])) for s in tagger.spans(tags)
-    }
+    found = {(s.label, " ".join(tokens[s.start : s.end])) for s in tagger.spans(tags)}
     assert ("PER", "Abdul Karim") in found
     assert ("LOC", "Kota Serang") in found
 
