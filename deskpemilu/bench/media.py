@@ -40,7 +40,7 @@ def scores(articles: dict[str, str]) -> dict[str, Any]:
             continue
         got = analysis.analyze(articles[name])
         codes = {p["code"] for p in got.place_list() if p["code"]}
-        fields = {
+        fields: dict[str, tuple[set[Any], set[Any]]] = {
             "places": (codes, set(want["places"])),
             "persons": (
                 {(p.name, p.role) for p in got.persons},

@@ -16,7 +16,7 @@ import trafilatura
 _WORD = re.compile(r"\w+")
 # Two texts whose fingerprints differ in at most this many of 64 bits are the same
 # article (a changed headline, a fixed typo, another site's prefix).
-NEAR_BITS = 6
+NEAR_BITS = 8
 
 
 def html_text(html: str) -> tuple[str, str]:
