@@ -200,3 +200,29 @@ def test_cli_reads_html(tmp_path):
     data = json.loads(out.getvalue())
     assert data["class"] == "incident" and data["category"] == "kekerasan"
     assert "Menu Beranda" not in data["text"]
+
+
+PURE = ["analysis", "clean", "ingest", "lexicon", "places", "stories", "tagger", "text"]
+
+
+@pytest.mark.parametrize("name", PURE)
+def test_analysis_modules_do_not_import_django(name):
+    """The analysis runs without Django (a command, a benchmark, another program):
+    its modules import neither Django nor the desk's apps other than media's own
+    pure modules."""
+    import ast
+
+    source = (Path(__file__).parent.parent / f"{name}.py").read_text()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            modules = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            modules = [node.module or ""]
+        else:
+            continue
+        for module in modules:
+            assert not module.startswith("django"), (name, module)
+            if module.startswith("deskpemilu"):
+                assert module.removeprefix("deskpemilu.media.") in PURE or (
+                    module == "deskpemilu.media"
+                ), (name, module)
