@@ -258,7 +258,11 @@ def source_poll(source: Source, *, now: dt.datetime | None = None) -> FetchAttem
                 title=entry.title,
                 url=entry.url,
                 source=source,
-                published=entry.published.date() if entry.published else None,
+                published=(
+                    timezone.localtime(entry.published).date()
+                    if entry.published
+                    else None
+                ),
             )
             attempt.stored += new
         attempt.ok = True
