@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "deskpemilu.situation",
     "deskpemilu.results",
     "deskpemilu.coordination",
+    "deskpemilu.media",
     # Above every domain app: the home page and loading Banten's data.
     "deskpemilu.desk",
     # Tools, installed for their commands (`deskpemilu bench ...`, `deskpemilu fuzz`).
@@ -455,11 +456,14 @@ DESKPEMILU_TASK_KEEP_DAYS = env_int("DESKPEMILU_TASK_KEEP_DAYS", 7)
 DESKPEMILU_SITUATION_EVERY_SECONDS = env_int("DESKPEMILU_SITUATION_EVERY_SECONDS", 60)
 DESKPEMILU_SITUATION_WATCH_SECONDS = env_int("DESKPEMILU_SITUATION_WATCH_SECONDS", 10)
 DESKPEMILU_OUTBOUND_SWEEP_SECONDS = env_int("DESKPEMILU_OUTBOUND_SWEEP_SECONDS", 30)
+# Media monitoring: the news feeds due are polled this often (docs/media.md).
+DESKPEMILU_NEWS_POLL_SECONDS = env_int("DESKPEMILU_NEWS_POLL_SECONDS", 300)
 for _name in (
     "DESKPEMILU_TASK_KEEP_DAYS",
     "DESKPEMILU_SITUATION_EVERY_SECONDS",
     "DESKPEMILU_SITUATION_WATCH_SECONDS",
     "DESKPEMILU_OUTBOUND_SWEEP_SECONDS",
+    "DESKPEMILU_NEWS_POLL_SECONDS",
 ):
     if globals()[_name] < 1:
         raise ImproperlyConfigured(f"{_name} must be 1 or more")

@@ -21,6 +21,8 @@ from deskpemilu.regions.codes import (
     depth_of,
     dotted,
     is_within,
+    nodot,
+    nodot_ancestors,
     normalise_region_code,
     tps_desa_code,
 )
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
     )
     from deskpemilu.incidents.models import Incident
     from deskpemilu.intake.models import InboundMessage, Reporter
+    from deskpemilu.media.models import Article
     from deskpemilu.results.models import SheetFlag
 
 # Plain strings: a TextChoices member hashes by its name, so it would never be found
@@ -504,4 +507,30 @@ def can_see_sender(user: User, message: InboundMessage) -> bool:
 def can_open_meeting_form(user: User) -> bool:
     """Open the form for a new coordination meeting (each meeting is then allowed at
     its desk or refused by can_manage_meetings): desk staff of any scope."""
+    return bool(access_for(user).roles & DESK_ROLES)
+
+
+# Media monitoring ---------------------------------------------------------------------
+
+
+def articles_visible(user: User) -> QuerySet[Article]:
+    """News articles about a place in the user's scope or a region holding it (a
+    province-wide statement concerns every kab/kota), and those tied to no place."""
+    from deskpemilu.media.models import Article
+
+    access = access_for(user)
+    qs = Article.objects.all()
+    if access.everything:
+        return qs
+    above = sorted(
+        {a for code in access.scope_codes for a in nodot_ancestors(nodot(code))}
+    )
+    return qs.filter(
+        within_scope(user, "area_code") | Q(area_code__in=above) | Q(area_code="")
+    )
+
+
+def can_add_media(user: User) -> bool:
+    """Paste or upload an article, add a feed, tie an article to an incident (the
+    incident's own predicate still decides that): desk staff of any scope."""
     return bool(access_for(user).roles & DESK_ROLES)

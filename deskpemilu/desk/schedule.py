@@ -25,6 +25,7 @@ from django_tasks_db.models import DBTaskResult
 from deskpemilu.desk.models import ScheduledRun
 from deskpemilu.desk.tasks import tasks_prune
 from deskpemilu.intake.tasks import outbound_send
+from deskpemilu.media.tasks import media_poll_feeds
 from deskpemilu.situation.services import change_marks
 from deskpemilu.situation.tasks import situation_recompute
 
@@ -82,7 +83,13 @@ def slot_start(now: dt.datetime, seconds: int) -> dt.datetime:
 
 
 # Tasks whose next slot is their retry: the worker does not queue them again.
-NOT_RETRIED = frozenset({situation_recompute.module_path, tasks_prune.module_path})
+NOT_RETRIED = frozenset(
+    {
+        situation_recompute.module_path,
+        tasks_prune.module_path,
+        media_poll_feeds.module_path,
+    }
+)
 
 
 def entries() -> list[Entry]:
@@ -101,6 +108,7 @@ def entries() -> list[Entry]:
         ),
         Every("outbound", outbound_send, settings.DESKPEMILU_OUTBOUND_SWEEP_SECONDS),
         Every("prune", tasks_prune, 3600),
+        Every("media-feeds", media_poll_feeds, settings.DESKPEMILU_NEWS_POLL_SECONDS),
     ]
 
 

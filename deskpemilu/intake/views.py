@@ -114,6 +114,9 @@ def public_report_status(request: HttpRequest) -> HttpResponse:
 # The desk's form for a new incident ---------------------------------------------------
 
 
+PREFILLED = frozenset({"title", "description", "category", "severity", "region"})
+
+
 @login_required
 def desk_incident_create(request: AuthedRequest) -> HttpResponse:
     """/kejadian/baru/ (incidents:create, routed in deskpemilu/urls.py): the desk's
@@ -121,7 +124,9 @@ def desk_incident_create(request: AuthedRequest) -> HttpResponse:
     message first (desk_services.desk_report_submit)."""
     if not access.can_write(request.user):
         raise PermissionDenied("read-only role")
-    form = DeskIncidentForm(request.POST or None)
+    # A link may fill the form in (a news article, /berita/: ?title=...&region=...).
+    prefill = {k: v for k, v in request.GET.items() if k in PREFILLED}
+    form = DeskIncidentForm(request.POST or None, initial=prefill)
     if request.method == "POST":
         try:
             incident = desk_services.desk_report_submit(

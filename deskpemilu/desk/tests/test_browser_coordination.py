@@ -116,7 +116,7 @@ def coordinator_closes(page: Page, incident_url: str) -> None:
     assert page.locator("#closing").count() == 0  # closed: no closing card
 
 
-def coordinator_holds_a_meeting(page: Page) -> str:
+def coordinator_holds_a_meeting(page: Page) -> None:
     log_in(page, "koordinator")
     page.goto("/koordinasi/rapat/baru/")
     page.fill("#id_title", "Rakor pengamanan Lebak")
@@ -132,7 +132,6 @@ def coordinator_holds_a_meeting(page: Page) -> str:
     page.fill("#id_due_on", dt.date.today().isoformat())
     page.click("form[action*='tindakan'] button[type=submit]")
     expect(page.locator("body")).to_contain_text("Patroli gabungan")
-    return page.url
 
 
 def liaison_finishes_the_action_item(page: Page) -> None:

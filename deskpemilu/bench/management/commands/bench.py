@@ -11,11 +11,12 @@ class Command(BaseCommand):
         "messages over HTTP to the real app server on SQLite and PostgreSQL and "
         "reports messages/s, p50/p99 latency and the ratio to the trivial endpoint; "
         "`bench dashboard` seeds 1,000,000 incidents and times the dashboard's "
-        "data endpoints over HTTP, the status recomputation and the map layers."
+        "data endpoints over HTTP, the status recomputation and the map layers; "
+        "`bench media` times the news analysis on one core and scores it."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("name", choices=["ingest", "results", "dashboard"])
+        parser.add_argument("name", choices=["ingest", "results", "dashboard", "media"])
         parser.add_argument(
             "--db", choices=["sqlite", "postgres", "both"], default="both"
         )
@@ -49,6 +50,8 @@ class Command(BaseCommand):
             return self._results(db, options)
         if name == "dashboard":
             return self._dashboard(db, options)
+        if name == "media":
+            return self._media(duration, options)
         if not 1 <= batch <= 1000:
             raise CommandError("--batch harus 1..1000")
         phases = tuple(p.strip() for p in options["phases"].split(",") if p.strip())
@@ -97,3 +100,11 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(out, indent=2))
         self.stdout.write(situation.report(out, cfg))
+
+    def _media(self, duration, options):
+        from deskpemilu.bench import media
+
+        out = media.run(duration, lambda line: self.stderr.write(line))
+        if options["json"]:
+            self.stdout.write(json.dumps(out, indent=2))
+        self.stdout.write(media.report(out))
