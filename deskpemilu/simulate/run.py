@@ -53,6 +53,7 @@ class Summary:
     sent: dict[str, dict[str, int]]
     held: dict[str, dict[str, int]]
     refused: dict[str, dict[str, int]]  # route -> HTTP status -> count
+    why: dict[str, str]  # route -> the desk's first refusal, shortened
     notes: dict[str, int]
     elapsed_s: float
     agree: bool = field(default=False)
@@ -68,6 +69,7 @@ class Summary:
             "sent": self.sent,
             "held": self.held,
             "refused": self.refused,
+            "why": self.why,
             "notes": self.notes,
             "elapsed_s": round(self.elapsed_s, 2),
             "messages_per_s": round(self.planned / self.elapsed_s, 1)
@@ -93,7 +95,7 @@ class Summary:
                 mark = "" if sent == held else "  <- beda"
                 lines.append(f"{channel:<14} {kind:<10} {sent:>8} {held:>8}{mark}")
         for route, statuses in sorted(self.refused.items()):
-            lines.append(f"ditolak {route}: {statuses}")
+            lines.append(f"ditolak {route}: {statuses} ({self.why.get(route, '')})")
         lines.append("Cocok: ya" if self.agree else "Cocok: TIDAK")
         return "\n".join(lines)
 
@@ -303,6 +305,7 @@ def _login(client: Client, access: Access) -> None:
 class _Tally:
     sent: Counter[tuple[str, str]] = field(default_factory=Counter)
     refused: Counter[tuple[str, str]] = field(default_factory=Counter)
+    why: dict[str, str] = field(default_factory=dict)  # route: the first refusal
     done: int = 0
 
 
@@ -314,42 +317,46 @@ class _Sender:
         self.desk = Client(base_url)  # the results API's logged-in session
         self.form_token = ""
         self.tally = _Tally()
+        self.last = b""  # the last answer, for a refusal's reason
 
     def close(self) -> None:
         for client in (self.hooks, self.web, self.desk):
             client.close()
 
-    def _count(self, m: Message, ok: bool, status: int) -> None:
+    def _count(self, m: Message, ok: bool, status: int, answer: bytes = b"") -> None:
         if ok:
             self.tally.sent[(m.channel, m.kind)] += 1
         else:
             self.tally.refused[(m.route, str(status))] += 1
+            why = answer.decode("utf-8", "replace")[:300]
+            self.tally.why.setdefault(m.route, f"HTTP {status}: {why}")
         self.tally.done += 1
 
     def _request(self, client: Client, request: wire.Request) -> tuple[int, bytes]:
         status, body, _ = client.send(
             request.method, request.path, dict(request.headers), request.body
         )
+        self.last = body
         return status, body
 
     def one(self, m: Message) -> None:
         seed, secrets = self.run.seed, self.access.secrets
         if m.route == planning.GATEWAY:
             status, _ = self._request(self.hooks, wire.gateway(m, seed, secrets))
-            self._count(m, status == 200, status)
+            self._count(m, status == 200, status, self.last)
         elif m.route == planning.TWILIO:
             request = wire.twilio(m, seed, secrets, self.base)
             status, _ = self._request(self.hooks, request)
-            self._count(m, status == 200, status)
+            self._count(m, status == 200, status, self.last)
         elif m.route == planning.WHATSAPP:
             status, _ = self._request(self.hooks, wire.whatsapp(m, seed, secrets))
-            self._count(m, status == 200, status)
+            self._count(m, status == 200, status, self.last)
         elif m.route == planning.TELEGRAM:
             status, _ = self._request(self.hooks, wire.telegram(m, seed, secrets))
-            self._count(m, status == 200, status)
+            self._count(m, status == 200, status, self.last)
         elif m.route == planning.API:
             status, _ = self._request(self.hooks, wire.api_one(m, seed, secrets))
-            self._count(m, status == 201, status)
+            self._count(m, status == 201, status, self.last)
         elif m.route == planning.PUBLIC:
             self._public(m)
         elif m.route == planning.RESULTS_API:
@@ -364,7 +371,7 @@ class _Sender:
         for m, result in zip(messages, results or [None] * len(messages), strict=True):
             stored = bool(result) and result["status"] != "refused"
             fresh = stored and not result["duplicate"]
-            self._count(m, fresh, status if status != 200 else 409)
+            self._count(m, fresh, status if status != 200 else 409, body)
 
     def _public(self, m: Message) -> None:
         if not self.form_token:
@@ -375,9 +382,9 @@ class _Sender:
             "Referer": self.base + "/lapor/",
         }
         body = urlencode(fields).encode()
-        status, _, _ = self.web.send("POST", "/lapor/", headers, body)
+        status, self.last, _ = self.web.send("POST", "/lapor/", headers, body)
         # 302: stored and thanked; 422: stored as failed with the form's errors.
-        self._count(m, status in (302, 422), status)
+        self._count(m, status in (302, 422), status, self.last)
 
     def _sheet(self, m: Message) -> None:
         if "sessionid" not in self.desk.cookies:
@@ -389,9 +396,9 @@ class _Sender:
             "Referer": self.base + "/",
         }
         body = json.dumps(sheet).encode()
-        path = "/api/results/sheets?" + urlencode({"source": source})
-        status, _, _ = self.desk.send("POST", path, headers, body)
-        self._count(m, status == 201, status)
+        path = "/api/v1/results/sheets?" + urlencode({"source": source})
+        status, self.last, _ = self.desk.send("POST", path, headers, body)
+        self._count(m, status == 201, status, self.last)
 
 
 # The run ----------
@@ -532,6 +539,7 @@ def simulate(
         sent=sent,
         held=held,
         refused=_nested(tally.refused),
+        why=tally.why,
         notes=dict(sorted(notes.items())),
         elapsed_s=elapsed,
         agree=sent == held and not tally.refused,

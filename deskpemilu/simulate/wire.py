@@ -9,7 +9,7 @@ signs them. Pure code, no Django: the desk's own webhook code checks the result.
 - WhatsApp Cloud API: JSON ``POST /webhooks/whatsapp``, ``X-Hub-Signature-256`` =
   ``sha256=`` hex HMAC-SHA256(app secret, body); the message's ``timestamp``.
 - Telegram: JSON ``POST /webhooks/telegram`` with the secret token header; ``date``.
-- JSON API: ``POST /api/intake/messages`` (one) and ``/messages/batch`` with a bearer
+- JSON API: ``POST /api/v1/intake/messages`` (one) and ``/messages/batch`` with a bearer
   token; ``sent_at``.
 The public form and the results API need a session (a CSRF token, a login): the
 runner (simulate.run) does those.
@@ -190,7 +190,7 @@ def api_item(m: Message, seed: int) -> dict[str, str]:
 def api_one(m: Message, seed: int, secrets: Secrets) -> Request:
     return Request(
         "POST",
-        "/api/intake/messages",
+        "/api/v1/intake/messages",
         _bearer(secrets),
         json.dumps(api_item(m, seed), ensure_ascii=False).encode(),
     )
@@ -200,7 +200,7 @@ def api_batch(messages: list[Message], seed: int, secrets: Secrets) -> Request:
     body = {"messages": [api_item(m, seed) for m in messages]}
     return Request(
         "POST",
-        "/api/intake/messages/batch",
+        "/api/v1/intake/messages/batch",
         _bearer(secrets),
         json.dumps(body, ensure_ascii=False).encode(),
     )
