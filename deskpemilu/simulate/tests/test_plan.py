@@ -197,3 +197,19 @@ def test_requests_are_signed_as_the_providers_sign():
         wire.telegram(dataclasses.replace(m, sender="tg:-1001234567890"), 11, good).body
     )[0]
     assert update.sent_at == m.at and update.sender == "tg:-1001234567890"
+
+
+def test_the_plan_and_the_requests_need_no_django():
+    """plan.py and wire.py are pure: a drill or a demo can make a plan without a
+    desk, and the plan cannot read a database behind the entry points."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, deskpemilu.simulate.plan, deskpemilu.simulate.wire; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]"
