@@ -23,6 +23,7 @@ import re
 import secrets as secrets_module
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -50,6 +51,9 @@ class Summary:
     speed: float
     tps: int
     planned: int
+    sent_total: int  # messages sent (all of the plan, unless stopped by duration)
+    pending: int  # messages the desk stored but has not processed
+    minutes: list[dict[str, Any]]  # per real minute: requests, latency percentiles
     sent: dict[str, dict[str, int]]
     held: dict[str, dict[str, int]]
     refused: dict[str, dict[str, int]]  # route -> HTTP status -> count
@@ -66,22 +70,26 @@ class Summary:
             "speed": self.speed,
             "tps": self.tps,
             "planned": self.planned,
+            "sent_total": self.sent_total,
+            "pending": self.pending,
             "sent": self.sent,
             "held": self.held,
             "refused": self.refused,
             "why": self.why,
             "notes": self.notes,
             "elapsed_s": round(self.elapsed_s, 2),
-            "messages_per_s": round(self.planned / self.elapsed_s, 1)
+            "messages_per_s": round(self.sent_total / self.elapsed_s, 1)
             if self.elapsed_s
             else None,
+            "minutes": self.minutes,
             "agree": self.agree,
         }
 
     def text(self) -> str:
         lines = [
-            f"Simulasi seed {self.seed}: {self.start} s.d. {self.end}, {self.tps} TPS, "
-            f"{self.planned} pesan dalam {self.elapsed_s:.1f} s.",
+            f"Simulasi seed {self.seed}: {self.start} s.d. {self.end}, "
+            f"{self.tps} TPS, {self.sent_total} dari {self.planned} pesan dalam "
+            f"{self.elapsed_s:.1f} s.",
             f"{'kanal':<14} {'jenis':<10} {'dikirim':>8} {'di desk':>8}",
         ]
         channels = sorted(set(self.sent) | set(self.held))
@@ -96,6 +104,8 @@ class Summary:
                 lines.append(f"{channel:<14} {kind:<10} {sent:>8} {held:>8}{mark}")
         for route, statuses in sorted(self.refused.items()):
             lines.append(f"ditolak {route}: {statuses} ({self.why.get(route, '')})")
+        if self.pending:
+            lines.append(f"belum diproses: {self.pending}")
         lines.append("Cocok: ya" if self.agree else "Cocok: TIDAK")
         return "\n".join(lines)
 
@@ -307,16 +317,27 @@ class _Tally:
     refused: Counter[tuple[str, str]] = field(default_factory=Counter)
     why: dict[str, str] = field(default_factory=dict)  # route: the first refusal
     done: int = 0
+    sheets: set[tuple[str, str]] = field(default_factory=set)  # (TPS, source) sent
+    latencies: list[tuple[float, float, int]] = field(default_factory=list)
 
 
 class _Sender:
-    def __init__(self, run: Plan, base_url: str, access: Access) -> None:
+    """One connection's sending; the tally is shared between connections."""
+
+    def __init__(
+        self,
+        run: Plan,
+        base_url: str,
+        access: Access,
+        tally: _Tally,
+        lock: threading.Lock,
+    ) -> None:
         self.run, self.base, self.access = run, base_url.rstrip("/"), access
         self.hooks = Client(base_url)
         self.web = Client(base_url)  # the public form's session
         self.desk = Client(base_url)  # the results API's logged-in session
         self.form_token = ""
-        self.tally = _Tally()
+        self.tally, self.lock = tally, lock
         self.last = b""  # the last answer, for a refusal's reason
 
     def close(self) -> None:
@@ -324,6 +345,12 @@ class _Sender:
             client.close()
 
     def _count(self, m: Message, ok: bool, status: int, answer: bytes = b"") -> None:
+        with self.lock:
+            self._count_locked(m, ok, status, answer)
+
+    def _count_locked(self, m: Message, ok: bool, status: int, answer: bytes) -> None:
+        if m.route == planning.RESULTS_API:
+            self.tally.sheets.add((m.tps_code, str(dict(m.sheet)["source"])))
         if ok:
             self.tally.sent[(m.channel, m.kind)] += 1
         else:
@@ -411,47 +438,114 @@ def _stderr(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
+def _items(run: Plan) -> list[list[Message]]:
+    """What is sent in one request each: a message, or an API batch (sent when its
+    first message is due)."""
+    items: list[list[Message]] = []
+    batches: dict[str, list[Message]] = {}
+    for m in run.messages:
+        if not m.batch:
+            items.append([m])
+        elif m.batch in batches:
+            batches[m.batch].append(m)
+        else:
+            batches[m.batch] = [m]
+            items.append(batches[m.batch])
+    return items
+
+
 def play(
     run: Plan,
     url: str,
     access: Access,
     speed: float,
     progress: Progress | None = _stderr,
+    *,
+    concurrency: int = 1,
+    duration: float | None = None,
 ) -> _Tally:
     """Send the plan: at `speed` simulated seconds per real second (0: each message
-    as soon as the desk answered the one before)."""
-    sender = _Sender(run, url, access)
-    batches: dict[str, list[Message]] = {}
-    for m in run.messages:
-        if m.batch:
-            batches.setdefault(m.batch, []).append(m)
+    as soon as the desk answered the one before), over `concurrency` connections;
+    with `duration`, no request starts after that many real seconds."""
+    items = iter(_items(run))
+    lock = threading.Lock()
+    tally = _Tally()
     started = time.monotonic()
-    last_line = started
     total = len(run.messages)
-    try:
-        for m in run.messages:
-            if m.batch and batches[m.batch][0] is not m:
-                continue  # sent with the first of its batch
-            if speed > 0:
-                due = started + (m.at - run.start).total_seconds() / speed
-                wait = due - time.monotonic()
-                if wait > 0:
-                    time.sleep(wait)
-            if m.batch:
-                sender.batch(batches[m.batch])
-            else:
-                sender.one(m)
-            now = time.monotonic()
-            if progress and now - last_line >= PROGRESS_EVERY:
-                last_line = now
-                rate = sender.tally.done / (now - started)
-                progress(
-                    f"[simulasi] {sender.tally.done}/{total} pesan, waktu simulasi "
-                    f"{m.at.astimezone(planning.WIB):%d %b %H:%M} WIB, {rate:.0f}/s"
-                )
-    finally:
-        sender.close()
-    return sender.tally
+    last_line = [started]
+    failure: list[BaseException] = []
+
+    def work() -> None:
+        sender = _Sender(run, url, access, tally, lock)
+        try:
+            while not failure:
+                with lock:
+                    item = next(items, None)
+                if item is None:
+                    return
+                first = item[0]
+                if speed > 0:
+                    due = started + (first.at - run.start).total_seconds() / speed
+                    wait = due - time.monotonic()
+                    if wait > 0:
+                        time.sleep(wait)
+                begin = time.monotonic()
+                if duration is not None and begin - started > duration:
+                    return
+                if len(item) > 1 or first.batch:
+                    sender.batch(item)
+                else:
+                    sender.one(first)
+                end = time.monotonic()
+                with lock:
+                    tally.latencies.append((end - started, end - begin, len(item)))
+                    if progress and end - last_line[0] >= PROGRESS_EVERY:
+                        last_line[0] = end
+                        rate = tally.done / (end - started)
+                        progress(
+                            f"[simulasi] {tally.done}/{total} pesan, waktu simulasi "
+                            f"{first.at.astimezone(planning.WIB):%d %b %H:%M} WIB, "
+                            f"{rate:.0f}/s"
+                        )
+        except BaseException as exc:  # stops the others; raised by play()
+            failure.append(exc)
+        finally:
+            sender.close()
+
+    threads = [threading.Thread(target=work) for _ in range(max(1, concurrency))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failure:
+        raise failure[0]
+    return tally
+
+
+def minutes(latencies: list[tuple[float, float, int]]) -> list[dict[str, Any]]:
+    """Requests, messages and latency percentiles (ms) per real minute of a run."""
+    by_minute: dict[int, list[tuple[float, int]]] = {}
+    for at, seconds, n in latencies:
+        by_minute.setdefault(int(at // 60), []).append((seconds, n))
+    out = []
+    for minute, rows in sorted(by_minute.items()):
+        took = sorted(t for t, _ in rows)
+
+        def pct(p: float, took: list[float] = took) -> float:
+            return round(took[min(len(took) - 1, int(p * len(took)))] * 1000, 1)
+
+        out.append(
+            {
+                "minute": minute + 1,
+                "requests": len(rows),
+                "messages": sum(n for _, n in rows),
+                "p50_ms": pct(0.5),
+                "p90_ms": pct(0.9),
+                "p99_ms": pct(0.99),
+                "max_ms": round(took[-1] * 1000, 1),
+            }
+        )
+    return out
 
 
 def desk_baseline() -> int:
@@ -462,9 +556,12 @@ def desk_baseline() -> int:
     )
 
 
-def desk_holds(run: Plan, baseline: int) -> dict[str, dict[str, int]]:
+def desk_holds(
+    baseline: int, sheets: set[tuple[str, str]]
+) -> tuple[dict[str, dict[str, int]], int]:
     """What the desk stored: messages after `baseline` by channel and kind, and the
-    result sheets of the planned (TPS, source) pairs."""
+    result sheets of the (TPS, source) pairs sent; and how many of those messages
+    are still not processed (pending)."""
     from django.db.models import Count
 
     from deskpemilu.intake.models import InboundMessage
@@ -479,18 +576,15 @@ def desk_holds(run: Plan, baseline: int) -> dict[str, dict[str, int]]:
     )
     for row in rows:
         held.setdefault(row["channel"], {})[row["kind"]] = row["n"]
-    wanted = {
-        (m.tps_code, str(dict(m.sheet)["source"]))
-        for m in run.messages
-        if m.route == planning.RESULTS_API
-    }
+    wanted = sheets
     if wanted:
         found = ResultSheet.objects.filter(
             tps_code__in={code for code, _ in wanted}, source__in=SHEET_SOURCES
         ).values_list("tps_code", "source")
         n = sum(1 for pair in found if pair in wanted)
         held.setdefault(planning.RESULTS_API, {})[planning.SHEET] = n
-    return held
+    pending = InboundMessage.objects.filter(pk__gt=baseline, status="pending").count()
+    return held, pending
 
 
 def _nested(counter: Counter[tuple[str, str]]) -> dict[str, dict[str, int]]:
@@ -511,9 +605,13 @@ def simulate(
     incidents: float = 1.0,
     secrets: wire.Secrets | None = None,
     progress: Progress | None = _stderr,
+    concurrency: int = 1,
+    duration: float | None = None,
 ) -> Summary:
     """Play `start`..`end` of the calendar over `tps` of the desk's TPS (all when
-    None) into the desk at `url`; the summary of what was sent and what it holds."""
+    None) into the desk at `url`; the summary of what was sent and what it holds.
+    `concurrency` connections send at once; `duration` (real seconds) stops the run
+    early (the summary then counts what was sent)."""
     chosen = planning.choose_tps(seed, desk_tps(seed), tps)
     run = planning.make_plan(seed, chosen, start, end, incidents=incidents)
     if progress:
@@ -521,10 +619,12 @@ def simulate(
     access = prepare(run, secrets or wire.Secrets())
     baseline = desk_baseline()
     began = time.monotonic()
-    tally = play(run, url, access, speed, progress)
+    tally = play(
+        run, url, access, speed, progress, concurrency=concurrency, duration=duration
+    )
     elapsed = time.monotonic() - began
     sent = _nested(tally.sent)
-    held = desk_holds(run, baseline)
+    held, pending = desk_holds(baseline, tally.sheets)
     notes: Counter[str] = Counter()
     for m in run.messages:
         for note in filter(None, m.note.split(",")):
@@ -536,11 +636,14 @@ def simulate(
         speed=speed,
         tps=len(chosen),
         planned=len(run.messages),
+        sent_total=tally.done,
+        pending=pending,
+        minutes=minutes(tally.latencies),
         sent=sent,
         held=held,
         refused=_nested(tally.refused),
         why=tally.why,
         notes=dict(sorted(notes.items())),
         elapsed_s=elapsed,
-        agree=sent == held and not tally.refused,
+        agree=sent == held and not tally.refused and not pending,
     )

@@ -22,6 +22,7 @@ SECRETS = {
 }
 RUN = (
     "--seed", "5", "--tps", "60", "--incidents", "60", "--speed", "0",
+    "--concurrency", "3",
     "--from", "2024-02-14T00:00", "--to", "2024-02-16T00:00",
 )  # fmt: skip
 
@@ -66,6 +67,8 @@ def test_a_simulated_day_arrives_whole_over_every_channel(desk):
     kinds = {kind for by_kind in sent.values() for kind in by_kind}
     assert {"checkin", "incident", "free", "result", "unknown", "sheet"} <= kinds
     assert summary["held"] == sent
+    assert summary["pending"] == 0
+    assert sum(m["messages"] for m in summary["minutes"]) == summary["planned"]
     assert "[simulasi]" in done.stderr  # progress, on stderr
 
 

@@ -213,3 +213,20 @@ def test_the_plan_and_the_requests_need_no_django():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_latency_percentiles_per_minute():
+    from deskpemilu.simulate.run import minutes
+
+    rows = [(i * 0.5, i / 1000, 1) for i in range(1, 101)] + [(61.0, 0.2, 50)]
+    first, second = minutes(rows)
+    assert first == {
+        "minute": 1,
+        "requests": 100,
+        "messages": 100,
+        "p50_ms": 51.0,
+        "p90_ms": 91.0,
+        "p99_ms": 100.0,
+        "max_ms": 100.0,
+    }
+    assert second["requests"] == 1 and second["messages"] == 50

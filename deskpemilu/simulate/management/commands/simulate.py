@@ -59,6 +59,15 @@ class Command(BaseCommand):
             help="multiplier of the incident rates",
         )
         parser.add_argument(
+            "--concurrency", type=int, default=1, help="connections sending at once"
+        )
+        parser.add_argument(
+            "--duration",
+            type=float,
+            default=None,
+            help="stop after this many real seconds (a soak; default: the whole plan)",
+        )
+        parser.add_argument(
             "--api-token",
             default="",
             help="an API client's token (default: a new client)",
@@ -79,11 +88,15 @@ class Command(BaseCommand):
         incidents,
         api_token,
         json,
+        concurrency,
+        duration,
         **options,
     ):
         begin, finish = _moment(start), _moment(end)
         if finish <= begin:
             raise CommandError("--to harus sesudah --from.")
+        if concurrency < 1 or (duration is not None and duration <= 0):
+            raise CommandError("--concurrency minimal 1; --duration lebih dari 0.")
         if speed < 0 or (tps is not None and tps < 1) or incidents < 0:
             raise CommandError(
                 "--speed dan --incidents tidak boleh negatif; --tps minimal 1."
@@ -98,6 +111,8 @@ class Command(BaseCommand):
                 tps=tps,
                 incidents=incidents,
                 secrets=Secrets(api_token=api_token),
+                concurrency=concurrency,
+                duration=duration,
             )
         except run.SimulationError as error:
             raise CommandError(str(error)) from error
