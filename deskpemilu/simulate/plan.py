@@ -207,7 +207,10 @@ def synthetic_class(seed: int, tps_code: str) -> str:
 
 
 def officer_phone(seed: int, tps_code: str) -> str:
-    return "+62812" + _digits(seed, "officer", tps_code, n=8)
+    """The TPS's field officer: +628 and the TPS code without its province, so one
+    number per TPS (no two officers share one), in a range (08x1-08x4, 08x7) no
+    operator assigns, so nobody real is ever written to."""
+    return "+628" + tps_code[2:]
 
 
 def officer_route(seed: int, tps_code: str) -> str:

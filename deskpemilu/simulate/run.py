@@ -162,6 +162,7 @@ def prepare(run: Plan, given: wire.Secrets) -> Access:
     from deskpemilu.accounts.models import Agency, Role, User
     from deskpemilu.accounts.services import user_create
     from deskpemilu.intake.auth import api_client_create
+    from deskpemilu.intake.models import Reporter
     from deskpemilu.intake.services import reporters_import
     from deskpemilu.regions.models import Region
 
@@ -190,14 +191,25 @@ def prepare(run: Plan, given: wire.Secrets) -> Access:
     ]
     if missing:
         raise SimulationError("Rahasia kanal belum diatur: " + ", ".join(missing))
+    registered: set[str] = set()
+    phones = [officer[0].lstrip("+") for officer in run.officers]
+    for chunk in range(0, len(phones), 5000):
+        registered.update(
+            Reporter.objects.filter(phone__in=phones[chunk : chunk + 5000]).values_list(
+                "phone", flat=True
+            )
+        )
+    unregistered: list[tuple[str, str, str]] = [
+        officer for officer in run.officers if officer[0].lstrip("+") not in registered
+    ]
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "pelapor_simulasi.csv"
         with path.open("w", newline="", encoding="utf-8") as handle:
             out = csv.writer(handle)
             out.writerow(["nama", "telepon", "peran", "kode_tps"])
-            for phone, tps_code, _ in run.officers:
-                out.writerow([f"Petugas {tps_code}", phone, "field_officer", tps_code])
-        if run.officers:
+            for number, tps_code, _route in unregistered:
+                out.writerow([f"Petugas {tps_code}", number, "field_officer", tps_code])
+        if unregistered:
             reporters_import(path=path)
     if not secrets.api_token:
         _, token = api_client_create(name=f"simulator-{secrets_module.token_hex(3)}")

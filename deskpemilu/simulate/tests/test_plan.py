@@ -230,3 +230,12 @@ def test_latency_percentiles_per_minute():
         "max_ms": 100.0,
     }
     assert second["requests"] == 1 and second["messages"] == 50
+
+
+def test_one_officer_number_per_tps_of_banten():
+    from deskpemilu.intake.senders import is_normal_phone
+
+    everyone = banten(1)
+    phones = {P.officer_phone(1, t.code) for t in everyone}
+    assert len(phones) == len(everyone)
+    assert all(is_normal_phone(p.lstrip("+")) for p in phones)
