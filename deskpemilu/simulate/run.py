@@ -330,6 +330,7 @@ class _Tally:
     why: dict[str, str] = field(default_factory=dict)  # route: the first refusal
     done: int = 0
     sheets: set[tuple[str, str]] = field(default_factory=set)  # (TPS, source) sent
+    notes: Counter[str] = field(default_factory=Counter)  # of the messages sent
     latencies: list[tuple[float, float, int]] = field(default_factory=list)
 
 
@@ -363,6 +364,8 @@ class _Sender:
     def _count_locked(self, m: Message, ok: bool, status: int, answer: bytes) -> None:
         if m.route == planning.RESULTS_API:
             self.tally.sheets.add((m.tps_code, str(dict(m.sheet)["source"])))
+        for note in filter(None, m.note.split(",")):
+            self.tally.notes[note] += 1
         if ok:
             self.tally.sent[(m.channel, m.kind)] += 1
         else:
@@ -637,10 +640,6 @@ def simulate(
     elapsed = time.monotonic() - began
     sent = _nested(tally.sent)
     held, pending = desk_holds(baseline, tally.sheets)
-    notes: Counter[str] = Counter()
-    for m in run.messages:
-        for note in filter(None, m.note.split(",")):
-            notes[note] += 1
     return Summary(
         seed=seed,
         start=start.isoformat(),
@@ -655,7 +654,7 @@ def simulate(
         held=held,
         refused=_nested(tally.refused),
         why=tally.why,
-        notes=dict(sorted(notes.items())),
+        notes=dict(sorted(tally.notes.items())),
         elapsed_s=elapsed,
         agree=sent == held and not tally.refused and not pending,
     )
