@@ -83,9 +83,11 @@ INSTALLED_APPS = [
     "deskpemilu.media",
     # Above every domain app: the home page and loading Banten's data.
     "deskpemilu.desk",
-    # Tools, installed for their commands (`deskpemilu bench ...`, `deskpemilu fuzz`).
+    # Tools, installed for their commands (`deskpemilu bench ...`, `deskpemilu fuzz`,
+    # `deskpemilu simulate`).
     "deskpemilu.bench",
     "deskpemilu.devtools",
+    "deskpemilu.simulate",
 ]
 
 MIDDLEWARE = [

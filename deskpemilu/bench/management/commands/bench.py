@@ -12,15 +12,25 @@ class Command(BaseCommand):
         "reports messages/s, p50/p99 latency and the ratio to the trivial endpoint; "
         "`bench dashboard` seeds 1,000,000 incidents and times the dashboard's "
         "data endpoints over HTTP, the status recomputation and the map layers; "
-        "`bench media` times the news analysis on one core and scores it."
+        "`bench media` times the news analysis on one core and scores it; "
+        "`bench soak` plays the election-day simulator at full speed "
+        "into the production server on durable PostgreSQL for --duration s (180) "
+        "(docs/benchmarks.md)."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("name", choices=["ingest", "results", "dashboard", "media"])
+        parser.add_argument(
+            "name", choices=["ingest", "results", "dashboard", "media", "soak"]
+        )
         parser.add_argument(
             "--db", choices=["sqlite", "postgres", "both"], default="both"
         )
-        parser.add_argument("--duration", type=float, default=10.0, help="s per phase")
+        parser.add_argument(
+            "--duration",
+            type=float,
+            default=None,
+            help="s per phase (ingest: 10); soak: s in all (180)",
+        )
         parser.add_argument("--concurrency", type=int, default=8)
         parser.add_argument("--batch", type=int, default=1000)
         parser.add_argument(
@@ -51,7 +61,10 @@ class Command(BaseCommand):
         if name == "dashboard":
             return self._dashboard(db, options)
         if name == "media":
-            return self._media(duration, options)
+            return self._media(duration or 10.0, options)
+        if name == "soak":
+            return self._soak(db, duration or 180.0, concurrency, options)
+        duration = duration or 10.0
         if not 1 <= batch <= 1000:
             raise CommandError("--batch harus 1..1000")
         phases = tuple(p.strip() for p in options["phases"].split(",") if p.strip())
@@ -108,3 +121,16 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(out, indent=2))
         self.stdout.write(media.report(out))
+
+    def _soak(self, db, duration, concurrency, options):
+        from deskpemilu.bench import soak
+
+        cfg = soak.SoakConfig(
+            duration=duration,
+            concurrency=concurrency,
+            database="sqlite" if db == "sqlite" else "postgres",
+        )
+        out = soak.run(cfg, lambda line: self.stderr.write(line))
+        if options["json"]:
+            self.stdout.write(json.dumps(out, indent=2))
+        self.stdout.write(soak.report(out))
