@@ -32,7 +32,7 @@ from deskpemilu.incidents.taxonomy import Category
 from deskpemilu.regions.codes import CHILD_LEVEL, NODOT_LENGTH, subtree_range
 from deskpemilu.regions.models import Region, region_subtree_q
 from deskpemilu.regions.selectors import region_breadcrumbs
-from deskpemilu.situation import coverage_rules
+from deskpemilu.situation import coverage_rules, statement
 from deskpemilu.situation import status_rules as rules
 from deskpemilu.situation.models import (
     DashboardState,
@@ -62,7 +62,7 @@ CHILD_LEVEL = {"provinsi": "kabkota", "kabkota": "kecamatan", "kecamatan": "desa
 TALLIED_LEVELS = ("provinsi", "kabkota")
 REJECTED = rules.IGNORED_STATUSES[0]
 # The public page counts incidents the desk has checked, nothing newer.
-VERIFIED_STATUSES = ("terverifikasi", "ditangani", "selesai")
+VERIFIED_STATUSES = statement.VERIFIED_STATUSES
 SEVERITY_INDEX = {name: i for i, name in enumerate(rules.SEVERITIES)}
 STATUS_INDEX = {
     name: i

@@ -138,7 +138,11 @@ def _own_scores(
             score=Sum(_weight_sql(at, status)),
             incidents=Count("id"),
             open=Count("id", filter=Q(status__in=rules.OPEN_STATUSES)),
-            significant=Count("id", filter=Q(severity__in=significant)),
+            significant=Count(
+                "id",
+                filter=Q(severity__in=significant)
+                | Q(category__in=settings.DESKPEMILU_STATEMENT_SIGNIFICANT_CATEGORIES),
+            ),
         )
         .values_list("area_code", "score", "incidents", "open", "significant")
     )

@@ -161,7 +161,14 @@ def test_the_region_page_has_status_statement_incidents_tps_and_coverage(
     html = response.content.decode()
     context = response.context
     assert context["status"].level == "rawan"
-    assert "tidak dapat dinyatakan aman dan kondusif" in context["statement"].text
+    statement = context["statement"]
+    assert "1 kejadian signifikan belum tertangani" in statement.text
+    # Each part with its rule and evidence, the incident linked.
+    significant = statement.part("signifikan")
+    assert not significant.holds
+    assert 'data-part="signifikan" data-holds="0"' in html
+    assert f'href="{significant.evidence[0].url}"' in html
+    assert significant.rule in html
     assert len(context["incidents"]) == 1
     assert context["tps"]["total"] == 23
     assert len(context["coverage"].rows) == 23  # per TPS for a desa
