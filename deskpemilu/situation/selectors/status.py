@@ -236,7 +236,7 @@ def _statement(
         period=statement.period_text(first, last.date()),
         groups=groups,
         incidents=[_incident_fact(i) for i in evidence],
-        regions=_regions_at(region, end),
+        regions=_regions_at(region, end) if user else _public_regions(region),
         coverage=period_coverage(user, region, start, end),
         rules=rules,
     )
@@ -318,6 +318,20 @@ def _regions_at(region: Region, end: dt.datetime) -> list[statement.RegionFact]:
             )
         )
     return facts
+
+
+def _public_regions(region: Region) -> list[statement.RegionFact]:
+    """The region and those one level below it with their current public level
+    (verified incidents only), without the coordinators' reasons."""
+    places = (
+        Region.objects.filter(Q(pk=region.pk) | Q(parent=region))
+        .order_by("code")
+        .values_list("code", "name", "status__public_level")
+    )
+    return [
+        statement.RegionFact(code=code, name=name, level=level or "")
+        for code, name, level in places
+    ]
 
 
 def _worst_level(region: Region, start: dt.datetime, end: dt.datetime) -> str | None:
