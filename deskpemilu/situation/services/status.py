@@ -132,7 +132,10 @@ def _own_scores(
     """Own score, counts and own score over the verified incidents (for the public
     level) of every region, from one GROUP BY area_code query."""
     start = at - dt.timedelta(hours=status.window_hours)
-    significant = tuple(settings.DESKPEMILU_STATEMENT_SIGNIFICANT)
+    significant = Q(severity__in=tuple(settings.DESKPEMILU_STATEMENT_SIGNIFICANT))
+    if categories := tuple(settings.DESKPEMILU_STATEMENT_SIGNIFICANT_CATEGORIES):
+        # Only when set: the category is not in the covering index.
+        significant |= Q(category__in=categories)
     groups = (
         Incident.objects.filter(occurred_at__gte=start, occurred_at__lte=at)
         .exclude(status__in=rules.IGNORED_STATUSES)
@@ -146,11 +149,7 @@ def _own_scores(
             ),
             incidents=Count("id"),
             open=Count("id", filter=Q(status__in=rules.OPEN_STATUSES)),
-            significant=Count(
-                "id",
-                filter=Q(severity__in=significant)
-                | Q(category__in=settings.DESKPEMILU_STATEMENT_SIGNIFICANT_CATEGORIES),
-            ),
+            significant=Count("id", filter=significant),
         )
         .values_list("area_code", "score", "incidents", "open", "significant", "public")
     )

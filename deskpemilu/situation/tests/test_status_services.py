@@ -249,7 +249,7 @@ def test_the_statement_names_the_worst_level_on_record(province_coordinator):
     assert later.worst_level == "aman"  # the level in force when it started
 
 
-# The public level ----------------------------------------------------------------------
+# The public level -----------------------------------------------------------------
 
 
 def test_the_public_level_counts_verified_incidents_only(province_coordinator):
