@@ -400,6 +400,32 @@ DESKPEMILU_STATEMENT_SIGNIFICANT = env_names(
     statement.SIGNIFICANT_SEVERITIES,
     status_rules.SEVERITIES,
 )
+# Categories that make any incident significant; the statuses that count as handled;
+# the categories behind "aman" and "damai"; the least share of TPS (percent) that
+# must have reported on voting day before the desk states the situation.
+DESKPEMILU_STATEMENT_SIGNIFICANT_CATEGORIES = env_names(
+    "DESKPEMILU_STATEMENT_SIGNIFICANT_CATEGORIES",
+    statement.SIGNIFICANT_CATEGORIES,
+    tuple(statement.CATEGORY_WORDS),
+)
+DESKPEMILU_STATEMENT_HANDLED_STATUSES = env_names(
+    "DESKPEMILU_STATEMENT_HANDLED_STATUSES",
+    statement.HANDLED_STATUSES,
+    ("terverifikasi", "ditangani", "selesai"),
+)
+DESKPEMILU_STATEMENT_AMAN_CATEGORIES = env_names(
+    "DESKPEMILU_STATEMENT_AMAN_CATEGORIES",
+    statement.AMAN_CATEGORIES,
+    tuple(statement.CATEGORY_WORDS),
+)
+DESKPEMILU_STATEMENT_DAMAI_CATEGORIES = env_names(
+    "DESKPEMILU_STATEMENT_DAMAI_CATEGORIES",
+    statement.DAMAI_CATEGORIES,
+    tuple(statement.CATEGORY_WORDS),
+)
+DESKPEMILU_STATEMENT_MIN_COVERAGE = env_number(
+    "DESKPEMILU_STATEMENT_MIN_COVERAGE", statement.MIN_COVERAGE
+)
 # TPS vulnerability classes (deskpemilu/situation/vulnerability.py).
 DESKPEMILU_TPS_VARIABLE_WEIGHTS = env_mapping(
     "DESKPEMILU_TPS_VARIABLE_WEIGHTS", _tps.variable_weights

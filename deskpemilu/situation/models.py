@@ -107,6 +107,13 @@ class RegionStatus(models.Model):
     )
     window_start = models.DateTimeField()
     computed_at = models.DateTimeField()
+    # What the public page shows: the same rules over the incidents the desk has
+    # verified only (an override counts), so an unverified report never raises it
+    # (docs/decisions.md, "The public status").
+    public_level = models.CharField(
+        _("public status"), max_length=10, choices=Level.choices, blank=True
+    )
+    public_own_score = models.FloatField(default=0)
 
     class Meta:
         ordering = ["area_code"]

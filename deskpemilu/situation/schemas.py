@@ -129,12 +129,40 @@ class IncidentBrief(Schema):
     region_name: str = Field(..., alias="region.name")
 
 
+class EvidenceOut(Schema):
+    kind: str = Field(..., description="incident, region, override or figure")
+    label: str
+    detail: str
+    url: str = Field(..., description="the page of the incident or region")
+
+
+class PartOut(Schema):
+    key: str = Field(..., description="cakupan, signifikan, aman, damai or kondusif")
+    claim: str
+    holds: bool
+    rule: str = Field(..., description="the rule, in Indonesian")
+    why: str
+    evidence: list[EvidenceOut]
+
+
+class StatementCoverageOut(Schema):
+    required: bool = Field(..., description="the period meets voting day")
+    tps_total: int
+    tps_reported: int
+    regions_total: int
+    regions_reported: int
+    share: float = Field(..., description="percent of the TPS that reported")
+
+
 class StatementOut(Schema):
     region_code: str = Field(..., alias="region.code")
     start: Wib
     end: Wib
     text: str
     safe: bool
+    can_state: bool = Field(..., description="enough TPS reported to state it")
+    parts: list[PartOut]
+    coverage: StatementCoverageOut
     total: int
     significant_count: int
     rejected: int

@@ -339,6 +339,7 @@ def public_status(request: HttpRequest) -> HttpResponse:
     names = dict(Level.choices)
     context = {
         "situation": situation,
+        "statement": situation.statement,
         "kabkota": [
             row | {"label": names.get(row["level"] or "", "—")}
             for row in situation.kabkota

@@ -15,6 +15,7 @@ from deskpemilu.situation.selectors.coverage import (
     coverage_missing,
     coverage_summary,
     missing_rows,
+    period_coverage,
     voting_day,
 )
 from deskpemilu.situation.selectors.dashboard import (
@@ -30,6 +31,7 @@ from deskpemilu.situation.selectors.dashboard import (
 from deskpemilu.situation.selectors.status import (
     Statement,
     override_for_user_or_404,
+    public_statement,
     region_statement,
     region_status,
     region_status_history,
@@ -74,6 +76,8 @@ __all__ = [
     "override_for_user_or_404",
     "public_situation",
     "region_statement",
+    "public_statement",
+    "period_coverage",
     "region_status",
     "region_status_history",
     "region_status_map",

@@ -19,7 +19,7 @@ from deskpemilu.elections.selectors import election_current
 from deskpemilu.intake.models import Reporter, TpsCheckin
 from deskpemilu.regions.codes import CHILD_NODOT_LENGTH
 from deskpemilu.regions.models import TPS, Region, tps_subtree_q
-from deskpemilu.situation import coverage_rules
+from deskpemilu.situation import coverage_rules, statement
 
 # Election-day coverage -----------------------------------------------------------
 
@@ -279,3 +279,50 @@ def _contacts(
                 people.append(contact(reporter, why))
         result[pk] = people[:3]
     return result
+
+
+# Coverage of a period, for the statement --------------------------------------------
+
+
+def period_coverage(
+    user: User | None, region: Region, start: dt.datetime, end: dt.datetime
+) -> statement.CoverageFacts:
+    """How many TPS of the region (and regions one level below it) sent a check-in
+    within [start, end), when the period meets the check-in window of the election
+    being watched (statement.py rule 7); `user` None counts every TPS. Two queries,
+    each grouping the TPS by the child's code prefix."""
+    election = election_current()
+    if election is None:
+        return statement.CoverageFacts(required=False)
+    window_start, window_end = coverage_rules.checkin_window(election.vote_date)
+    low, high = max(start, window_start), min(end, window_end)
+    if low >= high:
+        return statement.CoverageFacts(required=False)
+    prefix = CHILD_NODOT_LENGTH[region.level]
+    tps = (TPS.objects.all() if user is None else tps_visible(user)).filter(
+        tps_subtree_q(region.code)
+    )
+    reported = Exists(
+        TpsCheckin.objects.filter(
+            tps=OuterRef("pk"), reported_at__gte=low, reported_at__lt=high
+        )
+    )
+
+    def per_child(qs: QuerySet[TPS]) -> dict[str, int]:
+        grouped = (
+            qs.annotate(child=Substr("code", 1, prefix))
+            .order_by()
+            .values("child")
+            .annotate(n=Count("id"))
+        )
+        return {row["child"]: row["n"] for row in grouped}
+
+    totals, done = per_child(tps), per_child(tps.filter(reported))
+    below_tps = region.level == "desa"  # a desa's children are its TPS
+    return statement.CoverageFacts(
+        required=True,
+        tps_total=sum(totals.values()),
+        tps_reported=sum(done.values()),
+        regions_total=0 if below_tps else len(totals),
+        regions_reported=0 if below_tps else len(done),
+    )

@@ -32,7 +32,7 @@ from deskpemilu.incidents.taxonomy import Category
 from deskpemilu.regions.codes import CHILD_LEVEL, NODOT_LENGTH, subtree_range
 from deskpemilu.regions.models import Region, region_subtree_q
 from deskpemilu.regions.selectors import region_breadcrumbs
-from deskpemilu.situation import coverage_rules
+from deskpemilu.situation import coverage_rules, statement
 from deskpemilu.situation import status_rules as rules
 from deskpemilu.situation.models import (
     DashboardState,
@@ -40,6 +40,7 @@ from deskpemilu.situation.models import (
     DayCount,
     RegionStatus,
 )
+from deskpemilu.situation.selectors.status import Statement, public_statement
 from deskpemilu.situation.services.tally import WibDate
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ CHILD_LEVEL = {"provinsi": "kabkota", "kabkota": "kecamatan", "kecamatan": "desa
 TALLIED_LEVELS = ("provinsi", "kabkota")
 REJECTED = rules.IGNORED_STATUSES[0]
 # The public page counts incidents the desk has checked, nothing newer.
-VERIFIED_STATUSES = ("terverifikasi", "ditangani", "selesai")
+VERIFIED_STATUSES = statement.VERIFIED_STATUSES
 SEVERITY_INDEX = {name: i for i, name in enumerate(rules.SEVERITIES)}
 STATUS_INDEX = {
     name: i
@@ -546,22 +547,28 @@ class PublicSituation:
     total: int
     period: Period
     computed_at: dt.datetime | None
+    # The statement for the period over verified incidents and public levels.
+    statement: Statement | None = None
 
 
 def public_situation(*, today: dt.date | None = None) -> PublicSituation:
-    """What anyone may see without logging in: the status of the province and of each
-    kab/kota, and the incidents of the last 7 days by category, counting only those
+    """What anyone may see without logging in: the public status of the province and
+    of each kab/kota (the status rules over verified incidents only, overrides
+    included: RegionStatus.public_level), the statement for the period by the same
+    rules, and the incidents of the last 7 days by category, counting only those
     the desk has verified (terverifikasi, ditangani, selesai). No names, no places
     below the kab/kota, no reasons typed by coordinators, nothing unverified."""
     province = Region.objects.filter(level="provinsi").order_by("code").first()
     period = dashboard_period(today=today)
     if province is None:
         return PublicSituation(None, [], [], 0, period, None)
-    status = RegionStatus.objects.filter(region=province).first()
+    status = (
+        RegionStatus.objects.filter(region=province).select_related("region").first()
+    )
     kabkota = list(
         Region.objects.filter(parent=province)
         .order_by("code")
-        .values("code", "name", "status__level", "status__computed_at")
+        .values("code", "name", "status__public_level", "status__computed_at")
     )
     counts: Counter[str] = Counter()
     for _, category, n in _category_rows(
@@ -571,11 +578,12 @@ def public_situation(*, today: dt.date | None = None) -> PublicSituation:
     return PublicSituation(
         province=status,
         kabkota=[
-            {"code": r["code"], "name": r["name"], "level": r["status__level"]}
+            {"code": r["code"], "name": r["name"], "level": r["status__public_level"]}
             for r in kabkota
         ],
         by_category=[(v, label, counts[v]) for v, label in Category.choices],
         total=sum(counts.values()),
         period=period,
         computed_at=status.computed_at if status else None,
+        statement=public_statement(province, period.start, period.end),
     )

@@ -10,8 +10,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
 
 from deskpemilu.accounts.access import incidents_visible, regions_visible
 from deskpemilu.accounts.models import User
@@ -19,8 +30,9 @@ from deskpemilu.core.timeutil import to_wib
 from deskpemilu.incidents.models import Incident
 from deskpemilu.regions.models import Region, region_subtree_q
 from deskpemilu.situation import statement
-from deskpemilu.situation import status_rules as rules
+from deskpemilu.situation import status_rules as rules_status
 from deskpemilu.situation.models import RegionStatus, StatusChange, StatusOverride
+from deskpemilu.situation.selectors.coverage import period_coverage
 
 # Region status -----------------------------------------------------------------
 
@@ -98,6 +110,10 @@ def override_for_user_or_404(user: User, override_id: int) -> StatusOverride:
 
 @dataclass(frozen=True)
 class Statement:
+    """The statement for a region and a period (statement.py), with what backs it:
+    `parts` (each claim, whether it holds, its rule and its evidence), `coverage`,
+    `can_state`; `to_dict()` freezes it into plain JSON values."""
+
     region: Region
     start: dt.datetime
     end: dt.datetime
@@ -110,6 +126,45 @@ class Statement:
     by_status: dict[str, int]
     significant: list[Incident]
     worst_level: str | None  # the worst effective level on record in the period
+    can_state: bool = True
+    parts: tuple[statement.Part, ...] = ()
+    coverage: statement.CoverageFacts = statement.CoverageFacts(required=False)
+    verdict: statement.Verdict | None = None
+    computed_at: dt.datetime | None = None
+
+    def part(self, key: str) -> statement.Part:
+        return next(p for p in self.parts if p.key == key)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON values, to be stored in a report as it was said."""
+        verdict = self.verdict.to_dict() if self.verdict else {}
+        return verdict | {
+            "region": {"code": self.region.code, "name": self.region.name},
+            "start": to_wib(self.start).isoformat(),
+            "end": to_wib(self.end).isoformat(),
+            "computed_at": (
+                to_wib(self.computed_at).isoformat() if self.computed_at else None
+            ),
+            "total": self.total,
+            "significant_count": self.significant_count,
+            "rejected": self.rejected,
+            "by_severity": dict(self.by_severity),
+            "by_status": dict(self.by_status),
+            "worst_level": self.worst_level,
+            "significant": [_incident_fact(i).__dict__ for i in self.significant],
+        }
+
+
+def statement_rules_now() -> statement.StatementRules:
+    return statement.StatementRules.from_settings(settings)
+
+
+def significant_q(rules: statement.StatementRules) -> Q:
+    """Significant incidents (statement.py rule 1), rejected ones left out."""
+    return (
+        Q(severity__in=rules.significant_severities)
+        | Q(category__in=rules.significant_categories)
+    ) & ~Q(status__in=statement.REJECTED_STATUSES)
 
 
 def region_statement(
@@ -120,56 +175,163 @@ def region_statement(
     *,
     limit: int = 200,
 ) -> Statement:
-    """ "Aman dan kondusif, N kejadian, tidak ada kejadian signifikan" (or the
-    opposite) for the incidents that occurred in [start, end) in the region and
-    below, with the significant incidents behind it (statement.py)."""
+    """ "Aman dan kondusif; tidak ada kejadian signifikan" (or what holds of it) for
+    the incidents that occurred in [start, end) in the region and below, the status
+    of the region and those one level below it at `end`, and the TPS that reported
+    in the period (statement.py), inside the user's scope."""
+    return _statement(user, region, start, end, limit=limit)
+
+
+def public_statement(region: Region, start: dt.datetime, end: dt.datetime) -> Statement:
+    """The same statement for the public page: only incidents the desk verified
+    (statement.VERIFIED_STATUSES) count; a new report is not yet information. The
+    caller shows no titles, places or reasons (only the words and the figures)."""
+    return _statement(None, region, start, end, limit=0)
+
+
+def _statement(
+    user: User | None,
+    region: Region,
+    start: dt.datetime,
+    end: dt.datetime,
+    *,
+    limit: int,
+) -> Statement:
     if end <= start:
         raise ValueError("the period must end after it starts")
-    incidents = incidents_visible(user).filter(
+    rules = statement_rules_now()
+    scope = (
+        Incident.objects.filter(status__in=statement.VERIFIED_STATUSES)
+        if user is None
+        else incidents_visible(user)
+    )
+    incidents = scope.filter(
         region_subtree_q(region.code, field="area_code"),
         occurred_at__gte=start,
         occurred_at__lt=end,
     )
-    rows = (
-        incidents.order_by().values_list("severity", "status").annotate(n=Count("id"))
+    groups = list(
+        incidents.order_by()
+        .values_list("category", "severity", "status")
+        .annotate(n=Count("id"))
     )
     by_severity: Counter[str] = Counter()
     by_status: Counter[str] = Counter()
-    for severity, status, n in rows:
+    for _, severity, status, n in groups:
         by_status[status] += n
-        if status not in rules.IGNORED_STATUSES:
+        if status not in rules_status.IGNORED_STATUSES:
             by_severity[severity] += n
-    significant_q = Q(severity__in=settings.DESKPEMILU_STATEMENT_SIGNIFICANT) & ~Q(
-        status__in=rules.IGNORED_STATUSES
+    evidence_q = significant_q(rules) | (
+        Q(category__in=rules.damai_categories)
+        & ~Q(status__in=(*rules.handled_statuses, *statement.REJECTED_STATUSES))
     )
-    total = sum(by_severity.values())
-    n_significant = sum(
-        by_severity[s] for s in settings.DESKPEMILU_STATEMENT_SIGNIFICANT
-    )
-    first, last = to_wib(start).date(), to_wib(end - dt.timedelta(microseconds=1))
-    label = statement.region_label(region.kind, region.name)
-    text = statement.statement_text(
-        label, statement.period_text(first, last.date()), total, n_significant
-    )
-    significant = list(
-        incidents.filter(significant_q)
+    evidence = list(
+        incidents.filter(evidence_q)
         .select_related("region", "tps")
         .order_by("occurred_at", "id")[:limit]
     )
+    first, last = to_wib(start).date(), to_wib(end - dt.timedelta(microseconds=1))
+    verdict = statement.judge(
+        region=statement.region_label(region.kind, region.name),
+        period=statement.period_text(first, last.date()),
+        groups=groups,
+        incidents=[_incident_fact(i) for i in evidence],
+        regions=_regions_at(region, end) if user else _public_regions(region),
+        coverage=period_coverage(user, region, start, end),
+        rules=rules,
+    )
+    significant = [
+        i for i in evidence if rules.is_significant(i.category, i.severity, i.status)
+    ]
+    counts = verdict.counts
     return Statement(
         region=region,
         start=start,
         end=end,
-        text=text,
-        safe=n_significant == 0,
-        total=total,
-        significant_count=n_significant,
-        rejected=sum(by_status[s] for s in rules.IGNORED_STATUSES),
-        by_severity={s: by_severity[s] for s in rules.SEVERITIES},
+        text=verdict.text,
+        safe=verdict.safe,
+        total=counts["total"],
+        significant_count=counts["significant_open"] + counts["significant_handled"],
+        rejected=counts["rejected"],
+        by_severity={s: by_severity[s] for s in rules_status.SEVERITIES},
         by_status=dict(by_status),
         significant=significant,
         worst_level=_worst_level(region, start, end),
+        can_state=verdict.can_state,
+        parts=verdict.parts,
+        coverage=verdict.coverage,
+        verdict=verdict,
+        computed_at=timezone.now(),
     )
+
+
+def _incident_fact(incident: Incident) -> statement.IncidentFact:
+    return statement.IncidentFact(
+        id=incident.pk,
+        ref=incident.ref,
+        title=incident.title,
+        category=incident.category,
+        severity=incident.severity,
+        status=incident.status,
+        region=incident.region.name if incident.region else "",
+        occurred_at=to_wib(incident.occurred_at).isoformat(),
+        url=reverse("incidents:detail", args=[incident.pk]),
+    )
+
+
+def _regions_at(region: Region, end: dt.datetime) -> list[statement.RegionFact]:
+    """The region and those one level below it, each with its effective level at
+    `end` (its history's last entry before then) and the override in force then."""
+    level_then = Subquery(
+        StatusChange.objects.filter(region=OuterRef("pk"), at__lt=end)
+        .order_by("-at", "-id")
+        .values("to_level")[:1]
+    )
+    places = list(
+        Region.objects.filter(Q(pk=region.pk) | Q(parent=region))
+        .annotate(level_then=level_then)
+        .order_by("code")
+    )
+    overrides = {
+        o.region_id: o
+        for o in StatusOverride.objects.filter(
+            Q(ended_at__isnull=True) | Q(ended_at__gt=end),
+            region__in=[p.pk for p in places],
+            created_at__lt=end,
+            expires_at__gt=end,
+        ).order_by("created_at", "id")
+    }
+    facts = []
+    for place in places:
+        override = overrides.get(place.pk)
+        facts.append(
+            statement.RegionFact(
+                code=place.code,
+                name=place.name,
+                level=place.level_then or "",
+                url=reverse("situation:region", args=[place.code]),
+                override_level=override.level if override else "",
+                override_reason=override.reason if override else "",
+                override_until=(
+                    to_wib(override.expires_at).isoformat() if override else ""
+                ),
+            )
+        )
+    return facts
+
+
+def _public_regions(region: Region) -> list[statement.RegionFact]:
+    """The region and those one level below it with their current public level
+    (verified incidents only), without the coordinators' reasons."""
+    places = (
+        Region.objects.filter(Q(pk=region.pk) | Q(parent=region))
+        .order_by("code")
+        .values_list("code", "name", "status__public_level")
+    )
+    return [
+        statement.RegionFact(code=code, name=name, level=level or "")
+        for code, name, level in places
+    ]
 
 
 def _worst_level(region: Region, start: dt.datetime, end: dt.datetime) -> str | None:
@@ -182,4 +344,4 @@ def _worst_level(region: Region, start: dt.datetime, end: dt.datetime) -> str | 
         levels.append(before.to_level)
     if not levels:
         return None
-    return rules.LEVELS[max(rules.level_index(level) for level in levels)]
+    return rules_status.LEVELS[max(rules_status.level_index(level) for level in levels)]

@@ -24,6 +24,7 @@ from deskpemilu.core.timeutil import to_wib
 from deskpemilu.incidents.models import Incident
 from deskpemilu.regions.codes import depth_of, parent_code, widen
 from deskpemilu.regions.models import Region
+from deskpemilu.situation import statement
 from deskpemilu.situation import status_rules as rules
 from deskpemilu.situation.errors import SituationError
 from deskpemilu.situation.models import (
@@ -95,6 +96,8 @@ class _State:
     window_start: dt.datetime
     computed_at: dt.datetime
     forced: dict[str, _Forced] = field(default_factory=dict)
+    # Own scores over the verified incidents only, for the public level.
+    public_scores: dict[str, float] = field(default_factory=dict)
 
 
 def _weight_sql(at: dt.datetime, status: StatusRules) -> CombinedExpression:
@@ -125,10 +128,14 @@ def _weight_sql(at: dt.datetime, status: StatusRules) -> CombinedExpression:
 
 def _own_scores(
     tree: _Tree, at: dt.datetime, status: StatusRules
-) -> tuple[dict[str, float], dict[str, Totals]]:
-    """Own score and counts of every region from one GROUP BY area_code query."""
+) -> tuple[dict[str, float], dict[str, Totals], dict[str, float]]:
+    """Own score, counts and own score over the verified incidents (for the public
+    level) of every region, from one GROUP BY area_code query."""
     start = at - dt.timedelta(hours=status.window_hours)
-    significant = tuple(settings.DESKPEMILU_STATEMENT_SIGNIFICANT)
+    significant = Q(severity__in=tuple(settings.DESKPEMILU_STATEMENT_SIGNIFICANT))
+    if categories := tuple(settings.DESKPEMILU_STATEMENT_SIGNIFICANT_CATEGORIES):
+        # Only when set: the category is not in the covering index.
+        significant |= Q(category__in=categories)
     groups = (
         Incident.objects.filter(occurred_at__gte=start, occurred_at__lte=at)
         .exclude(status__in=rules.IGNORED_STATUSES)
@@ -136,21 +143,27 @@ def _own_scores(
         .values("area_code")
         .annotate(
             score=Sum(_weight_sql(at, status)),
+            public=Sum(
+                _weight_sql(at, status),
+                filter=Q(status__in=statement.VERIFIED_STATUSES),
+            ),
             incidents=Count("id"),
             open=Count("id", filter=Q(status__in=rules.OPEN_STATUSES)),
-            significant=Count("id", filter=Q(severity__in=significant)),
+            significant=Count("id", filter=significant),
         )
-        .values_list("area_code", "score", "incidents", "open", "significant")
+        .values_list("area_code", "score", "incidents", "open", "significant", "public")
     )
     scores: dict[str, float] = {}
+    public: dict[str, float] = {}
     own: dict[str, Totals] = {}
-    for area, score, incidents, open_, significant_ in groups:
+    for area, score, incidents, open_, significant_, public_score in groups:
         code = tree.dotted.get(area) or tree.dotted.get(widen(area, "desa"))
         if code is None:
             continue
         scores[code] = scores.get(code, 0.0) + (score or 0.0)
+        public[code] = public.get(code, 0.0) + (public_score or 0.0)
         own.setdefault(code, Totals()).add(Totals(incidents, open_, significant_))
-    return scores, rules.subtree_totals(tree.places, own)
+    return scores, rules.subtree_totals(tree.places, own), public
 
 
 def _lock() -> None:
@@ -192,8 +205,9 @@ def status_recompute(*, at: dt.datetime | None = None) -> RecomputeReport:
     at = at or timezone.now()
     status = status_rules_now()
     tree = _Tree.load()
-    scores, totals = _own_scores(tree, at, status)
+    scores, totals, public = _own_scores(tree, at, status)
     state = _State(scores, totals, at - dt.timedelta(hours=status.window_hours), at)
+    state.public_scores = public
     with transaction.atomic():
         _lock()
         state.forced = _expire_overrides(at)
@@ -213,16 +227,18 @@ def _stored_state(tree: _Tree) -> _State | None:
             "significant_count",
             "window_start",
             "computed_at",
+            "public_own_score",
         )
     )
     if not rows:
         return None
     codes = {pk: code for code, pk in tree.ids.items()}
     state = _State({}, {}, rows[0][5], rows[0][6])
-    for region_id, own, incidents, open_, significant, _, _ in rows:
+    for region_id, own, incidents, open_, significant, _, _, public in rows:
         code = codes.get(region_id)
         if code is not None:
             state.own_scores[code] = own
+            state.public_scores[code] = public
             state.totals[code] = Totals(incidents, open_, significant)
     return state
 
@@ -238,18 +254,17 @@ def _roll_and_store(
     tree: _Tree, state: _State, at: dt.datetime, status: StatusRules
 ) -> int:
     overrides = _active_overrides(at)
-    outcomes = rules.rollup(
-        tree.places,
-        state.own_scores,
-        {code: rules.level_index(o.level) for code, o in overrides.items()},
-        status,
-    )
+    forced_levels = {code: rules.level_index(o.level) for code, o in overrides.items()}
+    outcomes = rules.rollup(tree.places, state.own_scores, forced_levels, status)
+    public = rules.rollup(tree.places, state.public_scores, forced_levels, status)
     previous = dict(RegionStatus.objects.values_list("region_id", "level"))
     rows, history = [], []
     for code, outcome in outcomes.items():
         region_id = tree.ids[code]
         override = overrides.get(code)
         row = _status_row(tree, state, code, outcome, override, status)
+        row.public_level = public[code].level_name
+        row.public_own_score = round(public[code].own_score, 6)
         rows.append(row)
         before = previous.get(region_id, "")
         entry = state.forced.get(code)
@@ -296,6 +311,8 @@ _STATUS_FIELDS = (
     "override",
     "window_start",
     "computed_at",
+    "public_level",
+    "public_own_score",
 )
 
 
@@ -370,8 +387,9 @@ def _reroll(at: dt.datetime, forced: dict[str, _Forced]) -> None:
     tree = _Tree.load()
     state = _stored_state(tree)
     if state is None:
-        scores, totals = _own_scores(tree, at, status)
+        scores, totals, public = _own_scores(tree, at, status)
         state = _State(scores, totals, at - dt.timedelta(hours=status.window_hours), at)
+        state.public_scores = public
     state.forced = forced
     _roll_and_store(tree, state, at, status)
 

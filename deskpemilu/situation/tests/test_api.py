@@ -178,17 +178,23 @@ def test_the_statement_for_the_record(leader, client_for):
     response = client.get(f"{URL}/statement/36?date_from=2024-02-11&date_to=2024-02-20")
     assert response.status_code == 200
     body = response.json()
+    # Voting day without a single check-in: the desk cannot state the situation.
     assert body["text"] == (
-        "Provinsi Banten, 11\u201320 Februari 2024: tidak dapat dinyatakan aman dan "
-        "kondusif, 2 kejadian, 1 di antaranya kejadian signifikan."
+        "Provinsi Banten, 11\u201320 Februari 2024: belum dapat dinyatakan: baru 0 "
+        "dari 33.324 TPS (0,0 %) melapor."
     )
+    assert body["can_state"] is False and body["safe"] is False
+    assert body["coverage"]["tps_total"] == 33324
     assert [i["id"] for i in body["significant"]] == [serious.pk]
+    parts = {p["key"]: p for p in body["parts"]}
+    assert parts["signifikan"]["holds"] is True
+    assert parts["signifikan"]["evidence"][0]["url"] == f"/kejadian/{serious.pk}/"
     assert body["start"] == "2024-02-11T00:00:00+07:00"
     assert body["end"] == "2024-02-21T00:00:00+07:00"
     quiet = client.get(f"{URL}/statement/36?date_from=2024-03-20&date_to=2024-03-20")
+    # No status computed yet: "kondusif" is not said.
     assert quiet.json()["text"] == (
-        "Provinsi Banten, 20 Maret 2024: aman dan kondusif, 0 kejadian, "
-        "tidak ada kejadian signifikan."
+        "Provinsi Banten, 20 Maret 2024: aman dan damai; tidak ada kejadian signifikan."
     )
     backwards = client.get(
         f"{URL}/statement/36?date_from=2024-03-20&date_to=2024-03-01"

@@ -161,7 +161,14 @@ def test_the_region_page_has_status_statement_incidents_tps_and_coverage(
     html = response.content.decode()
     context = response.context
     assert context["status"].level == "rawan"
-    assert "tidak dapat dinyatakan aman dan kondusif" in context["statement"].text
+    statement = context["statement"]
+    assert "1 kejadian signifikan belum tertangani" in statement.text
+    # Each part with its rule and evidence, the incident linked.
+    significant = statement.part("signifikan")
+    assert not significant.holds
+    assert 'data-part="signifikan" data-holds="0"' in html
+    assert f'href="{significant.evidence[0].url}"' in html
+    assert significant.rule in html
     assert len(context["incidents"]) == 1
     assert context["tps"]["total"] == 23
     assert len(context["coverage"].rows) == 23  # per TPS for a desa
@@ -195,4 +202,64 @@ def test_the_public_page_needs_no_login_and_shows_no_unverified_report(computed)
     assert situation.total == 1  # the two new (baru) reports are not counted
     assert "uji kritis baru" not in html  # no titles, no places below kab/kota
     levels = {row["code"]: row["level"] for row in situation.kabkota}
-    assert levels["36.73"] == "waspada" and levels["36.01"] == "aman"
+    # The desk sees Kota Serang waspada from a new kritis report; the public does
+    # not: only verified incidents raise a public status.
+    assert levels == dict.fromkeys(levels, "aman")
+
+
+def test_one_unverified_sms_in_a_kab_kota_shows_no_rawan(client_for, leader):
+    # The incident an SMS made: new, kritis, placed at Kab. Pandeglang itself.
+    place_incident("36.01", severity="kritis", at=timezone.now())
+    services.status_recompute()
+    services.tally_refresh()
+    desk = client_for(leader).get("/situasi/wilayah/36.01/").context["status"]
+    assert desk.level == "rawan"  # the desk sees it, and checks it
+    response = Client().get("/publik/")
+    html = response.content.decode()
+    situation = response.context["situation"]
+    levels = {row["code"]: row["level"] for row in situation.kabkota}
+    assert levels["36.01"] == "aman" and situation.total == 0
+    assert situation.province.public_level == "aman"
+    assert 'lvl-rawan">' not in html
+    statement = response.context["statement"]
+    assert statement.safe and "tidak ada kejadian signifikan" in statement.text
+    assert 'id="public-statement"' in html and statement.text in html
+
+
+def test_a_verified_incident_raises_the_public_status(client_for):
+    made = place_incident("36.01", severity="kritis", at=timezone.now())
+    made.status = "terverifikasi"
+    made.save(update_fields=["status"])
+    services.status_recompute()
+    services.tally_refresh()
+    response = Client().get("/publik/")
+    levels = {
+        row["code"]: row["level"] for row in response.context["situation"].kabkota
+    }
+    assert levels["36.01"] == "rawan"
+    statement = response.context["statement"]
+    assert not statement.safe
+    assert "1 kejadian signifikan belum tertangani" in statement.text
+    assert "uji kritis" not in response.content.decode()  # no titles in public
+
+
+def test_a_coordinators_override_is_the_public_status_without_its_reason(
+    province_coordinator, client_for
+):
+    services.status_recompute()
+    client_for(province_coordinator).post(
+        "/situasi/wilayah/36.01/status/",
+        {
+            "level": "siaga",
+            "reason": "Rahasia: laporan intelijen",
+            "expires_at": later(),
+        },
+    )
+    response = Client().get("/publik/")
+    levels = {
+        row["code"]: row["level"] for row in response.context["situation"].kabkota
+    }
+    assert levels["36.01"] == "siaga"
+    html = response.content.decode()
+    assert "Rahasia" not in html
+    assert not response.context["statement"].part("kondusif").holds
