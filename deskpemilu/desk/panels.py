@@ -1,6 +1,7 @@
-"""What coordination adds to the pages of the apps below it (core/panels.py):
-the contact directory on the incident page and the watchlist, and the meetings'
-action items that are due on Tugas saya and the dashboard."""
+"""What the apps higher up add to the pages of the apps below them (core/panels.py):
+coordination's contact directory on the incident page and the watchlist, and the
+meetings' action items that are due on Tugas saya and the dashboard; media's
+officials' statements on a region's page."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ from deskpemilu.accounts.models import User
 from deskpemilu.coordination import selectors as coordination
 from deskpemilu.core import panels
 from deskpemilu.incidents.models import Incident
+from deskpemilu.media.selectors import statements_for_region
 from deskpemilu.regions.models import TPS, Region
 
 CONTACTS = "coordination/_contacts.html"
 ACTION_ITEMS = "coordination/_action_items.html"
+STATEMENTS = "media/_statements.html"
 
 
 def incident_contacts(*, user: User, incident: Incident) -> dict[str, Any]:
@@ -48,8 +51,15 @@ def watchlist_contacts(
     return {"directory": coordination.contacts_by_tps(user, region, tps_list)}
 
 
+def media_statements(*, user: User, region: Region) -> dict[str, Any]:
+    """Officials' stability statements about the region, from the news (media)."""
+    statements = list(statements_for_region(user, region.code))
+    return {"panels": [STATEMENTS], "statements": statements}
+
+
 def register() -> None:
     panels.register("incident_detail", incident_contacts)
     panels.register("my_tasks", due_action_items)
     panels.register("dashboard", overdue_action_items)
     panels.register("watchlist", watchlist_contacts)
+    panels.register("region_page", media_statements)

@@ -267,6 +267,7 @@ def _render_region(
 ) -> HttpResponse:
     context = _region_context(request, region)
     context |= {"form": form or _default_override(), "end_form": EndOverrideForm()}
+    context |= panels.extras("region_page", user=request.user, region=region)
     return render(request, "situation/region.html", context, status=status)
 
 

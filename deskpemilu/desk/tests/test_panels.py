@@ -100,3 +100,17 @@ def test_the_watchlist_names_the_directorys_people_of_each_missing_tps(
     row = row[: row.index("</tr>")]
     assert "Budi Santoso" in row and "Siti Aminah" in row and "Rahmat Hidayat" in row
     assert "Dedi Lebak" not in html
+
+
+def test_the_region_page_shows_the_officials_statements_from_the_news(
+    province_coordinator, kabkota_operator, client_for
+):
+    from deskpemilu.media.services import article_ingest
+    from deskpemilu.media.tests.test_desk import _read
+
+    article_ingest(
+        actor=province_coordinator, text=_read("seed_article_banten_20240320.txt")
+    )
+    page = client_for(kabkota_operator).get(reverse("situation:region", args=["36.73"]))
+    html = page.content.decode()
+    assert 'id="media-statements"' in html and "Al Muktabar" in html
