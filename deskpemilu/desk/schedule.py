@@ -25,6 +25,7 @@ from django_tasks_db.models import DBTaskResult
 from deskpemilu.desk.models import ScheduledRun
 from deskpemilu.desk.tasks import tasks_prune
 from deskpemilu.intake.tasks import outbound_send
+from deskpemilu.reports.tasks import reports_daily_draft
 from deskpemilu.situation.services import change_marks
 from deskpemilu.situation.tasks import situation_recompute
 
@@ -82,7 +83,13 @@ def slot_start(now: dt.datetime, seconds: int) -> dt.datetime:
 
 
 # Tasks whose next slot is their retry: the worker does not queue them again.
-NOT_RETRIED = frozenset({situation_recompute.module_path, tasks_prune.module_path})
+NOT_RETRIED = frozenset(
+    {
+        situation_recompute.module_path,
+        tasks_prune.module_path,
+        reports_daily_draft.module_path,
+    }
+)
 
 
 def entries() -> list[Entry]:
@@ -101,6 +108,13 @@ def entries() -> list[Entry]:
         ),
         Every("outbound", outbound_send, settings.DESKPEMILU_OUTBOUND_SWEEP_SECONDS),
         Every("prune", tasks_prune, 3600),
+        # The daily situation report is drafted soon after its period ends; each
+        # look drafts only a period not drafted yet.
+        Every(
+            "sitrep",
+            reports_daily_draft,
+            settings.DESKPEMILU_REPORT_EVERY_SECONDS,
+        ),
     ]
 
 
