@@ -525,6 +525,12 @@ def can_draft_report(user: User, region: Region) -> bool:
     return bool(access_for(user).roles_at(region.code) & DESK_ROLES)
 
 
+def can_open_report_form(user: User) -> bool:
+    """Open the new-report form: desk staff of any scope (the region is then
+    allowed or refused by can_draft_report)."""
+    return bool(access_for(user).roles & DESK_ROLES)
+
+
 def can_issue_report(user: User, region: Region) -> bool:
     """Approve and issue (sign off) a report of a region: the leader of the desk
     whose scope holds it (or an administrator); the leader's one write."""

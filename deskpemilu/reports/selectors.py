@@ -9,6 +9,7 @@ import datetime as dt
 import json
 from collections import Counter
 
+from django.conf import settings
 from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.utils import timezone, translation
@@ -16,14 +17,14 @@ from django.utils import timezone, translation
 from deskpemilu.accounts import access
 from deskpemilu.accounts.models import User
 from deskpemilu.coordination.models import ActionStatus
-from deskpemilu.core.timeutil import to_wib, wib_date
+from deskpemilu.core.timeutil import WIB, to_wib, wib_date
 from deskpemilu.elections.models import Contest, ContestKind
 from deskpemilu.elections.selectors import election_current, election_stage_at
 from deskpemilu.incidents.models import Assignment, Incident
 from deskpemilu.incidents.taxonomy import Category, Severity, Status
 from deskpemilu.intake.models import CheckinStage
 from deskpemilu.regions.models import Boundary, Region, region_subtree_q
-from deskpemilu.reports import drawing
+from deskpemilu.reports import drawing, windows
 from deskpemilu.reports.content import (
     ChartBar,
     Content,
@@ -479,3 +480,21 @@ def _map(region: Region, rows: list[RegionRow]) -> str:
         ).values_list("region__code", "geometry_light")
     ]
     return drawing.status_map(sorted(areas, key=lambda a: a.name))
+
+
+def default_period(kind: str, now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    """The period a new report form starts with: the last daily window, or for the
+    final report the whole election (its first stage's start to its last stage's
+    end, or to now if that is sooner)."""
+    start, end = windows.last_daily_window(now, settings.DESKPEMILU_REPORT_DAY_START)
+    election = election_current()
+    if kind != ReportKind.FINAL or election is None:
+        return start, end
+    starts = [s.start_date for s in election.stages.all() if s.start_date]
+    ends = [s.end_date for s in election.stages.all() if s.end_date]
+    first, last = min(starts, default=None), max(ends, default=None)
+    if first is None or last is None:
+        return start, end
+    begin = dt.datetime.combine(first, dt.time(0, 0), tzinfo=WIB)
+    finish = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0, 0), tzinfo=WIB)
+    return begin, min(finish, now)

@@ -78,8 +78,13 @@ def report_draft(
     _check_period(start, end)
     if kind not in ReportKind.values:
         raise ReportError("bad_kind", "Jenis laporan tidak dikenal.", "kind")
-    if actor is not None and not access.can_draft_report(actor, region):
-        raise PermissionDenied("may not draft reports")
+    if actor is not None:
+        if not access.access_for(actor).sees_code(region.code):
+            raise ReportError(
+                "region_out_of_scope", "Wilayah di luar cakupan Anda.", "region"
+            )
+        if not access.can_draft_report(actor, region):
+            raise PermissionDenied("may not draft reports")
     reader = actor or access.desk_reader()
     previous = selectors.previous_report(region, start)
     content = selectors.report_content(
