@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -87,17 +88,22 @@ def view_model(content: Content) -> dict[str, Any]:
 
 
 def render_pdf(content: Content) -> bytes:
-    files: dict[str, bytes] = {
-        "main": TEMPLATE,
-        "data.json": json.dumps(view_model(content)).encode("utf-8"),
-    }
-    if content.letterhead.logo_png:
-        files["logo.png"] = base64.b64decode(content.letterhead.logo_png)
-    # System fonts are ignored so that the PDF is the same on every machine. The
-    # in-memory files (a dict) are typst-py's documented input its stubs leave out.
-    result = typst.compile(  # type: ignore[call-overload]
-        files, format="pdf", ignore_system_fonts=True
-    )
+    # A private folder per rendering: typst reads only what is in it (its root),
+    # and the logo is binary, which typst-py's in-memory files do not carry.
+    with tempfile.TemporaryDirectory(prefix="lapsit-") as folder:
+        root = Path(folder)
+        (root / "main.typ").write_bytes(TEMPLATE)
+        (root / "data.json").write_text(
+            json.dumps(view_model(content)), encoding="utf-8"
+        )
+        if content.letterhead.logo_png:
+            (root / "logo.png").write_bytes(
+                base64.b64decode(content.letterhead.logo_png)
+            )
+        # System fonts are ignored so that the PDF is the same on every machine.
+        result = typst.compile(
+            str(root / "main.typ"), root=folder, format="pdf", ignore_system_fonts=True
+        )
     assert isinstance(result, bytes)
     return result
 

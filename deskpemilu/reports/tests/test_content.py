@@ -8,6 +8,7 @@ import io
 
 import pypdf
 import pytest
+from django.core.management import CommandError, call_command
 from django.utils.html import strip_tags
 from docx import Document
 
@@ -108,3 +109,42 @@ def test_every_format_has_every_section_with_its_figures(day_content, fmt):
     # The rejected hoax and the incident of the day before are not in the report.
     assert "Kabar kotak suara dibakar" not in text
     assert "Di luar periode" not in text
+
+
+def test_the_command_writes_each_format(election_day, tmp_path):
+    for fmt in ("pdf", "docx", "html"):
+        out = tmp_path / f"lapsit.{fmt}"
+        call_command(
+            "sitrep",
+            "--from",
+            "2024-02-14T06:00",
+            "--to",
+            "2024-02-15T06:00",
+            "--region",
+            "36",
+            "--format",
+            fmt,
+            "--out",
+            str(out),
+            stdout=io.StringIO(),
+        )
+        data = out.read_bytes()
+        text = {
+            "pdf": _pdf_text,
+            "docx": _docx_text,
+            "html": lambda d: html.unescape(strip_tags(d.decode())),
+        }[fmt](data)
+        assert "5 kejadian, 2 di antaranya kejadian signifikan" in _squash(text)
+
+
+def test_the_command_refuses_a_period_that_ends_first(db, tmp_path):
+    with pytest.raises(CommandError):
+        call_command(
+            "sitrep",
+            "--from",
+            "2024-02-15T06:00",
+            "--to",
+            "2024-02-14T06:00",
+            "--out",
+            str(tmp_path / "x.pdf"),
+        )

@@ -6,19 +6,28 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.http import Http404
 from django.utils import timezone
+from docx import Document
 
 from deskpemilu.core.timeutil import WIB
 from deskpemilu.desk.schedule import Schedule, entries
 from deskpemilu.desk.tests.test_worker import burst
 from deskpemilu.regions.models import Region
-from deskpemilu.reports import services
+from deskpemilu.reports import render, services
 from deskpemilu.reports.content import roman_month
-from deskpemilu.reports.models import Report, ReportFile, ReportKind, ReportStatus
+from deskpemilu.reports.models import (
+    Letterhead,
+    Report,
+    ReportFile,
+    ReportKind,
+    ReportStatus,
+)
 from deskpemilu.reports.selectors import report_for_user_or_404
 from deskpemilu.reports.tests.conftest import END, START
 
@@ -182,3 +191,37 @@ def test_the_worker_drafts_the_daily_report_on_its_schedule(db):
     report = Report.objects.get(kind=ReportKind.DAILY)
     assert report.period_end <= timezone.now()
     assert report.period_end - report.period_start == dt.timedelta(days=1)
+
+
+def test_the_desks_letterhead_numbers_signs_and_heads_its_reports(
+    province_coordinator, leader, election_day
+):
+    logo = render.svg_to_png(
+        "<svg xmlns='http://www.w3.org/2000/svg' width='20' height='20'>"
+        "<circle cx='10' cy='10' r='9' fill='#c62828'/></svg>"
+    )
+    head = Letterhead(
+        region=province(),
+        unit="DESK PEMILU PROVINSI BANTEN",
+        number_format="LS-{seq}/DP/{month}/{year}",
+        signer_name="Drs. Ali Hamdan, M.Si",
+        signer_nip="196801011990031001",
+    )
+    head.logo.save("logo.png", ContentFile(logo), save=False)
+    head.save()
+    report = issue(draft(province_coordinator), province_coordinator, leader)
+    today = timezone.localdate(timezone.now(), WIB)
+    assert report.number == f"LS-1/DP/{roman_month(today.month)}/{today.year}"
+    docx = Document(
+        io.BytesIO(bytes(ReportFile.objects.get(report=report, format="docx").data))
+    )
+    assert len(docx.inline_shapes) == 3  # the logo, the chart and the map
+    text = "\n".join(p.text for p in docx.paragraphs)
+    assert "DESK PEMILU PROVINSI BANTEN" in text
+    assert "Drs. Ali Hamdan, M.Si" in text and "NIP. 196801011990031001" in text
+
+
+def test_a_number_format_with_an_unknown_field_is_refused(db):
+    head = Letterhead(region=province(), number_format="LAPSIT/{nomor}/{year}")
+    with pytest.raises(ValidationError):
+        head.full_clean()
