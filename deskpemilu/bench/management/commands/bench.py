@@ -1,3 +1,4 @@
+import argparse
 import json
 
 from django.core.management.base import BaseCommand, CommandError
@@ -11,11 +12,15 @@ class Command(BaseCommand):
         "messages over HTTP to the real app server on SQLite and PostgreSQL and "
         "reports messages/s, p50/p99 latency and the ratio to the trivial endpoint; "
         "`bench dashboard` seeds 1,000,000 incidents and times the dashboard's "
-        "data endpoints over HTTP, the status recomputation and the map layers."
+        "data endpoints over HTTP, the status recomputation and the map layers; "
+        "`bench sitrep` seeds a province day of 10,000 incidents and times the "
+        "situation report's gathering and its PDF, DOCX and HTML (medians)."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("name", choices=["ingest", "results", "dashboard"])
+        parser.add_argument(
+            "name", choices=["ingest", "results", "dashboard", "sitrep"]
+        )
         parser.add_argument(
             "--db", choices=["sqlite", "postgres", "both"], default="both"
         )
@@ -36,6 +41,15 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="raw results as JSON")
         parser.add_argument("--tps", type=int, default=820_161, help="results: TPS")
         parser.add_argument("--repeat", type=int, default=1, help="runs (median)")
+        parser.add_argument(
+            "--day-incidents",
+            type=int,
+            default=10_000,
+            help="sitrep: incidents of the day",
+        )
+        # sitrep: the timed part, run by the benchmark in a process of its own
+        # against the database it prepared.
+        parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
         parser.add_argument("--keep", default="", help="results: keep files here")
         parser.add_argument(
             "--incidents", type=int, default=1_000_000, help="dashboard: incidents"
@@ -49,6 +63,8 @@ class Command(BaseCommand):
             return self._results(db, options)
         if name == "dashboard":
             return self._dashboard(db, options)
+        if name == "sitrep":
+            return self._sitrep(db, options)
         if not 1 <= batch <= 1000:
             raise CommandError("--batch harus 1..1000")
         phases = tuple(p.strip() for p in options["phases"].split(",") if p.strip())
@@ -97,3 +113,25 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(out, indent=2))
         self.stdout.write(situation.report(out, cfg))
+
+    def _sitrep(self, db, options):
+        from deskpemilu.bench import sitrep
+
+        repeat = max(options["repeat"], 5) if not options["inner"] else 0
+        if options["inner"]:
+            out = sitrep.measure(max(options["repeat"], 1))
+            self.stdout.write(json.dumps(out))
+            return
+        kinds = ("sqlite", "postgres") if db == "both" else (db,)
+        results = [
+            sitrep.run_one(
+                kind,
+                options["day_incidents"],
+                repeat,
+                lambda line: self.stderr.write(line),
+            )
+            for kind in kinds
+        ]
+        if options["json"]:
+            self.stdout.write(json.dumps(results, indent=2))
+        self.stdout.write(sitrep.report(results, repeat))
