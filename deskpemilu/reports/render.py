@@ -9,15 +9,19 @@ from __future__ import annotations
 import base64
 import io
 import json
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 import typst
 from django.template.loader import render_to_string
 from django.utils import translation
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
 from docx.shared import Cm, Pt
 
 from deskpemilu.reports.content import (
@@ -197,15 +201,36 @@ def _pairs(doc: Any, rows: list[tuple[str, str]]) -> None:
         cells[0].width, cells[1].width, cells[2].width = Cm(3.2), Cm(0.4), Cm(13)
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _cell(text: str, bold: bool = False) -> str:
+    run_props = "<w:rPr><w:b/></w:rPr>" if bold else ""
+    clean = escape(_CONTROL.sub("", text))
+    return (
+        f"<w:tc><w:p><w:r>{run_props}"
+        f'<w:t xml:space="preserve">{clean}</w:t></w:r></w:p></w:tc>'
+    )
+
+
 def _table(doc: Any, header: list[str], rows: list[list[str]]) -> None:
-    table = doc.add_table(rows=1, cols=len(header))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = ""
-        cell.paragraphs[0].add_run(text).bold = True
-    for row in rows:
-        for cell, text in zip(table.add_row().cells, row, strict=True):
-            cell.text = text
+    """A grid table, written as one piece of WordprocessingML: python-docx's
+    add_row and cell.text cost about 1 ms a cell, which made the DOCX of a day
+    with 200 significant incidents miss its 2 s."""
+    head = "".join(_cell(text, bold=True) for text in header)
+    body = "".join(
+        "<w:tr>" + "".join(_cell(text) for text in row) + "</w:tr>" for row in rows
+    )
+    grid = "<w:gridCol/>" * len(header)
+    table = parse_xml(
+        f"<w:tbl {nsdecls('w')}><w:tblPr>"
+        '<w:tblStyle w:val="TableGrid"/><w:tblW w:w="5000" w:type="pct"/>'
+        f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>"
+        f"<w:tr><w:trPr><w:tblHeader/></w:trPr>{head}</w:tr>{body}</w:tbl>"
+    )
+    # Before the body's last child, its section properties (page size, margins).
+    document_body = doc.element.body
+    document_body.insert(len(document_body) - 1, table)
 
 
 def _picture(doc: Any, svg: str, caption: str) -> None:
