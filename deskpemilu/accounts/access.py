@@ -539,8 +539,9 @@ def can_issue_report(user: User, region: Region) -> bool:
 
 def desk_reader() -> User:
     """The desk itself as a reader, for work no person asks for (the scheduled
-    daily report, the command line run by the server's operator): sees everything,
-    writes nothing. Never saved, never logged in."""
+    daily report, the command line run by the server's operator): sees everything.
+    Only for the selectors: never saved, never logged in, never a service's actor
+    (a write by the desk itself passes `actor=None`)."""
     reader = User(username="desk", is_active=True)
     setattr(
         reader, _CACHE_ATTR, Access(everything=True, scope_codes=(), roles=frozenset())

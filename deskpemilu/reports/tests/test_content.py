@@ -77,7 +77,6 @@ EXPECTED = [
     "Penghitungan suara",
     "Kota Cilegon",
     "Rawan",
-    "K000001",
     "Bentrok massa di TPS 005",
     "Polresta Serang Kota",
     "Personel dikirim ke lokasi",
@@ -93,7 +92,9 @@ EXPECTED = [
 
 
 @pytest.mark.parametrize("fmt", ["pdf", "docx", "html"])
-def test_every_format_has_every_section_with_its_figures(day_content, fmt):
+def test_every_format_has_every_section_with_its_figures(
+    day_content, election_day, fmt
+):
     data = render.render(day_content, fmt)
     if fmt == "pdf":
         text = _pdf_text(data)
@@ -104,7 +105,7 @@ def test_every_format_has_every_section_with_its_figures(day_content, fmt):
     text = _squash(text)
     for _, title in SECTIONS:
         assert title in text, title
-    for expected in EXPECTED:
+    for expected in [*EXPECTED, election_day.clash.ref, election_day.money.ref]:
         assert expected in text, expected
     # The rejected hoax and the incident of the day before are not in the report.
     assert "Kabar kotak suara dibakar" not in text
