@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "deskpemilu.results",
     "deskpemilu.coordination",
     "deskpemilu.media",
+    # Situation reports: read every app below, coordination's action items too.
+    "deskpemilu.reports",
     # Above every domain app: the home page and loading Banten's data.
     "deskpemilu.desk",
     # Tools, installed for their commands (`deskpemilu bench ...`, `deskpemilu fuzz`,
@@ -486,12 +488,26 @@ DESKPEMILU_SITUATION_WATCH_SECONDS = env_int("DESKPEMILU_SITUATION_WATCH_SECONDS
 DESKPEMILU_OUTBOUND_SWEEP_SECONDS = env_int("DESKPEMILU_OUTBOUND_SWEEP_SECONDS", 30)
 # Media monitoring: the news feeds due are polled this often (docs/media.md).
 DESKPEMILU_NEWS_POLL_SECONDS = env_int("DESKPEMILU_NEWS_POLL_SECONDS", 300)
+# Situation reports (deskpemilu/reports, docs/reports.md): the daily report's period
+# starts at this WIB clock time and lasts a day; the schedule looks for a period that
+# has ended every DESKPEMILU_REPORT_EVERY_SECONDS and drafts it for each region code
+# of DESKPEMILU_REPORT_DAILY_REGIONS; an on-demand or final report's longest period.
+from deskpemilu.reports import windows as _report_windows  # noqa: E402
+
+DESKPEMILU_REPORT_DAY_START = env_parsed(
+    "DESKPEMILU_REPORT_DAY_START", _report_windows.parse_day_start
+)
+DESKPEMILU_REPORT_EVERY_SECONDS = env_int("DESKPEMILU_REPORT_EVERY_SECONDS", 900)
+DESKPEMILU_REPORT_DAILY_REGIONS = env_list("DESKPEMILU_REPORT_DAILY_REGIONS", ["36"])
+DESKPEMILU_REPORT_MAX_DAYS = env_int("DESKPEMILU_REPORT_MAX_DAYS", 1000)
 for _name in (
     "DESKPEMILU_TASK_KEEP_DAYS",
     "DESKPEMILU_SITUATION_EVERY_SECONDS",
     "DESKPEMILU_SITUATION_WATCH_SECONDS",
     "DESKPEMILU_OUTBOUND_SWEEP_SECONDS",
     "DESKPEMILU_NEWS_POLL_SECONDS",
+    "DESKPEMILU_REPORT_EVERY_SECONDS",
+    "DESKPEMILU_REPORT_MAX_DAYS",
 ):
     if globals()[_name] < 1:
         raise ImproperlyConfigured(f"{_name} must be 1 or more")

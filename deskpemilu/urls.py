@@ -30,6 +30,7 @@ urlpatterns = [
     path("hasil/", include("deskpemilu.results.urls")),
     path("koordinasi/", include("deskpemilu.coordination.urls")),
     path("berita/", include("deskpemilu.media.urls")),
+    path("laporan/", include("deskpemilu.reports.urls")),
     path("publik/", situation_views.public_status, name="public-status"),
     path("lapor/", intake_views.public_report, name="public-report"),
     path(

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from deskpemilu.incidents.models import Incident
     from deskpemilu.intake.models import InboundMessage, Reporter
     from deskpemilu.media.models import Article
+    from deskpemilu.reports.models import Report
     from deskpemilu.results.models import SheetFlag
 
 # Plain strings: a TextChoices member hashes by its name, so it would never be found
@@ -534,3 +535,44 @@ def can_add_media(user: User) -> bool:
     """Paste or upload an article, add a feed, tie an article to an incident (the
     incident's own predicate still decides that): desk staff of any scope."""
     return bool(access_for(user).roles & DESK_ROLES)
+
+
+# Situation reports (Laporan Situasi) --------------------------------------------------
+
+
+def reports_visible(user: User) -> QuerySet[Report]:
+    """Reports of a region in the user's scope (a kab/kota desk sees its own, not the
+    province's)."""
+    from deskpemilu.reports.models import Report
+
+    return Report.objects.filter(within_scope(user, "area_code"))
+
+
+def can_draft_report(user: User, region: Region) -> bool:
+    """Draft a situation report of a region, edit a draft's recommendations and
+    notes, and start a correction: desk staff whose scope holds the region."""
+    return bool(access_for(user).roles_at(region.code) & DESK_ROLES)
+
+
+def can_open_report_form(user: User) -> bool:
+    """Open the new-report form: desk staff of any scope (the region is then
+    allowed or refused by can_draft_report)."""
+    return bool(access_for(user).roles & DESK_ROLES)
+
+
+def can_issue_report(user: User, region: Region) -> bool:
+    """Approve and issue (sign off) a report of a region: the leader of the desk
+    whose scope holds it (or an administrator); the leader's one write."""
+    return bool(access_for(user).roles_at(region.code) & {ADMINISTRATOR, LEADER})
+
+
+def desk_reader() -> User:
+    """The desk itself as a reader, for work no person asks for (the scheduled
+    daily report, the command line run by the server's operator): sees everything.
+    Only for the selectors: never saved, never logged in, never a service's actor
+    (a write by the desk itself passes `actor=None`)."""
+    reader = User(username="desk", is_active=True)
+    setattr(
+        reader, _CACHE_ATTR, Access(everything=True, scope_codes=(), roles=frozenset())
+    )
+    return reader

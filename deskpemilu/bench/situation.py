@@ -252,7 +252,7 @@ def incident_rows(
             if agency is not None:
                 deadline = created + dt.timedelta(hours=DEADLINE_HOURS[sev])
                 done = created + dt.timedelta(hours=3) if st == "selesai" else None
-                assignments.append((i + 1, agency, created, deadline, done, ""))
+                assignments.append((i + 1, agency, created, deadline, done, "", ""))
     return incidents, assignments
 
 
@@ -261,7 +261,11 @@ INCIDENT_COLUMNS = (
     "lat, lng, occurred_at, channel, version, created_at, updated_at, election_id, "
     "region_id, stage_id, tps_id"
 )
-ASSIGNMENT_COLUMNS = "incident_id, agency_id, assigned_at, deadline, done_at, note"
+# case_number: the agency's own number, added to Assignment after this seed was
+# written (NOT NULL, empty here).
+ASSIGNMENT_COLUMNS = (
+    "incident_id, agency_id, assigned_at, deadline, done_at, note, case_number"
+)
 
 
 def checkin_rows(places: Places, seed: int) -> list[tuple]:
@@ -317,7 +321,7 @@ def _write_sqlite(conn, incidents, assignments, checkins) -> None:
     )
     cur.executemany(
         f"INSERT INTO incidents_assignment ({ASSIGNMENT_COLUMNS}) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
         rows(assignments),
     )
     cur.executemany(

@@ -26,6 +26,7 @@ from deskpemilu.desk.models import ScheduledRun
 from deskpemilu.desk.tasks import tasks_prune
 from deskpemilu.intake.tasks import outbound_send
 from deskpemilu.media.tasks import media_poll_feeds
+from deskpemilu.reports.tasks import reports_daily_draft
 from deskpemilu.situation.services import change_marks
 from deskpemilu.situation.tasks import situation_recompute
 
@@ -88,6 +89,7 @@ NOT_RETRIED = frozenset(
         situation_recompute.module_path,
         tasks_prune.module_path,
         media_poll_feeds.module_path,
+        reports_daily_draft.module_path,
     }
 )
 
@@ -109,6 +111,13 @@ def entries() -> list[Entry]:
         Every("outbound", outbound_send, settings.DESKPEMILU_OUTBOUND_SWEEP_SECONDS),
         Every("prune", tasks_prune, 3600),
         Every("media-feeds", media_poll_feeds, settings.DESKPEMILU_NEWS_POLL_SECONDS),
+        # The daily situation report is drafted soon after its period ends; each
+        # look drafts only a period not drafted yet.
+        Every(
+            "sitrep",
+            reports_daily_draft,
+            settings.DESKPEMILU_REPORT_EVERY_SECONDS,
+        ),
     ]
 
 

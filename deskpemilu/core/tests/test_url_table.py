@@ -101,6 +101,13 @@ TABLE: dict[str, tuple[str, str, str]] = {
     "media:article-attach": ("POST", LOGIN, DESK),
     "media:story": ("GET", LOGIN, SCOPE),
     "media:region-statements": ("GET", LOGIN, SCOPE),
+    "reports:list": ("GET", LOGIN, SCOPE),
+    "reports:create": ("GET", LOGIN, DESK),
+    "reports:detail": ("GET", LOGIN, SCOPE),
+    "reports:edit": ("POST", LOGIN, DESK),
+    "reports:correct": ("POST", LOGIN, DESK),
+    "reports:step": ("POST", LOGIN, DESK + "; approve and issue: the leader"),
+    "reports:download": ("GET", LOGIN, SCOPE),
     "public-status": ("GET", PUBLIC, "anyone: verified information only"),
     "public-report": ("GET", PUBLIC, "anyone, rate-limited per address"),
     "public-report-done": ("GET", PUBLIC, "anyone with the signed reference"),
@@ -174,6 +181,7 @@ ARGS = {
     "agency_code": "polres-lebak",
     "what": "flags",
     "fmt": "csv",
+    "step": "setujui",
 }
 
 

@@ -101,6 +101,7 @@ def test_a_burst_runs_the_periodic_tasks_that_are_due_once():
             "outbound",
             "prune",
             "media-feeds",
+            "sitrep",
         }
         # The change and the period fell due together: one recompute, not two.
         (recompute,) = rows_of(situation_recompute)

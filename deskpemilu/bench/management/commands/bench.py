@@ -1,3 +1,4 @@
+import argparse
 import json
 
 from django.core.management.base import BaseCommand, CommandError
@@ -15,12 +16,15 @@ class Command(BaseCommand):
         "`bench media` times the news analysis on one core and scores it; "
         "`bench soak` plays the election-day simulator at full speed "
         "into the production server on durable PostgreSQL for --duration s (180) "
-        "(docs/benchmarks.md)."
+        "(docs/benchmarks.md); "
+        "`bench sitrep` seeds a province day of 10,000 incidents and times the "
+        "situation report's gathering and its PDF, DOCX and HTML (medians)."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "name", choices=["ingest", "results", "dashboard", "media", "soak"]
+            "name",
+            choices=["ingest", "results", "dashboard", "media", "soak", "sitrep"],
         )
         parser.add_argument(
             "--db", choices=["sqlite", "postgres", "both"], default="both"
@@ -47,6 +51,15 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="raw results as JSON")
         parser.add_argument("--tps", type=int, default=820_161, help="results: TPS")
         parser.add_argument("--repeat", type=int, default=1, help="runs (median)")
+        parser.add_argument(
+            "--day-incidents",
+            type=int,
+            default=10_000,
+            help="sitrep: incidents of the day",
+        )
+        # sitrep: the timed part, run by the benchmark in a process of its own
+        # against the database it prepared.
+        parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
         parser.add_argument("--keep", default="", help="results: keep files here")
         parser.add_argument(
             "--incidents", type=int, default=1_000_000, help="dashboard: incidents"
@@ -60,6 +73,8 @@ class Command(BaseCommand):
             return self._results(db, options)
         if name == "dashboard":
             return self._dashboard(db, options)
+        if name == "sitrep":
+            return self._sitrep(db, options)
         if name == "media":
             return self._media(duration or 10.0, options)
         if name == "soak":
@@ -134,3 +149,25 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(out, indent=2))
         self.stdout.write(soak.report(out))
+
+    def _sitrep(self, db, options):
+        from deskpemilu.bench import sitrep
+
+        repeat = max(options["repeat"], 5) if not options["inner"] else 0
+        if options["inner"]:
+            out = sitrep.measure(max(options["repeat"], 1))
+            self.stdout.write(json.dumps(out))
+            return
+        kinds = ("sqlite", "postgres") if db == "both" else (db,)
+        results = [
+            sitrep.run_one(
+                kind,
+                options["day_incidents"],
+                repeat,
+                lambda line: self.stderr.write(line),
+            )
+            for kind in kinds
+        ]
+        if options["json"]:
+            self.stdout.write(json.dumps(results, indent=2))
+        self.stdout.write(sitrep.report(results, repeat))
