@@ -28,6 +28,7 @@ urlpatterns = [
     path("situasi/", include("deskpemilu.situation.urls")),
     path("hasil/", include("deskpemilu.results.urls")),
     path("koordinasi/", include("deskpemilu.coordination.urls")),
+    path("notifikasi/", include("deskpemilu.notifications.urls")),
     path("publik/", situation_views.public_status, name="public-status"),
     path("lapor/", intake_views.public_report, name="public-report"),
     path(

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     )
     from deskpemilu.incidents.models import Incident
     from deskpemilu.intake.models import InboundMessage, Reporter
+    from deskpemilu.notifications.models import Notification
     from deskpemilu.results.models import SheetFlag
 
 # Plain strings: a TextChoices member hashes by its name, so it would never be found
@@ -505,3 +506,19 @@ def can_open_meeting_form(user: User) -> bool:
     """Open the form for a new coordination meeting (each meeting is then allowed at
     its desk or refused by can_manage_meetings): desk staff of any scope."""
     return bool(access_for(user).roles & DESK_ROLES)
+
+
+# Notifications -------------------------------------------------------------------
+
+
+def notifications_visible(user: User) -> QuerySet[Notification]:
+    """A person's own notifications: nobody reads another's bell."""
+    from deskpemilu.notifications.models import Notification
+
+    return Notification.objects.filter(user_id=user.pk)
+
+
+def can_retry_deliveries(user: User) -> bool:
+    """Send failed notification deliveries again by hand (the admin's action):
+    administrators."""
+    return access_for(user).is_admin

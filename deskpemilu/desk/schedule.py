@@ -25,6 +25,11 @@ from django_tasks_db.models import DBTaskResult
 from deskpemilu.desk.models import ScheduledRun
 from deskpemilu.desk.tasks import tasks_prune
 from deskpemilu.intake.tasks import outbound_send
+from deskpemilu.notifications.tasks import (
+    deliveries_send,
+    digests_send,
+    notifications_sweep,
+)
 from deskpemilu.situation.services import change_marks
 from deskpemilu.situation.tasks import situation_recompute
 
@@ -82,7 +87,15 @@ def slot_start(now: dt.datetime, seconds: int) -> dt.datetime:
 
 
 # Tasks whose next slot is their retry: the worker does not queue them again.
-NOT_RETRIED = frozenset({situation_recompute.module_path, tasks_prune.module_path})
+NOT_RETRIED = frozenset(
+    {
+        situation_recompute.module_path,
+        tasks_prune.module_path,
+        notifications_sweep.module_path,
+        deliveries_send.module_path,
+        digests_send.module_path,
+    }
+)
 
 
 def entries() -> list[Entry]:
@@ -101,6 +114,17 @@ def entries() -> list[Entry]:
         ),
         Every("outbound", outbound_send, settings.DESKPEMILU_OUTBOUND_SWEEP_SECONDS),
         Every("prune", tasks_prune, 3600),
+        Every(
+            "notify-sweep",
+            notifications_sweep,
+            settings.DESKPEMILU_NOTIFY_SWEEP_SECONDS,
+        ),
+        Every(
+            "notify-deliveries",
+            deliveries_send,
+            settings.DESKPEMILU_NOTIFY_SWEEP_SECONDS,
+        ),
+        Every("notify-digest", digests_send, 900),
     ]
 
 
