@@ -456,6 +456,9 @@ DESKPEMILU_SITUATION_WATCH_SECONDS = env_int("DESKPEMILU_SITUATION_WATCH_SECONDS
 DESKPEMILU_OUTBOUND_SWEEP_SECONDS = env_int("DESKPEMILU_OUTBOUND_SWEEP_SECONDS", 30)
 
 # Notifications (docs/notifications.md) -----------------------------------------------
+# false: events are told to nobody (no rows, no deliveries); for `bench notify`'s
+# comparison and a desk that wants none.
+DESKPEMILU_NOTIFICATIONS = env_bool("DESKPEMILU_NOTIFICATIONS", True)
 # E-mail through SMTP: without a host, nobody is sent e-mail (the bell and the other
 # channels still work). Django's own mail (EMAIL_*) uses the same server.
 DESKPEMILU_EMAIL_HOST = env_str("DESKPEMILU_EMAIL_HOST")

@@ -5,6 +5,7 @@ signature as an agency's system would (docs/notifications.md)."""
 from __future__ import annotations
 
 import json
+import logging
 import socket
 import threading
 import time
@@ -27,6 +28,8 @@ class SmtpSink:
     def __init__(self) -> None:
         from aiosmtpd.controller import Controller
 
+        # aiosmtpd logs every SMTP line at INFO.
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
         self.messages: list[Any] = []
         self.port = free_port()
         self._lock = threading.Lock()

@@ -184,16 +184,6 @@ def deliveries_send_due(limit: int = 200) -> tuple[int, int]:
     return sent, failed
 
 
-def deliveries_send_all(batch: int = 200) -> tuple[int, int]:
-    """Send every delivery that is due, `batch` at a time."""
-    sent = failed = 0
-    while True:
-        done, not_done = deliveries_send_due(limit=batch)
-        sent, failed = sent + done, failed + not_done
-        if done + not_done < batch:
-            return sent, failed
-
-
 def _attempt(senders: _Senders, delivery: Delivery) -> bool:
     started = timezone.now()
     clock = time.perf_counter()

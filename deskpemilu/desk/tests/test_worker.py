@@ -95,7 +95,15 @@ def test_a_burst_runs_the_periodic_tasks_that_are_due_once():
 
         assert DashboardState.objects.exclude(counted_at=None).exists()
         taken = set(ScheduledRun.objects.values_list("entry", flat=True))
-        assert taken == {"situation", "situation-change", "outbound", "prune"}
+        assert taken == {
+            "situation",
+            "situation-change",
+            "outbound",
+            "prune",
+            "notify-sweep",
+            "notify-deliveries",
+            "notify-digest",
+        }
         # The change and the period fell due together: one recompute, not two.
         (recompute,) = rows_of(situation_recompute)
         assert recompute.status == TaskResultStatus.SUCCESSFUL
