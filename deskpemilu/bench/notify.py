@@ -191,7 +191,7 @@ def report(out: dict, cfg: NotifyConfig) -> str:
         for r in out["ingest"]:
             for phase, p in r["phases"].items():
                 lines.append(
-                    f"| {r['database']} | {phase} | {p['off']:,} | {p['on']:,} | "
+                    f"| {r['database']} | {phase} | {p['off']:,.0f} | {p['on']:,.0f} | "
                     f"{p['change_pct']:+} % |"
                 )
         for r in out["ingest"]:
