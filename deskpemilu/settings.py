@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "deskpemilu.media",
     # Situation reports: read every app below, coordination's action items too.
     "deskpemilu.reports",
+    # Listens to the events of the apps above (core/events.py) and tells people.
+    "deskpemilu.notifications",
     # Above every domain app: the home page and loading Banten's data.
     "deskpemilu.desk",
     # Tools, installed for their commands (`deskpemilu bench ...`, `deskpemilu fuzz`,
@@ -126,6 +128,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "deskpemilu.incidents.context_processors.desk_tasks",
+                "deskpemilu.notifications.context_processors.bell",
             ],
         },
     },
@@ -500,7 +503,46 @@ DESKPEMILU_REPORT_DAY_START = env_parsed(
 DESKPEMILU_REPORT_EVERY_SECONDS = env_int("DESKPEMILU_REPORT_EVERY_SECONDS", 900)
 DESKPEMILU_REPORT_DAILY_REGIONS = env_list("DESKPEMILU_REPORT_DAILY_REGIONS", ["36"])
 DESKPEMILU_REPORT_MAX_DAYS = env_int("DESKPEMILU_REPORT_MAX_DAYS", 1000)
+
+# Notifications (docs/notifications.md) -----------------------------------------------
+# false: events are told to nobody (no rows, no deliveries); for `bench notify`'s
+# comparison and a desk that wants none.
+DESKPEMILU_NOTIFICATIONS = env_bool("DESKPEMILU_NOTIFICATIONS", True)
+# E-mail through SMTP: without a host, nobody is sent e-mail (the bell and the other
+# channels still work). Django's own mail (EMAIL_*) uses the same server.
+DESKPEMILU_EMAIL_HOST = env_str("DESKPEMILU_EMAIL_HOST")
+DESKPEMILU_EMAIL_PORT = env_int("DESKPEMILU_EMAIL_PORT", 587)
+DESKPEMILU_EMAIL_USER = env_str("DESKPEMILU_EMAIL_USER")
+DESKPEMILU_EMAIL_PASSWORD = env_str("DESKPEMILU_EMAIL_PASSWORD")
+DESKPEMILU_EMAIL_TLS = env_bool("DESKPEMILU_EMAIL_TLS", True)
+DESKPEMILU_EMAIL_FROM = env_str("DESKPEMILU_EMAIL_FROM", "Desk Pemilu <desk@localhost>")
+# Seconds an SMTP conversation or a webhook POST may take (in the worker, not a
+# request): an unreachable server costs an attempt this long, then waits its retry.
+DESKPEMILU_EMAIL_TIMEOUT = env_int("DESKPEMILU_EMAIL_TIMEOUT", 10)
+DESKPEMILU_NOTIFY_WEBHOOK_TIMEOUT = env_int("DESKPEMILU_NOTIFY_WEBHOOK_TIMEOUT", 10)
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = DESKPEMILU_EMAIL_HOST or "localhost"
+EMAIL_PORT = DESKPEMILU_EMAIL_PORT
+EMAIL_HOST_USER = DESKPEMILU_EMAIL_USER
+EMAIL_HOST_PASSWORD = DESKPEMILU_EMAIL_PASSWORD
+EMAIL_USE_TLS = DESKPEMILU_EMAIL_TLS
+EMAIL_TIMEOUT = DESKPEMILU_EMAIL_TIMEOUT
+DEFAULT_FROM_EMAIL = SERVER_EMAIL = DESKPEMILU_EMAIL_FROM
+# The desk's address as people reach it, in front of the links of e-mails, messages
+# and webhooks ("https://desk.example.go.id"); empty: links without it.
+DESKPEMILU_NOTIFY_BASE_URL = env_str("DESKPEMILU_NOTIFY_BASE_URL")
+# The WhatsApp Cloud API number that sends notifications to people's phones.
+DESKPEMILU_WHATSAPP_PHONE_NUMBER_ID = env_str("DESKPEMILU_WHATSAPP_PHONE_NUMBER_ID")
+# The schedule: the look for deadlines and action items due, and the sweep for
+# deliveries due again; the hour (WIB) from which the daily digests go out.
+DESKPEMILU_NOTIFY_SWEEP_SECONDS = env_int("DESKPEMILU_NOTIFY_SWEEP_SECONDS", 60)
+DESKPEMILU_NOTIFY_DIGEST_HOUR = env_int("DESKPEMILU_NOTIFY_DIGEST_HOUR", 18)
+if not 0 <= DESKPEMILU_NOTIFY_DIGEST_HOUR <= 23:
+    raise ImproperlyConfigured("DESKPEMILU_NOTIFY_DIGEST_HOUR must be 0 to 23")
 for _name in (
+    "DESKPEMILU_NOTIFY_SWEEP_SECONDS",
+    "DESKPEMILU_EMAIL_TIMEOUT",
+    "DESKPEMILU_NOTIFY_WEBHOOK_TIMEOUT",
     "DESKPEMILU_TASK_KEEP_DAYS",
     "DESKPEMILU_SITUATION_EVERY_SECONDS",
     "DESKPEMILU_SITUATION_WATCH_SECONDS",

@@ -31,6 +31,7 @@ urlpatterns = [
     path("koordinasi/", include("deskpemilu.coordination.urls")),
     path("berita/", include("deskpemilu.media.urls")),
     path("laporan/", include("deskpemilu.reports.urls")),
+    path("notifikasi/", include("deskpemilu.notifications.urls")),
     path("publik/", situation_views.public_status, name="public-status"),
     path("lapor/", intake_views.public_report, name="public-report"),
     path(

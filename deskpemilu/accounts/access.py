@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from deskpemilu.incidents.models import Incident
     from deskpemilu.intake.models import InboundMessage, Reporter
     from deskpemilu.media.models import Article
+    from deskpemilu.notifications.models import Notification
     from deskpemilu.reports.models import Report
     from deskpemilu.results.models import SheetFlag
 
@@ -576,3 +577,19 @@ def desk_reader() -> User:
         reader, _CACHE_ATTR, Access(everything=True, scope_codes=(), roles=frozenset())
     )
     return reader
+
+
+# Notifications -------------------------------------------------------------------
+
+
+def notifications_visible(user: User) -> QuerySet[Notification]:
+    """A person's own notifications: nobody reads another's bell."""
+    from deskpemilu.notifications.models import Notification
+
+    return Notification.objects.filter(user_id=user.pk)
+
+
+def can_retry_deliveries(user: User) -> bool:
+    """Send failed notification deliveries again by hand (the admin's action):
+    administrators."""
+    return access_for(user).is_admin

@@ -1,12 +1,13 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from deskpemilu.accounts.models import Agency, Membership, User
 from deskpemilu.accounts.requests import AuthedRequest
-from deskpemilu.accounts.services import login_unlock
+from deskpemilu.accounts.services import contact_phone, login_unlock
 
 
 class MembershipInline(admin.TabularInline):
@@ -16,8 +17,15 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ("agency",)
 
 
+class DeskUserChangeForm(UserChangeForm):
+    def clean_phone(self) -> str:
+        # The number notifications go to, kept in the desk's one form.
+        return contact_phone(self.cleaned_data["phone"])
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    form = DeskUserChangeForm
     inlines = [MembershipInline]
     # The stubs allow fieldsets to be None; Django's UserAdmin always sets them.
     fieldsets = (*BaseUserAdmin.fieldsets, ("Desk", {"fields": ("phone",)}))  # type: ignore[misc]

@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from axes.utils import reset as axes_reset
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 
 from deskpemilu.accounts.models import Agency, AgencyKind, Membership, Role, User
@@ -96,6 +98,26 @@ def agencies_import(*, path: Path) -> int:
     return len(rows)
 
 
+def contact_phone(raw: str) -> str:
+    """A person's number for notifications as kept: a phone number in the desk's
+    normal form (digits with the country code: 0812-3456-7890 is 6281234567890), or
+    a Telegram chat as `tg:<id>`; "" stays "". Raises ValidationError otherwise."""
+    text = raw.strip()
+    if not text:
+        return ""
+    if text.lower().startswith("tg:") and text[3:].strip().lstrip("-").isdigit():
+        return "tg:" + text[3:].strip()
+    digits = "".join(c for c in text if c.isdigit())
+    if any(c not in "0123456789+-() ." for c in text) or not 9 <= len(digits) <= 15:
+        raise ValidationError(
+            f"{raw!r} bukan nomor telepon. Tulis nomor HP seperti 0812-3456-7890, "
+            "+62 812 3456 7890, atau tg:<id obrolan Telegram>."
+        )
+    if digits.startswith("0"):
+        digits = "62" + digits[1:]
+    return digits
+
+
 def user_create(
     *,
     username: str,
@@ -105,14 +127,22 @@ def user_create(
     region: Region,
     full_name: str = "",
     is_staff: bool = False,
+    email: str = "",
+    phone: str = "",
 ) -> User:
-    """A user with one membership (role and region scope at an agency)."""
+    """A user with one membership (role and region scope at an agency), and the
+    e-mail address and phone number their notifications go to (optional)."""
+    email, phone = email.strip(), contact_phone(phone)
+    if email:
+        validate_email(email)
     with transaction.atomic():
         user = User.objects.create_user(
             username=username,
             password=password,
             first_name=full_name,
             is_staff=is_staff,
+            email=email,
+            phone=phone,
         )
         membership = Membership(user=user, agency=agency, role=role, region=region)
         membership.full_clean()

@@ -55,10 +55,11 @@ def median_run(runs: list[dict]) -> dict:
     return median
 
 
-def run_one(kind: str, cfg: IngestConfig, say) -> dict:
+def run_one(kind: str, cfg: IngestConfig, say, extra_env: dict | None = None) -> dict:
     key = secrets.token_hex(8)
     with harness.database(kind) as (url, folder):
-        env = harness.desk_env(folder, url, {"DESKPEMILU_SMS_GATEWAY_KEY": key})
+        extra = {"DESKPEMILU_SMS_GATEWAY_KEY": key, **(extra_env or {})}
+        env = harness.desk_env(folder, url, extra)
         say(f"[{kind}] menyiapkan basis data (migrate, load_banten)...")
         harness.prepare(env)
         token = harness.api_token(env)

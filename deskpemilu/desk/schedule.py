@@ -26,6 +26,11 @@ from deskpemilu.desk.models import ScheduledRun
 from deskpemilu.desk.tasks import tasks_prune
 from deskpemilu.intake.tasks import outbound_send
 from deskpemilu.media.tasks import media_poll_feeds
+from deskpemilu.notifications.tasks import (
+    deliveries_send,
+    digests_send,
+    notifications_sweep,
+)
 from deskpemilu.reports.tasks import reports_daily_draft
 from deskpemilu.situation.services import change_marks
 from deskpemilu.situation.tasks import situation_recompute
@@ -90,6 +95,9 @@ NOT_RETRIED = frozenset(
         tasks_prune.module_path,
         media_poll_feeds.module_path,
         reports_daily_draft.module_path,
+        notifications_sweep.module_path,
+        deliveries_send.module_path,
+        digests_send.module_path,
     }
 )
 
@@ -118,6 +126,17 @@ def entries() -> list[Entry]:
             reports_daily_draft,
             settings.DESKPEMILU_REPORT_EVERY_SECONDS,
         ),
+        Every(
+            "notify-sweep",
+            notifications_sweep,
+            settings.DESKPEMILU_NOTIFY_SWEEP_SECONDS,
+        ),
+        Every(
+            "notify-deliveries",
+            deliveries_send,
+            settings.DESKPEMILU_NOTIFY_SWEEP_SECONDS,
+        ),
+        Every("notify-digest", digests_send, 900),
     ]
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from deskpemilu.accounts import access
 from deskpemilu.accounts.models import Agency, User
 from deskpemilu.core.errors import DeskError
+from deskpemilu.core.events import announce
 from deskpemilu.elections.models import Election, Stage
 from deskpemilu.elections.selectors import election_current, election_stage_at
 from deskpemilu.incidents import attachments
@@ -234,6 +235,10 @@ def incident_create(
             actor_label=actor_label,
             changes={"category": category, "severity": severity, "region": region.code},
         )
+        if severity == Severity.KRITIS:
+            announce(
+                "critical_incident", incident_id=incident.pk, region_code=region.code
+            )
     return incident
 
 
@@ -384,6 +389,12 @@ def incident_assign(
                         "deadline": due.isoformat(),
                     },
                     note=note,
+                )
+                announce(
+                    "assigned",
+                    assignment_id=assignment.pk,
+                    incident_id=incident.pk,
+                    agency_id=agency.pk,
                 )
         _bump(incident, [])
     return created
@@ -577,7 +588,7 @@ def incident_escalate(*, actor: User, assignment_id: int, note: str = "") -> Ass
                 "no_parent", f"{assignment.agency} tidak punya instansi induk."
             )
         incident = assignment.incident
-        upper, _ = Assignment.objects.get_or_create(
+        upper, made = Assignment.objects.get_or_create(
             incident=incident,
             agency=parent,
             defaults={
@@ -594,6 +605,14 @@ def incident_escalate(*, actor: User, assignment_id: int, note: str = "") -> Ass
             changes={"from": str(assignment.agency), "to": str(parent)},
             note=note,
         )
+        if made:
+            announce(
+                "escalated",
+                assignment_id=upper.pk,
+                incident_id=incident.pk,
+                agency_id=parent.pk,
+                from_agency_id=assignment.agency_id,
+            )
     return upper
 
 

@@ -55,7 +55,7 @@ def _axe(page: Page) -> list[dict]:
 
 def _walk(
     browser: Browser, desk: LiveDesk, shots: Path, language: str, width: str
-) -> dict[str, object]:
+) -> dict[str, dict]:
     context = browser.new_context(
         base_url=desk.url,
         viewport={"width": WIDTHS[width], "height": 900},
@@ -63,7 +63,7 @@ def _walk(
     )
     context.set_default_timeout(15_000)
     page = context.new_page()
-    found: dict[str, object] = {}
+    found: dict[str, dict] = {}
     try:
         page.goto("/lapor/")
         if language == "en":
@@ -82,7 +82,7 @@ def _walk(
     return found
 
 
-def _visit(page: Page, path: str, shots: Path, language: str, width: str) -> object:
+def _visit(page: Page, path: str, shots: Path, language: str, width: str) -> dict:
     response = page.goto(path)
     assert response is not None and response.status == 200, path
     assert page.locator("html").get_attribute("lang") == language, path

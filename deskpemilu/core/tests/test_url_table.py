@@ -72,6 +72,9 @@ TABLE: dict[str, tuple[str, str, str]] = {
     "results:official-entry": ("GET", LOGIN, DESK),
     "results:official-check": ("POST", LOGIN, DESK),
     "results:export": ("GET", LOGIN, SCOPE),
+    "notifications:list": ("GET", LOGIN, "any signed-in user: their own"),
+    "notifications:read": ("POST", LOGIN, "any signed-in user: their own"),
+    "notifications:preferences": ("GET", LOGIN, "any signed-in user: their own"),
     "coordination:meetings": ("GET", LOGIN, SCOPE + "; and meetings of their agency"),
     "coordination:meeting-create": ("GET", LOGIN, DESK),
     "coordination:meeting-detail": (

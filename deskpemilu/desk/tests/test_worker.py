@@ -102,6 +102,9 @@ def test_a_burst_runs_the_periodic_tasks_that_are_due_once():
             "prune",
             "media-feeds",
             "sitrep",
+            "notify-sweep",
+            "notify-deliveries",
+            "notify-digest",
         }
         # The change and the period fell due together: one recompute, not two.
         (recompute,) = rows_of(situation_recompute)

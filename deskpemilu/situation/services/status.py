@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from deskpemilu.accounts import access
 from deskpemilu.accounts.models import User
+from deskpemilu.core.events import announce
 from deskpemilu.core.timeutil import to_wib
 from deskpemilu.incidents.models import Incident
 from deskpemilu.regions.codes import depth_of, parent_code, widen
@@ -292,7 +293,31 @@ def _roll_and_store(
         batch_size=500,
     )
     StatusChange.objects.bulk_create(history, batch_size=500)
+    _announce_alerts(tree, history)
     return len(history)
+
+
+# A region turning siaga or rawan is told down to the kecamatan; a desa's own turn
+# shows in its kecamatan's.
+ALERT_LEVELS = frozenset({Level.SIAGA, Level.RAWAN})
+ALERT_REGION_LEVELS = frozenset({"provinsi", "kabkota", "kecamatan"})
+
+
+def _announce_alerts(tree: _Tree, history: list[StatusChange]) -> None:
+    codes = {pk: code for code, pk in tree.ids.items()}
+    for change in history:
+        code = codes[change.region_id]
+        if (
+            change.to_level in ALERT_LEVELS
+            and change.from_level != change.to_level
+            and _level_of(code) in ALERT_REGION_LEVELS
+        ):
+            announce(
+                "region_alert",
+                region_code=code,
+                level=change.to_level,
+                from_level=change.from_level,
+            )
 
 
 _STATUS_FIELDS = (

@@ -1,5 +1,6 @@
 import os
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from deskpemilu.accounts.models import Agency, Role, User
@@ -26,10 +27,30 @@ class Command(BaseCommand):
         )
         parser.add_argument("--name", default="", help="full name")
         parser.add_argument(
+            "--email", default="", help="e-mail address for notifications"
+        )
+        parser.add_argument(
+            "--phone",
+            default="",
+            help="number for WhatsApp notifications (0812-3456-7890), or tg:<chat id>",
+        )
+        parser.add_argument(
             "--password", default=os.environ.get("DESKPEMILU_MEMBER_PASSWORD")
         )
 
-    def handle(self, *args, username, agency, role, region, name, password, **options):
+    def handle(
+        self,
+        *args,
+        username,
+        agency,
+        role,
+        region,
+        name,
+        password,
+        email,
+        phone,
+        **options,
+    ):
         if not password:
             raise CommandError("Beri --password atau DESKPEMILU_MEMBER_PASSWORD.")
         if User.objects.filter(username=username).exists():
@@ -45,14 +66,19 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Cakupan {region!r} harus provinsi atau kab/kota yang dikenal."
             )
-        user_create(
-            username=username,
-            password=password,
-            agency=found_agency,
-            role=role,
-            region=scope,
-            full_name=name,
-        )
+        try:
+            user_create(
+                username=username,
+                password=password,
+                agency=found_agency,
+                role=role,
+                region=scope,
+                full_name=name,
+                email=email,
+                phone=phone,
+            )
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
         self.stdout.write(
             self.style.SUCCESS(
                 f"Pengguna {username} ditambahkan ({role}, {scope.name})."

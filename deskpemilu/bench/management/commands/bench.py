@@ -18,13 +18,24 @@ class Command(BaseCommand):
         "into the production server on durable PostgreSQL for --duration s (180) "
         "(docs/benchmarks.md); "
         "`bench sitrep` seeds a province day of 10,000 incidents and times the "
-        "situation report's gathering and its PDF, DOCX and HTML (medians)."
+        "situation report's gathering and its PDF, DOCX and HTML (medians); "
+        "`bench notify` fans 1,000 assignments out to e-mail (a local SMTP sink) and "
+        "signed webhooks (a local receiver), drains them with workers (deliveries/s, "
+        "cost per delivery), and runs ingest with notifications on against off."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "name",
-            choices=["ingest", "results", "dashboard", "media", "soak", "sitrep"],
+            choices=[
+                "ingest",
+                "results",
+                "dashboard",
+                "media",
+                "soak",
+                "sitrep",
+                "notify",
+            ],
         )
         parser.add_argument(
             "--db", choices=["sqlite", "postgres", "both"], default="both"
@@ -67,12 +78,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "--requests", type=int, default=40, help="dashboard: timed per request"
         )
+        parser.add_argument(
+            "--assignments", type=int, default=1000, help="notify: assignments"
+        )
+        parser.add_argument(
+            "--workers", type=int, default=2, help="notify: worker processes"
+        )
 
     def handle(self, *args, name, db, duration, concurrency, batch, **options):
         if name == "results":
             return self._results(db, options)
         if name == "dashboard":
             return self._dashboard(db, options)
+        if name == "notify":
+            return self._notify(db, duration or 10.0, concurrency, options)
         if name == "sitrep":
             return self._sitrep(db, options)
         if name == "media":
@@ -171,3 +190,25 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(results, indent=2))
         self.stdout.write(sitrep.report(results, repeat))
+
+    def _notify(self, db, duration, concurrency, options):
+        from deskpemilu.bench import notify
+
+        phases = tuple(p.strip() for p in options["phases"].split(",") if p.strip())
+        if set(phases) == set(ingest.MODES):  # not chosen: the intake phases
+            phases = ("api", "batch")
+        if set(phases) - set(ingest.MODES):
+            raise CommandError(f"--phases: pilih dari {', '.join(ingest.MODES)}")
+        cfg = notify.NotifyConfig(
+            databases=("sqlite", "postgres") if db == "both" else (db,),
+            assignments=options["assignments"],
+            workers=options["workers"],
+            ingest_duration=duration,
+            ingest_phases=phases,
+            repeat=options["repeat"],
+            concurrency=concurrency,
+        )
+        out = notify.run(cfg, lambda line: self.stderr.write(line))
+        if options["json"]:
+            self.stdout.write(json.dumps(out, indent=2))
+        self.stdout.write(notify.report(out, cfg))
