@@ -7,6 +7,8 @@ from typing import Any
 from django import template
 from django.utils.formats import number_format
 
+from deskpemilu.results import labels
+
 register = template.Library()
 
 
@@ -43,3 +45,31 @@ def percent_number(value: Any) -> str:
         return f"{float(value) * 100:.1f}"
     except (TypeError, ValueError):
         return "0"
+
+
+# The codes the desk keeps, in words (results/labels.py) ------------------------
+
+
+@register.filter
+def field_label(name: Any) -> str:
+    """'dpt_laki' -> 'DPT laki-laki'."""
+    return labels.field_label(str(name or ""))
+
+
+@register.filter
+def check_label(name: Any) -> str:
+    """'sum_mismatch' -> 'Suara paslon dijumlah = suara sah'."""
+    return labels.check_label(str(name or ""))
+
+
+@register.filter
+def source_label(name: Any) -> str:
+    """'kpu_sirekap' -> 'KPU (Sirekap)'."""
+    return labels.source_label(str(name or ""))
+
+
+@register.filter
+def in_words(text: Any) -> str:
+    """A check's detail with the field and source codes in it as their labels
+    ('suara_sah = 110' -> 'suara sah = 110'): the stored text keeps the codes."""
+    return labels.codes_in_words(str(text or ""))
