@@ -35,7 +35,9 @@ def percent(value: Any, digits: int = 1) -> str:
     """0.1234 -> "12,3 %" in the page's language."""
     if value is None or value == "":
         return ""
-    return f"{number_format(float(value) * 100, int(digits))}\u00a0%"
+    # Rounded here: number_format cuts the digits off (95.65 would show 95,6).
+    places = int(digits)
+    return f"{number_format(round(float(value) * 100, places), places)}\u00a0%"
 
 
 @register.filter

@@ -134,6 +134,34 @@ def test_the_dashboard_shows_progress_winners_and_screens(
     assert 'data-region="36"' in province.text and 'data-code="36.01"' in province.text
 
 
+def _leader(text: str) -> str:
+    (cell,) = re.findall(r'<dd id="leader">(.*?)</dd>', text, re.S)
+    return cell
+
+
+def test_a_leader_is_named_only_above_the_coverage_setting(
+    sumur, province_coordinator, client_for, settings
+):
+    client = client_for(province_coordinator)
+    # Kec. Sumur: 66 of 69 TPS have a sheet; 02 leads.
+    sumur_page = client.get("/hasil/?wilayah=36.01.01")
+    leader = _leader(sumur_page.text)
+    assert "02" in leader and "too-early" not in leader
+    assert 'class="muted coverage"' in leader and "95,7" in leader
+    # Banten: the same 66 sheets are 0.2 % of its TPS: no leader, the coverage said.
+    banten = client.get("/hasil/?wilayah=36")
+    leader = _leader(banten.text)
+    assert 'class="muted too-early"' in leader and "02" not in leader
+    assert 'class="muted coverage"' in leader
+    assert banten.context["total"].winner == 2  # known, not shown
+    rows = re.findall(r'<tr data-code="36\.\d\d">.*?</tr>', banten.text, re.S)
+    pandeglang = next(r for r in rows if 'data-code="36.01"' in r)
+    assert "too-early" in pandeglang and "%" not in pandeglang.split("too-early")[1]
+    settings.DESKPEMILU_RESULTS_LEADER_MIN_COVERAGE = 0.0
+    leader = _leader(client.get("/hasil/?wilayah=36").text)
+    assert "02" in leader and "too-early" not in leader
+
+
 def test_the_desk_runs_the_outlier_screens_from_the_dashboard(
     sumur, province_coordinator, client_for
 ):
