@@ -11,7 +11,7 @@ from typing import Any, cast
 
 from django.db.models import Field
 from django.utils.functional import Promise
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from deskpemilu.results import proposals
@@ -76,7 +76,7 @@ def field_label(name: str) -> str:
         return str(field.verbose_name)
     match = CANDIDATE_COLUMN.match(name)
     if match:
-        return _g("votes of candidate %(number)02d") % {"number": int(match[1])}
+        return gettext("votes of candidate %(number)02d") % {"number": int(match[1])}
     return name
 
 
@@ -99,7 +99,7 @@ def proposal_reason(found: proposals.Proposal) -> str:
     """Why the sheet's own numbers propose these values, in a sentence."""
     checks = ", ".join(dict.fromkeys(check_label(c.check) for c in found.corrections))
     if found.kind == proposals.COPIED:
-        return _g(
+        return gettext(
             "The numbers of %(block)s are those of %(source)s: copied from the wrong "
             "row. Solved again from: %(checks)s."
         ) % {
@@ -108,17 +108,17 @@ def proposal_reason(found: proposals.Proposal) -> str:
             "checks": checks,
         }
     if found.kind == proposals.SHIFTED:
-        return _g(
+        return gettext(
             "The numbers of %(block)s are moved one box: solved again from: %(checks)s."
         ) % {"block": BLOCKS[found.block], "checks": checks}
     if found.kind == proposals.MISSING:
-        return _g("Empty, and forced by: %(checks)s.") % {"checks": checks}
+        return gettext("Empty, and forced by: %(checks)s.") % {"checks": checks}
     if found.digit:
-        return _g(
+        return gettext(
             "Only this field, changed alone, makes every identity hold (%(digit)s): "
             "%(checks)s."
         ) % {"digit": DIGITS[found.digit], "checks": checks}
-    return _g(
+    return gettext(
         "Only this field, changed alone, makes every identity hold: %(checks)s."
     ) % {"checks": checks}
 
