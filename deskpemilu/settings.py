@@ -246,6 +246,11 @@ DESKPEMILU_DEADLINE_WARN_HOURS = env_number(
 DESKPEMILU_FOLLOWUP_MAX_BYTES = env_int(
     "DESKPEMILU_FOLLOWUP_MAX_BYTES", _attachments.DEFAULT_MAX_BYTES
 )
+# The results dashboard names an area's leader (winner, margin) only once this share
+# of its TPS has a sheet (0.2 = 20 %): a lead from a handful of TPS is noise.
+DESKPEMILU_RESULTS_LEADER_MIN_COVERAGE = env_number(
+    "DESKPEMILU_RESULTS_LEADER_MIN_COVERAGE", 0.2
+)
 # The largest photo a citizen may send with the public form (/lapor/).
 DESKPEMILU_PUBLIC_PHOTO_MAX_BYTES = env_int(
     "DESKPEMILU_PUBLIC_PHOTO_MAX_BYTES", 5 * 1024 * 1024

@@ -14,6 +14,7 @@ from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
 
 from deskpemilu.elections.models import Contest
+from deskpemilu.results import labels
 from deskpemilu.results.layouts import MAX_VALUE
 from deskpemilu.results.models import (
     FlagStatus,
@@ -28,33 +29,12 @@ from deskpemilu.results.spec import (
     BALLOT_FIELDS,
     CHECKS,
     VOTE_FIELDS,
-    Check,
 )
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-CHECK_LABELS = {
-    Check.SUM_MISMATCH: _("Candidate votes add up to the valid votes"),
-    Check.TOTAL_MISMATCH: _("Valid + invalid votes = total votes"),
-    Check.VOTERS_MISMATCH: _("Total votes = voters who voted"),
-    Check.DPT_SUM_MISMATCH: _("DPT men + women = DPT total"),
-    Check.USERS_SUM_MISMATCH: _("DPT voters men + women = DPT voters"),
-    Check.USERS_TOTAL_MISMATCH: _("DPT + DPTb + DPK voters = voters who voted"),
-    Check.BALLOTS_USED_MISMATCH: _("Ballots used = total votes"),
-    Check.BALLOTS_SUM_MISMATCH: _("Ballots used + spoiled + unused = received"),
-    Check.BALLOTS_RECEIVED_MISMATCH: _(
-        "Ballots received = DPT plus a 2 percent reserve"
-    ),
-    Check.OVER_CAPACITY: _("More voters than registered"),
-    Check.NEGATIVE_COUNT: _("Negative count"),
-    Check.ABSURD_COUNT: _("Impossibly large count"),
-    Check.ADMIN_BLOCK_EMPTY: _("Voter block read as all zeros"),
-    Check.LIKELY_MISREAD: _("Likely misread: a digit added or swapped"),
-    Check.SOURCE_CONFLICT: _("Sources disagree"),
-    Check.TURNOUT_OUTLIER: _("Turnout unlike the rest of the district (screen)"),
-    Check.SHARE_OUTLIER: _("Vote share unlike the rest of the district (screen)"),
-}
+CHECK_LABELS = labels.CHECKS
 PHOTO_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "gif", "pdf"]
 PHOTO_MAX_BYTES = 10 << 20
 STATUS_FILTER = [
@@ -65,8 +45,7 @@ STATUS_FILTER = [
 ]
 
 
-def check_label(name: str) -> str:
-    return str(CHECK_LABELS.get(name, name))
+check_label = labels.check_label
 
 
 def _verbose_name(model: type[Model], name: str) -> StrOrPromise:
@@ -78,7 +57,7 @@ class FlagFilterForm(forms.Form):
     check = forms.ChoiceField(
         label=_("Check"),
         required=False,
-        choices=[("", "—"), *((c, f"{c}: {CHECK_LABELS[c]}") for c in CHECKS)],
+        choices=[("", "—"), *((c, CHECK_LABELS[c]) for c in CHECKS)],
     )
     wilayah = forms.CharField(
         label=_("Region code"),
@@ -110,6 +89,11 @@ class FlagCloseForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
+    """One decision over one field, or over up to PAIRS fields at once (a block
+    copied from the wrong row is fixed in three fields, with one reason)."""
+
+    PAIRS = 4
+
     field = forms.ChoiceField(label=_("Field"))
     value = forms.IntegerField(
         label=_("Value kept"),
@@ -129,7 +113,45 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args: Any, contest: Contest, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["field"]).choices = field_choices(contest)
+        choices = field_choices(contest)
+        cast(forms.ChoiceField, self.fields["field"]).choices = choices
+        reason = self.fields.pop("reason")
+        source = self.fields.pop("chosen_source")
+        for n in range(2, self.PAIRS + 1):
+            words = {"n": n}
+            self.fields[f"field_{n}"] = forms.ChoiceField(
+                label=_("Field %(n)s (optional)") % words,
+                required=False,
+                choices=[("", "—"), *choices],
+            )
+            self.fields[f"value_{n}"] = forms.IntegerField(
+                label=_("Value kept %(n)s") % words,
+                required=False,
+                min_value=-MAX_VALUE,
+                max_value=MAX_VALUE,
+            )
+        self.fields["chosen_source"], self.fields["reason"] = source, reason
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        seen: set[str] = set()
+        for n in range(1, self.PAIRS + 1):
+            name = data.get("field" if n == 1 else f"field_{n}")
+            if not name:
+                continue
+            if name in seen:
+                raise forms.ValidationError(_("Each field only once per decision."))
+            seen.add(name)
+        return data
+
+    def values(self) -> dict[str, int | None]:
+        """The fields decided, in the order typed, with their values."""
+        data = self.cleaned_data
+        out = {data["field"]: data["value"]}
+        for n in range(2, self.PAIRS + 1):
+            if data.get(f"field_{n}"):
+                out[data[f"field_{n}"]] = data.get(f"value_{n}")
+        return out
 
 
 def _count(label: StrOrPromise) -> forms.IntegerField:

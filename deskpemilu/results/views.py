@@ -37,7 +37,7 @@ from deskpemilu.elections.models import Contest
 from deskpemilu.regions.codes import normalise_region_code
 from deskpemilu.regions.models import Region
 from deskpemilu.regions.selectors import region_breadcrumbs
-from deskpemilu.results import exports, screens, selectors, services
+from deskpemilu.results import exports, labels, screens, selectors, services
 from deskpemilu.results.checks import sheet_report
 from deskpemilu.results.forms import (
     CHECK_LABELS,
@@ -49,6 +49,7 @@ from deskpemilu.results.forms import (
     check_label,
 )
 from deskpemilu.results.models import RecapLevel, Source
+from deskpemilu.results.proposals import Proposal
 from deskpemilu.results.services import ResultsError, official
 from deskpemilu.results.sheets import Sheets
 from deskpemilu.results.spec import SOURCES
@@ -175,8 +176,10 @@ def flag_queue(request: AuthedRequest) -> HttpResponse:
     if region is None:
         flags = flags.none()
     page = Paginator(flags, PER_PAGE).get_page(request.GET.get("page"))
+    found = selectors.flag_proposals(page, contest.candidates.count())
     for flag in page:
         flag.check_label = check_label(flag.check_name)  # type: ignore[attr-defined]  # for the template
+        flag.proposals = _worded(found.get(flag.pk, []))  # type: ignore[attr-defined]
     counts = selectors.flag_check_counts(
         request.user, contest, region=region or "", status=filters["status"]
     )
@@ -187,6 +190,27 @@ def flag_queue(request: AuthedRequest) -> HttpResponse:
         "counts": [(c, check_label(c), n) for c, n in sorted(counts.items())],
     }
     return render(request, "results/flags.html", context)
+
+
+def _worded(found: list[Proposal]) -> list[dict[str, object]]:
+    """Proposals as the templates show them: the reason in words, and the
+    corrections (a decision form posts them as field/value pairs)."""
+    out: list[dict[str, object]] = []
+    for p in found:
+        pairs = [
+            {
+                "field": c.field,
+                "label": labels.field_label(c.field),
+                "read": c.read,
+                "proposed": c.proposed,
+                "suffix": "" if i == 0 else f"_{i + 1}",
+            }
+            for i, c in enumerate(p.corrections)
+        ]
+        out.append(
+            {"kind": p.kind, "reason": labels.proposal_reason(p), "pairs": pairs}
+        )
+    return out
 
 
 def _region_filter(user: User, code: str, form: forms.Form) -> str | None:
@@ -206,8 +230,10 @@ def _tps_page(
 ) -> HttpResponse:
     contest = _contest(request)
     data = selectors.tps_results(request.user, contest, code)
+    found = selectors.flag_proposals(data.flags, contest.candidates.count())
     for flag in data.flags:
         flag.check_label = check_label(flag.check_name)  # type: ignore[attr-defined]  # for the template
+        flag.proposals = _worded(found.get(flag.pk, []))  # type: ignore[attr-defined]
     can_decide = access.can_decide_results(request.user, data.tps)
     context = {
         "contest": contest,
@@ -243,12 +269,11 @@ def decision_create(request: AuthedRequest, code: str) -> HttpResponse:
     form = DecisionForm(request.POST, contest=contest)
     if form.is_valid():
         try:
-            services.decision_record(
+            services.decisions_record(
                 actor=request.user,
                 contest=contest,
                 tps_code=code,
-                field_name=form.cleaned_data["field"],
-                value=form.cleaned_data["value"],
+                values=form.values(),
                 reason=form.cleaned_data["reason"],
                 chosen_source=form.cleaned_data["chosen_source"],
             )

@@ -20,6 +20,7 @@ from deskpemilu.results.selectors.compare import (
 from deskpemilu.results.selectors.flags import (
     flag_check_counts,
     flag_for_user_or_404,
+    flag_proposals,
     flag_queue,
     flags_visible,
     open_flag_counts,
@@ -46,6 +47,7 @@ __all__ = [
     "field_labels",
     "flag_check_counts",
     "flag_for_user_or_404",
+    "flag_proposals",
     "flag_queue",
     "flags_visible",
     "home_region",

@@ -67,5 +67,5 @@ def field_labels(contest: Contest) -> dict[str, str]:
 
 
 def field_choices(contest: Contest) -> list[tuple[str, str]]:
-    """(field, "field: label") of every field a decision may keep."""
-    return [(n, f"{n}: {label}") for n, label in field_labels(contest).items()]
+    """(field, label) of every field a decision may keep."""
+    return list(field_labels(contest).items())

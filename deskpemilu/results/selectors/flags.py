@@ -3,6 +3,8 @@ and one flag. Always inside the user's scope (accounts.access)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Count, QuerySet
 from django.http import Http404
 
@@ -11,9 +13,12 @@ from deskpemilu.accounts.models import User
 from deskpemilu.elections.models import Contest
 from deskpemilu.regions.codes import normalise_region_code
 from deskpemilu.regions.models import Region, region_subtree_q
-from deskpemilu.results.areas import in_area
-from deskpemilu.results.models import FlagStatus, SheetFlag
+from deskpemilu.results import proposals
+from deskpemilu.results.areas import in_area, sheet_value
+from deskpemilu.results.checks import identities
+from deskpemilu.results.models import FlagStatus, ResultSheet, SheetFlag
 from deskpemilu.results.selectors.common import area_of
+from deskpemilu.results.spec import field_names
 
 
 def flags_visible(user: User, contest: Contest) -> QuerySet[SheetFlag]:
@@ -89,3 +94,26 @@ def flag_check_counts(
     """Flags of the queue per check (the filter's counts)."""
     qs = _filtered(user, contest, region, status)
     return dict(qs.order_by().values_list("check_name").annotate(n=Count("id")))
+
+
+def flag_proposals(
+    flags: Iterable[SheetFlag], n_candidates: int
+) -> dict[int, list[proposals.Proposal]]:
+    """Per flag (by id): the corrections its sheet's own numbers pin that concern
+    the flag (a field of its identity, or its field), from the sheet already
+    loaded with the flag (no query). Flags across sources and screens get none."""
+    terms = {i.check: set(i.left + i.right) for i in identities(n_candidates)}
+    by_sheet: dict[int, list[proposals.Proposal]] = {}
+    out: dict[int, list[proposals.Proposal]] = {}
+    for flag in flags:
+        sheet: ResultSheet | None = flag.sheet
+        if sheet is None or flag.cross_source:
+            continue
+        if sheet.pk not in by_sheet:
+            values = {n: sheet_value(sheet, n) for n in field_names(n_candidates)}
+            by_sheet[sheet.pk] = proposals.propose(values, n_candidates)
+        concern = terms.get(flag.check_name, set()) | ({flag.field} - {""})
+        found = [p for p in by_sheet[sheet.pk] if p.fields & concern]
+        if found:
+            out[flag.pk] = found
+    return out

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.conf import settings
 
 from deskpemilu.accounts.models import User
 from deskpemilu.elections.models import Contest
@@ -49,10 +50,17 @@ class AreaProgress:
     votes: list[int] = field(default_factory=list)
     winner: int | None = None  # ballot number
     margin: float | None = None  # winner's share minus the runner-up's
+    # Share of TPS with a sheet below which the leader is not named (settings).
+    min_coverage: float = 0.0
 
     @property
     def share(self) -> float:
         return self.with_sheet / self.tps_total if self.tps_total else 0.0
+
+    @property
+    def leader_shown(self) -> bool:
+        """Whether enough TPS have a sheet to name the winner and margin."""
+        return self.winner is not None and self.share >= self.min_coverage
 
     @property
     def code_nodot(self) -> str:
@@ -78,6 +86,8 @@ def region_progress(
             for r in Region.objects.filter(parent=region).order_by("code")
         ]
     total = AreaProgress(region.code, region.name, region.tps_count)
+    for area_row in (total, *children):
+        area_row.min_coverage = settings.DESKPEMILU_RESULTS_LEADER_MIN_COVERAGE
     by_code = {c.code_nodot: c for c in children}
     for area, source, count, primary in storage.sheet_counts(
         contest.id, prefix, length

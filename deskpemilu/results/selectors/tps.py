@@ -63,7 +63,7 @@ def tps_results(user: User, contest: Contest, code: str) -> TpsResults:
     )
     flags = list(
         SheetFlag.objects.filter(contest=contest, tps=tps)
-        .select_related("resolved_by")
+        .select_related("resolved_by", "sheet")
         .order_by("status", "check_name", "id")
     )
     decisions = list(

@@ -9,7 +9,11 @@ from deskpemilu.results.services.common import (
     contest_for,
     field_in_contest,
 )
-from deskpemilu.results.services.decisions import decision_record, flag_close
+from deskpemilu.results.services.decisions import (
+    decision_record,
+    decisions_record,
+    flag_close,
+)
 from deskpemilu.results.services.entry import sheets_submit
 from deskpemilu.results.services.imports import SheetImporter, results_import
 from deskpemilu.results.services.official import (
@@ -30,6 +34,7 @@ __all__ = [
     "SheetImporter",
     "contest_for",
     "decision_record",
+    "decisions_record",
     "field_in_contest",
     "flag_close",
     "flag_row",

@@ -7,6 +7,8 @@ from typing import Any
 from django import template
 from django.utils.formats import number_format
 
+from deskpemilu.results import labels
+
 register = template.Library()
 
 
@@ -33,7 +35,9 @@ def percent(value: Any, digits: int = 1) -> str:
     """0.1234 -> "12,3 %" in the page's language."""
     if value is None or value == "":
         return ""
-    return f"{number_format(float(value) * 100, int(digits))}\u00a0%"
+    # Rounded here: number_format cuts the digits off (95.65 would show 95,6).
+    places = int(digits)
+    return f"{number_format(round(float(value) * 100, places), places)}\u00a0%"
 
 
 @register.filter
@@ -43,3 +47,31 @@ def percent_number(value: Any) -> str:
         return f"{float(value) * 100:.1f}"
     except (TypeError, ValueError):
         return "0"
+
+
+# The codes the desk keeps, in words (results/labels.py) ------------------------
+
+
+@register.filter
+def field_label(name: Any) -> str:
+    """'dpt_laki' -> 'DPT laki-laki'."""
+    return labels.field_label(str(name or ""))
+
+
+@register.filter
+def check_label(name: Any) -> str:
+    """'sum_mismatch' -> 'Suara paslon dijumlah = suara sah'."""
+    return labels.check_label(str(name or ""))
+
+
+@register.filter
+def source_label(name: Any) -> str:
+    """'kpu_sirekap' -> 'KPU (Sirekap)'."""
+    return labels.source_label(str(name or ""))
+
+
+@register.filter
+def in_words(text: Any) -> str:
+    """A check's detail with the field and source codes in it as their labels
+    ('suara_sah = 110' -> 'suara sah = 110'): the stored text keeps the codes."""
+    return labels.codes_in_words(str(text or ""))

@@ -60,6 +60,10 @@ def flag_scenario(page: Page, artifacts: Path) -> None:  # noqa: F811
     assert before > 0  # Sumur's real errors
     row = page.locator("tr.flag[data-check=sum_mismatch]").first
     code = row.get_attribute("data-tps")
+    # The fix the sheet's own numbers pin, read -> proposed, in words.
+    fix = row.locator(".proposal .correction[data-field=suara_sah]")
+    expect(fix).to_be_visible()
+    expect(fix).to_contain_text("110 → 228")
     row.locator(f"a[href='/hasil/tps/{code}/']").click()
 
     # The TPS: its sheet, its flags and its photo on one page.

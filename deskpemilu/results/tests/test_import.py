@@ -210,7 +210,11 @@ def test_a_decision_is_kept_with_its_reason_and_resolves_the_flags(
     assert conflict.note.startswith(f"keputusan #{first.id}")
     # The flags on other fields stay in the queue.
     assert flags.filter(field="suara_total", status=FlagStatus.OPEN).exists()
-    assert flags.filter(check_name="sum_mismatch", status=FlagStatus.OPEN).exists()
+    assert flags.filter(check_name="total_mismatch", status=FlagStatus.OPEN).exists()
+    # The sheet is checked again with 228: the candidates add up to it now.
+    summed = flags.get(check_name="sum_mismatch")
+    assert summed.status == FlagStatus.RESOLVED
+    assert summed.note.startswith(f"diperiksa ulang setelah keputusan #{second.id}")
 
 
 def test_decisions_are_for_the_desk_of_the_region_only(leader, kabkota_operator):

@@ -200,7 +200,7 @@ def test_the_arithmetic_is_checked_as_typed(sumur, province_coordinator, client_
     assert fragment.status_code == 200
     text = fragment.text
     assert 'data-check="sum_mismatch" data-state="fail"' in text
-    assert "= 14700, tetapi suara_sah = 14710" in text
+    assert "= 14700, tetapi suara sah = 14710" in text
     assert 'data-check="total_mismatch" data-state="incomplete"' in text
     # Checks of a single TPS do not apply to a recap of thousands of voters.
     assert 'data-check="absurd_count"' not in text

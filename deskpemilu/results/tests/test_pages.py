@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -133,6 +134,34 @@ def test_the_dashboard_shows_progress_winners_and_screens(
     assert 'data-region="36"' in province.text and 'data-code="36.01"' in province.text
 
 
+def _leader(text: str) -> str:
+    (cell,) = re.findall(r'<dd id="leader">(.*?)</dd>', text, re.S)
+    return cell
+
+
+def test_a_leader_is_named_only_above_the_coverage_setting(
+    sumur, province_coordinator, client_for, settings
+):
+    client = client_for(province_coordinator)
+    # Kec. Sumur: 66 of 69 TPS have a sheet; 02 leads.
+    sumur_page = client.get("/hasil/?wilayah=36.01.01")
+    leader = _leader(sumur_page.text)
+    assert "02" in leader and "too-early" not in leader
+    assert 'class="muted coverage"' in leader and "95,7" in leader
+    # Banten: the same 66 sheets are 0.2 % of its TPS: no leader, the coverage said.
+    banten = client.get("/hasil/?wilayah=36")
+    leader = _leader(banten.text)
+    assert 'class="muted too-early"' in leader and "02" not in leader
+    assert 'class="muted coverage"' in leader
+    assert banten.context["total"].winner == 2  # known, not shown
+    rows = re.findall(r'<tr data-code="36\.\d\d">.*?</tr>', banten.text, re.S)
+    pandeglang = next(r for r in rows if 'data-code="36.01"' in r)
+    assert "too-early" in pandeglang and "%" not in pandeglang.split("too-early")[1]
+    settings.DESKPEMILU_RESULTS_LEADER_MIN_COVERAGE = 0.0
+    leader = _leader(client.get("/hasil/?wilayah=36").text)
+    assert "02" in leader and "too-early" not in leader
+
+
 def test_the_desk_runs_the_outlier_screens_from_the_dashboard(
     sumur, province_coordinator, client_for
 ):
@@ -202,7 +231,13 @@ def test_a_decision_from_the_tps_page_changes_the_recap(
     assert response.status_code == 302
     after = recap_table(sumur, "360101").get("360101", "suara_sah")
     assert after[0] == before[0] - 110 + 228
-    assert flag_of(SUMSHEET_BAD, "sum_mismatch").status == FlagStatus.OPEN  # no field
+    # The sheet is checked again: the candidates now add up to the valid votes,
+    # but valid + invalid (228 + 87) is still not the total (31).
+    summed = flag_of(SUMSHEET_BAD, "sum_mismatch")
+    assert summed.status == FlagStatus.RESOLVED
+    decision = Decision.objects.get(tps_code=SUMSHEET_BAD, field="suara_sah")
+    assert summed.note.startswith(f"diperiksa ulang setelah keputusan #{decision.id}")
+    assert flag_of(SUMSHEET_BAD, "total_mismatch").status == FlagStatus.OPEN
     page = client.get(f"/hasil/tps/{SUMSHEET_BAD}/")
     assert {r.name: r for r in page.context["data"].rows}["suara_sah"].desk == 228
     refused = client.post(f"/hasil/tps/{SUMSHEET_BAD}/keputusan/", {"field": "x"})
@@ -210,6 +245,71 @@ def test_a_decision_from_the_tps_page_changes_the_recap(
     recap = client.get("/hasil/rekap/36/")
     assert recap.status_code == 200 and 'data-area="36"' in recap.text
     assert SUMSHEET_BAD in recap.text  # a TPS behind Banten's difference
+
+
+def test_the_queue_proposes_the_fix_the_sheet_explains(
+    sumur, province_coordinator, client_for
+):
+    # 3601012002012: the candidate counts 110, 87, 31 copied into the totals.
+    client = client_for(province_coordinator)
+    page = client.get("/hasil/flags/?wilayah=360101")
+    rows = re.findall(
+        rf'<tr class="flag" data-tps="{SUMSHEET_BAD}".*?</tr>', page.text, re.S
+    )
+    assert len(rows) == 3  # sum, total and voters identities
+    for row in rows:
+        assert 'data-kind="copied"' in row
+        fixes = re.findall(r'data-field="(\w+)">[^<]*: (\d+) → <b>(\d+)</b>', row)
+        assert fixes == [
+            ("suara_sah", "110", "228"),
+            ("suara_tidak_sah", "87", "15"),
+            ("suara_total", "31", "243"),
+        ]
+    # DPT men + women = 298 but total 295: the identities do not say which.
+    (dpt,) = re.findall(
+        r'<tr class="flag" data-tps="3601012001003".*?</tr>', page.text, re.S
+    )
+    assert "proposal" not in dpt
+
+
+def test_one_decision_over_several_fields_closes_the_flags_it_resolves(
+    sumur, province_coordinator, client_for
+):
+    client = client_for(province_coordinator)
+    tps = client.get(f"/hasil/tps/{SUMSHEET_BAD}/")
+    assert tps.text.count('class="apply-proposal"') == 3  # one per flag
+    # What the page's "keep these values" button posts.
+    apply = {
+        "field": "suara_sah",
+        "value": "228",
+        "field_2": "suara_tidak_sah",
+        "value_2": "15",
+        "field_3": "suara_total",
+        "value_3": "243",
+        "chosen_source": "",
+        "reason": "angka paslon tersalin ke baris suara sah / tidak sah / total",
+    }
+    response = client.post(f"/hasil/tps/{SUMSHEET_BAD}/keputusan/", apply)
+    assert response.status_code == 302
+    decisions = Decision.objects.filter(tps_code=SUMSHEET_BAD).order_by("id")
+    assert [(d.field, d.value) for d in decisions] == [
+        ("suara_sah", 228),
+        ("suara_tidak_sah", 15),
+        ("suara_total", 243),
+    ]
+    numbers = ", ".join(f"#{d.id}" for d in decisions)
+    for check in ("sum_mismatch", "total_mismatch", "voters_mismatch"):
+        flag = flag_of(SUMSHEET_BAD, check)
+        assert flag.status == FlagStatus.RESOLVED
+        assert (
+            flag.note == f"diperiksa ulang setelah keputusan {numbers}: kini terpenuhi"
+        )
+    # Other TPS' flags are untouched.
+    assert flag_of("3601012001003", "dpt_sum_mismatch").status == FlagStatus.OPEN
+    twice = dict(apply, field_2="suara_sah")
+    refused = client.post(f"/hasil/tps/{SUMSHEET_BAD}/keputusan/", twice)
+    assert refused.status_code == 422
+    assert Decision.objects.filter(tps_code=SUMSHEET_BAD).count() == 3
 
 
 def test_closing_a_flag_needs_a_note(sumur, province_coordinator, client_for):
@@ -239,9 +339,9 @@ def test_the_entry_check_reports_a_sum_mismatch_as_typed(
     assert fragment.status_code == 200
     text = fragment.text
     assert 'data-check="sum_mismatch" data-state="fail"' in text
-    assert (
-        "suara_1 + suara_2 + suara_3 (118+76+18) = 212, tetapi suara_sah = 221" in text
-    )
+    # The detail in words: the field codes it keeps read as their labels.
+    assert "(118+76+18) = 212, tetapi suara sah = 221" in text
+    assert "suara_1" not in text
     assert 'data-check="total_mismatch" data-state="incomplete"' in text
     typed["suara_sah"] = "212"
     fixed = client.post("/hasil/entri/periksa/", typed).text
