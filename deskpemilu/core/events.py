@@ -26,6 +26,7 @@ Kinds and their payloads (docs/notifications.md):
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -61,3 +62,24 @@ def announce(kind: str, **payload: Any) -> None:
                 log.error("event %s: %r failed", kind, receiver, exc_info=outcome)
 
     transaction.on_commit(send, robust=True)
+
+
+# Files an event's e-mail carries (an issued report's PDF). The app that owns them
+# registers a loader for the kind (reports/apps.py); the sender asks when it sends,
+# so the files are read in the worker, never in the request that announced.
+Attachment = tuple[str, bytes, str]  # file name, content, MIME type
+_loaders: dict[str, Callable[[dict[str, Any]], list[Attachment]]] = {}
+
+
+def provide_attachments(
+    kind: str, loader: Callable[[dict[str, Any]], list[Attachment]]
+) -> None:
+    if kind not in KINDS:
+        raise ValueError(f"unknown event kind {kind!r}")
+    _loaders[kind] = loader
+
+
+def attachments_for(kind: str, payload: dict[str, Any]) -> list[Attachment]:
+    """The files of an event (none when no app provides any)."""
+    loader = _loaders.get(kind)
+    return loader(payload) if loader is not None else []

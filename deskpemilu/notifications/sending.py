@@ -26,7 +26,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.utils import timezone
 
-from deskpemilu.core import backoff
+from deskpemilu.core import backoff, events
 from deskpemilu.intake.models import Channel as IntakeChannel
 from deskpemilu.intake.models import OutboundMessage
 from deskpemilu.intake.senders import normal_handle
@@ -83,6 +83,11 @@ class _Senders:
             to=[delivery.recipient],
             connection=self.smtp,
         )
+        if delivery.notification is not None:
+            for name, content, mimetype in events.attachments_for(
+                delivery.kind, delivery.notification.payload
+            ):
+                message.attach(name, content, mimetype)
         try:
             message.send()
         except (smtplib.SMTPException, OSError) as exc:

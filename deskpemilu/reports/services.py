@@ -7,16 +7,19 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
 from deskpemilu.accounts import access
 from deskpemilu.accounts.models import User
 from deskpemilu.core.errors import DeskError
+from deskpemilu.core.events import announce
 from deskpemilu.core.timeutil import wib_date
 from deskpemilu.regions.models import Region
 from deskpemilu.reports import render, selectors, windows
@@ -293,5 +296,27 @@ def _announce_issued(report: Report) -> None:
     """The one place where an issued report is announced (event `report_issued`):
     the notifications app e-mails the recipient list with the PDF attached
     (`ReportFile` of format pdf). Called once, after the issuing transaction has
-    committed. Until the lead connects the notifications here, it does nothing."""
-    return None
+    committed. The PDF is read by the sender through `report_pdf` (apps.py)."""
+    announce(
+        "report_issued",
+        report_id=report.pk,
+        title=f"Laporan Situasi {report.number} {report.region.name}".strip(),
+        url=reverse("reports:detail", args=[report.pk]),
+        region_code=report.region.code,
+    )
+
+
+def report_pdf(payload: dict[str, Any]) -> list[tuple[str, bytes, str]]:
+    """An issued report's PDF, as the file an e-mail about it carries."""
+    report_id = payload.get("report_id")
+    if not isinstance(report_id, int):
+        return []
+    stored = (
+        ReportFile.objects.filter(report_id=report_id, format=ReportFormat.PDF)
+        .select_related("report")
+        .first()
+    )
+    if stored is None:
+        return []
+    name = f"{stored.report.number or 'laporan'}".replace("/", "-") + ".pdf"
+    return [(name, bytes(stored.data), "application/pdf")]

@@ -5,8 +5,10 @@ downloads byte for byte; a correction is a new revision; scope holds."""
 from __future__ import annotations
 
 import datetime as dt
+import email
 import hashlib
 import io
+from email import policy
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +20,7 @@ from docx import Document
 from deskpemilu.core.timeutil import WIB
 from deskpemilu.desk.schedule import Schedule, entries
 from deskpemilu.desk.tests.test_worker import burst
+from deskpemilu.notifications.tests.conftest import smtp_sink  # noqa: F401
 from deskpemilu.regions.models import Region
 from deskpemilu.reports import render, services
 from deskpemilu.reports.content import roman_month
@@ -25,6 +28,7 @@ from deskpemilu.reports.models import (
     Letterhead,
     Report,
     ReportFile,
+    ReportFormat,
     ReportKind,
     ReportStatus,
 )
@@ -225,3 +229,30 @@ def test_a_number_format_with_an_unknown_field_is_refused(db):
     head = Letterhead(region=province(), number_format="LAPSIT/{nomor}/{year}")
     with pytest.raises(ValidationError):
         head.full_clean()
+
+
+def test_an_issued_report_is_emailed_with_its_pdf_attached(
+    smtp_sink,  # noqa: F811  (the fixture imported above)
+    province_coordinator,
+    leader,
+    django_capture_on_commit_callbacks,
+):
+    """The leader (report_issued by e-mail by default) gets an e-mail from the worker
+    with the issued PDF attached, byte for byte."""
+    leader.email = "sekda@bantenprov.example"
+    leader.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        report = issue(draft(province_coordinator), province_coordinator, leader)
+    assert smtp_sink.count() == 0  # the request only wrote rows
+    burst()
+    sent = [m for m in smtp_sink.messages if "sekda@bantenprov.example" in m.rcpt_tos]
+    assert len(sent) == 1
+    message = email.message_from_bytes(sent[0].content, policy=policy.default)
+    assert (
+        report.number
+        in str(message["Subject"]) + message.get_body(("plain",)).get_content()
+    )
+    [pdf] = [p for p in message.iter_attachments()]
+    assert pdf.get_content_type() == "application/pdf"
+    stored = ReportFile.objects.get(report=report, format=ReportFormat.PDF)
+    assert pdf.get_content() == bytes(stored.data)
