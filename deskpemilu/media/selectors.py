@@ -13,7 +13,7 @@ from deskpemilu.accounts import access
 from deskpemilu.accounts.models import User
 from deskpemilu.media.models import Article, ArticleClass, Source, Story
 from deskpemilu.regions.codes import nodot, nodot_ancestors
-from deskpemilu.regions.models import region_subtree_q
+from deskpemilu.regions.models import Region, region_subtree_q
 
 
 @dataclass(frozen=True)
@@ -88,6 +88,30 @@ def statements_for_region(
             region_subtree_q(region.code, field="area_code")
             | Q(area_code__in=nodot_ancestors(undotted))
         )
+        .order_by("-published_on", "-received_at")[:limit]
+    )
+
+
+def highlights_for_region(
+    user: User, region: Region, first: dt.date, last: dt.date, *, limit: int = 15
+) -> QuerySet[Article]:
+    """The news of a period about a region (or a region under or holding it) that a
+    situation report highlights: incident reports and officials' stability statements
+    published (or, undated, received) between two WIB dates, both included; newest
+    first."""
+    undotted = nodot(region.code)
+    dated = Q(published_on__gte=first, published_on__lte=last)
+    undated = Q(published_on__isnull=True, received_at__date__gte=first) & Q(
+        received_at__date__lte=last
+    )
+    return (
+        access.articles_visible(user)
+        .filter(klass__in=[ArticleClass.STABILITY, ArticleClass.INCIDENT])
+        .filter(
+            region_subtree_q(region.code, field="area_code")
+            | Q(area_code__in=nodot_ancestors(undotted))
+        )
+        .filter(dated | undated)
         .order_by("-published_on", "-received_at")[:limit]
     )
 

@@ -245,6 +245,6 @@ SECTIONS = (
     ("recommendations", "VIII. Rekomendasi"),
 )
 MEDIA_EMPTY = (
-    "Belum tersedia: pemantauan media belum berjalan di Desk Pemilu. Bagian ini "
-    "akan memuat sorotan media dan pernyataan pejabat setelah pemantauan media ada."
+    "Tidak ada berita tentang wilayah ini dalam periode laporan pada pemantauan media "
+    "Desk Pemilu."
 )

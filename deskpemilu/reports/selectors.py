@@ -23,6 +23,7 @@ from deskpemilu.elections.selectors import election_current, election_stage_at
 from deskpemilu.incidents.models import Assignment, Incident
 from deskpemilu.incidents.taxonomy import Category, Severity, Status
 from deskpemilu.intake.models import CheckinStage
+from deskpemilu.media.selectors import highlights_for_region
 from deskpemilu.regions.models import Boundary, Region, region_subtree_q
 from deskpemilu.reports import drawing, windows
 from deskpemilu.reports.content import (
@@ -36,6 +37,7 @@ from deskpemilu.reports.content import (
     ResultsRow,
     StageInfo,
     StatementPart,
+    date_long,
     date_short,
     moment_text,
     number,
@@ -45,7 +47,7 @@ from deskpemilu.reports.models import Report, ReportFile, ReportKind, ReportStat
 from deskpemilu.results.selectors.progress import sheet_progress
 from deskpemilu.situation.models import StatusChange
 from deskpemilu.situation.selectors.coverage import coverage_summary
-from deskpemilu.situation.selectors.status import region_statement
+from deskpemilu.situation.selectors.status import Statement, region_statement
 from deskpemilu.situation.statement import region_label
 
 TABLE_LIMIT = 200  # rows of the significant incidents' table
@@ -195,7 +197,8 @@ def _gather(
             safe=said.safe,
             total=said.total,
             significant_count=said.significant_count,
-            basis=_basis(said.by_severity, said.by_status, said.worst_level),
+            basis=_parts(said)
+            + _basis(said.by_severity, said.by_status, said.worst_level),
         ),
         stage=_stage(incidents, end),
         regions=regions,
@@ -213,7 +216,39 @@ def _gather(
         chart_unit=unit,
         map_svg=_map(region, regions),
         chart_svg=drawing.bar_chart([(b.label, b.count) for b in chart]),
+        media=_media(user, region, start, end),
     )
+
+
+def _parts(said: Statement) -> list[str]:
+    """Each claim of the statement with its rule and why it holds or not
+    (situation/statement.py), as the lines of the statement's basis."""
+    return [
+        f"{'Terpenuhi' if part.holds else 'Tidak terpenuhi'} - {part.claim}: "
+        f"{part.why} (Aturan: {part.rule})"
+        for part in said.parts
+    ]
+
+
+def _media(
+    user: User, region: Region, start: dt.datetime, end: dt.datetime
+) -> list[str]:
+    """Media highlights of the period: the news about the region, each with its
+    date, class, title and first quote with its speaker (media monitoring)."""
+    first = to_wib(start).date()
+    last = to_wib(end - dt.timedelta(microseconds=1)).date()
+    lines = []
+    for article in highlights_for_region(user, region, first, last):
+        day = article.published_on or to_wib(article.received_at).date()
+        what = "Pernyataan" if article.klass == "stability" else "Kejadian"
+        line = f"{date_long(day)} - {what}: {article.title}"
+        quotes = (article.analysis or {}).get("quotes") or []
+        if quotes and quotes[0].get("speaker"):
+            text = str(quotes[0].get("text", ""))
+            text = text if len(text) <= 200 else text[:197] + "..."
+            line += f" - {quotes[0]['speaker']}: \u201c{text}\u201d"
+        lines.append(line)
+    return lines
 
 
 def _basis(
@@ -228,7 +263,6 @@ def _basis(
     lines = [
         f"Kejadian menurut tingkat keparahan (tanpa yang ditolak): {severities}.",
         f"Kejadian menurut status penanganan: {statuses or '-'}.",
-        "Kejadian signifikan: tingkat keparahan berat atau kritis yang tidak ditolak.",
     ]
     if worst:
         lines.append(f"Status wilayah terburuk dalam periode: {worst.title()}.")

@@ -29,11 +29,13 @@ def test_the_content_of_an_election_day(province_coordinator, election_day):
         "Rabu, 14 Februari 2024 pukul 06.00 WIB s.d. "
         "Kamis, 15 Februari 2024 pukul 06.00 WIB"
     )
+    # Three TPS of 33,324 reported: the desk says it cannot state the situation
+    # (situation/statement.py, coverage), with the figures.
     assert content.statement.text == (
-        "Provinsi Banten, 14\u201315 Februari 2024: tidak dapat dinyatakan aman dan "
-        "kondusif, 5 kejadian, 2 di antaranya kejadian signifikan."
+        "Provinsi Banten, 14\u201315 Februari 2024: belum dapat dinyatakan: baru 3 "
+        "dari 33.324 TPS (0,0 %) melapor."
     )
-    print(content.to_json())
+    assert not content.statement.safe
 
 
 def _pdf_text(data: bytes) -> str:
@@ -72,7 +74,7 @@ EXPECTED = [
     "Gubernur Banten",
     "TERBATAS",
     "Rabu, 14 Februari 2024 pukul 06.00 WIB",
-    "tidak dapat dinyatakan aman dan kondusif, 5 kejadian, 2 di antaranya",
+    "belum dapat dinyatakan: baru 3 dari 33.324 TPS",
     "berat 1, kritis 1",
     "Penghitungan suara",
     "Kota Cilegon",
@@ -84,7 +86,7 @@ EXPECTED = [
     "Penugasan yang belum selesai: 1; melewati tenggat: 1",
     "Patroli gabungan di Kecamatan Curug",
     "33.324",
-    "Belum tersedia: pemantauan media belum berjalan",
+    "Tidak ada berita tentang wilayah ini dalam periode laporan",
     "Perkuat patroli di Kota Cilegon.",
     "Serang, Kamis, 15 Februari 2024",
     "Ketua Desk Pemilu",
@@ -135,7 +137,7 @@ def test_the_command_writes_each_format(election_day, tmp_path):
             "docx": _docx_text,
             "html": lambda d: html.unescape(strip_tags(d.decode())),
         }[fmt](data)
-        assert "5 kejadian, 2 di antaranya kejadian signifikan" in _squash(text)
+        assert "belum dapat dinyatakan: baru 3 dari 33.324 TPS" in _squash(text)
 
 
 def test_the_command_refuses_a_period_that_ends_first(db, tmp_path):
@@ -149,3 +151,36 @@ def test_the_command_refuses_a_period_that_ends_first(db, tmp_path):
             "--out",
             str(tmp_path / "x.pdf"),
         )
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx", "html"])
+def test_the_media_highlights_and_the_statements_rules_are_in_every_format(
+    province_coordinator, fmt
+):
+    """An official's statement published on the report's day is highlighted with its
+    speaker; the statement's basis names each claim and its rule."""
+    import datetime as dt
+
+    from deskpemilu.media.services import article_ingest
+    from deskpemilu.media.tests.test_desk import _read
+
+    article_ingest(
+        actor=province_coordinator,
+        text=_read("seed_article_banten_20240320.txt"),
+        published=dt.date(2024, 2, 14),
+    )
+    content = report_content(
+        province_coordinator, Region.objects.get(code="36"), START, END
+    )
+    assert len(content.media) == 1 and "Al Muktabar" in content.media[0]
+    assert any(line.startswith("Terpenuhi") for line in content.statement.basis)
+    data = render.render(content, fmt)
+    if fmt == "pdf":
+        text = _pdf_text(data)
+    elif fmt == "docx":
+        text = _docx_text(data)
+    else:
+        text = html.unescape(strip_tags(data.decode()))
+    text = _squash(text)
+    assert "Al Muktabar" in text and "Rabu, 14 Februari 2024" in text
+    assert "Aturan:" in text

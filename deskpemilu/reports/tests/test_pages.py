@@ -37,7 +37,7 @@ def test_a_report_from_draft_to_issue_through_the_pages(
     assert response.status_code == 302
     assert response["Location"] == reverse("reports:detail", args=[report.pk])
     page = desk.get(response["Location"]).content.decode()
-    assert "tidak dapat dinyatakan aman dan kondusif" in page
+    assert "belum dapat dinyatakan: baru 3 dari 33.324 TPS" in page
     assert reverse("reports:step", args=[report.pk, "setujui"]) not in page
     assert (
         desk.post(
