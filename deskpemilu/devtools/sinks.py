@@ -58,6 +58,8 @@ class Received:
     signature_ok: bool
     fresh: bool
     answered: int
+    raw: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -99,7 +101,7 @@ class WebhookReceiver:
             status = self.answers.pop(0) if self.answers else 200
             if not (ok and fresh):
                 status = 401
-            self.received.append(Received(body, ok, fresh, status))
+            self.received.append(Received(body, ok, fresh, status, raw, headers))
         handler.send_response(status)
         handler.send_header("Content-Length", "0")
         handler.end_headers()

@@ -1,9 +1,11 @@
 """Coordination to closure in real browsers against the real server (issue 12): an
-operator of Lebak reports an incident and asks Polres Lebak to act; the Polres
-liaison, in a browser of their own, finds it in Tugas saya, acknowledges it, records
-a follow-up with a photo and the agency's case number and reports it finished; the
-coordinator closes it from "siap ditutup"; a meeting's action item for Polres Lebak
-is run to done from the liaison's Tugas saya.
+operator of Lebak reports an incident and asks Polres Lebak to act; the worker tells
+Polres Lebak: the liaison's bell, an e-mail to a local SMTP server, and a signed
+webhook to the agency's own system (refused once with 500, delivered on the retry);
+the Polres liaison, in a browser of their own, finds it in Tugas saya and the bell,
+acknowledges it, records a follow-up with a photo and the agency's case number and
+reports it finished; the coordinator closes it from "siap ditutup"; a meeting's
+action item for Polres Lebak is run to done from the liaison's Tugas saya.
 
 Each person works in a Chromium of their own (a thread each: Playwright's sync API
 allows one per thread). Screenshots go to test-artifacts/coordination-*.png.
@@ -12,6 +14,9 @@ allows one per thread). Screenshots go to test-artifacts/coordination-*.png.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,8 +27,10 @@ from deskpemilu.core.tests.conftest import (  # noqa: F401  (artifacts: a fixtur
     PASSWORD,
     artifacts,
     in_own_browser,
+    run,
 )
 from deskpemilu.devtools.liveserver import LiveDesk, Member, live_desk
+from deskpemilu.devtools.sinks import SmtpSink, WebhookReceiver
 from deskpemilu.incidents.tests.test_agency import png
 
 pytestmark = pytest.mark.browser
@@ -35,12 +42,55 @@ MEMBERS = (
 )
 TPS = "3602010001001"  # a TPS of Kabupaten Lebak, found by the test below
 TITLE = "Bentrok pendukung di dekat TPS"
+SECRET = "rahasia-sistem-polres-lebak"
+LIAISON_EMAIL = "kasat.intel@polres-lebak.example"
 
 
 @pytest.fixture(scope="module")
-def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveDesk]:
-    with live_desk(tmp_path_factory.mktemp("coordination-desk"), MEMBERS) as running:
+def smtp() -> Iterator[SmtpSink]:
+    with SmtpSink() as sink:
+        yield sink
+
+
+@pytest.fixture(scope="module")
+def agency_system() -> Iterator[WebhookReceiver]:
+    """Polres Lebak's own system: refuses the first POST (500), takes the next."""
+    with WebhookReceiver(secret=SECRET, answers=[500]) as receiver:
+        yield receiver
+
+
+@pytest.fixture(scope="module")
+def desk(
+    tmp_path_factory: pytest.TempPathFactory,
+    smtp: SmtpSink,
+    agency_system: WebhookReceiver,
+) -> Iterator[LiveDesk]:
+    settings = {
+        "DESKPEMILU_EMAIL_HOST": "127.0.0.1",
+        "DESKPEMILU_EMAIL_PORT": str(smtp.port),
+        "DESKPEMILU_EMAIL_TLS": "false",
+        "DESKPEMILU_TASK_RETRY_DELAYS": "1,1,1",
+        "DESKPEMILU_NOTIFY_SWEEP_SECONDS": "1",  # the retry is looked for each second
+    }
+    folder = tmp_path_factory.mktemp("coordination-desk")
+    with live_desk(folder, MEMBERS, extra_env=settings) as running:
+        run(
+            running,
+            "shell",
+            "-c",
+            "from deskpemilu.accounts.models import Agency, User; "
+            "from deskpemilu.notifications.models import WebhookEndpoint as W; "
+            "User.objects.filter(username='polres_lebak')"
+            f".update(email='{LIAISON_EMAIL}'); "
+            "W.objects.create(agency=Agency.objects.get(code='polres-lebak'), "
+            f"url='{agency_system.url}', secret='{SECRET}', events=['assigned'])",
+        )
         yield running
+
+
+def worker_burst(desk: LiveDesk) -> None:
+    """What the background worker does, once through what is queued."""
+    run(desk, "worker", "--burst")
 
 
 def log_in(page: Page, username: str) -> None:
@@ -80,6 +130,14 @@ def operator_reports_and_assigns(page: Page, shots: Path) -> str:
     expect(page.locator("#assignments")).to_contain_text("Polres Lebak")
     page.screenshot(path=str(shots / "coordination-assigned.png"), full_page=True)
     return incident_url
+
+
+def liaison_sees_the_bell(page: Page) -> None:
+    log_in(page, "polres_lebak")
+    bell = page.locator(".topbar a.bell .count")
+    expect(bell).to_have_attribute("data-unread", "1")
+    page.click(".topbar a.bell")
+    expect(page.locator("main")).to_contain_text(TITLE)
 
 
 def liaison_acts(page: Page, shots: Path, photo: Path) -> None:
@@ -149,6 +207,8 @@ def test_an_incident_goes_from_assignment_to_closure_and_a_meeting_item_to_done(
     desk: LiveDesk,
     artifacts: Path,  # noqa: F811  (the fixture imported above)
     tmp_path: Path,
+    smtp: SmtpSink,
+    agency_system: WebhookReceiver,
 ) -> None:
     photo = tmp_path / "lokasi.png"
     photo.write_bytes(png(8, 8))
@@ -156,6 +216,19 @@ def test_an_incident_goes_from_assignment_to_closure_and_a_meeting_item_to_done(
     in_own_browser(
         desk, lambda page: urls.append(operator_reports_and_assigns(page, artifacts))
     )
+    worker_burst(desk)  # the e-mail goes; the agency's system refuses the webhook
+    [mail] = [m for m in smtp.messages if LIAISON_EMAIL in m.rcpt_tos]
+    assert TITLE in mail.content.decode("utf-8", "replace")
+    assert [r.answered for r in agency_system.received] == [500]
+    time.sleep(2.5)  # the retry's wait (DESKPEMILU_TASK_RETRY_DELAYS=1) and a new slot
+    worker_burst(desk)
+    assert [r.answered for r in agency_system.received] == [500, 200]
+    for delivery in agency_system.received:  # checked here as the agency would
+        expected = hmac.new(SECRET.encode(), delivery.raw, hashlib.sha256).hexdigest()
+        assert delivery.headers["X-Desk-Signature-256"] == f"sha256={expected}"
+        assert delivery.body["event"] == "assigned"
+        assert TITLE in str(delivery.body)
+    in_own_browser(desk, liaison_sees_the_bell)
     in_own_browser(desk, lambda page: liaison_acts(page, artifacts, photo))
     in_own_browser(desk, lambda page: coordinator_closes(page, urls[0]))
     in_own_browser(desk, coordinator_holds_a_meeting)
