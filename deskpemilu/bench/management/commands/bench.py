@@ -1,4 +1,5 @@
 import json
+import shutil
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -9,7 +10,9 @@ class Command(BaseCommand):
     help = (
         "Tolok ukur kecepatan (bukan uji). Benchmarks: `bench ingest` sends field "
         "messages over HTTP to the real app server on SQLite and PostgreSQL and "
-        "reports messages/s, p50/p99 latency and the ratio to the trivial endpoint; "
+        "reports messages/s, p50/p99 latency from a Python and a C (wrk) load "
+        "generator, and the ratios to the same run's baselines (trivial endpoint, "
+        "a one-row insert app, executemany/COPY); "
         "`bench dashboard` seeds 1,000,000 incidents and times the dashboard's "
         "data endpoints over HTTP, the status recomputation and the map layers; "
         "`bench media` times the news analysis on one core and scores it; "
@@ -44,6 +47,19 @@ class Command(BaseCommand):
             default=",".join(ingest.MODES),
             help="ingest: phases to run, comma-separated (trivial,sms,api,batch)",
         )
+        parser.add_argument(
+            "--generators",
+            default=",".join(ingest.GENERATORS),
+            help="ingest: load generators, comma-separated (python,wrk)",
+        )
+        parser.add_argument(
+            "--no-baselines",
+            action="store_true",
+            help="ingest: skip the one-row app and the bulk ceiling",
+        )
+        parser.add_argument(
+            "--bulk-rows", type=int, default=100_000, help="ingest: bulk ceiling rows"
+        )
         parser.add_argument("--json", action="store_true", help="raw results as JSON")
         parser.add_argument("--tps", type=int, default=820_161, help="results: TPS")
         parser.add_argument("--repeat", type=int, default=1, help="runs (median)")
@@ -70,7 +86,19 @@ class Command(BaseCommand):
         phases = tuple(p.strip() for p in options["phases"].split(",") if p.strip())
         if not phases or set(phases) - set(ingest.MODES):
             raise CommandError(f"--phases: pilih dari {', '.join(ingest.MODES)}")
+        generators = tuple(
+            g.strip() for g in options["generators"].split(",") if g.strip()
+        )
+        if not generators or set(generators) - set(ingest.GENERATORS):
+            raise CommandError(
+                f"--generators: pilih dari {', '.join(ingest.GENERATORS)}"
+            )
+        if "wrk" in generators and not shutil.which("wrk"):
+            raise CommandError("wrk tidak ditemukan: apt-get install wrk")
         cfg = ingest.IngestConfig(
+            generators=generators,
+            baselines=not options["no_baselines"],
+            bulk_rows=options["bulk_rows"],
             databases=("sqlite", "postgres") if db == "both" else (db,),
             duration=duration,
             concurrency=concurrency,
