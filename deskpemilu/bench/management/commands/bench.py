@@ -13,6 +13,9 @@ class Command(BaseCommand):
         "reports messages/s, p50/p99 latency from a Python and a C (wrk) load "
         "generator, and the ratios to the same run's baselines (trivial endpoint, "
         "a one-row insert app, executemany/COPY); "
+        "`bench misreads` injects every kind of OCR misread (inserted, swapped, "
+        "look-alike, dropped digit) into consistent sheets and reports the "
+        "detector's recall and precision per kind; "
         "`bench dashboard` seeds 1,000,000 incidents and times the dashboard's "
         "data endpoints over HTTP, the status recomputation and the map layers; "
         "`bench media` times the news analysis on one core and scores it; "
@@ -23,7 +26,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "name", choices=["ingest", "results", "dashboard", "media", "soak"]
+            "name",
+            choices=["ingest", "results", "misreads", "dashboard", "media", "soak"],
         )
         parser.add_argument(
             "--db", choices=["sqlite", "postgres", "both"], default="both"
@@ -65,6 +69,9 @@ class Command(BaseCommand):
         parser.add_argument("--repeat", type=int, default=1, help="runs (median)")
         parser.add_argument("--keep", default="", help="results: keep files here")
         parser.add_argument(
+            "--per-kind", type=int, default=2_000, help="misreads: sheets per kind"
+        )
+        parser.add_argument(
             "--incidents", type=int, default=1_000_000, help="dashboard: incidents"
         )
         parser.add_argument(
@@ -76,6 +83,8 @@ class Command(BaseCommand):
             return self._results(db, options)
         if name == "dashboard":
             return self._dashboard(db, options)
+        if name == "misreads":
+            return self._misreads(options)
         if name == "media":
             return self._media(duration or 10.0, options)
         if name == "soak":
@@ -128,6 +137,14 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(out, indent=2))
         self.stdout.write(results.report(out))
+
+    def _misreads(self, options):
+        from deskpemilu.bench import misreads
+
+        out = misreads.run(misreads.MisreadConfig(per_kind=options["per_kind"]))
+        if options["json"]:
+            self.stdout.write(json.dumps(out, indent=2))
+        self.stdout.write(misreads.report(out))
 
     def _dashboard(self, db, options):
         from deskpemilu.bench import situation
