@@ -346,17 +346,34 @@ def _misread_flags(
     fixes: dict[int, dict[tuple[int, int], str]] = defaultdict(dict)
     for c in range(v.shape[1]):
         need = involved[:, c] & k[:, c] & (v[:, c] >= 0)
+        coeff = a[:, c]
+        if not need.any() or not coeff.any():
+            continue
+        # A single wrong cell c fixes every identity at once only with one value:
+        # the one the first checkable identity naming c implies. Only that value is
+        # tried against the digit edits (trying every edit against every identity
+        # cost ~1 ms a sheet with four kinds of edit).
+        naming = ck & (coeff != 0)[None, :]
+        need &= naming.any(1)
         if not need.any():
             continue
+        first = np.argmax(naming, axis=1)
+        step = coeff[first]
+        need &= rs[np.arange(len(rs)), first] % step == 0
         x = v[:, c]
-        for cand, valid, kind in digit_edits(x):
-            ok = need & valid & (cand != x)
-            if not ok.any():
-                continue
-            after = rs + (cand - x)[:, None] * a[:, c][None, :]
-            good = ok & np.all(~ck | (after == 0), axis=1)
-            for r in np.nonzero(good)[0]:
-                fixes[int(r)].setdefault((c, int(cand[r])), kind)
+        cand = x - rs[np.arange(len(rs)), first] // np.where(step == 0, 1, step)
+        after = rs + (cand - x)[:, None] * coeff[None, :]
+        need &= (cand != x) & (cand >= 0) & np.all(~ck | (after == 0), axis=1)
+        if not need.any():
+            continue
+        sub = np.nonzero(need)[0]
+        xs, cs = x[sub], cand[sub]
+        kinds = np.full(len(sub), "", dtype=object)
+        for edit, valid, kind in digit_edits(xs):
+            kinds[(kinds == "") & valid & (edit == cs)] = kind
+        for r, y, kind in zip(sub.tolist(), cs.tolist(), kinds.tolist(), strict=True):
+            if kind:
+                fixes[r][(c, y)] = kind
     return [
         _misread_flag(sheets, int(rows[r]), found) for r, found in sorted(fixes.items())
     ]
