@@ -42,6 +42,14 @@ def machine() -> str:
     )
 
 
+def load_average() -> str:
+    """The machine's load average (1, 5, 15 min): how shared the run was."""
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
+
+
 @contextmanager
 def database(kind: str) -> Iterator[tuple[str, Path]]:
     """(DATABASE_URL, work folder) of a fresh database: a SQLite file, or a durable

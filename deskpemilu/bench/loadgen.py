@@ -4,8 +4,10 @@ time, and prints one JSON line with counts and latencies.
 
     python -m deskpemilu.bench.loadgen '{"url": ..., "mode": "sms", ...}'
 
-Modes: trivial (GET /healthz), sms (SMS gateway webhook, one message per request),
-api (JSON API, one message), batch (JSON API, `batch` messages per request).
+Modes: trivial (GET /healthz), bare and onerow (the one-row app of baseline.py:
+its health check, one stored row per request), sms (SMS gateway webhook, one
+message per request), api (JSON API, one message), batch (JSON API, `batch`
+messages per request).
 """
 
 from __future__ import annotations
@@ -58,8 +60,17 @@ class Tally:
 
 
 def _request(mode: str, cfg: dict, rng: random.Random, codes, seq: str):
-    if mode == "trivial":
+    if mode in ("trivial", "bare"):  # bare: the one-row app's (baseline.py)
         return "GET", "/healthz", None, {}, 0
+    if mode == "onerow":
+        query = urllib.parse.urlencode(
+            {
+                "sender": f"0812{rng.randint(10**7, 10**8 - 1)}",
+                "text": field_message(rng, codes),
+                "id": seq,
+            }
+        )
+        return "GET", f"/onerow?{query}", None, {}, 1
     if mode == "sms":
         query = urllib.parse.urlencode(
             {

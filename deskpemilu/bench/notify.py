@@ -118,6 +118,9 @@ def ingest_on_off(kind: str, cfg: NotifyConfig, say: Callable[[str], None]) -> d
         duration=cfg.ingest_duration,
         concurrency=cfg.concurrency,
         phases=cfg.ingest_phases,
+        # One generator and no baselines: the comparison is on against off.
+        generators=("python",),
+        baselines=False,
     )
     runs: dict[str, list[dict]] = {"off": [], "on": []}
     for n in range(cfg.repeat):
@@ -127,10 +130,9 @@ def ingest_on_off(kind: str, cfg: NotifyConfig, say: Callable[[str], None]) -> d
             runs[state].append(ingest.run_one(kind, replace(icfg), say, flag))
     out: dict[str, dict] = {}
     for phase in cfg.ingest_phases:
-        off = statistics.median(
-            r["phases"][phase]["messages_per_s"] for r in runs["off"]
-        )
-        on = statistics.median(r["phases"][phase]["messages_per_s"] for r in runs["on"])
+        key = f"{phase}/python"
+        off = statistics.median(r["phases"][key]["messages_per_s"] for r in runs["off"])
+        on = statistics.median(r["phases"][key]["messages_per_s"] for r in runs["on"])
         out[phase] = {
             "off": off,
             "on": on,

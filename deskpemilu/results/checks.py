@@ -3,8 +3,9 @@
 Per sheet: the identities of the C.Hasil form (each a named check), capacity (voters
 above the lists, votes above DPT x 1.02), negative or absurd counts, an admin block
 read as all zeros, and likely OCR misreads: a count that, with one inserted digit
-removed or two neighbouring digits swapped back, makes every identity of the sheet
-hold. Across sources of one TPS: every field on which two readings differ. The
+removed, two neighbouring digits swapped back, a look-alike digit (tens and above)
+or a dropped digit put back, makes every identity of the sheet hold. Across sources
+of one TPS: every field on which two readings differ. The
 statistical screens are in the screens package. Thresholds are the module constants;
 docs/results.md explains each.
 """
@@ -263,12 +264,35 @@ def _digit_counts(x: np.ndarray) -> np.ndarray:
     return n
 
 
+# Digits an OCR reads one for the other (printed and handwritten forms): each
+# digit and the digits it may have been read from.
+LOOKALIKES: dict[int, tuple[int, ...]] = {
+    0: (6, 8, 9),
+    1: (7,),
+    3: (8,),
+    4: (9,),
+    5: (6,),
+    6: (0, 5, 8),
+    7: (1,),
+    8: (0, 3, 6, 9),
+    9: (0, 4, 8),
+}
+
+
 def digit_edits(x: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray, str]]:
     """For non-negative counts x: the values a misread would have come from.
 
     Yields (candidate, valid, kind): the value with one digit removed (the misread
-    inserted or doubled it: 84 -> 884, 17 -> 817) and with two neighbouring digits
-    swapped back (71 -> 17). `valid` says where the edit applies.
+    inserted or doubled it: 84 -> 884, 17 -> 817), with two neighbouring digits
+    swapped back (71 -> 17), with a digit read as a look-alike put back (177 -> 117:
+    1/7, 3/8, 5/6, 0/8 ...; tens and above only, see below), and with a dropped digit
+    put back (17 -> 117). `valid` says where the edit applies.
+
+    A look-alike in the units digit changes a count by 1 to 9, the size of an
+    officer's usual arithmetic slip: the sheet's identities cannot tell the two
+    apart, so that edit is not offered (the identity's own flag stands). Every other
+    edit changes a count by 9 or more (a dropped or inserted digit, a swap: 9 x the
+    digits' difference; a look-alike in the tens: 10 or more).
     """
     digits = _digit_counts(x)
     for p in range(MAX_DIGITS):
@@ -280,9 +304,28 @@ def digit_edits(x: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray, str]]:
         swapped = x + (b - a) * low + (a - b) * high
         leading_zero = (p + 1 == digits - 1) & (a == 0)
         yield swapped, (p + 1 < digits) & (a != b) & ~leading_zero, "swap"
+    for p in range(1, MAX_DIGITS):
+        low = 10**p
+        d = (x // low) % 10
+        for read, sources in LOOKALIKES.items():
+            for true in sources:
+                leading_zero = (p == digits - 1) & (true == 0)
+                valid = (p < digits) & (d == read) & ~leading_zero
+                yield x + (true - read) * low, valid, "substitute"
+    for p in range(MAX_DIGITS):
+        low = 10**p
+        for d in range(10):
+            put_back = (x // low) * (low * 10) + d * low + x % low
+            valid = (p <= digits) & ~((p == digits) & (d == 0)) & (p < MAX_DIGITS - 1)
+            yield put_back, valid, "drop"
 
 
-KIND_WORDS = {"insert": "digit tersisip/ganda", "swap": "dua digit tertukar"}
+KIND_WORDS = {
+    "insert": "digit tersisip/ganda",
+    "swap": "dua digit tertukar",
+    "substitute": "digit terbaca sebagai digit yang mirip",
+    "drop": "digit hilang",
+}
 
 
 def _misread_flags(
@@ -303,17 +346,34 @@ def _misread_flags(
     fixes: dict[int, dict[tuple[int, int], str]] = defaultdict(dict)
     for c in range(v.shape[1]):
         need = involved[:, c] & k[:, c] & (v[:, c] >= 0)
+        coeff = a[:, c]
+        if not need.any() or not coeff.any():
+            continue
+        # A single wrong cell c fixes every identity at once only with one value:
+        # the one the first checkable identity naming c implies. Only that value is
+        # tried against the digit edits (trying every edit against every identity
+        # cost ~1 ms a sheet with four kinds of edit).
+        naming = ck & (coeff != 0)[None, :]
+        need &= naming.any(1)
         if not need.any():
             continue
+        first = np.argmax(naming, axis=1)
+        step = coeff[first]
+        need &= rs[np.arange(len(rs)), first] % step == 0
         x = v[:, c]
-        for cand, valid, kind in digit_edits(x):
-            ok = need & valid & (cand != x)
-            if not ok.any():
-                continue
-            after = rs + (cand - x)[:, None] * a[:, c][None, :]
-            good = ok & np.all(~ck | (after == 0), axis=1)
-            for r in np.nonzero(good)[0]:
-                fixes[int(r)].setdefault((c, int(cand[r])), kind)
+        cand = x - rs[np.arange(len(rs)), first] // np.where(step == 0, 1, step)
+        after = rs + (cand - x)[:, None] * coeff[None, :]
+        need &= (cand != x) & (cand >= 0) & np.all(~ck | (after == 0), axis=1)
+        if not need.any():
+            continue
+        sub = np.nonzero(need)[0]
+        xs, cs = x[sub], cand[sub]
+        kinds = np.full(len(sub), "", dtype=object)
+        for edit, valid, kind in digit_edits(xs):
+            kinds[(kinds == "") & valid & (edit == cs)] = kind
+        for r, y, kind in zip(sub.tolist(), cs.tolist(), kinds.tolist(), strict=True):
+            if kind:
+                fixes[r][(c, y)] = kind
     return [
         _misread_flag(sheets, int(rows[r]), found) for r, found in sorted(fixes.items())
     ]
@@ -421,8 +481,10 @@ def _cross_misreads(
             y = int(cand[0])
             if not valid[0] or y == x or y not in others:
                 continue
-            # A swap is symmetric: blame the reading whose own sheet fails.
-            if kind == "swap" and not own_fail[r, c]:
+            # A swap or a look-alike goes both ways, and a dropped digit is an
+            # inserted one seen from the other reading: blame the reading whose own
+            # sheet fails (an inserted digit: the longer reading, as before).
+            if kind != "insert" and not own_fail[r, c]:
                 continue
             who = ", ".join(sheets.source(rr) for rr, val in readings if val == y)
             flags.append(

@@ -187,6 +187,23 @@ def test_a_digit_inserted_in_front_is_found_too():
     assert misread(run(row | {"suara_1": 817})) == [("suara_1", 817, 17)]
 
 
+def test_a_look_alike_digit_is_found_in_the_tens():
+    row = sheet(suara_1=17, suara_2=199, suara_3=10)
+    # 199 read 799 (1 read as 7); 199 read 196 would be a slip of 3 as much.
+    assert misread(run(row | {"suara_2": 799})) == [("suara_2", 799, 199)]
+    assert misread(run(row | {"suara_2": 196})) == []
+
+
+def test_a_dropped_digit_is_found_and_offered_among_others_when_ambiguous():
+    row = sheet(suara_1=84, suara_2=132, suara_3=10)
+    assert misread(run(row | {"suara_1": 8})) == [("suara_1", 8, 84)]
+    # 132 read 12 is 120 short; 10 with a 3 put back (130) closes it as well.
+    (flag,) = [f for f in run(row | {"suara_2": 12}) if f.check == "likely_misread"]
+    assert flag.expected is None
+    assert "kemungkinan 132 (digit hilang)" in flag.detail
+    assert "kemungkinan 130 (digit hilang)" in flag.detail
+
+
 def test_two_swapped_digits_are_found():
     row = sheet(suara_1=17, suara_2=199, suara_3=10)
     assert misread(run(row | {"suara_1": 71})) == [("suara_1", 71, 17)]
@@ -226,14 +243,41 @@ def test_digit_edits_of_a_count():
     found = {
         (int(c[0]), kind)
         for c, ok, kind in checks.digit_edits(np.array([884]))
-        if ok[0]
+        if ok[0] and kind in ("insert", "swap")
     }
     assert found == {(84, "insert"), (88, "insert"), (848, "swap")}
-    found = {int(c[0]) for c, ok, _ in checks.digit_edits(np.array([7])) if ok[0]}
+    # Look-alikes in the tens and hundreds only: 8 may have been 0, 3, 6 or 9
+    # (a units digit changed by 1-8 is an arithmetic slip as much as a misread).
+    found = {
+        int(c[0])
+        for c, ok, kind in checks.digit_edits(np.array([884]))
+        if ok[0] and kind == "substitute"
+    }
+    assert found == {384, 684, 984, 804, 834, 864, 894}
+    # A dropped digit put back anywhere, never as a leading zero.
+    found = {
+        int(c[0])
+        for c, ok, kind in checks.digit_edits(np.array([17]))
+        if ok[0] and kind == "drop"
+    }
+    assert found == (
+        {int(f"{d}17") for d in range(1, 10)}
+        | {int(f"1{d}7") for d in range(10)}
+        | {int(f"17{d}") for d in range(10)}
+    )
+    found = {
+        int(c[0])
+        for c, ok, k in checks.digit_edits(np.array([7]))
+        if ok[0] and k != "drop"
+    }
     assert found == set()
-    # 10 swapped would read 01: not a reading anyone writes.
-    found = {int(c[0]) for c, ok, k in checks.digit_edits(np.array([10])) if ok[0]}
-    assert found == {0, 1}
+    # 10 swapped would read 01: not a reading anyone writes; 1 -> 7 in the tens.
+    found = {
+        int(c[0])
+        for c, ok, k in checks.digit_edits(np.array([10]))
+        if ok[0] and k != "drop"
+    }
+    assert found == {0, 1, 70}
 
 
 counts = st.integers(min_value=0, max_value=400)

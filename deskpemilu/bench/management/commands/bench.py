@@ -1,5 +1,6 @@
 import argparse
 import json
+import shutil
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -10,7 +11,12 @@ class Command(BaseCommand):
     help = (
         "Tolok ukur kecepatan (bukan uji). Benchmarks: `bench ingest` sends field "
         "messages over HTTP to the real app server on SQLite and PostgreSQL and "
-        "reports messages/s, p50/p99 latency and the ratio to the trivial endpoint; "
+        "reports messages/s, p50/p99 latency from a Python and a C (wrk) load "
+        "generator, and the ratios to the same run's baselines (trivial endpoint, "
+        "a one-row insert app, executemany/COPY); "
+        "`bench misreads` injects every kind of OCR misread (inserted, swapped, "
+        "look-alike, dropped digit) into consistent sheets and reports the "
+        "detector's recall and precision per kind; "
         "`bench dashboard` seeds 1,000,000 incidents and times the dashboard's "
         "data endpoints over HTTP, the status recomputation and the map layers; "
         "`bench media` times the news analysis on one core and scores it; "
@@ -30,6 +36,7 @@ class Command(BaseCommand):
             choices=[
                 "ingest",
                 "results",
+                "misreads",
                 "dashboard",
                 "media",
                 "soak",
@@ -59,6 +66,19 @@ class Command(BaseCommand):
             default=",".join(ingest.MODES),
             help="ingest: phases to run, comma-separated (trivial,sms,api,batch)",
         )
+        parser.add_argument(
+            "--generators",
+            default=",".join(ingest.GENERATORS),
+            help="ingest: load generators, comma-separated (python,wrk)",
+        )
+        parser.add_argument(
+            "--no-baselines",
+            action="store_true",
+            help="ingest: skip the one-row app and the bulk ceiling",
+        )
+        parser.add_argument(
+            "--bulk-rows", type=int, default=100_000, help="ingest: bulk ceiling rows"
+        )
         parser.add_argument("--json", action="store_true", help="raw results as JSON")
         parser.add_argument("--tps", type=int, default=820_161, help="results: TPS")
         parser.add_argument("--repeat", type=int, default=1, help="runs (median)")
@@ -72,6 +92,9 @@ class Command(BaseCommand):
         # against the database it prepared.
         parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
         parser.add_argument("--keep", default="", help="results: keep files here")
+        parser.add_argument(
+            "--per-kind", type=int, default=2_000, help="misreads: sheets per kind"
+        )
         parser.add_argument(
             "--incidents", type=int, default=1_000_000, help="dashboard: incidents"
         )
@@ -94,6 +117,8 @@ class Command(BaseCommand):
             return self._notify(db, duration or 10.0, concurrency, options)
         if name == "sitrep":
             return self._sitrep(db, options)
+        if name == "misreads":
+            return self._misreads(options)
         if name == "media":
             return self._media(duration or 10.0, options)
         if name == "soak":
@@ -104,7 +129,19 @@ class Command(BaseCommand):
         phases = tuple(p.strip() for p in options["phases"].split(",") if p.strip())
         if not phases or set(phases) - set(ingest.MODES):
             raise CommandError(f"--phases: pilih dari {', '.join(ingest.MODES)}")
+        generators = tuple(
+            g.strip() for g in options["generators"].split(",") if g.strip()
+        )
+        if not generators or set(generators) - set(ingest.GENERATORS):
+            raise CommandError(
+                f"--generators: pilih dari {', '.join(ingest.GENERATORS)}"
+            )
+        if "wrk" in generators and not shutil.which("wrk"):
+            raise CommandError("wrk tidak ditemukan: apt-get install wrk")
         cfg = ingest.IngestConfig(
+            generators=generators,
+            baselines=not options["no_baselines"],
+            bulk_rows=options["bulk_rows"],
             databases=("sqlite", "postgres") if db == "both" else (db,),
             duration=duration,
             concurrency=concurrency,
@@ -134,6 +171,14 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(out, indent=2))
         self.stdout.write(results.report(out))
+
+    def _misreads(self, options):
+        from deskpemilu.bench import misreads
+
+        out = misreads.run(misreads.MisreadConfig(per_kind=options["per_kind"]))
+        if options["json"]:
+            self.stdout.write(json.dumps(out, indent=2))
+        self.stdout.write(misreads.report(out))
 
     def _dashboard(self, db, options):
         from deskpemilu.bench import situation
