@@ -44,7 +44,7 @@ def start(name: str, *, load: bool = True) -> str:
     if marked:
         raise DrillError(f"Latihan {marked} sedang berjalan: `deskpemilu drill stop`.")
     env = os.environ | {"DESKPEMILU_DRILL": name}
-    steps = [("migrate", "--noinput", "-v0")]
+    steps: list[tuple[str, ...]] = [("migrate", "--noinput", "-v0")]
     if load:
         steps += [("load_banten",), ("ensure_admin",)]
     for step in steps:

@@ -10,6 +10,8 @@ import os
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from deskpemilu.devtools.liveserver import CLI
 
 MAKE_CLIENT = (
@@ -81,3 +83,11 @@ def test_a_drill_runs_apart_and_stops_without_touching_the_real_database(tmp_pat
     assert digest(real) == before  # the real database was never touched
     refused = cli(env, "drill", "debrief")
     assert refused.returncode != 0 and "sebenarnya" in refused.stderr
+
+
+@pytest.mark.django_db
+def test_every_page_of_a_drill_says_latihan(client, settings):
+    assert "LATIHAN" not in client.get("/masuk/").content.decode()
+    settings.DESKPEMILU_DRILL = "banten1"
+    for path in ("/masuk/", "/lapor/"):
+        assert "LATIHAN banten1" in client.get(path).content.decode()
