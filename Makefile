@@ -27,15 +27,23 @@ install: $(VENV)/.installed translations
 translations: $(VENV)/.installed
 	@$(BIN)/deskpemilu compile_translations
 
+# DEMO=1 (the default): on a desk with no message, incident or sheet yet, a simulated
+# voting day is played into it once the server answers, marked DEMO DATA on every
+# page (docs/demo.md; `deskpemilu demo --clear` removes it). DEMO=0: never.
+DEMO   ?= 1
+
 run: install
 	$(BIN)/deskpemilu migrate --noinput
 	$(BIN)/deskpemilu load_banten
 	$(BIN)/deskpemilu ensure_admin
 	$(BIN)/deskpemilu collectstatic --noinput -v0
 	@# The background worker (queued replies, statuses and dashboard counts, the
-	@# periodic schedule) runs next to the server and stops with it (Ctrl+C).
+	@# periodic schedule) and the demo run next to the server and stop with it
+	@# (Ctrl+C).
 	trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/deskpemilu worker > var/worker.log 2>&1 & \
+	$(if $(filter 1,$(DEMO)),$(BIN)/deskpemilu demo --if-fresh --wait 120 \
+	  --url http://$(HOST):$(PORT) & ,) \
 	$(BIN)/deskpemilu serve --host $(HOST) --port $(PORT)
 
 install-test: $(VENV)/.installed-test translations

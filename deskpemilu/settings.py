@@ -14,6 +14,7 @@ from typing import Any
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from deskpemilu.core import deskmode
 from deskpemilu.core.env import (
     env_bool,
     env_clock_times,
@@ -129,6 +130,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "deskpemilu.incidents.context_processors.desk_tasks",
                 "deskpemilu.notifications.context_processors.bell",
+                "deskpemilu.core.context_processors.desk_mode",
             ],
         },
     },
@@ -137,9 +139,19 @@ TEMPLATES = [
 # The embedded default is a SQLite file in VAR_DIR; production sets DATABASE_URL
 # (postgres://user:password@host:5432/name).
 _DEFAULT_DB_URL = f"sqlite:///{VAR_DIR / 'deskpemilu.sqlite3'}"
+# A drill (`deskpemilu drill start NAME`) runs in a database of its own, chosen when
+# the process starts: DESKPEMILU_DRILL names it, else the marker file VAR_DIR/drill
+# (docs/drills.md). Never the real database: a SQLite file latihan_NAME.sqlite3 in
+# VAR_DIR, or the PostgreSQL database deskpemilu_latihan_NAME on the same server.
+DESKPEMILU_DRILL = env_str("DESKPEMILU_DRILL") or deskmode.drill_marked(VAR_DIR)
+if DESKPEMILU_DRILL and not deskmode.valid_drill_name(DESKPEMILU_DRILL):
+    raise ImproperlyConfigured("DESKPEMILU_DRILL: a-z, 0-9 and _ only (max 40).")
+_DB_URL = env_str("DATABASE_URL", _DEFAULT_DB_URL)
+if DESKPEMILU_DRILL:
+    _DB_URL = deskmode.drill_database_url(_DB_URL, DESKPEMILU_DRILL, VAR_DIR)
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", _DEFAULT_DB_URL),
+        _DB_URL,
         conn_max_age=env_int("DESKPEMILU_DB_CONN_MAX_AGE", 60),
         conn_health_checks=env_bool("DESKPEMILU_DB_HEALTH_CHECKS", False),
     )

@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from deskpemilu.api import api
-from deskpemilu.core.views import health
+from deskpemilu.core.views import as_of_choose, health
 from deskpemilu.desk import views as desk_views
 from deskpemilu.incidents import urls as incident_urls
 from deskpemilu.intake import views as intake_views
@@ -22,6 +22,7 @@ incident_pages = [
 
 urlpatterns = [
     path("", desk_views.home, name="home"),
+    path("waktu/", as_of_choose, name="as-of"),
     path("wilayah/cari/", region_views.place_search, name="place-search"),
     path("wilayah/<str:code>/", region_views.region_detail, name="region-detail"),
     path("kejadian/", include((incident_pages, incident_urls.app_name))),

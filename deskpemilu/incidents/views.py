@@ -20,13 +20,13 @@ from django.core.paginator import Paginator
 from django.forms import ChoiceField, Form
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from deskpemilu.accounts import access
 from deskpemilu.accounts.requests import AuthedRequest
 from deskpemilu.core import panels
+from deskpemilu.core.deskmode import as_of
 from deskpemilu.core.errors import show_error
 from deskpemilu.incidents import selectors, services
 from deskpemilu.incidents.deadlines import warn_window
@@ -101,7 +101,7 @@ def _detail(
     incident = selectors.incident_detail(user, incident_id)
     assignments = list(incident.assignments.all())
     roles = access.incident_roles(user, incident)
-    now = timezone.now()
+    now = as_of(request)
     context = {
         "incident": incident,
         "assignments": assignments,
@@ -306,9 +306,10 @@ def incident_merge(request: AuthedRequest, incident_id: int) -> HttpResponse:
 
 @login_required
 def overdue_list(request: AuthedRequest) -> HttpResponse:
-    assignments = selectors.overdue_assignments(request.user)
+    now = as_of(request)
+    assignments = selectors.overdue_assignments(request.user, now=now)
     page = Paginator(assignments, PER_PAGE).get_page(request.GET.get("page"))
-    context = {"page_obj": page, "now": timezone.now()}
+    context = {"page_obj": page, "now": now}
     return render(request, "incidents/overdue.html", context)
 
 

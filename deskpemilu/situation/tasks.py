@@ -7,6 +7,7 @@ import logging
 
 from django_tasks import task
 
+from deskpemilu.core import deskmode
 from deskpemilu.situation.services import (
     figures_refresh,
     status_recompute,
@@ -20,8 +21,11 @@ log = logging.getLogger(__name__)
 def situation_recompute(rebuild: bool = False) -> dict[str, str]:
     """Every region's status, the dashboard's day counts (every day again with
     `rebuild`) and the clock-bound figures (overdue follow-ups, coverage)."""
-    status = str(status_recompute())
+    # While demo data or a drill gives the desk a clock, statuses and figures
+    # follow it (core/deskmode.py); else the real now.
+    clock = deskmode.desk_clock()
+    status = str(status_recompute(at=clock))
     tally = str(tally_refresh(full=rebuild))
-    figures_refresh()
+    figures_refresh(at=clock)
     log.info("%s; %s", status, tally)
     return {"status": status, "tally": tally}

@@ -26,6 +26,7 @@ from deskpemilu.accounts import access
 from deskpemilu.accounts.models import Agency, AgencyKind, User
 from deskpemilu.accounts.requests import AuthedRequest
 from deskpemilu.core import panels
+from deskpemilu.core.deskmode import as_of
 from deskpemilu.core.errors import ImportFailed, show_error
 from deskpemilu.core.timeutil import WIB, wib_date
 from deskpemilu.incidents.selectors import IncidentFilters, incident_list
@@ -171,6 +172,7 @@ def dashboard_page(request: AuthedRequest, extra: dict | None = None) -> HttpRes
         date_from=_date(request.GET.get("date_from")),
         date_to=_date(request.GET.get("date_to")),
         stage_id=_int(request.GET.get("stage")),
+        today=wib_date(as_of(request)),
     )
     summary = selectors.dashboard_summary(user, region, period)
     context |= {
@@ -181,7 +183,7 @@ def dashboard_page(request: AuthedRequest, extra: dict | None = None) -> HttpRes
         "boot": _boot(summary, selectors.dashboard_changes(user, region)),
         "show": _display(summary),
     }
-    context |= panels.extras("dashboard", user=user, region=region, now=timezone.now())
+    context |= panels.extras("dashboard", user=user, region=region, now=as_of(request))
     return render(request, "situation/dashboard.html", context)
 
 
@@ -196,7 +198,7 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
 
 
 def _statement_period(request: HttpRequest) -> tuple[dt.date, dt.date]:
-    today = wib_date(timezone.now())
+    today = wib_date(as_of(request))
     first = _date(request.GET.get("dari")) or today
     last = _date(request.GET.get("sampai")) or first
     if last < first:
@@ -222,7 +224,7 @@ def _tps_page(request: AuthedRequest, region: Region) -> dict | None:
 
 def _coverage(request: AuthedRequest, region: Region) -> selectors.Coverage | None:
     try:
-        return selectors.coverage_summary(request.user, region)
+        return selectors.coverage_summary(request.user, region, at=as_of(request))
     except Http404:  # no election loaded yet
         return None
 

@@ -26,6 +26,7 @@ CLIENT = "an API client's token, or a signed-in desk user"
 # name: (method, door, who)
 TABLE: dict[str, tuple[str, str, str]] = {
     "home": ("GET", LOGIN, SCOPE),
+    "as-of": ("POST", LOGIN, 'any signed-in user: their session\'s "as of"'),
     "region-detail": ("GET", LOGIN, SCOPE),
     "place-search": ("GET", LOGIN, SCOPE),
     "incidents:list": ("GET", LOGIN, SCOPE),

@@ -579,6 +579,37 @@ def test_overdue_assignments_are_listed_and_marked(
     assert list(other.context["page_obj"]) == []
 
 
+def test_a_chosen_now_moves_the_overdue_list_the_incident_and_the_dashboard(
+    client_for, province_coordinator
+):
+    """The header's "as of" (core/deskmode.py) is the now of the overdue list, the
+    incident page's deadlines and the dashboard's period; reset goes back."""
+    incident = pandeglang_incident()
+    services.incident_assign(
+        actor=province_coordinator,
+        incident_id=incident.pk,
+        agency_ids=[polres().pk],
+        deadline=dt.datetime(2024, 2, 14, 12, tzinfo=WIB),
+    )
+    client = client_for(province_coordinator)
+    assert len(client.get("/kejadian/terlambat/").context["page_obj"]) == 1
+    chosen = client.post(
+        "/waktu/", {"as_of": "2024-02-14T10:00", "next": "/kejadian/terlambat/"}
+    )
+    assert chosen.status_code == 302 and chosen["Location"] == "/kejadian/terlambat/"
+    page = client.get("/kejadian/terlambat/")
+    assert list(page.context["page_obj"]) == []
+    assert page.context["now"] == dt.datetime(2024, 2, 14, 10, tzinfo=WIB)
+    assert "14 Feb 2024 10.00 WIB" in page.content.decode()  # the header says so
+    detail = client.get(f"/kejadian/{incident.pk}/").content.decode()
+    assert 'class="assignment overdue"' not in detail
+    home = client.get("/")
+    assert home.context["period"].date_to == dt.date(2024, 2, 14)
+    client.post("/waktu/", {"reset": "1", "next": "/"})
+    assert len(client.get("/kejadian/terlambat/").context["page_obj"]) == 1
+    assert client.get("/").context["period"].date_to != dt.date(2024, 2, 14)
+
+
 # Filters, counts, cost ------------------------------------------------------------
 
 
