@@ -179,6 +179,10 @@ def dashboard_page(request: AuthedRequest, extra: dict | None = None) -> HttpRes
         "period": period,
         "stages": selectors.stage_choices(),
         "boot": _boot(summary, selectors.dashboard_changes(user, region)),
+        "new_reports": [
+            row | {"severity_label": Severity(row["severity"]).label}
+            for row in selectors.dashboard_new(user, region)
+        ],
         "show": _display(summary),
     }
     context |= panels.extras("dashboard", user=user, region=region, now=timezone.now())

@@ -522,6 +522,29 @@ def dashboard_changes(
     }
 
 
+def dashboard_new(
+    user: User, region: Region, *, limit: int = NEW_LIMIT
+) -> list[dict[str, Any]]:
+    """The newest incidents of the region still new (baru: nobody has checked them
+    yet), newest first, for the first render of "Laporan baru": the polls only
+    bring those reported after the page was loaded."""
+    rows = (
+        incidents_visible(user)
+        .filter(region_subtree_q(region.code, field="area_code"), status="baru")
+        .order_by("-id")
+        .values(
+            "id",
+            "title",
+            "severity",
+            "status",
+            "category",
+            "occurred_at",
+            "region__name",
+        )[:limit]
+    )
+    return [_new_row(row) | {"at": row["occurred_at"]} for row in rows]
+
+
 def _new_row(row: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "id": row["id"],

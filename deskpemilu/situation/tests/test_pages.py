@@ -263,3 +263,21 @@ def test_a_coordinators_override_is_the_public_status_without_its_reason(
     html = response.content.decode()
     assert "Rahasia" not in html
     assert not response.context["statement"].part("kondusif").holds
+
+
+def test_new_reports_are_listed_on_the_first_load(
+    province_coordinator, client_for, computed
+):
+    # Reported before the page was opened: the polls only bring later ones.
+    waiting = [
+        place_incident(KEMANISAN, severity="berat", at=timezone.now()) for _ in range(6)
+    ]
+    place_incident(KEMANISAN, status="terverifikasi", at=timezone.now())
+    response = client_for(province_coordinator).get("/")
+    shown = [row["id"] for row in response.context["new_reports"]]
+    assert set(shown) >= {i.pk for i in waiting}
+    assert len(shown) == 8  # the six, and the two of `computed`, all baru
+    html = response.content.decode()
+    assert f'data-id="{waiting[-1].pk}"' in html
+    assert '<span class="badge sev-berat">berat</span>' in html
+    assert "No new reports" not in html and "Belum ada laporan baru" not in html

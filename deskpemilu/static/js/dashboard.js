@@ -369,6 +369,8 @@
   // --- live updates: poll a small "what changed" endpoint -------------------------
   function showNew(items) {
     const list = document.getElementById("new-incidents");
+    const empty = document.getElementById("no-new");
+    if (empty) empty.remove();
     items.forEach((item) => {
       const li = document.createElement("li");
       li.className = "new-item fresh";
