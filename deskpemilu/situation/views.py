@@ -257,9 +257,17 @@ def _region_context(request: AuthedRequest, region: Region) -> dict:
     }
 
 
-def _default_override() -> OverrideForm:
+def _current_level(request: AuthedRequest, region: Region) -> str | None:
+    status = selectors.region_status(request.user, region)
+    return status.level if status else None
+
+
+def _default_override(current: str | None) -> OverrideForm:
     until = timezone.localtime(timezone.now() + dt.timedelta(hours=24), WIB)
-    return OverrideForm(initial={"expires_at": until.replace(second=0, microsecond=0)})
+    return OverrideForm(
+        initial={"expires_at": until.replace(second=0, microsecond=0)},
+        current=current,
+    )
 
 
 def _render_region(
@@ -270,7 +278,12 @@ def _render_region(
     status: int = 200,
 ) -> HttpResponse:
     context = _region_context(request, region)
-    context |= {"form": form or _default_override(), "end_form": EndOverrideForm()}
+    status_row = context["status"]
+    current = status_row.level if status_row else None
+    context |= {
+        "form": form or _default_override(current),
+        "end_form": EndOverrideForm(),
+    }
     return render(request, "situation/region.html", context, status=status)
 
 
@@ -286,11 +299,16 @@ def override_create(request: AuthedRequest, code: str) -> HttpResponse:
     region = access.region_for_user_or_404(request.user, code)
     if not access.can_override_status(request.user, region):
         raise PermissionDenied("only a coordinator may set a region's status")
-    form = OverrideForm(request.POST)
+    form = OverrideForm(request.POST, current=_current_level(request, region))
     if form.is_valid():
+        data = form.cleaned_data
         try:
             services.status_override_create(
-                actor=request.user, region=region, **form.cleaned_data
+                actor=request.user,
+                region=region,
+                level=data["level"],
+                reason=data["reason"],
+                expires_at=data["expires_at"],
             )
         except SituationError as error:
             show_error(form, error)

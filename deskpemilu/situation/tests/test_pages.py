@@ -281,3 +281,28 @@ def test_new_reports_are_listed_on_the_first_load(
     assert f'data-id="{waiting[-1].pk}"' in html
     assert '<span class="badge sev-berat">berat</span>' in html
     assert "No new reports" not in html and "Belum ada laporan baru" not in html
+
+
+def test_the_override_form_starts_at_the_current_status_and_confirms_a_step_down(
+    province_coordinator, client_for, computed
+):
+    client = client_for(province_coordinator)
+    page = client.get("/situasi/wilayah/36.73.04.1003/")  # rawan (one kritis)
+    assert page.context["status"].level == "rawan"
+    html = page.content.decode()
+    assert '<option value="rawan" selected>' in html
+    assert 'name="confirm_lower"' not in html
+    url = "/situasi/wilayah/36.73.04.1003/status/"
+    body = {"level": "aman", "reason": "Sudah damai", "expires_at": later()}
+    asked = client.post(url, body)
+    assert asked.status_code == 422 and not StatusOverride.objects.exists()
+    html = asked.content.decode()
+    assert 'id="confirm-lower"' in html and 'name="confirm_lower"' in html
+    assert "dari Rawan ke Aman dan kondusif" in html
+    # Kept what was typed: one tick and send again.
+    assert '<option value="aman" selected>' in html and "Sudah damai" in html
+    assert client.post(url, body | {"confirm_lower": "on"}).status_code == 302
+    assert StatusOverride.objects.get().level == "aman"
+    # Going up needs no confirmation.
+    body = {"level": "siaga", "reason": "Unjuk rasa", "expires_at": later()}
+    assert client.post("/situasi/wilayah/36.01/status/", body).status_code == 302
