@@ -179,6 +179,8 @@ class Plan:
     total: PlanRow
     personnel: PolresPersonnel | None = None
     pattern: dict[str, str] = field(default_factory=dict)
+    # (class, class label, pattern): the pattern said in words on the page.
+    patterns: list[tuple[str, str, deployment.Pattern]] = field(default_factory=list)
 
 
 def _polres_by_kabkota() -> dict[str, tuple[Agency, PolresPersonnel | None]]:
@@ -225,7 +227,13 @@ def deployment_plan(user: User, region: Region) -> Plan:
                 row.linmas_available = personnel.linmas
         rows.append(row)
     total = PlanRow(region.code, region.name, _sum_counts(rows), _sum_need(rows))
-    plan = Plan(region, rows, total, pattern={k: p.text() for k, p in pattern.items()})
+    plan = Plan(
+        region,
+        rows,
+        total,
+        pattern={k: p.text() for k, p in pattern.items()},
+        patterns=[(k, vulnerability.CLASS_LABELS[k], p) for k, p in pattern.items()],
+    )
     if region.level == "kabkota":
         _share_personnel(plan, polres.get(region.code))
     else:
