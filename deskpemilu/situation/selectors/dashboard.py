@@ -396,7 +396,15 @@ def _children(
         regions_visible(user)
         .filter(parent=region)
         .order_by("code")
-        .values("code", "code_nodot", "name", "level", "tps_count", "status__level")
+        .values(
+            "code",
+            "code_nodot",
+            "name",
+            "level",
+            "tps_count",
+            "status__level",
+            "status__reason",
+        )
     )
     result = []
     for row in rows:
@@ -408,6 +416,7 @@ def _children(
                 "level": row["level"],
                 "tps": row["tps_count"],
                 "status": row["status__level"],
+                "reason": row["status__reason"] or "",
                 "incidents": sum(counts.values()),
                 "significant": sum(counts[s] for s in significant),
                 "by_severity": {s: counts[s] for s in rules.SEVERITIES},

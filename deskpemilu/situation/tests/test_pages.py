@@ -306,3 +306,16 @@ def test_the_override_form_starts_at_the_current_status_and_confirms_a_step_down
     # Going up needs no confirmation.
     body = {"level": "siaga", "reason": "Unjuk rasa", "expires_at": later()}
     assert client.post("/situasi/wilayah/36.01/status/", body).status_code == 302
+
+
+def test_the_region_table_and_page_say_why_in_words(
+    province_coordinator, client_for, computed
+):
+    client = client_for(province_coordinator)
+    html = client.get("/?wilayah=36.73.04").content.decode()
+    assert (
+        '<small class="muted reason">Rawan: 1 kejadian kritis terbuka \u2013 '
+        "uji kritis baru di Kemanisan" in html
+    )
+    page = client.get("/situasi/wilayah/36.73.04/").content.decode()
+    assert "Siaga: satu tingkat di bawah Kemanisan yang berstatus rawan." in page

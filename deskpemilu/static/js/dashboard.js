@@ -230,8 +230,9 @@
     body.innerHTML = summary.children.map((c) =>
       '<tr data-code="' + c.code + '"><td>' + c.code + '</td><td><a href="' +
       boot.urls.region.replace("__code__", c.code) + '">' + escapeHtml(c.name) +
-      '</a></td><td><span class="level lvl-' + (c.status || "none") + '">' + escapeHtml(levelLabel(c.status)) +
-      '</span></td><td class="num">' + number.format(c.incidents) + '</td><td class="num">' +
+      '</a></td><td><span class="level lvl-' + (c.status || "none") + '">' + escapeHtml(levelLabel(c.status)) + "</span>" +
+      (c.reason ? '<br><small class="muted reason">' + escapeHtml(c.reason) + "</small>" : "") +
+      '</td><td class="num">' + number.format(c.incidents) + '</td><td class="num">' +
       number.format(c.significant) + '</td><td class="num">' + number.format(c.tps) + "</td></tr>"
     ).join("");
   }
