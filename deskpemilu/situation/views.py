@@ -37,7 +37,7 @@ from deskpemilu.situation import status_rules as rules
 from deskpemilu.situation.forms import EndOverrideForm, OverrideForm
 from deskpemilu.situation.models import Level
 from deskpemilu.situation.services import SituationError
-from deskpemilu.situation.vulnerability import CLASS_LABELS, CLASSES
+from deskpemilu.situation.vulnerability import CLASS_LABELS, SHOWN_CLASSES
 
 CODE = "__code__"
 POLL_SECONDS = 5
@@ -397,7 +397,7 @@ def _polres_choices(user: User, region: Region) -> list[Agency]:
 
 
 def _plan_rows(plan: selectors.Plan) -> list[tuple[selectors.PlanRow, list[int]]]:
-    classes = list(CLASSES)
+    classes = list(SHOWN_CLASSES)
     return [(row, [row.counts[c] for c in classes]) for row in [*plan.rows, plan.total]]
 
 
@@ -444,7 +444,7 @@ def deployment_page(request: AuthedRequest, code: str) -> HttpResponse:
         "region": region,
         "plan": plan,
         "rows": _plan_rows(plan),
-        "classes": [(c, CLASS_LABELS[c]) for c in CLASSES],
+        "classes": [(c, CLASS_LABELS[c]) for c in SHOWN_CLASSES],
         "agencies": agencies,
         "can_write": access.can_write(user),
         "error": error,
