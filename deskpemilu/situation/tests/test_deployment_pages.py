@@ -127,7 +127,7 @@ def test_a_bad_file_shows_an_error_and_changes_nothing(kabkota_operator, client_
 def test_the_deployment_pattern_is_said_in_words(kabkota_operator, client_for):
     url = reverse("situation:deployment", args=[KOTA_SERANG])
     html = client_for(kabkota_operator).get(url).content.decode()
-    pattern = html[html.index('id="pattern"') : html.index("</ul></div>")]
+    pattern = html[html.index('id="pattern"') : html.index("</ul>")]
     assert (
         "<b>Kurang rawan</b>: 2 polisi untuk setiap kelompok 4 sampai 8 TPS; "
         "2 Linmas di setiap TPS" in pattern
