@@ -1,0 +1,48 @@
+"""The public page (/publik/) on a small phone, in a real browser: nothing wider
+than the screen, so a citizen never scrolls sideways. Screenshot in
+test-artifacts/publik-360.png."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page
+
+from deskpemilu.core.tests.conftest import (  # noqa: F401  (fixtures)
+    artifacts,
+    browser,
+    desk_page,
+    desk_server,
+    run,
+)
+from deskpemilu.devtools.liveserver import LiveDesk
+
+pytestmark = pytest.mark.browser
+
+# The elements that stick out of the viewport, for the failure message.
+WIDER_JS = """
+(width) => [...document.querySelectorAll("body *")]
+  .filter((e) => e.getBoundingClientRect().right > width + 0.5)
+  .slice(0, 8)
+  .map((e) => e.tagName + "." + e.className + "#" + e.id + " "
+    + Math.round(e.getBoundingClientRect().right))
+"""
+
+
+@pytest.mark.parametrize("width", [360, 390])
+def test_the_public_page_needs_no_sideways_scroll_on_a_phone(
+    desk_page: Page,  # noqa: F811
+    artifacts: Path,  # noqa: F811
+    width: int,
+    desk_server: LiveDesk,  # noqa: F811
+) -> None:
+    # With the status computed: each kab/kota then wears its level's badge.
+    run(desk_server, "situation_recompute")
+    desk_page.set_viewport_size({"width": width, "height": 800})
+    desk_page.goto("/publik/")
+    desk_page.wait_for_selector("#public-map[data-loaded]:not([data-loaded='0'])")
+    scroll_width = desk_page.evaluate("document.scrollingElement.scrollWidth")
+    wider = desk_page.evaluate(WIDER_JS, width)
+    desk_page.screenshot(path=str(artifacts / f"publik-{width}.png"), full_page=True)
+    assert scroll_width <= width, wider
