@@ -42,6 +42,9 @@ def test_the_public_page_needs_no_sideways_scroll_on_a_phone(
     desk_page.set_viewport_size({"width": width, "height": 800})
     desk_page.goto("/publik/")
     desk_page.wait_for_selector("#public-map[data-loaded]:not([data-loaded='0'])")
+    # The kab/kota are named on the map, not only in a tooltip.
+    names = desk_page.locator("#public-map .region-label").all_inner_texts()
+    assert len(names) == 8 and "KOTA SERANG" in names
     scroll_width = desk_page.evaluate("document.scrollingElement.scrollWidth")
     wider = desk_page.evaluate(WIDER_JS, width)
     desk_page.screenshot(path=str(artifacts / f"publik-{width}.png"), full_page=True)

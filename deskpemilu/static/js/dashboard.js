@@ -84,6 +84,7 @@
     pins[sev] = L.divIcon({ className: "inc-pin sev-pin-" + sev, iconSize: [14, 14] });
   });
   let shapes = null;
+  let labels_ = null;
 
   function styleFor(code, level) {
     return {
@@ -132,6 +133,13 @@
       }).addTo(map);
       shapes.bringToBack();
       shapes.eachLayer(paintShape);
+      // Place names on the map (kab/kota on the province, kecamatan below it):
+      // a label at the middle of each shape, not clickable, so clicks reach it.
+      if (labels_) map.removeLayer(labels_);
+      labels_ = L.layerGroup(shapes.getLayers().map((layer) => L.marker(layer.getBounds().getCenter(), {
+        interactive: false, keyboard: false,
+        icon: L.divIcon({ className: "region-label", html: "<span>" + escapeHtml(layer.feature.properties.nama) + "</span>", iconSize: null }),
+      }))).addTo(map);
       const count = shapes.getLayers().length;
       if (count && fit) map.fitBounds(shapes.getBounds(), { padding: [8, 8] });
       mapEl.dataset.loaded = String(count);
