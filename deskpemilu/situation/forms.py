@@ -48,22 +48,22 @@ class OverrideForm(forms.Form):
         return "confirm_lower" in self.errors
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        level = data.get("level")
+        data = super().clean() or {}
+        level: str = data.get("level") or ""
+        current = self.current
         lowers = (
-            self.current is not None
+            current is not None
             and level in LEVELS
-            and LEVELS.index(level) < LEVELS.index(self.current)
+            and LEVELS.index(level) < LEVELS.index(current)
         )
-        if lowers and not data.get("confirm_lower"):
-            current = Level(self.current).label
+        if current is not None and lowers and not data.get("confirm_lower"):
             self.add_error(
                 "confirm_lower",
                 _(
                     "This lowers the status from %(current)s to %(level)s: "
                     "tick the box to confirm."
                 )
-                % {"current": current, "level": Level(level).label},
+                % {"current": Level(current).label, "level": Level(level).label},
             )
         return data
 

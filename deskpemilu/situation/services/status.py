@@ -362,17 +362,18 @@ def _evidence(
     )
     counts: dict[str, tuple[Counter[str], Counter[str]]] = {}
     heaviest: dict[str, tuple[float, str]] = {}
-    for area, severity, state_, title, occurred, tps_number, place in rows:
-        code = tree.dotted.get(area) or tree.dotted.get(widen(area, "desa"))
-        if code is None:
+    for area, severity, state_, title, occurred, tps_number, where in rows:
+        holder = tree.dotted.get(area) or tree.dotted.get(widen(area, "desa"))
+        if holder is None:
             continue
-        opened, closed = counts.setdefault(code, (Counter(), Counter()))
+        opened, closed = counts.setdefault(holder, (Counter(), Counter()))
         (opened if state_ in rules.OPEN_STATUSES else closed)[severity] += 1
         age = (state.computed_at - occurred).total_seconds() / 3600
         weight = rules.incident_weight(severity, state_, age, status)
-        where = f"TPS {tps_number:03d} {place}" if tps_number else place
-        if weight >= heaviest.get(code, (-1.0, ""))[0]:
-            heaviest[code] = (weight, f"{title} di {where}")
+        if tps_number:
+            where = f"TPS {tps_number:03d} {where}"
+        if weight >= heaviest.get(holder, (-1.0, ""))[0]:
+            heaviest[holder] = (weight, f"{title} di {where}")
     for code, (opened, closed) in counts.items():
         result[code] = Evidence(dict(opened), dict(closed), heaviest[code][1])
     return result

@@ -1,6 +1,7 @@
 """The public page (/publik/) on a small phone, in a real browser: nothing wider
 than the screen, so a citizen never scrolls sideways. Screenshot in
-test-artifacts/publik-360.png."""
+test-artifacts/publik-360.png. Here with the core browser tests: their session
+browser and desk (conftest) serve it."""
 
 from __future__ import annotations
 
@@ -9,13 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from deskpemilu.core.tests.conftest import (  # noqa: F401  (fixtures)
-    artifacts,
-    browser,
-    desk_page,
-    desk_server,
-    run,
-)
+from deskpemilu.core.tests.conftest import run
 from deskpemilu.devtools.liveserver import LiveDesk
 
 pytestmark = pytest.mark.browser
@@ -32,10 +27,7 @@ WIDER_JS = """
 
 @pytest.mark.parametrize("width", [360, 390])
 def test_the_public_page_needs_no_sideways_scroll_on_a_phone(
-    desk_page: Page,  # noqa: F811
-    artifacts: Path,  # noqa: F811
-    width: int,
-    desk_server: LiveDesk,  # noqa: F811
+    desk_page: Page, artifacts: Path, width: int, desk_server: LiveDesk
 ) -> None:
     # With the status computed: each kab/kota then wears its level's badge.
     run(desk_server, "situation_recompute")
