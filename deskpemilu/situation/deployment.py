@@ -30,7 +30,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from deskpemilu.situation.vulnerability import CLASSES
+from deskpemilu.situation.vulnerability import CLASSES, PLANNED_AS
 
 
 @dataclass(frozen=True)
@@ -118,9 +118,14 @@ class Need:
 def need_for(
     counts: Mapping[str, int], pattern: Mapping[str, Pattern] = DEFAULT_PATTERN
 ) -> Need:
-    """Police and Linmas for one kecamatan's TPS, given the number of each class."""
-    total = Need()
+    """Police and Linmas for one kecamatan's TPS, given the number of each class; a
+    TPS not assessed is planned as its PLANNED_AS class (grouped with those)."""
+    planned: dict[str, int] = {}
     for tps_class, n in counts.items():
+        planned_as = PLANNED_AS.get(tps_class, tps_class)
+        planned[planned_as] = planned.get(planned_as, 0) + n
+    total = Need()
+    for tps_class, n in planned.items():
         if n <= 0:
             continue
         rule = pattern[tps_class]

@@ -17,7 +17,7 @@ from deskpemilu.core.schemas import (
     IsoDate,
 )
 from deskpemilu.core.timeutil import to_wib
-from deskpemilu.situation.vulnerability import CLASSES, INDICATOR_KEYS
+from deskpemilu.situation.vulnerability import INDICATOR_KEYS, SHOWN_CLASSES
 
 if TYPE_CHECKING:
     from deskpemilu.situation.models import StatusChange, StatusOverride
@@ -185,7 +185,7 @@ class TpsClassOut(Schema):
 
 
 class TpsClassQuery(Schema):
-    tps_class: str = Field("", description=", ".join(CLASSES))
+    tps_class: str = Field("", description=", ".join(SHOWN_CLASSES))
 
 
 class ClassCountsOut(Schema):

@@ -338,21 +338,85 @@ def rollup(
     return result
 
 
-def explain(outcome: Outcome, rules: StatusRules = DEFAULT_RULES) -> str:
-    """Why a region has its computed level, in a sentence for the desk."""
-    name = LEVEL_LABELS[LEVELS[outcome.computed]].lower()
+@dataclass(frozen=True)
+class Evidence:
+    """What a region's words name: its own incidents of the window (counted per
+    severity, open and closed) and the heaviest of them, and the names of the
+    children at the worst level."""
+
+    open_by_severity: Mapping[str, int] = field(default_factory=dict)
+    closed_by_severity: Mapping[str, int] = field(default_factory=dict)
+    heaviest: str = ""  # "bentrok di TPS 007 Cibadak"
+    worst_children: tuple[str, ...] = ()
+
+
+def _count_words(by_severity: Mapping[str, int], state: str) -> str:
+    """ "1 kejadian kritis dan 2 sedang terbuka", the heaviest severity first."""
+    parts = [(by_severity[s], s) for s in reversed(SEVERITIES) if by_severity.get(s)]
+    if not parts:
+        return ""
+    words = [f"{n} {severity}" for n, severity in parts]
+    words[0] = f"{parts[0][0]} kejadian {parts[0][1]}"
+    listed = words[0] if len(words) == 1 else f"{', '.join(words[:-1])} dan {words[-1]}"
+    return f"{listed} {state}"
+
+
+def _names(names: tuple[str, ...], most: int = 3) -> str:
+    shown = ", ".join(names[:most])
+    return shown + (f" dan {len(names) - most} lainnya" if len(names) > most else "")
+
+
+def explain(
+    outcome: Outcome,
+    rules: StatusRules = DEFAULT_RULES,
+    evidence: Evidence | None = None,
+) -> str:
+    """Why a region has its computed level, in words for the desk: the rule that
+    decided it and, when known, the incidents or the regions below that made it;
+    the score last, in brackets.
+
+    "Rawan: 1 kejadian kritis terbuka -- bentrok di TPS 007 Cibadak (skor 24,0)."
+    """
+    evidence = evidence or Evidence()
+    name = LEVEL_LABELS[LEVELS[outcome.computed]]
     worst = LEVELS[outcome.worst_child]
-    reasons = {
-        QUIET: "tidak ada kejadian yang cukup berat dalam jendela waktu",
-        DIRECT: f"skor kejadian di wilayah ini sendiri {outcome.own_score:.1f}",
-        SPREAD: (
-            f"{outcome.children_at_worst} dari {outcome.children} wilayah di bawahnya "
-            f"berstatus {worst} atau lebih"
-        ),
-        WORST_CHILD: f"satu tingkat di bawah wilayah terburuk di bawahnya ({worst})",
-        VOLUME: f"jumlah skor seluruh wilayah di bawahnya {outcome.score:.1f}",
-    }
-    return f"{name.capitalize()}: {reasons[outcome.rule]}."
+    days = rules.window_hours / 24
+    window = f"{days:g} hari terakhir" if days >= 1 else f"{rules.window_hours} jam"
+    if outcome.rule == DIRECT:
+        counts = [
+            _count_words(evidence.open_by_severity, "terbuka"),
+            _count_words(evidence.closed_by_severity, "sudah selesai"),
+        ]
+        said = " dan ".join(c for c in counts if c) or "kejadian di wilayah ini"
+        if evidence.heaviest:
+            said += f" \u2013 {evidence.heaviest}"
+        why = f"{said} (skor {_score(outcome.own_score)})"
+    elif outcome.rule == SPREAD:
+        why = (
+            f"{outcome.children_at_worst} dari {outcome.children} wilayah di "
+            f"bawahnya berstatus {worst} atau lebih"
+        )
+        if evidence.worst_children:
+            why += f" ({_names(evidence.worst_children)})"
+    elif outcome.rule == WORST_CHILD:
+        who = _names(evidence.worst_children) if evidence.worst_children else ""
+        why = (
+            f"satu tingkat di bawah {who} yang berstatus {worst}"
+            if who
+            else f"satu tingkat di bawah wilayah terburuk di bawahnya ({worst})"
+        )
+    elif outcome.rule == VOLUME:
+        why = (
+            "banyak kejadian tersebar di wilayah di bawahnya dalam "
+            f"{window} (skor seluruhnya {_score(outcome.score)})"
+        )
+    else:
+        why = f"tidak ada kejadian yang cukup berat dalam {window}"
+    return f"{name}: {why}."
+
+
+def _score(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",")
 
 
 @dataclass

@@ -38,7 +38,7 @@ from deskpemilu.situation import status_rules as rules
 from deskpemilu.situation.forms import EndOverrideForm, OverrideForm
 from deskpemilu.situation.models import Level
 from deskpemilu.situation.services import SituationError
-from deskpemilu.situation.vulnerability import CLASS_LABELS, CLASSES
+from deskpemilu.situation.vulnerability import CLASS_LABELS, SHOWN_CLASSES
 
 CODE = "__code__"
 POLL_SECONDS = 5
@@ -181,6 +181,10 @@ def dashboard_page(request: AuthedRequest, extra: dict | None = None) -> HttpRes
         "period": period,
         "stages": selectors.stage_choices(),
         "boot": _boot(summary, selectors.dashboard_changes(user, region)),
+        "new_reports": [
+            row | {"severity_label": Severity(row["severity"]).label}
+            for row in selectors.dashboard_new(user, region)
+        ],
         "show": _display(summary),
     }
     context |= panels.extras("dashboard", user=user, region=region, now=as_of(request))
@@ -255,9 +259,17 @@ def _region_context(request: AuthedRequest, region: Region) -> dict:
     }
 
 
-def _default_override() -> OverrideForm:
+def _current_level(request: AuthedRequest, region: Region) -> str | None:
+    status = selectors.region_status(request.user, region)
+    return status.level if status else None
+
+
+def _default_override(current: str | None) -> OverrideForm:
     until = timezone.localtime(timezone.now() + dt.timedelta(hours=24), WIB)
-    return OverrideForm(initial={"expires_at": until.replace(second=0, microsecond=0)})
+    return OverrideForm(
+        initial={"expires_at": until.replace(second=0, microsecond=0)},
+        current=current,
+    )
 
 
 def _render_region(
@@ -268,7 +280,12 @@ def _render_region(
     status: int = 200,
 ) -> HttpResponse:
     context = _region_context(request, region)
-    context |= {"form": form or _default_override(), "end_form": EndOverrideForm()}
+    status_row = context["status"]
+    current = status_row.level if status_row else None
+    context |= {
+        "form": form or _default_override(current),
+        "end_form": EndOverrideForm(),
+    }
     context |= panels.extras("region_page", user=request.user, region=region)
     return render(request, "situation/region.html", context, status=status)
 
@@ -285,11 +302,16 @@ def override_create(request: AuthedRequest, code: str) -> HttpResponse:
     region = access.region_for_user_or_404(request.user, code)
     if not access.can_override_status(request.user, region):
         raise PermissionDenied("only a coordinator may set a region's status")
-    form = OverrideForm(request.POST)
+    form = OverrideForm(request.POST, current=_current_level(request, region))
     if form.is_valid():
+        data = form.cleaned_data
         try:
             services.status_override_create(
-                actor=request.user, region=region, **form.cleaned_data
+                actor=request.user,
+                region=region,
+                level=data["level"],
+                reason=data["reason"],
+                expires_at=data["expires_at"],
             )
         except SituationError as error:
             show_error(form, error)
@@ -378,7 +400,7 @@ def _polres_choices(user: User, region: Region) -> list[Agency]:
 
 
 def _plan_rows(plan: selectors.Plan) -> list[tuple[selectors.PlanRow, list[int]]]:
-    classes = list(CLASSES)
+    classes = list(SHOWN_CLASSES)
     return [(row, [row.counts[c] for c in classes]) for row in [*plan.rows, plan.total]]
 
 
@@ -425,7 +447,7 @@ def deployment_page(request: AuthedRequest, code: str) -> HttpResponse:
         "region": region,
         "plan": plan,
         "rows": _plan_rows(plan),
-        "classes": [(c, CLASS_LABELS[c]) for c in CLASSES],
+        "classes": [(c, CLASS_LABELS[c]) for c in SHOWN_CLASSES],
         "agencies": agencies,
         "can_write": access.can_write(user),
         "error": error,

@@ -396,7 +396,15 @@ def _children(
         regions_visible(user)
         .filter(parent=region)
         .order_by("code")
-        .values("code", "code_nodot", "name", "level", "tps_count", "status__level")
+        .values(
+            "code",
+            "code_nodot",
+            "name",
+            "level",
+            "tps_count",
+            "status__level",
+            "status__reason",
+        )
     )
     result = []
     for row in rows:
@@ -408,6 +416,7 @@ def _children(
                 "level": row["level"],
                 "tps": row["tps_count"],
                 "status": row["status__level"],
+                "reason": row["status__reason"] or "",
                 "incidents": sum(counts.values()),
                 "significant": sum(counts[s] for s in significant),
                 "by_severity": {s: counts[s] for s in rules.SEVERITIES},
@@ -520,6 +529,29 @@ def dashboard_changes(
         "status_at": _iso(status["computed_at"]) if status else None,
         "counted_at": _iso(state.counted_at if state else None),
     }
+
+
+def dashboard_new(
+    user: User, region: Region, *, limit: int = NEW_LIMIT
+) -> list[dict[str, Any]]:
+    """The newest incidents of the region still new (baru: nobody has checked them
+    yet), newest first, for the first render of "Laporan baru": the polls only
+    bring those reported after the page was loaded."""
+    rows = (
+        incidents_visible(user)
+        .filter(region_subtree_q(region.code, field="area_code"), status="baru")
+        .order_by("-id")
+        .values(
+            "id",
+            "title",
+            "severity",
+            "status",
+            "category",
+            "occurred_at",
+            "region__name",
+        )[:limit]
+    )
+    return [_new_row(row) | {"at": row["occurred_at"]} for row in rows]
 
 
 def _new_row(row: Mapping[str, Any]) -> dict[str, Any]:

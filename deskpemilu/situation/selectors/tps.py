@@ -84,10 +84,16 @@ def tps_classes(user: User, region: Region) -> list[TpsClassRow]:
     ):
         present = flags.get(pk, ())
         counts = incidents.get(pk)
-        key = (tuple(present), tuple(sorted(counts.items())) if counts else (), special)
+        assessed = pk in flags
+        key = (
+            tuple(present),
+            tuple(sorted(counts.items())) if counts else (),
+            special,
+            assessed,
+        )
         if key not in known:
             known[key] = vulnerability.classify(
-                present, counts, is_special=special, rules=tps_rules
+                present, counts, is_special=special, rules=tps_rules, assessed=assessed
             )
         rows.append(TpsClassRow(pk, tps_code, name, special, pk in flags, known[key]))
     return rows
@@ -95,7 +101,7 @@ def tps_classes(user: User, region: Region) -> list[TpsClassRow]:
 
 def class_counts(rows: list[TpsClassRow]) -> dict[str, int]:
     counts = Counter(row.tps_class for row in rows)
-    return {name: counts[name] for name in vulnerability.CLASSES}
+    return {name: counts[name] for name in vulnerability.SHOWN_CLASSES}
 
 
 @dataclass(frozen=True)
@@ -134,7 +140,12 @@ def tps_risk(user: User, tps: TPS) -> TpsRisk:
     )
     counts = Counter(incident.severity for incident in incidents)
     classification = vulnerability.classify(
-        present, counts, is_special=tps.is_special, rules=tps_rules_now(), explain=True
+        present,
+        counts,
+        is_special=tps.is_special,
+        rules=tps_rules_now(),
+        explain=True,
+        assessed=record is not None,
     )
     return TpsRisk(
         tps=tps,
@@ -179,6 +190,8 @@ class Plan:
     total: PlanRow
     personnel: PolresPersonnel | None = None
     pattern: dict[str, str] = field(default_factory=dict)
+    # (class, class label, pattern): the pattern said in words on the page.
+    patterns: list[tuple[str, str, deployment.Pattern]] = field(default_factory=list)
 
 
 def _polres_by_kabkota() -> dict[str, tuple[Agency, PolresPersonnel | None]]:
@@ -213,7 +226,7 @@ def deployment_plan(user: User, region: Region) -> Plan:
     polres = _polres_by_kabkota()
     rows = []
     for child in children:
-        by_class = {c: counts[child.code_nodot][c] for c in vulnerability.CLASSES}
+        by_class = {c: counts[child.code_nodot][c] for c in vulnerability.SHOWN_CLASSES}
         row = PlanRow(
             child.code, child.name, by_class, deployment.need_for(by_class, pattern)
         )
@@ -225,7 +238,13 @@ def deployment_plan(user: User, region: Region) -> Plan:
                 row.linmas_available = personnel.linmas
         rows.append(row)
     total = PlanRow(region.code, region.name, _sum_counts(rows), _sum_need(rows))
-    plan = Plan(region, rows, total, pattern={k: p.text() for k, p in pattern.items()})
+    plan = Plan(
+        region,
+        rows,
+        total,
+        pattern={k: p.text() for k, p in pattern.items()},
+        patterns=[(k, vulnerability.CLASS_LABELS[k], p) for k, p in pattern.items()],
+    )
     if region.level == "kabkota":
         _share_personnel(plan, polres.get(region.code))
     else:
@@ -237,7 +256,7 @@ def deployment_plan(user: User, region: Region) -> Plan:
 
 
 def _sum_counts(rows: list[PlanRow]) -> dict[str, int]:
-    return {c: sum(r.counts[c] for r in rows) for c in vulnerability.CLASSES}
+    return {c: sum(r.counts[c] for r in rows) for c in vulnerability.SHOWN_CLASSES}
 
 
 def _sum_need(rows: list[PlanRow]) -> deployment.Need:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -34,7 +35,13 @@ from deskpemilu.situation.models import (
     StatusChange,
     StatusOverride,
 )
-from deskpemilu.situation.status_rules import Outcome, Place, StatusRules, Totals
+from deskpemilu.situation.status_rules import (
+    Evidence,
+    Outcome,
+    Place,
+    StatusRules,
+    Totals,
+)
 
 
 def status_rules_now() -> StatusRules:
@@ -65,17 +72,21 @@ class _Tree:
     ids: dict[str, int]  # dotted code -> region id
     nodot: dict[str, str]  # dotted code -> undotted
     dotted: dict[str, str]  # undotted -> dotted
+    names: dict[str, str] = field(default_factory=dict)  # dotted code -> name
 
     @classmethod
     def load(cls) -> _Tree:
-        rows = list(Region.objects.values_list("id", "code", "code_nodot", "level"))
+        rows = list(
+            Region.objects.values_list("id", "code", "code_nodot", "level", "name")
+        )
         return cls(
             places=[
-                Place(code, level, parent_code(code)) for _, code, _, level in rows
+                Place(code, level, parent_code(code)) for _, code, _, level, _ in rows
             ],
-            ids={code: pk for pk, code, _, _ in rows},
-            nodot={code: nodot for _, code, nodot, _ in rows},
-            dotted={nodot: code for _, code, nodot, _ in rows},
+            ids={code: pk for pk, code, _, _, _ in rows},
+            nodot={code: nodot for _, code, nodot, _, _ in rows},
+            dotted={nodot: code for _, code, nodot, _, _ in rows},
+            names={code: name for _, code, _, _, name in rows},
         )
 
 
@@ -258,12 +269,15 @@ def _roll_and_store(
     forced_levels = {code: rules.level_index(o.level) for code, o in overrides.items()}
     outcomes = rules.rollup(tree.places, state.own_scores, forced_levels, status)
     public = rules.rollup(tree.places, state.public_scores, forced_levels, status)
+    evidence = _evidence(tree, state, outcomes, status)
     previous = dict(RegionStatus.objects.values_list("region_id", "level"))
     rows, history = [], []
     for code, outcome in outcomes.items():
         region_id = tree.ids[code]
         override = overrides.get(code)
-        row = _status_row(tree, state, code, outcome, override, status)
+        row = _status_row(
+            tree, state, code, outcome, override, status, evidence.get(code)
+        )
         row.public_level = public[code].level_name
         row.public_own_score = round(public[code].own_score, 6)
         rows.append(row)
@@ -320,6 +334,76 @@ def _announce_alerts(tree: _Tree, history: list[StatusChange]) -> None:
             )
 
 
+def _evidence(
+    tree: _Tree, state: _State, outcomes: dict[str, Outcome], status: StatusRules
+) -> dict[str, Evidence]:
+    """What the words of each region above aman name (status_rules.explain): the
+    children at the worst level by name, and for a region made so by its own
+    incidents (rule direct) those incidents counted and the heaviest named. One
+    query over the incidents of those regions only, in the window of `state`."""
+    children: dict[str, list[str]] = {}
+    for place in tree.places:
+        if place.parent is not None:
+            children.setdefault(place.parent, []).append(place.code)
+    result: dict[str, Evidence] = {}
+    own = Q()
+    for code, outcome in outcomes.items():
+        if outcome.computed == rules.AMAN:
+            continue
+        if outcome.rule == rules.DIRECT:
+            nodot = tree.nodot[code]
+            # A desa's own incidents include those at its TPS (longer codes).
+            own |= (
+                Q(area_code__startswith=nodot)
+                if _level_of(code) == "desa"
+                else Q(area_code=nodot)
+            )
+        elif outcome.rule in (rules.SPREAD, rules.WORST_CHILD):
+            worst = sorted(
+                c
+                for c in children.get(code, ())
+                if c in outcomes and outcomes[c].level == outcome.worst_child
+            )
+            result[code] = Evidence(worst_children=tuple(tree.names[c] for c in worst))
+    if not own:
+        return result
+    rows = (
+        Incident.objects.filter(
+            own,
+            occurred_at__gte=state.window_start,
+            occurred_at__lte=state.computed_at,
+        )
+        .exclude(status__in=rules.IGNORED_STATUSES)
+        .order_by("id")
+        .values_list(
+            "area_code",
+            "severity",
+            "status",
+            "title",
+            "occurred_at",
+            "tps__number",
+            "region__name",
+        )
+    )
+    counts: dict[str, tuple[Counter[str], Counter[str]]] = {}
+    heaviest: dict[str, tuple[float, str]] = {}
+    for area, severity, state_, title, occurred, tps_number, where in rows:
+        holder = tree.dotted.get(area) or tree.dotted.get(widen(area, "desa"))
+        if holder is None:
+            continue
+        opened, closed = counts.setdefault(holder, (Counter(), Counter()))
+        (opened if state_ in rules.OPEN_STATUSES else closed)[severity] += 1
+        age = (state.computed_at - occurred).total_seconds() / 3600
+        weight = rules.incident_weight(severity, state_, age, status)
+        if tps_number:
+            where = f"TPS {tps_number:03d} {where}"
+        if weight >= heaviest.get(holder, (-1.0, ""))[0]:
+            heaviest[holder] = (weight, f"{title} di {where}")
+    for code, (opened, closed) in counts.items():
+        result[code] = Evidence(dict(opened), dict(closed), heaviest[code][1])
+    return result
+
+
 _STATUS_FIELDS = (
     "region",
     "area_code",
@@ -348,9 +432,10 @@ def _status_row(
     outcome: Outcome,
     override: StatusOverride | None,
     status: StatusRules,
+    evidence: Evidence | None = None,
 ) -> RegionStatus:
     totals = state.totals.get(code) or Totals()
-    reason = rules.explain(outcome, status)
+    reason = rules.explain(outcome, status, evidence)
     if override is not None:
         reason = f"Ditetapkan koordinator: {override.reason}"
     return RegionStatus(

@@ -105,6 +105,9 @@ def dashboard_scenario(page: Page, desk: LiveDesk, artifacts: Path) -> None:  # 
     page.click("form:has(input[name=password]) button[type=submit]")
     expect(page.locator("#map[data-loaded='8']")).to_be_attached()
     expect(page.locator("path.region-shape")).to_have_count(8)
+    # Place names on the map: the kab/kota on the province view.
+    expect(page.locator("#map .region-label")).to_have_count(8)
+    expect(page.locator("#map .region-label", has_text="KOTA SERANG")).to_be_visible()
     # Kota Serang siaga (2 of its 6 kecamatan siaga), Pandeglang waspada (its
     # worst kecamatan is siaga), the other six aman: the colours of the status.
     expected = {code: COLOURS["aman"] for code in KABKOTA}
@@ -119,6 +122,9 @@ def dashboard_scenario(page: Page, desk: LiveDesk, artifacts: Path) -> None:  # 
     expect(page.locator("#map[data-code='36.73'][data-loaded='6']")).to_be_attached()
     assert "wilayah=36.73" in page.url
     expect(page.locator("#dash-name")).to_have_text("KOTA SERANG")
+    # and its kecamatan below it, the old labels gone.
+    expect(page.locator("#map .region-label")).to_have_count(6)
+    expect(page.locator("#map .region-label", has_text="CURUG")).to_be_attached()
     assert page.evaluate("() => window.deskDashboard.map.getZoom()") > 10
     expect(page.locator("#children tbody tr")).to_have_count(6)
     assert fill(page, "36.73.04") == COLOURS["siaga"]  # Curug

@@ -122,3 +122,19 @@ def test_a_bad_file_shows_an_error_and_changes_nothing(kabkota_operator, client_
     assert response.context["problems"]
     assert "import-error" in response.content.decode()
     assert not TpsVulnerability.objects.exists()
+
+
+def test_the_deployment_pattern_is_said_in_words(kabkota_operator, client_for):
+    url = reverse("situation:deployment", args=[KOTA_SERANG])
+    html = client_for(kabkota_operator).get(url).content.decode()
+    pattern = html[html.index('id="pattern"') : html.index("</ul>")]
+    assert (
+        "<b>Kurang rawan</b>: 2 polisi untuk setiap kelompok 4 sampai 8 TPS; "
+        "2 Linmas di setiap TPS" in pattern
+    )
+    assert "<b>Rawan</b>: 2 polisi untuk setiap 2 TPS; 2 Linmas di setiap TPS" in (
+        pattern
+    )
+    # The notation of the setting is only a tooltip, never the text.
+    assert "kurang_rawan" not in pattern.replace('data-class="kurang_rawan"', "")
+    assert ">2:4-8:8-16<" not in pattern

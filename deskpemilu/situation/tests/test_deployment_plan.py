@@ -19,11 +19,13 @@ def plan_for(user, code):
 
 
 def kurang_rawan_only(code: str) -> dict[str, int]:
-    """Class counts when no TPS has data or incidents: special ones are khusus."""
+    """Class counts when no TPS has data or incidents: special ones are khusus, the
+    others not assessed (planned as kurang rawan)."""
     tps = TPS.objects.filter(code__startswith=nodot(code))
     special = tps.filter(is_special=True).count()
     return {
-        "kurang_rawan": tps.count() - special,
+        "belum_dinilai": tps.count() - special,
+        "kurang_rawan": 0,
         "rawan": 0,
         "sangat_rawan": 0,
         "khusus": special,
@@ -38,7 +40,8 @@ def test_a_kab_kota_plan_has_one_row_per_kecamatan_with_the_pattern_need(
     curug = next(row for row in plan.rows if row.code == CURUG)
     assert curug.counts == kurang_rawan_only(CURUG)
     assert curug.need == deployment.need_for(curug.counts)
-    # 161 kurang rawan TPS in Curug: 2 x ceil(161/8) = 42 .. 2 x ceil(161/4) = 82
+    # 161 TPS not assessed in Curug, planned as kurang rawan:
+    # 2 x ceil(161/8) = 42 .. 2 x ceil(161/4) = 82
     assert (curug.need.police_min, curug.need.police_max) == (42, 82)
     assert curug.need.linmas == 322
     assert plan.total.need.police_min == sum(r.need.police_min for r in plan.rows)
@@ -54,7 +57,7 @@ def test_riskier_tps_need_more_police(province_coordinator):
     after = next(
         r for r in plan_for(province_coordinator, KOTA_SERANG).rows if r.code == CURUG
     )
-    assert after.counts == {**before.counts, "kurang_rawan": 160, "sangat_rawan": 1}
+    assert after.counts == {**before.counts, "belum_dinilai": 160, "sangat_rawan": 1}
     # The sangat rawan TPS gets its own pair (2-1-2) while the other 160 fit in 20
     # groups of 8 instead of 21: still 42 police at least. A second one tips it.
     assert after.need == deployment.Need(42, 82, 322)

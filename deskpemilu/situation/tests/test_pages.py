@@ -263,3 +263,59 @@ def test_a_coordinators_override_is_the_public_status_without_its_reason(
     html = response.content.decode()
     assert "Rahasia" not in html
     assert not response.context["statement"].part("kondusif").holds
+
+
+def test_new_reports_are_listed_on_the_first_load(
+    province_coordinator, client_for, computed
+):
+    # Reported before the page was opened: the polls only bring later ones.
+    waiting = [
+        place_incident(KEMANISAN, severity="berat", at=timezone.now()) for _ in range(6)
+    ]
+    place_incident(KEMANISAN, status="terverifikasi", at=timezone.now())
+    response = client_for(province_coordinator).get("/")
+    shown = [row["id"] for row in response.context["new_reports"]]
+    assert set(shown) >= {i.pk for i in waiting}
+    assert len(shown) == 8  # the six, and the two of `computed`, all baru
+    html = response.content.decode()
+    assert f'data-id="{waiting[-1].pk}"' in html
+    assert '<span class="badge sev-berat">berat</span>' in html
+    assert "No new reports" not in html and "Belum ada laporan baru" not in html
+
+
+def test_the_override_form_starts_at_the_current_status_and_confirms_a_step_down(
+    province_coordinator, client_for, computed
+):
+    client = client_for(province_coordinator)
+    page = client.get("/situasi/wilayah/36.73.04.1003/")  # rawan (one kritis)
+    assert page.context["status"].level == "rawan"
+    html = page.content.decode()
+    assert '<option value="rawan" selected>' in html
+    assert 'name="confirm_lower"' not in html
+    url = "/situasi/wilayah/36.73.04.1003/status/"
+    body = {"level": "aman", "reason": "Sudah damai", "expires_at": later()}
+    asked = client.post(url, body)
+    assert asked.status_code == 422 and not StatusOverride.objects.exists()
+    html = asked.content.decode()
+    assert 'id="confirm-lower"' in html and 'name="confirm_lower"' in html
+    assert "dari Rawan ke Aman dan kondusif" in html
+    # Kept what was typed: one tick and send again.
+    assert '<option value="aman" selected>' in html and "Sudah damai" in html
+    assert client.post(url, body | {"confirm_lower": "on"}).status_code == 302
+    assert StatusOverride.objects.get().level == "aman"
+    # Going up needs no confirmation.
+    body = {"level": "siaga", "reason": "Unjuk rasa", "expires_at": later()}
+    assert client.post("/situasi/wilayah/36.01/status/", body).status_code == 302
+
+
+def test_the_region_table_and_page_say_why_in_words(
+    province_coordinator, client_for, computed
+):
+    client = client_for(province_coordinator)
+    html = client.get("/?wilayah=36.73.04").content.decode()
+    assert (
+        '<small class="muted reason">Rawan: 1 kejadian kritis terbuka \u2013 '
+        "uji kritis baru di Kemanisan" in html
+    )
+    page = client.get("/situasi/wilayah/36.73.04/").content.decode()
+    assert "Siaga: satu tingkat di bawah Kemanisan yang berstatus rawan." in page

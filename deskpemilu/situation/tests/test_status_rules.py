@@ -223,12 +223,37 @@ def test_an_override_can_calm_a_region_but_its_incidents_still_count_above():
 def test_the_explanation_names_the_rule_that_decided():
     result = sr.rollup(tree(), {"99.01.01.2001": KRITIS})
     assert sr.explain(result["99.01.01.2001"]) == (
-        "Rawan: skor kejadian di wilayah ini sendiri 23.9."
+        "Rawan: kejadian di wilayah ini (skor 23,9)."
     )
     assert sr.explain(result["99.01.01"]) == (
         "Siaga: satu tingkat di bawah wilayah terburuk di bawahnya (rawan)."
     )
-    assert sr.explain(result["99"]).startswith("Aman dan kondusif: tidak ada")
+    assert sr.explain(result["99"]) == (
+        "Aman dan kondusif: tidak ada kejadian yang cukup berat dalam 7 hari terakhir."
+    )
+
+
+def test_the_explanation_says_the_incidents_and_the_regions_in_words():
+    result = sr.rollup(tree(), {"99.01.01.2001": KRITIS})
+    evidence = sr.Evidence(
+        open_by_severity={"kritis": 1, "sedang": 2, "ringan": 1},
+        closed_by_severity={"berat": 1},
+        heaviest="bentrok di TPS 007 Cibadak",
+    )
+    assert sr.explain(result["99.01.01.2001"], evidence=evidence) == (
+        "Rawan: 1 kejadian kritis, 2 sedang dan 1 ringan terbuka dan 1 kejadian "
+        "berat sudah selesai \u2013 bentrok di TPS 007 Cibadak (skor 23,9)."
+    )
+    named = sr.Evidence(worst_children=("CIBADAK",))
+    assert sr.explain(result["99.01.01"], evidence=named) == (
+        "Siaga: satu tingkat di bawah CIBADAK yang berstatus rawan."
+    )
+    spread = sr.rollup(tree(), {"99.01": KRITIS, "99.02": KRITIS})
+    four = sr.Evidence(worst_children=("A", "B", "C", "D"))
+    assert sr.explain(spread["99"], evidence=four) == (
+        "Rawan: 2 dari 8 wilayah di bawahnya berstatus rawan atau lebih "
+        "(A, B, C dan 1 lainnya)."
+    )
 
 
 def test_spread_is_explained_with_the_count_of_children():

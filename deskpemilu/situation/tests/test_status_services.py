@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from deskpemilu.regions.models import Region
+from deskpemilu.regions.models import TPS, Region
 from deskpemilu.situation import selectors, services
 from deskpemilu.situation import status_rules as sr
 from deskpemilu.situation.models import RegionStatus, StatusChange, StatusOverride
@@ -89,7 +89,28 @@ def test_history_is_written_only_when_a_level_changes():
         "rawan",
         "computed",
     )
-    assert change.reason.startswith("Rawan: skor kejadian")
+    assert change.reason == (
+        "Rawan: 1 kejadian kritis terbuka \u2013 uji kritis baru di Kemanisan "
+        "(skor 23,9)."
+    )
+    kecamatan = RegionStatus.objects.get(region__code=CURUG)
+    assert kecamatan.reason == (
+        "Siaga: satu tingkat di bawah Kemanisan yang berstatus rawan."
+    )
+    assert kecamatan.score > 0  # the score is still kept
+
+
+def test_the_words_name_the_heaviest_incident_and_its_tps():
+    tps = TPS.objects.filter(desa__code=KEMANISAN).order_by("number")[6]
+    place_incident(KEMANISAN, severity="sedang", hours_ago=2)
+    place_incident(KEMANISAN, severity="kritis", tps=tps.code, hours_ago=3)
+    place_incident(KEMANISAN, severity="berat", status="selesai", hours_ago=1)
+    services.status_recompute(at=AT)
+    reason = RegionStatus.objects.get(region__code=KEMANISAN).reason
+    assert reason.startswith(
+        "Rawan: 1 kejadian kritis dan 1 sedang terbuka dan 1 kejadian berat "
+        f"sudah selesai \u2013 uji kritis baru di TPS {tps.number:03d} Kemanisan"
+    )
 
 
 def test_status_calms_down_as_incidents_age():

@@ -112,8 +112,10 @@ def test_every_tps_of_a_desa_gets_a_class_from_indicators_and_incidents(
     assert by_code[TPS_1].tps_class == "sangat_rawan"
     assert (by_code[TPS_2].tps_class, by_code[TPS_2].has_data) == ("kurang_rawan", True)
     assert (by_code[TPS_3].tps_class, by_code[TPS_3].has_data) == ("rawan", False)
+    # The 20 TPS without indicator data are not assessed, not "kurang rawan".
     assert selectors.class_counts(rows) == {
-        "kurang_rawan": 21,
+        "belum_dinilai": 20,
+        "kurang_rawan": 1,
         "rawan": 1,
         "sangat_rawan": 1,
         "khusus": 0,
@@ -183,3 +185,14 @@ def test_others_may_not_edit_a_tps_and_unknown_indicators_are_refused(
         services.tps_vulnerability_update(
             actor=kabkota_operator, tps=serang_tps, indicators={"banjir": True}
         )
+
+
+def test_a_tps_without_data_is_not_assessed_on_its_page_and_in_the_plan(
+    province_coordinator, client_for
+):
+    client = client_for(province_coordinator)
+    html = client.get(f"/situasi/wilayah/{KEMANISAN}/").content.decode()
+    assert '<span class="badge cls-belum_dinilai">Belum dinilai</span>' in html
+    assert 'cls-kurang_rawan">Kurang rawan</span></td>' not in html
+    plan = client.get("/situasi/pengerahan/36.73/").content.decode()
+    assert '<span class="badge cls-belum_dinilai">Belum dinilai</span></th>' in plan

@@ -84,6 +84,7 @@
     pins[sev] = L.divIcon({ className: "inc-pin sev-pin-" + sev, iconSize: [14, 14] });
   });
   let shapes = null;
+  let labels_ = null;
 
   function styleFor(code, level) {
     return {
@@ -132,6 +133,13 @@
       }).addTo(map);
       shapes.bringToBack();
       shapes.eachLayer(paintShape);
+      // Place names on the map (kab/kota on the province, kecamatan below it):
+      // a label at the middle of each shape, not clickable, so clicks reach it.
+      if (labels_) map.removeLayer(labels_);
+      labels_ = L.layerGroup(shapes.getLayers().map((layer) => L.marker(layer.getBounds().getCenter(), {
+        interactive: false, keyboard: false,
+        icon: L.divIcon({ className: "region-label", html: "<span>" + escapeHtml(layer.feature.properties.nama) + "</span>", iconSize: null }),
+      }))).addTo(map);
       const count = shapes.getLayers().length;
       if (count && fit) map.fitBounds(shapes.getBounds(), { padding: [8, 8] });
       mapEl.dataset.loaded = String(count);
@@ -230,8 +238,9 @@
     body.innerHTML = summary.children.map((c) =>
       '<tr data-code="' + c.code + '"><td>' + c.code + '</td><td><a href="' +
       boot.urls.region.replace("__code__", c.code) + '">' + escapeHtml(c.name) +
-      '</a></td><td><span class="level lvl-' + (c.status || "none") + '">' + escapeHtml(levelLabel(c.status)) +
-      '</span></td><td class="num">' + number.format(c.incidents) + '</td><td class="num">' +
+      '</a></td><td><span class="level lvl-' + (c.status || "none") + '">' + escapeHtml(levelLabel(c.status)) + "</span>" +
+      (c.reason ? '<br><small class="muted reason">' + escapeHtml(c.reason) + "</small>" : "") +
+      '</td><td class="num">' + number.format(c.incidents) + '</td><td class="num">' +
       number.format(c.significant) + '</td><td class="num">' + number.format(c.tps) + "</td></tr>"
     ).join("");
   }
@@ -369,6 +378,8 @@
   // --- live updates: poll a small "what changed" endpoint -------------------------
   function showNew(items) {
     const list = document.getElementById("new-incidents");
+    const empty = document.getElementById("no-new");
+    if (empty) empty.remove();
     items.forEach((item) => {
       const li = document.createElement("li");
       li.className = "new-item fresh";

@@ -17,6 +17,15 @@
       l.bindTooltip(f.properties.nama + " · " + (data.labels[level] || "—"), { sticky: true });
     }
   }).addTo(map);
+  // The kab/kota names on the map, at the middle of each shape.
+  layer.getLayers().forEach(function (l) {
+    var label = document.createElement("span");
+    label.textContent = l.feature.properties.nama;
+    L.marker(l.getBounds().getCenter(), {
+      interactive: false, keyboard: false,
+      icon: L.divIcon({ className: "region-label", html: label.outerHTML, iconSize: null })
+    }).addTo(map);
+  });
   if (layer.getLayers().length) map.fitBounds(layer.getBounds());
   el.dataset.loaded = String(layer.getLayers().length);
 })();
