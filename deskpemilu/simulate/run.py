@@ -534,6 +534,8 @@ def play(
         thread.join()
     if failure:
         raise failure[0]
+    if progress:  # the last line, however short the run was
+        progress(f"[simulasi] {tally.done}/{total} pesan terkirim")
     return tally
 
 
