@@ -28,6 +28,7 @@ from deskpemilu.accounts.requests import AuthedRequest
 from deskpemilu.core import panels
 from deskpemilu.core.deskmode import as_of
 from deskpemilu.core.errors import show_error
+from deskpemilu.core.files import serve_checked
 from deskpemilu.incidents import selectors, services
 from deskpemilu.incidents.deadlines import warn_window
 from deskpemilu.incidents.forms import (
@@ -356,13 +357,6 @@ def attachment_download(
     item = selectors.attachment_for_user_or_404(
         request.user, incident_id, attachment_id
     )
-    response = FileResponse(
-        item.file.open("rb"),
-        content_type=item.content_type,
-        as_attachment=not item.is_image,
-        filename=f"{item.token}{item.file.name[item.file.name.rfind('.') :]}",
+    return serve_checked(
+        item.file, item.content_type, item.token, as_attachment=not item.is_image
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response

@@ -28,6 +28,7 @@ from deskpemilu.accounts import access
 from deskpemilu.accounts.requests import AuthedRequest
 from deskpemilu.core.clientaddr import client_address
 from deskpemilu.core.errors import show_error
+from deskpemilu.core.files import serve_checked
 from deskpemilu.incidents import services as incident_services
 from deskpemilu.incidents.services import IncidentError
 from deskpemilu.incidents.taxonomy import Category, Severity
@@ -258,15 +259,7 @@ def message_file(request: AuthedRequest, message_id: int, file_id: int) -> FileR
     """A photo a citizen sent, to those who may see the message: sent as the kind its
     bytes were checked as, never sniffed, in a sandbox (as follow-up attachments)."""
     item = selectors.message_file_for_user_or_404(request.user, message_id, file_id)
-    response = FileResponse(
-        item.file.open("rb"),
-        content_type=item.content_type,
-        filename=f"{item.token}{item.file.name[item.file.name.rfind('.') :]}",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return serve_checked(item.file, item.content_type, item.token)
 
 
 def _writable(request: AuthedRequest, message_id: int) -> None:
