@@ -20,12 +20,23 @@ How, per batch, in one transaction (one commit):
    (few; their messages are then updated), and WhatsApp/Telegram replies are queued.
 If understanding one message fails unexpectedly, that message is still stored, as
 'pending', for the desk to read: a failure never costs a message.
+
+One message on PostgreSQL (a webhook request, the API's single message) is not
+wrapped in a transaction: a BEGIN and a COMMIT are two round trips more, and a
+round trip is what a single message costs (docs/benchmarks.md, bench ingest run 9).
+Its look-up (step 1) is one statement that writes nothing the message needs undone,
+and step 3 is one statement (the message and its check-in together), which is its
+own transaction and whose commit is the message's one durable commit: two round
+trips in all. A message that causes more (step 4: an incident, a completion, a
+report taking a waiting photo, a queued reply) is written with all it causes in one
+transaction, as a batch is.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import NamedTuple, cast
 
@@ -134,14 +145,17 @@ def messages_handle_batch(items: list[Incoming]) -> list[Result]:
         # index refuses it, and the whole batch is done again by INSERT, which
         # skips what is stored and answers it as before.
         copy = storage.by_copy(len(fresh))
-        try:
-            with transaction.atomic():
-                results = _store_and_process(fresh, copy=copy)
-        except IntegrityError:
-            if not copy:
-                raise
-            with transaction.atomic():
-                results = _store_and_process(fresh, copy=False)
+        if storage.writes_alone(len(fresh)):
+            results = _store_and_process(fresh, copy=False, alone=True)
+        else:
+            try:
+                with transaction.atomic():
+                    results = _store_and_process(fresh, copy=copy)
+            except IntegrityError:
+                if not copy:
+                    raise
+                with transaction.atomic():
+                    results = _store_and_process(fresh, copy=False)
     return [
         _as_duplicate(results[index]) if repeat else results[index]
         for repeat, index in plan
@@ -171,7 +185,12 @@ def _as_duplicate(result: Result) -> Result:
     return result._replace(duplicate=True)
 
 
-def _store_and_process(items: list[Incoming], copy: bool) -> list[Result]:
+def _store_and_process(
+    items: list[Incoming], copy: bool, alone: bool = False
+) -> list[Result]:
+    """Steps 1-4 of the module's docstring. `alone`: called outside a
+    transaction (one message on PostgreSQL); a message that writes more than its
+    one statement then opens the transaction here, after its look-up."""
     now = timezone.now()
     parsed = [fieldcode.parse(item.body) for item in items]
     # `waiting`: senders with a location or photo waiting for their report (None
@@ -181,16 +200,30 @@ def _store_and_process(items: list[Incoming], copy: bool) -> list[Result]:
     )
     originals = _edited_originals(items)
     rows = _understand(items, parsed, ids, reporters, named, now, originals)
-    if copy:
-        stored = storage.messages_copy(rows, now)
-    else:
-        stored = storage.messages_insert(rows, now)
-    before = _already_stored([r.item for r in rows if r.id not in stored])
-    new_rows = [r for r in rows if r.id in stored]
-    _make_incidents([r for r in new_rows if r.incident_from is not None], named)
-    _complete(new_rows, now, waiting)
-    _queue_replies(new_rows)
+    together = alone and _writes_more(rows, waiting)
+    with transaction.atomic() if together else nullcontext():
+        if copy:
+            stored = storage.messages_copy(rows, now)
+        else:
+            stored = storage.messages_insert(rows, now)
+        before = _already_stored([r.item for r in rows if r.id not in stored])
+        new_rows = [r for r in rows if r.id in stored]
+        _make_incidents([r for r in new_rows if r.incident_from is not None], named)
+        _complete(new_rows, now, waiting)
+        _queue_replies(new_rows)
     return [r.result() if r.id in stored else before[_key(r.item)] for r in rows]
+
+
+def _writes_more(rows: list[_Row], waiting: set[str] | None) -> bool:
+    """Whether storing these rows may write more than the statement that stores
+    them with their check-ins (step 4)."""
+    return any(
+        row.incident_from is not None
+        or row.complete is not None
+        or _queues_reply(row)
+        or (_may_take_media(row) and (waiting is None or row.item.sender in waiting))
+        for row in rows
+    )
 
 
 def _key(item: Incoming) -> tuple[str, str]:
@@ -412,11 +445,7 @@ def _reports_take_media(
 ) -> None:
     """Reports whose sender sent a location or photo first (`waiting`: those
     senders, or None when the look-ups did not read them)."""
-    reports = [
-        r
-        for r in rows
-        if r.kind in (_INCIDENT, _FREE) and r.item.sender and r.complete is None
-    ]
+    reports = [r for r in rows if _may_take_media(r)]
     if reports and waiting is None:
         senders = {r.item.sender for r in reports}
         waiting = storage.senders_with_media(senders, now - joining.window())
@@ -430,6 +459,21 @@ def _reports_take_media(
                     log.exception("joining media to message %s failed", row.id)
 
 
+def _may_take_media(row: _Row) -> bool:
+    """A report that takes its sender's waiting location or photo, if any."""
+    return (
+        row.kind in (_INCIDENT, _FREE)
+        and bool(row.item.sender)
+        and (row.complete is None)
+    )
+
+
+def _queues_reply(row: _Row) -> bool:
+    return bool(
+        row.reply and row.item.reply_to and row.item.channel in QUEUED_REPLY_CHANNELS
+    )
+
+
 def _queue_replies(rows: list[_Row]) -> None:
     """WhatsApp and Telegram replies go out through the outbound worker."""
     queued = [
@@ -441,7 +485,7 @@ def _queue_replies(rows: list[_Row]) -> None:
             meta=r.item.meta,
         )
         for r in rows
-        if r.reply and r.item.reply_to and r.item.channel in QUEUED_REPLY_CHANNELS
+        if _queues_reply(r)
     ]
     if queued:
         OutboundMessage.objects.bulk_create(queued)

@@ -328,6 +328,15 @@ def by_copy(n: int) -> bool:
     return n >= COPY_FROM and postgres()
 
 
+def writes_alone(n: int) -> bool:
+    """Whether a batch of n new messages is stored outside a transaction: one
+    message on PostgreSQL, whose look-up and `messages_insert` are then a
+    statement each, the second its own transaction (no BEGIN, no COMMIT: two round
+    trips in all). SQLite keeps the transaction: its ids are reserved under the
+    transaction's write lock (`_reserve_ids`)."""
+    return n < COPY_FROM and postgres()
+
+
 def messages_insert(rows: Sequence[Row], now: dt.datetime) -> set[int]:
     """Store the messages with their outcomes, and the check-ins of those stored,
     in one statement on PostgreSQL (two on SQLite). The rows travel as one JSON

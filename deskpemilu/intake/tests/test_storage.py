@@ -100,3 +100,58 @@ def test_a_batch_costs_the_same_statements_whatever_its_size():
         results = bulk.messages_handle_batch(_batch(40, 1000))
     assert len(results) == 200 and not any(r.duplicate for r in results)
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def _statements_of(item: Incoming) -> tuple[bulk.Result, list[tuple[str, int]]]:
+    """The result of one message, and each statement it sent with how many
+    transactions or savepoints the desk had opened around it beyond the test's own
+    (the test runs in a transaction; a BEGIN the desk opens shows as one more)."""
+    sent: list[tuple[str, int]] = []
+    base = len(connection.atomic_blocks)
+
+    def record(execute, sql, params, many, context):
+        sent.append((sql, len(connection.atomic_blocks) - base))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        result = bulk.handle_one(item)
+    return result, sent
+
+
+@pytest.mark.django_db
+def test_a_single_message_costs_two_round_trips_on_postgresql():
+    """The path of every webhook request: on PostgreSQL the look-up and the write
+    are two statements outside any transaction (the write's own commit is the
+    message's durable commit). SQLite keeps its transaction, with at most five
+    statements in it (the id, the senders, the TPS, the message, its check-in)."""
+    bulk.handle_one(Incoming(channel="api", body="x", provider_id="t:warm"))
+    postgres = connection.vendor == "postgresql"
+    for item in _batch(1, 300):
+        result, sent = _statements_of(item)
+        assert not result.duplicate
+        if postgres:
+            assert [opened for _, opened in sent] == [0, 0], sent
+        else:
+            assert len([sql for sql, opened in sent if opened]) <= 5, sent
+        again, resent = _statements_of(item)  # a retry: answered as the first time
+        assert again == result._replace(duplicate=True)
+        if postgres:  # and its first answer read back
+            assert [opened for _, opened in resent] == [0, 0, 0], resent
+    assert InboundMessage.objects.filter(provider_id__startswith="t:3").count() == 5
+    assert TpsCheckin.objects.filter(message__provider_id="t:300").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_single_message_that_causes_more_is_written_in_one_transaction():
+    bulk.handle_one(Incoming(channel="api", body="x", provider_id="t:warm"))
+    # A WhatsApp check-in queues its reply: message, check-in and reply together.
+    item = Incoming(
+        channel="whatsapp",
+        body="BUKA 3601012001001 0705",
+        sender="6281200000777",
+        reply_to="6281200000777",
+        provider_id="wa:1",
+    )
+    result, sent = _statements_of(item)
+    writes = [opened for sql, opened in sent if "INSERT INTO" in sql]
+    assert result.status == "parsed" and len(writes) >= 2 and all(writes), sent
