@@ -57,9 +57,10 @@ def sms_on() -> bool:
     return bool(settings.DESKPEMILU_SMS_SENDSMS_URL)
 
 
-def sms_text(text: str) -> str:
-    """`text` cut to the SMS the desk sends at most (DESKPEMILU_SMS_MAX_PARTS)."""
-    return kannel.sms_fit(text, settings.DESKPEMILU_SMS_MAX_PARTS)
+def sms_text(text: str, keep: str = "") -> str:
+    """`text` and `keep` (a link, kept whole) cut to the SMS the desk sends at most
+    (DESKPEMILU_SMS_MAX_PARTS)."""
+    return kannel.sms_fit(text, settings.DESKPEMILU_SMS_MAX_PARTS, keep)
 
 
 def _sendsms_url(message: OutboundMessage) -> str:

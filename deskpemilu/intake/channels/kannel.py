@@ -69,14 +69,18 @@ def sms_parts(text: str) -> int:
     return 255
 
 
-def sms_fit(text: str, parts: int) -> str:
-    """`text` as is when it fits `parts` SMS, else cut at the last space that
-    leaves room for ``...`` (mid-word only when no space is near the end)."""
-    if sms_parts(text) <= parts:
-        return text
-    encoding, _ = sms_units(text)
+def sms_fit(text: str, parts: int, keep: str = "") -> str:
+    """`text` followed by `keep` when they fit `parts` SMS; else `text` cut at the
+    last space that leaves room for ``...`` and `keep` (mid-word only when no
+    space is near the end), then `keep` whole (a link must not be cut)."""
+    whole = text + keep
+    if sms_parts(whole) <= parts:
+        return whole
+    encoding, _ = sms_units(whole)
     room = sms_capacity(encoding, parts) - len(ELLIPSIS)
-    kept, used = [], 0
+    room -= sum(_units(ch, encoding) for ch in keep)
+    kept: list[str] = []
+    used = 0
     for ch in text:
         units = _units(ch, encoding)
         if used + units > room:
@@ -87,7 +91,7 @@ def sms_fit(text: str, parts: int) -> str:
     space = cut.rfind(" ")
     if space >= len(cut) * 2 // 3:
         cut = cut[:space]
-    return cut.rstrip() + ELLIPSIS
+    return cut.rstrip() + ELLIPSIS + keep
 
 
 def _units(ch: str, encoding: str) -> int:

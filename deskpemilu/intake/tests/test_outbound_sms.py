@@ -82,6 +82,13 @@ def test_a_long_text_is_cut_at_a_word_to_fit(text, parts, limit):
     assert text.startswith(cut[:-3])
 
 
+def test_what_must_stay_whole_is_kept_after_the_cut():
+    link = " https://desk.example/kejadian/12/"
+    cut = k.sms_fit("kata " * 100, 2, link)
+    assert cut.endswith("..." + link) and k.sms_parts(cut) == 2
+    assert k.sms_fit("pendek", 1, link) == "pendek" + link
+
+
 def test_a_text_that_fits_is_left_alone():
     text = "x" * 160
     assert k.sms_fit(text, 1) == text and k.sms_parts(text) == 1
