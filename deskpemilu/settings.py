@@ -286,6 +286,19 @@ DESKPEMILU_TELEGRAM_BOT_TOKEN = env_str("DESKPEMILU_TELEGRAM_BOT_TOKEN")
 DESKPEMILU_TELEGRAM_API_BASE = env_str(
     "DESKPEMILU_TELEGRAM_API_BASE", "https://api.telegram.org"
 )
+# SMS out (notifications) through Kannel's sendsms interface (smsbox sendsms-port,
+# e.g. http://127.0.0.1:13013/cgi-bin/sendsms); empty: no SMS is sent and the
+# notification grid offers none. intake/channels/kannel.py.
+DESKPEMILU_SMS_SENDSMS_URL = env_str("DESKPEMILU_SMS_SENDSMS_URL")
+DESKPEMILU_SMS_SENDSMS_USER = env_str("DESKPEMILU_SMS_SENDSMS_USER")
+DESKPEMILU_SMS_SENDSMS_PASSWORD = env_str("DESKPEMILU_SMS_SENDSMS_PASSWORD")
+# The sender the phone shows; empty: Kannel's global-sender.
+DESKPEMILU_SMS_FROM = env_str("DESKPEMILU_SMS_FROM")
+# A longer text is cut to this many SMS (Kannel's sendsms-user needs max-messages
+# at least this and concatenation = true).
+DESKPEMILU_SMS_MAX_PARTS = env_int("DESKPEMILU_SMS_MAX_PARTS", 2)
+if not 1 <= DESKPEMILU_SMS_MAX_PARTS <= 10:
+    raise ImproperlyConfigured("DESKPEMILU_SMS_MAX_PARTS must be 1 to 10")
 # Public report form: at most N reports per client address per window (seconds).
 DESKPEMILU_PUBLIC_FORM_LIMIT = env_int("DESKPEMILU_PUBLIC_FORM_LIMIT", 5)
 DESKPEMILU_PUBLIC_FORM_WINDOW = env_int("DESKPEMILU_PUBLIC_FORM_WINDOW", 600)

@@ -1,4 +1,6 @@
-"""Sending queued replies through the providers' APIs (WhatsApp Cloud API, Telegram).
+"""Sending queued messages through the providers' APIs (WhatsApp Cloud API,
+Telegram) and SMS through Kannel's sendsms interface (channel ``sms_gateway``;
+channels/kannel.py has the request and what Kannel's answers mean).
 
 `outbound_send_due` takes the replies whose time has come, sends each with one HTTP
 request, and records the result: sent, or a retry later with a growing delay, or
@@ -22,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from deskpemilu.intake import channels
+from deskpemilu.intake.channels import kannel
 from deskpemilu.intake.models import Channel, OutboundMessage, OutboundStatus
 
 log = logging.getLogger(__name__)
@@ -47,6 +50,45 @@ def _request_for(message: OutboundMessage) -> tuple[str, dict, dict]:
             message.body,
         )
     raise ValueError(f"no outbound API for channel {message.channel}")
+
+
+def sms_on() -> bool:
+    """Whether SMS can be sent: Kannel's sendsms URL is set."""
+    return bool(settings.DESKPEMILU_SMS_SENDSMS_URL)
+
+
+def sms_text(text: str, keep: str = "") -> str:
+    """`text` and `keep` (a link, kept whole) cut to the SMS the desk sends at most
+    (DESKPEMILU_SMS_MAX_PARTS)."""
+    return kannel.sms_fit(text, settings.DESKPEMILU_SMS_MAX_PARTS, keep)
+
+
+def _sendsms_url(message: OutboundMessage) -> str:
+    if not sms_on():
+        raise ValueError("SMS is off: DESKPEMILU_SMS_SENDSMS_URL is empty")
+    return kannel.kannel_sendsms(
+        settings.DESKPEMILU_SMS_SENDSMS_URL,
+        username=settings.DESKPEMILU_SMS_SENDSMS_USER,
+        password=settings.DESKPEMILU_SMS_SENDSMS_PASSWORD,
+        sender=settings.DESKPEMILU_SMS_FROM,
+        to=message.recipient,
+        text=sms_text(message.body),
+    )
+
+
+def _send(message: OutboundMessage) -> str:
+    """One attempt; the provider's answer, or an exception."""
+    if message.channel == Channel.SMS_GATEWAY:
+        return _get(_sendsms_url(message))
+    _post(*_request_for(message))
+    return ""
+
+
+def _get(url: str) -> str:
+    # The URL carries Kannel's password: it is never logged; urllib's errors do
+    # not repeat it.
+    with urllib.request.urlopen(url, timeout=TIMEOUT_SECONDS) as response:
+        return response.read(300).decode(errors="replace").strip()
 
 
 def _post(url: str, headers: dict, body: dict) -> None:
@@ -79,12 +121,14 @@ def outbound_send_due(limit: int = 100) -> tuple[int, int]:
     sent = failed = 0
     for message in _claim(limit):
         try:
-            _post(*_request_for(message))
+            answer = _send(message)
         except (urllib.error.URLError, OSError, ValueError) as exc:
             failed += 1
             _retry_later(message, exc)
             continue
         sent += 1
+        if answer:
+            log.info("outbound %s sent: %s", message.pk, answer)
         OutboundMessage.objects.filter(pk=message.pk).update(
             status=OutboundStatus.SENT,
             sent_at=timezone.now(),
@@ -111,9 +155,7 @@ def _retry_later(message: OutboundMessage, exc: Exception) -> None:
     if isinstance(exc, urllib.error.HTTPError):
         detail = f"HTTP {exc.code}: {exc.read()[:300].decode(errors='replace')}"
     give_up = attempts >= MAX_ATTEMPTS or (
-        isinstance(exc, urllib.error.HTTPError)
-        and 400 <= exc.code < 500
-        and exc.code != 429
+        isinstance(exc, urllib.error.HTTPError) and _refused(message, exc.code)
     )
     log.warning("outbound %s attempt %s failed: %s", message.pk, attempts, detail)
     OutboundMessage.objects.filter(pk=message.pk).update(
@@ -122,3 +164,10 @@ def _retry_later(message: OutboundMessage, exc: Exception) -> None:
         status=OutboundStatus.FAILED if give_up else OutboundStatus.QUEUED,
         next_attempt_at=timezone.now() + dt.timedelta(seconds=30 * 2**attempts),
     )
+
+
+def _refused(message: OutboundMessage, status: int) -> bool:
+    """The provider refused the request itself: sending it again will not help."""
+    if message.channel == Channel.SMS_GATEWAY:
+        return kannel.kannel_gives_up(status)
+    return 400 <= status < 500 and status != 429

@@ -21,8 +21,9 @@ REGION_KINDS = frozenset({"critical_incident", "region_alert", "report_issued"})
 assert AGENCY_KINDS | REGION_KINDS == set(KINDS)
 
 # A person's channels; an agency's webhook is the agency's, not a person's choice.
-DESK, EMAIL, PHONE = "desk", "email", "phone"
-PERSONAL_CHANNELS = (DESK, EMAIL, PHONE)
+# SMS costs the desk per message: no role has it by default, a person chooses it.
+DESK, EMAIL, PHONE, SMS = "desk", "email", "phone", "sms"
+PERSONAL_CHANNELS = (DESK, EMAIL, PHONE, SMS)
 WEBHOOK = "webhook"
 
 _ALL = frozenset(KINDS)

@@ -31,6 +31,7 @@ class Channel(models.TextChoices):
     DESK = "desk", _("In the desk")
     EMAIL = "email", _("E-mail")
     PHONE = "phone", _("WhatsApp/Telegram")
+    SMS = "sms", _("SMS")
     WEBHOOK = "webhook", _("Agency webhook")
 
 

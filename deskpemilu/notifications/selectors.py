@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 
 from deskpemilu.accounts import access
 from deskpemilu.accounts.models import User
+from deskpemilu.intake.outbound import sms_on
 from deskpemilu.notifications import kinds
 from deskpemilu.notifications.models import Digest, Kind, Notification, Preference
 
@@ -37,6 +38,14 @@ class Choices:
     daily_digest: bool
     has_email: bool
     has_phone: bool
+    sms_off: bool  # the desk sends no SMS (DESKPEMILU_SMS_SENDSMS_URL is empty)
+
+
+def offered_channels() -> tuple[str, ...]:
+    """The grid's columns: a person's channels, SMS only while the desk sends it."""
+    if sms_on():
+        return kinds.PERSONAL_CHANNELS
+    return tuple(c for c in kinds.PERSONAL_CHANNELS if c != kinds.SMS)
 
 
 def preferences_of(user: User) -> Choices:
@@ -49,13 +58,14 @@ def preferences_of(user: User) -> Choices:
             "kind", "channel", "enabled"
         )
     }
+    channels = offered_channels()
     rows = [
         GridRow(
             kind=kind,
             label=str(Kind(kind).label),
             cells=[
                 (channel, kinds.wanted(roles, kind, channel, chosen))
-                for channel in kinds.PERSONAL_CHANNELS
+                for channel in channels
             ],
         )
         for kind in kinds.KINDS
@@ -65,4 +75,5 @@ def preferences_of(user: User) -> Choices:
         daily_digest=Digest.objects.filter(user=user).exists(),
         has_email=bool(user.email),
         has_phone=bool(user.phone),
+        sms_off=kinds.SMS not in channels,
     )

@@ -1,6 +1,6 @@
 """Sending the queued deliveries, in the worker (`deskpemilu worker`): e-mail through
-SMTP, a message to a person's number through intake's outbound queue, and a signed
-POST to an agency's webhook.
+SMTP, a message (WhatsApp/Telegram, or SMS through Kannel) to a person's number
+through intake's outbound queue, and a signed POST to an agency's webhook.
 
 Each delivery due is claimed (its next attempt moved forward under a row lock, so
 several workers never send it twice), tried once, and its attempt logged (time,
@@ -27,8 +27,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from deskpemilu.core import backoff, events
+from deskpemilu.intake.channels import PayloadError, normalise_phone
 from deskpemilu.intake.models import Channel as IntakeChannel
 from deskpemilu.intake.models import OutboundMessage
+from deskpemilu.intake.outbound import sms_on
 from deskpemilu.intake.senders import normal_handle
 from deskpemilu.intake.tasks import outbound_send_soon
 from deskpemilu.notifications import signing
@@ -116,6 +118,22 @@ class _Senders:
         self.outbound.append(queued.pk)
         return f"queued as outbound {queued.pk} ({channel})"
 
+    def sms(self, delivery: Delivery) -> str:
+        """Through intake's outbound queue to Kannel (intake/outbound.py)."""
+        if not sms_on():
+            raise SendFailed("-", "SMS tidak aktif (DESKPEMILU_SMS_SENDSMS_URL kosong)")
+        try:
+            number = normalise_phone(delivery.recipient)
+        except PayloadError:
+            raise SendFailed(
+                "-", f"{delivery.recipient!r}: bukan nomor telepon", final=True
+            ) from None
+        queued = OutboundMessage.objects.create(
+            channel=IntakeChannel.SMS_GATEWAY, recipient=number, body=delivery.body
+        )
+        self.outbound.append(queued.pk)
+        return f"queued as outbound {queued.pk} (sms)"
+
     def webhook(self, delivery: Delivery) -> str:
         assert delivery.endpoint is not None
         stamp = int(time.time())
@@ -195,6 +213,7 @@ def _attempt(senders: _Senders, delivery: Delivery) -> bool:
     send = {
         Channel.EMAIL: senders.email,
         Channel.PHONE: senders.phone,
+        Channel.SMS: senders.sms,
         Channel.WEBHOOK: senders.webhook,
     }[Channel(delivery.channel)]
     try:

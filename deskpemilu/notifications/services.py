@@ -25,6 +25,7 @@ from django.utils import timezone
 from deskpemilu.accounts import access
 from deskpemilu.accounts.models import Membership, Role, User
 from deskpemilu.core.timeutil import to_wib, wib_date
+from deskpemilu.intake.outbound import sms_on
 from deskpemilu.notifications import kinds
 from deskpemilu.notifications.models import (
     Channel,
@@ -100,6 +101,7 @@ def _person_rows(kind: str, payload: dict[str, Any], told: Told) -> list[Deliver
         )
     }
     email_on = bool(settings.DESKPEMILU_EMAIL_HOST)
+    sms_is_on = sms_on()
     now = timezone.now()
     rows: list[tuple[Notification, list[str]]] = []
     for user_id, user_roles in sorted(roles.items()):
@@ -114,6 +116,8 @@ def _person_rows(kind: str, payload: dict[str, Any], told: Told) -> list[Deliver
             outside.append(Channel.EMAIL.value)
         if Channel.PHONE in wants and phone:
             outside.append(Channel.PHONE.value)
+        if Channel.SMS in wants and phone and sms_is_on:
+            outside.append(Channel.SMS.value)
         in_digest = Channel.EMAIL in wants and bool(email) and user_id in digest
         if Channel.DESK not in wants and not outside and not in_digest:
             continue
@@ -132,6 +136,7 @@ def _person_rows(kind: str, payload: dict[str, Any], told: Told) -> list[Deliver
         rows.append((note, outside))
     Notification.objects.bulk_create([note for note, _ in rows])
     deliveries = []
+    sms = told.sms() if sms_is_on else ""
     for note, outside in rows:
         email, phone = contacts[note.user_id]
         for channel in outside:
@@ -142,7 +147,7 @@ def _person_rows(kind: str, payload: dict[str, Any], told: Told) -> list[Deliver
                     notification=note,
                     recipient=email if channel == Channel.EMAIL else phone,
                     subject=told.title,
-                    body=told.text_with_link(),
+                    body=sms if channel == Channel.SMS else told.text_with_link(),
                     created_at=now,
                     next_attempt_at=now,
                 )
@@ -200,12 +205,17 @@ def notifications_mark_read(*, actor: User, ids: Iterable[int] | None = None) ->
 
 
 def preferences_save(
-    *, actor: User, cells: set[tuple[str, str]], daily_digest: bool
+    *,
+    actor: User,
+    cells: set[tuple[str, str]],
+    daily_digest: bool,
+    channels: tuple[str, ...] = kinds.PERSONAL_CHANNELS,
 ) -> None:
-    """Keep the actor's grid: every (event, channel) cell in `cells` on, every
-    other cell off; and the daily digest on or off."""
+    """Keep the actor's grid: every (event, channel) cell of `channels` (the
+    columns the grid offered) on when in `cells`, else off; the choices on other
+    channels (SMS while it is off) are kept. And the daily digest on or off."""
     with transaction.atomic():
-        Preference.objects.filter(user=actor).delete()
+        Preference.objects.filter(user=actor, channel__in=channels).delete()
         Preference.objects.bulk_create(
             Preference(
                 user=actor,
@@ -214,7 +224,7 @@ def preferences_save(
                 enabled=(kind, channel) in cells,
             )
             for kind in kinds.KINDS
-            for channel in kinds.PERSONAL_CHANNELS
+            for channel in channels
         )
         if daily_digest:
             Digest.objects.get_or_create(user=actor)

@@ -16,6 +16,7 @@ from django.urls import reverse
 from deskpemilu.coordination.models import ActionItem
 from deskpemilu.core.timeutil import to_wib
 from deskpemilu.incidents.models import Assignment, Incident
+from deskpemilu.intake.outbound import sms_text
 from deskpemilu.regions.models import Region
 from deskpemilu.situation.models import Level
 
@@ -27,6 +28,8 @@ class Told:
     url: str
     agency_id: int | None = None
     region_code: str = ""
+    # The SMS's words (what, where, the reference); empty: the title and text.
+    short: str = ""
 
     def absolute_url(self) -> str:
         """The link with DESKPEMILU_NOTIFY_BASE_URL in front (an e-mail, a message
@@ -39,9 +42,23 @@ class Told:
         link = self.absolute_url()
         return f"{self.body}\n\n{link}" if link else self.body
 
+    def sms(self) -> str:
+        """One or two SMS: the words cut at a word if need be, the link whole."""
+        words = self.short or f"{self.title}. {self.body}"
+        link = self.absolute_url()
+        return sms_text(words, f" {link}" if link else "")
+
 
 def _when(moment: dt.datetime) -> str:
     return f"{to_wib(moment):%d-%m-%Y %H:%M} WIB"
+
+
+def _clip(text: str, most: int = 60) -> str:
+    """A person's words (an incident's title) kept short for an SMS, at a word."""
+    if len(text) <= most:
+        return text
+    cut = text[: most - 3]
+    return (cut.rsplit(" ", 1)[0] if " " in cut[most // 2 :] else cut) + "..."
 
 
 def _incident_url(incident_id: int) -> str:
@@ -74,6 +91,11 @@ def _assignment(kind: str, payload: dict[str, Any]) -> Told | None:
         ),
         url=_incident_url(incident.pk),
         agency_id=found.agency_id,
+        short=(
+            f"{_ASSIGNMENT_TITLES[kind]}: #{incident.pk} {_clip(incident.title)} "
+            f"({incident.get_severity_display()}) di {incident.region.name}, "
+            f"tenggat {to_wib(found.deadline):%d-%m %H:%M} WIB."
+        ),
     )
 
 
@@ -93,6 +115,10 @@ def _critical(kind: str, payload: dict[str, Any]) -> Told | None:
         ),
         url=_incident_url(incident.pk),
         region_code=incident.region.code,
+        short=(
+            f"Kejadian kritis: #{incident.pk} {_clip(incident.title)} di "
+            f"{incident.region.name}, {to_wib(incident.occurred_at):%d-%m %H:%M} WIB."
+        ),
     )
 
 
@@ -109,6 +135,10 @@ def _region_alert(kind: str, payload: dict[str, Any]) -> Told | None:
         ),
         url=reverse("situation:region", args=[region.code]),
         region_code=region.code,
+        short=(
+            f"Status {region.name} berubah menjadi {level} "
+            f"(sebelumnya {payload.get('from_level') or '-'})."
+        ),
     )
 
 

@@ -42,22 +42,24 @@ def notification_read(request: AuthedRequest) -> HttpResponse:
 @login_required
 def my_preferences(request: AuthedRequest) -> HttpResponse:
     """Notifikasi saya: a grid of checkboxes, event by channel."""
+    channels = selectors.offered_channels()
     if request.method == "POST":
         cells = {
             (kind, channel)
             for kind in kinds.KINDS
-            for channel in kinds.PERSONAL_CHANNELS
+            for channel in channels
             if request.POST.get(f"{kind}:{channel}")
         }
         services.preferences_save(
             actor=request.user,
             cells=cells,
             daily_digest=bool(request.POST.get("daily_digest")),
+            channels=channels,
         )
         messages.success(request, _("Your notification choices are saved."))
         return redirect("notifications:preferences")
     context = {
         "choices": selectors.preferences_of(request.user),
-        "channels": [(c, Channel(c).label) for c in kinds.PERSONAL_CHANNELS],
+        "channels": [(c, Channel(c).label) for c in channels],
     }
     return render(request, "notifications/preferences.html", context)
