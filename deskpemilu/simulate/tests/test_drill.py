@@ -38,6 +38,10 @@ COUNT_ROWS = (
     "print(json.dumps({m._meta.db_table: m._default_manager.count() "
     "for m in apps.get_models()}, sort_keys=True))"
 )
+NOT_CALM = (
+    "from deskpemilu.situation.models import RegionStatus; "
+    "print(RegionStatus.objects.exclude(level='aman').count())"
+)
 PLAY = (
     "--seed", "3", "--tps", "40", "--incidents", "300", "--speed", "0",
     "--from", "2024-02-14T06:00", "--to", "2024-02-14T12:00",
@@ -123,9 +127,10 @@ def restart(desk: LiveDesk) -> None:
 
 
 def test_a_drill_is_played_debriefed_and_stopped_apart_from_the_real_desk(tmp_path):
-    """start -> (restart) -> play a vote-day morning (06.00-12.00) at full speed into the real
-    server -> debrief -> stop -> (restart): the debrief counts what the play sent,
-    and every table of the real database holds as many rows as before."""
+    """start -> (restart) -> play a vote-day morning (06.00-12.00) at full speed
+    into the real server -> debrief -> stop -> (restart): the debrief counts what
+    the play sent, and every table of the real database holds as many rows as
+    before."""
     with live_desk(tmp_path, extra_env=SECRETS) as desk:
         env = dict(desk.env)
         before = rows(env)
@@ -161,6 +166,11 @@ def test_a_drill_is_played_debriefed_and_stopped_apart_from_the_real_desk(tmp_pa
             assert 30 <= checked <= 40
             # Played at full speed, the drill's clock stands at the window's end.
             assert debrief["clock"].startswith("2024-02-14T12:0"), debrief["clock"]
+            # The worker's recompute follows that clock: the morning's incidents
+            # colour the map (at the real now they would be outside the window).
+            recomputed = cli(env, "situation_recompute")
+            assert recomputed.returncode == 0, recomputed.stderr
+            assert int(cli(env, "shell", "-c", NOT_CALM).stdout.split()[-1]) > 0
 
             stopped = cli(env, "drill", "stop")
             assert stopped.returncode == 0, stopped.stderr
