@@ -5,7 +5,9 @@ A fresh cluster (fsync on) with Banten loaded, granian with the production setti
 then `deskpemilu simulate --speed 0` from a separate process over every TPS of Banten
 for `duration` seconds on `concurrency` connections. Reported: sustained messages per
 second, latency percentiles per minute, the server processes' memory (RSS, summed over
-granian and its workers) at the start and the end, and the final accounting from the
+granian and its workers) at the start and the end, the CPU seconds the server and the
+simulator used in each minute beside the machine's load (to tell a desk slowing down
+from a client or a shared machine slowing it), and the final accounting from the
 simulator's summary (sent = stored, every stored message processed, nothing refused;
 the desk stores a provider id once, so nothing is doubled).
 """
@@ -15,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,24 +46,91 @@ class SoakConfig:
     database: str = "postgres"
 
 
-def group_rss_kib(pgid: int) -> int:
-    """Resident memory (KiB) of every process in the process group `pgid`."""
-    total = 0
+def group_pids(pgid: int) -> list[int]:
+    """The processes of the process group `pgid` (granian and its workers)."""
+    found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            stat = (entry / "stat").read_text()
             # Fields after the command's closing parenthesis: state ppid pgrp ...
-            fields = stat.rsplit(")", 1)[1].split()
-            if int(fields[2]) != pgid:
-                continue
-            for line in (entry / "status").read_text().splitlines():
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended meanwhile
+        if int(fields[2]) == pgid:
+            found.append(int(entry.name))
+    return found
+
+
+def group_rss_kib(pgid: int) -> int:
+    """Resident memory (KiB) of every process in the process group `pgid`."""
+    total = 0
+    for pid in group_pids(pgid):
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
                     total += int(line.split()[1])
         except (OSError, ValueError, IndexError):
             continue  # the process ended meanwhile
     return total
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time (s) used so far by the processes `pids`."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+class CpuSampler:
+    """Every `every` seconds: the CPU seconds the server's processes and the
+    simulator's process used since the last sample, and the machine's 1-minute
+    load average. A desk that slows by itself shows its CPU per message rising; a
+    shared machine shows the load rising while both get less CPU."""
+
+    def __init__(self, server_pgid: int, every: float = 60.0) -> None:
+        self.server_pgid, self.every = server_pgid, every
+        self.client_pid = 0
+        self.rows: list[dict[str, float]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def _now(self) -> tuple[float, float]:
+        server = _cpu_seconds(group_pids(self.server_pgid))
+        client = _cpu_seconds([self.client_pid]) if self.client_pid else 0.0
+        return server, client
+
+    def _loop(self) -> None:
+        last = self._now()
+        minute = 0
+        while not self._stop.wait(self.every):
+            minute += 1
+            # A process that ended no longer counts: keep the last reading.
+            server, client = self._now()
+            now = (max(server, last[0]), max(client, last[1]))
+            self.rows.append(
+                {
+                    "minute": minute,
+                    "server_cpu_s": round(now[0] - last[0], 1),
+                    "client_cpu_s": round(now[1] - last[1], 1),
+                    "load_1m": round(os.getloadavg()[0], 2),
+                }
+            )
+            last = now
+
+    def start(self, client_pid: int) -> None:
+        self.client_pid = client_pid
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 def run(cfg: SoakConfig, say: Callable[[str], None]) -> dict[str, Any]:
@@ -77,7 +147,8 @@ def run(cfg: SoakConfig, say: Callable[[str], None]) -> dict[str, Any]:
             pgid = os.getpgid(server.process.pid)
             rss_start = group_rss_kib(pgid)
             say(f"[soak] simulator: {cfg.duration:.0f} s, {cfg.concurrency} koneksi")
-            done = subprocess.run(
+            sampler = CpuSampler(pgid)
+            client = subprocess.Popen(
                 [
                     *liveserver.CLI,
                     "simulate",
@@ -97,8 +168,13 @@ def run(cfg: SoakConfig, say: Callable[[str], None]) -> dict[str, Any]:
                 stdout=subprocess.PIPE,
                 stderr=None,  # the simulator's progress, as it goes
                 text=True,
-                check=False,
             )
+            # The simulator's first minute includes its set-up (registering the
+            # field officers), before it sends anything.
+            sampler.start(client.pid)
+            out, _ = client.communicate()
+            sampler.stop()
+            done = subprocess.CompletedProcess(client.args, client.returncode, out)
             rss_end = group_rss_kib(pgid)
         finally:
             server.stop()
@@ -111,6 +187,7 @@ def run(cfg: SoakConfig, say: Callable[[str], None]) -> dict[str, Any]:
         "config": cfg.__dict__,
         "rss_start_mib": round(rss_start / 1024, 1),
         "rss_end_mib": round(rss_end / 1024, 1),
+        "cpu": sampler.rows,
         "summary": summary,
     }
 
@@ -137,6 +214,17 @@ def report(out: dict[str, Any]) -> str:
         lines.append(
             f"| {m['minute']} | {m['requests']:,} | {m['messages']:,} | {m['p50_ms']} "
             f"| {m['p90_ms']} | {m['p99_ms']} | {m['max_ms']} |"
+        )
+    lines += [
+        "",
+        "| minute (from the simulator's start) | server CPU s | simulator CPU s "
+        "| load (1 min) |",
+        "|---|---|---|---|",
+    ]
+    for row in out.get("cpu", []):
+        lines.append(
+            f"| {row['minute']} | {row['server_cpu_s']} | {row['client_cpu_s']} "
+            f"| {row['load_1m']} |"
         )
     lines += ["", "| channel | kind | sent | stored |", "|---|---|---|---|"]
     sent, held = summary["sent"], summary["held"]

@@ -19,6 +19,7 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db.models import Count, Min
@@ -43,6 +44,11 @@ def start(name: str, *, load: bool = True) -> str:
     marked = deskmode.drill_marked(_var())
     if marked:
         raise DrillError(f"Latihan {marked} sedang berjalan: `deskpemilu drill stop`.")
+    real = (
+        os.environ.get("DATABASE_URL", "") or f"sqlite:///{_var()}/deskpemilu.sqlite3"
+    )
+    where = deskmode.drill_database_url(real, name, _var())
+    _create_postgres_database(where)
     env = os.environ | {"DESKPEMILU_DRILL": name}
     steps: list[tuple[str, ...]] = [("migrate", "--noinput", "-v0")]
     if load:
@@ -52,10 +58,24 @@ def start(name: str, *, load: bool = True) -> str:
         if done.returncode != 0:
             raise DrillError(f"Menyiapkan basis data latihan gagal: {' '.join(step)}")
     (_var() / deskmode.DRILL_FILE).write_text(name + "\n", encoding="utf-8")
-    real = (
-        os.environ.get("DATABASE_URL", "") or f"sqlite:///{_var()}/deskpemilu.sqlite3"
-    )
-    return deskmode.drill_database_url(real, name, _var())
+    return where
+
+
+def _create_postgres_database(url: str) -> None:
+    """On PostgreSQL the drill's database is created beside the real one (the role
+    needs CREATEDB) unless it is there already; a SQLite file is made by migrate."""
+    parts = urlsplit(url)
+    if parts.scheme not in deskmode.POSTGRES_SCHEMES:
+        return
+    from django.db import connection
+
+    database = parts.path.lstrip("/")
+    # Autocommit (Django's default outside atomic): CREATE DATABASE cannot run in a
+    # transaction. The name is a checked drill name, safe to quote.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database])
+        if cursor.fetchone() is None:
+            cursor.execute(f"CREATE DATABASE {connection.ops.quote_name(database)}")
 
 
 def stop() -> str:
@@ -80,7 +100,17 @@ def require_drill() -> str:
 
 
 def clock_starts(start: dt.datetime, speed: float) -> None:
+    """The drill's clock runs from the simulated start at the play's speed."""
     deskmode.drill_clock_set(require_drill(), start, speed, _var())
+
+
+def clock_played(end: dt.datetime, speed: float) -> None:
+    """After a play as fast as the desk takes it (speed 0) the simulated day is all
+    in: the clock moves to the window's end and runs on in real time, so the
+    worker's statuses and the debrief's overdue count are those of the day played
+    (a paced play's clock has kept pace by itself)."""
+    if speed <= 0:
+        deskmode.drill_clock_set(require_drill(), end, 1.0, _var())
 
 
 def debrief() -> dict[str, Any]:
@@ -129,6 +159,7 @@ def debrief() -> dict[str, Any]:
 
     return {
         "drill": deskmode.drill_name(),
+        "clock": clock.isoformat(),
         "came_in": came,
         "messages": sum(n for kinds in came.values() for n in kinds.values()),
         "incidents": statuses,

@@ -29,10 +29,16 @@ class Command(BaseCommand):
             "--speed", type=float, default=60.0, help="play: simulated s per real s"
         )
         parser.add_argument("--tps", type=int, default=None, help="play: TPS drawn")
+        parser.add_argument(
+            "--incidents",
+            type=float,
+            default=1.0,
+            help="play: multiplier of the incident rates (a small drill needs more)",
+        )
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args, action, name, no_load, url, seed, start, end, speed,
-               tps, json, **options):  # fmt: skip
+               tps, incidents, json, **options):  # fmt: skip
         try:
             if action == "start":
                 if not name:
@@ -52,7 +58,10 @@ class Command(BaseCommand):
                 drill.require_drill()
                 begin, finish = _moment(start), _moment(end)
                 drill.clock_starts(begin, speed)
-                summary = run.simulate(url, seed, begin, finish, speed, tps=tps)
+                summary = run.simulate(
+                    url, seed, begin, finish, speed, tps=tps, incidents=incidents
+                )
+                drill.clock_played(finish, speed)
                 self.stdout.write(_dumps(summary.as_dict()) if json else summary.text())
             else:
                 result = drill.debrief()
@@ -69,7 +78,8 @@ def _text(d: dict) -> str:
     missed = d["missed"]
     return "\n".join(
         [
-            f"Latihan {d['drill']}: {d['messages']} pesan masuk {d['came_in']}",
+            f"Latihan {d['drill']} (jam latihan {d['clock']}): {d['messages']} pesan "
+            f"masuk {d['came_in']}",
             f"Kejadian per status: {d['incidents']}",
             f"Penugasan: {d['assignments_done']} dari {d['assignments']} selesai",
             f"Median menit sampai status pertama berubah: "
