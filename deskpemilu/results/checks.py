@@ -96,16 +96,33 @@ def evaluate(
     """Per identity: whether every cell it needs is known, and left minus right.
 
     Column by column rather than one matrix product, so that a national batch
-    needs no (rows x columns) temporary beyond the sheet matrix itself.
+    needs no (rows x columns) temporary beyond the sheet matrix itself; in blocks
+    of rows that stay in the processor's cache while their columns are read
+    (a column of the whole matrix is strided: a cache line per cell).
     """
     n = len(values)
     checkable = np.ones((n, len(a)), dtype=bool)
     resid = np.zeros((n, len(a)), dtype=np.int64)
-    for i, coeffs in enumerate(a):
-        for c in np.nonzero(coeffs)[0]:
-            checkable[:, i] &= known[:, c]
-            resid[:, i] += coeffs[c] * values[:, c]
+    terms = [
+        (i, c, int(coeffs[c]))
+        for i, coeffs in enumerate(a)
+        for c in np.nonzero(coeffs)[0]
+    ]
+    for start in range(0, n, _BLOCK_ROWS):
+        block = slice(start, start + _BLOCK_ROWS)
+        v, k, ok, r = values[block], known[block], checkable[block], resid[block]
+        for i, c, coeff in terms:
+            ok[:, i] &= k[:, c]
+            if coeff == 1:
+                r[:, i] += v[:, c]
+            elif coeff == -1:
+                r[:, i] -= v[:, c]
+            else:
+                r[:, i] += coeff * v[:, c]
     return checkable, resid
+
+
+_BLOCK_ROWS = 8192
 
 
 def check_sheets(sheets: Sheets) -> list[Flag]:
@@ -127,17 +144,18 @@ def check_sheets(sheets: Sheets) -> list[Flag]:
 
 
 def admin_block_empty(sheets: Sheets) -> np.ndarray:
-    """Rows with votes whose voter block was read as all zeros (not filled in)."""
-    cols = [sheets.col(n) for n in ADMIN_FIELDS]
-    adm_known = sheets.known[:, cols]
-    adm_zero = (sheets.values[:, cols] == 0) | ~adm_known
-    has_votes = (
-        sheets.known[:, sheets.vote_cols] & (sheets.values[:, sheets.vote_cols] > 0)
-    ).any(1)
+    """Rows with votes whose voter block was read as all zeros (not filled in).
+
+    Unknown cells hold 0 (Sheets), so "every admin cell 0 or unknown" is "every
+    admin cell 0"; the admin fields are the first columns, a view, not a copy."""
+    first = sheets.col(ADMIN_FIELDS[0])
+    adm = slice(first, first + len(ADMIN_FIELDS))
+    has_votes = (sheets.values[:, sheets.vote_cols] > 0).any(1)
+    adm_zero = ~sheets.values[:, adm].any(1)
     dpt = sheets.col("dpt_total")
     return cast(
         np.ndarray,
-        has_votes & adm_zero.all(1) & adm_known.any(1) & sheets.known[:, dpt],
+        has_votes & adm_zero & sheets.known[:, adm].any(1) & sheets.known[:, dpt],
     )
 
 

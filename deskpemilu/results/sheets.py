@@ -79,8 +79,12 @@ class Sheets:
     def source_ranks(self) -> np.ndarray:
         if self.sources is None:
             return np.zeros(len(self), dtype=np.int64)
-        ranks = {s: SOURCE_RANK.get(s, len(SOURCE_RANK)) for s in set(self.sources)}
-        return np.array([ranks[s] for s in self.sources], dtype=np.int64)
+        # One comparison per distinct source (a few), not a Python step per row.
+        ranks = np.full(len(self), -1, dtype=np.int64)
+        while (todo := np.flatnonzero(ranks < 0)).size:
+            name = str(self.sources[todo[0]])
+            ranks[self.sources == name] = SOURCE_RANK.get(name, len(SOURCE_RANK))
+        return ranks
 
     @classmethod
     def from_dicts(cls, rows: Iterable[Mapping[str, Any]], n_candidates: int) -> Sheets:

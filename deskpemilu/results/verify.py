@@ -33,7 +33,10 @@ def read_all(paths: list[Path], source: str) -> Sheets:
         for batch in layouts.read_batches(
             path, layout, problems, source=source, single_source=False
         ):
-            parts.append(batch.sheets.take(np.nonzero(~batch.empty & ~batch.bad)[0]))
+            keep = ~batch.empty & ~batch.bad
+            parts.append(
+                batch.sheets if keep.all() else batch.sheets.take(np.nonzero(keep)[0])
+            )
         if problems:
             raise ImportFailed(problems.items)
         k = max(k, layout.n_candidates)
@@ -48,9 +51,12 @@ def _concat(parts: list[Sheets], k: int) -> Sheets:
     sources: list[np.ndarray] = [np.zeros(0, dtype=str)]
     vals, knowns = [values], [known]
     for p in parts:
-        pad = width - p.values.shape[1]
-        vals.append(np.pad(p.values, ((0, 0), (0, pad))))
-        knowns.append(np.pad(p.known, ((0, 0), (0, pad))))
+        if pad := width - p.values.shape[1]:
+            vals.append(np.pad(p.values, ((0, 0), (0, pad))))
+            knowns.append(np.pad(p.known, ((0, 0), (0, pad))))
+        else:
+            vals.append(p.values)
+            knowns.append(p.known)
         codes.append(p.codes)
         sources.append(cast(np.ndarray, p.sources))  # read_batches names every source
     return Sheets(
@@ -81,6 +87,8 @@ def verdicts(sheets: Sheets) -> Iterator[dict[str, Any]]:
 
 def primary_rows(sheets: Sheets) -> np.ndarray:
     """One row per TPS: its best-ranked source."""
+    if len(sheets) < 2 or (sheets.codes[1:] > sheets.codes[:-1]).all():
+        return np.ones(len(sheets), dtype=bool)  # one row per TPS already
     order = np.lexsort((sheets.source_ranks(), sheets.codes))
     codes = sheets.codes[order]
     first = np.r_[True, codes[1:] != codes[:-1]]
