@@ -135,8 +135,7 @@ def check_sheets(sheets: Sheets) -> list[Flag]:
     checkable, resid = evaluate(sheets.values, known, a)
     fail = checkable & (resid != 0)
     for i, ident in enumerate(idents):
-        for row in np.nonzero(fail[:, i])[0]:
-            flags.append(_identity_flag(sheets, int(row), ident))
+        flags += _identity_flags(sheets, np.nonzero(fail[:, i])[0], ident)
     flags += _ballots_received_flags(sheets, known)
     flags += _over_capacity_flags(sheets, known)
     flags += _misread_flags(sheets, known, a, checkable, resid, fail)
@@ -198,17 +197,28 @@ def _range_flags(sheets: Sheets, known: np.ndarray) -> list[Flag]:
     return flags
 
 
-def _identity_flag(sheets: Sheets, row: int, ident: Identity) -> Flag:
-    def side(names: tuple[str, ...]) -> tuple[str, int]:
-        total = sum(sheets.value(row, n) or 0 for n in names)
+def _identity_flags(sheets: Sheets, rows: np.ndarray, ident: Identity) -> list[Flag]:
+    """The flags of the rows failing an identity; each detail names both sides."""
+    cols = [sheets.col(n) for n in ident.left + ident.right]
+    values = sheets.values[np.ix_(rows, cols)].tolist()
+    known = sheets.known[np.ix_(rows, cols)].tolist()
+    cut = len(ident.left)
+
+    def side(names: tuple[str, ...], cells: list[int | None]) -> tuple[str, int]:
+        total = sum(c or 0 for c in cells)
         if len(names) == 1:
             return names[0], total
-        parts = "+".join(str(sheets.value(row, n)) for n in names)
+        parts = "+".join(str(c) for c in cells)
         return f"{' + '.join(names)} ({parts})", total
 
-    (left, lsum), (right, rsum) = side(ident.left), side(ident.right)
-    detail = f"{left} = {lsum}, tetapi {right} = {rsum} (selisih {lsum - rsum:+d})"
-    return Flag(row, ident.check, detail)
+    flags = []
+    for row, vals, ks in zip(rows.tolist(), values, known, strict=True):
+        cells = [v if k else None for v, k in zip(vals, ks, strict=True)]
+        left, lsum = side(ident.left, cells[:cut])
+        right, rsum = side(ident.right, cells[cut:])
+        detail = f"{left} = {lsum}, tetapi {right} = {rsum} (selisih {lsum - rsum:+d})"
+        flags.append(Flag(row, ident.check, detail))
+    return flags
 
 
 def _ballots_received_flags(sheets: Sheets, known: np.ndarray) -> list[Flag]:

@@ -2,8 +2,8 @@
 
 The file is read in batches (layouts.py) and the sheets kept as arrays only, because
 the checks across sources and the kecamatan screens need all sheets of a TPS or
-kecamatan together. Measured on a synthetic national file (816,259 TPS): ~7 s and a
-peak of ~0.9 GB, most of it transient copies while batches are joined.
+kecamatan together. Figures on a national file: docs/benchmarks.md, "bench
+results".
 """
 
 from __future__ import annotations
@@ -44,28 +44,26 @@ def read_all(paths: list[Path], source: str) -> Sheets:
 
 
 def _concat(parts: list[Sheets], k: int) -> Sheets:
+    """One Sheets of the parts, which are emptied: each part is copied into the
+    matrix and let go at once, so the parts and the whole are not held together
+    (the matrix's pages are the system's only once written)."""
     width = len(Sheets.from_dicts([], k).names)
-    values = np.zeros((0, width), dtype=np.int64)
-    known = np.zeros((0, width), dtype=bool)
-    codes: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
+    n = sum(len(p) for p in parts)
+    values = np.empty((n, width), dtype=np.int64)
+    known = np.empty((n, width), dtype=bool)
+    codes = np.empty(n, dtype=np.int64)
     sources: list[np.ndarray] = [np.zeros(0, dtype=str)]
-    vals, knowns = [values], [known]
-    for p in parts:
-        if pad := width - p.values.shape[1]:
-            vals.append(np.pad(p.values, ((0, 0), (0, pad))))
-            knowns.append(np.pad(p.known, ((0, 0), (0, pad))))
-        else:
-            vals.append(p.values)
-            knowns.append(p.known)
-        codes.append(p.codes)
+    at = 0
+    parts.reverse()
+    while parts:
+        p = parts.pop()
+        rows, w = slice(at, at + len(p)), p.values.shape[1]
+        values[rows, :w], values[rows, w:] = p.values, 0
+        known[rows, :w], known[rows, w:] = p.known, False
+        codes[rows] = p.codes
         sources.append(cast(np.ndarray, p.sources))  # read_batches names every source
-    return Sheets(
-        np.concatenate(codes),
-        np.vstack(vals),
-        np.vstack(knowns),
-        k,
-        np.concatenate(sources),
-    )
+        at += len(p)
+    return Sheets(codes, values, known, k, np.concatenate(sources))
 
 
 def verdicts(sheets: Sheets) -> Iterator[dict[str, Any]]:
