@@ -372,6 +372,7 @@ def _misread_flags(
     v, k, ck, rs = sheets.values[rows], known[rows], checkable[rows], resid[rows]
     involved = (fail[rows].astype(np.int64) @ (a != 0).astype(np.int64)) > 0
     fixes: dict[int, dict[tuple[int, int], str]] = defaultdict(dict)
+    tried: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
     for c in range(v.shape[1]):
         need = involved[:, c] & k[:, c] & (v[:, c] >= 0)
         coeff = a[:, c]
@@ -395,13 +396,20 @@ def _misread_flags(
         if not need.any():
             continue
         sub = np.nonzero(need)[0]
-        xs, cs = x[sub], cand[sub]
-        kinds = np.full(len(sub), "", dtype=object)
-        for edit, valid, kind in digit_edits(xs):
-            kinds[(kinds == "") & valid & (edit == cs)] = kind
-        for r, y, kind in zip(sub.tolist(), cs.tolist(), kinds.tolist(), strict=True):
-            if kind:
-                fixes[r][(c, y)] = kind
+        tried.append((sub, np.full(len(sub), c), x[sub], cand[sub]))
+    if not tried:
+        return []
+    # Every column's candidates against the digit edits at once: one pass of
+    # digit_edits per batch, not one per column.
+    sub, cols, xs, cs = (np.concatenate(part) for part in zip(*tried, strict=True))
+    kinds = np.full(len(sub), "", dtype=object)
+    for edit, valid, kind in digit_edits(xs):
+        kinds[(kinds == "") & valid & (edit == cs)] = kind
+    for r, c, y, kind in zip(
+        sub.tolist(), cols.tolist(), cs.tolist(), kinds.tolist(), strict=True
+    ):
+        if kind:
+            fixes[r][(c, y)] = kind
     return [
         _misread_flag(sheets, int(rows[r]), found) for r, found in sorted(fixes.items())
     ]
