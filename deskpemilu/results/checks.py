@@ -199,7 +199,7 @@ def _range_flags(sheets: Sheets, known: np.ndarray) -> list[Flag]:
 
 def _identity_flags(sheets: Sheets, rows: np.ndarray, ident: Identity) -> list[Flag]:
     """The flags of the rows failing an identity; each detail names both sides."""
-    cols = [sheets.col(n) for n in ident.left + ident.right]
+    cols = np.array([sheets.col(n) for n in ident.left + ident.right], dtype=np.intp)
     values = sheets.values[np.ix_(rows, cols)].tolist()
     known = sheets.known[np.ix_(rows, cols)].tolist()
     cut = len(ident.left)
