@@ -96,16 +96,33 @@ def evaluate(
     """Per identity: whether every cell it needs is known, and left minus right.
 
     Column by column rather than one matrix product, so that a national batch
-    needs no (rows x columns) temporary beyond the sheet matrix itself.
+    needs no (rows x columns) temporary beyond the sheet matrix itself; in blocks
+    of rows that stay in the processor's cache while their columns are read
+    (a column of the whole matrix is strided: a cache line per cell).
     """
     n = len(values)
     checkable = np.ones((n, len(a)), dtype=bool)
     resid = np.zeros((n, len(a)), dtype=np.int64)
-    for i, coeffs in enumerate(a):
-        for c in np.nonzero(coeffs)[0]:
-            checkable[:, i] &= known[:, c]
-            resid[:, i] += coeffs[c] * values[:, c]
+    terms = [
+        (i, c, int(coeffs[c]))
+        for i, coeffs in enumerate(a)
+        for c in np.nonzero(coeffs)[0]
+    ]
+    for start in range(0, n, _BLOCK_ROWS):
+        block = slice(start, start + _BLOCK_ROWS)
+        v, k, ok, r = values[block], known[block], checkable[block], resid[block]
+        for i, c, coeff in terms:
+            ok[:, i] &= k[:, c]
+            if coeff == 1:
+                r[:, i] += v[:, c]
+            elif coeff == -1:
+                r[:, i] -= v[:, c]
+            else:
+                r[:, i] += coeff * v[:, c]
     return checkable, resid
+
+
+_BLOCK_ROWS = 8192
 
 
 def check_sheets(sheets: Sheets) -> list[Flag]:
@@ -118,8 +135,7 @@ def check_sheets(sheets: Sheets) -> list[Flag]:
     checkable, resid = evaluate(sheets.values, known, a)
     fail = checkable & (resid != 0)
     for i, ident in enumerate(idents):
-        for row in np.nonzero(fail[:, i])[0]:
-            flags.append(_identity_flag(sheets, int(row), ident))
+        flags += _identity_flags(sheets, np.nonzero(fail[:, i])[0], ident)
     flags += _ballots_received_flags(sheets, known)
     flags += _over_capacity_flags(sheets, known)
     flags += _misread_flags(sheets, known, a, checkable, resid, fail)
@@ -127,17 +143,18 @@ def check_sheets(sheets: Sheets) -> list[Flag]:
 
 
 def admin_block_empty(sheets: Sheets) -> np.ndarray:
-    """Rows with votes whose voter block was read as all zeros (not filled in)."""
-    cols = [sheets.col(n) for n in ADMIN_FIELDS]
-    adm_known = sheets.known[:, cols]
-    adm_zero = (sheets.values[:, cols] == 0) | ~adm_known
-    has_votes = (
-        sheets.known[:, sheets.vote_cols] & (sheets.values[:, sheets.vote_cols] > 0)
-    ).any(1)
+    """Rows with votes whose voter block was read as all zeros (not filled in).
+
+    Unknown cells hold 0 (Sheets), so "every admin cell 0 or unknown" is "every
+    admin cell 0"; the admin fields are the first columns, a view, not a copy."""
+    first = sheets.col(ADMIN_FIELDS[0])
+    adm = slice(first, first + len(ADMIN_FIELDS))
+    has_votes = (sheets.values[:, sheets.vote_cols] > 0).any(1)
+    adm_zero = ~sheets.values[:, adm].any(1)
     dpt = sheets.col("dpt_total")
     return cast(
         np.ndarray,
-        has_votes & adm_zero.all(1) & adm_known.any(1) & sheets.known[:, dpt],
+        has_votes & adm_zero & sheets.known[:, adm].any(1) & sheets.known[:, dpt],
     )
 
 
@@ -180,17 +197,28 @@ def _range_flags(sheets: Sheets, known: np.ndarray) -> list[Flag]:
     return flags
 
 
-def _identity_flag(sheets: Sheets, row: int, ident: Identity) -> Flag:
-    def side(names: tuple[str, ...]) -> tuple[str, int]:
-        total = sum(sheets.value(row, n) or 0 for n in names)
+def _identity_flags(sheets: Sheets, rows: np.ndarray, ident: Identity) -> list[Flag]:
+    """The flags of the rows failing an identity; each detail names both sides."""
+    cols = np.array([sheets.col(n) for n in ident.left + ident.right], dtype=np.intp)
+    values = sheets.values[np.ix_(rows, cols)].tolist()
+    known = sheets.known[np.ix_(rows, cols)].tolist()
+    cut = len(ident.left)
+
+    def side(names: tuple[str, ...], cells: list[int | None]) -> tuple[str, int]:
+        total = sum(c or 0 for c in cells)
         if len(names) == 1:
             return names[0], total
-        parts = "+".join(str(sheets.value(row, n)) for n in names)
+        parts = "+".join(str(c) for c in cells)
         return f"{' + '.join(names)} ({parts})", total
 
-    (left, lsum), (right, rsum) = side(ident.left), side(ident.right)
-    detail = f"{left} = {lsum}, tetapi {right} = {rsum} (selisih {lsum - rsum:+d})"
-    return Flag(row, ident.check, detail)
+    flags = []
+    for row, vals, ks in zip(rows.tolist(), values, known, strict=True):
+        cells = [v if k else None for v, k in zip(vals, ks, strict=True)]
+        left, lsum = side(ident.left, cells[:cut])
+        right, rsum = side(ident.right, cells[cut:])
+        detail = f"{left} = {lsum}, tetapi {right} = {rsum} (selisih {lsum - rsum:+d})"
+        flags.append(Flag(row, ident.check, detail))
+    return flags
 
 
 def _ballots_received_flags(sheets: Sheets, known: np.ndarray) -> list[Flag]:
@@ -344,6 +372,7 @@ def _misread_flags(
     v, k, ck, rs = sheets.values[rows], known[rows], checkable[rows], resid[rows]
     involved = (fail[rows].astype(np.int64) @ (a != 0).astype(np.int64)) > 0
     fixes: dict[int, dict[tuple[int, int], str]] = defaultdict(dict)
+    tried: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
     for c in range(v.shape[1]):
         need = involved[:, c] & k[:, c] & (v[:, c] >= 0)
         coeff = a[:, c]
@@ -367,13 +396,20 @@ def _misread_flags(
         if not need.any():
             continue
         sub = np.nonzero(need)[0]
-        xs, cs = x[sub], cand[sub]
-        kinds = np.full(len(sub), "", dtype=object)
-        for edit, valid, kind in digit_edits(xs):
-            kinds[(kinds == "") & valid & (edit == cs)] = kind
-        for r, y, kind in zip(sub.tolist(), cs.tolist(), kinds.tolist(), strict=True):
-            if kind:
-                fixes[r][(c, y)] = kind
+        tried.append((sub, np.full(len(sub), c), x[sub], cand[sub]))
+    if not tried:
+        return []
+    # Every column's candidates against the digit edits at once: one pass of
+    # digit_edits per batch, not one per column.
+    sub, cols, xs, cs = (np.concatenate(part) for part in zip(*tried, strict=True))
+    kinds = np.full(len(sub), "", dtype=object)
+    for edit, valid, kind in digit_edits(xs):
+        kinds[(kinds == "") & valid & (edit == cs)] = kind
+    for r, c, y, kind in zip(
+        sub.tolist(), cols.tolist(), cs.tolist(), kinds.tolist(), strict=True
+    ):
+        if kind:
+            fixes[r][(c, y)] = kind
     return [
         _misread_flag(sheets, int(rows[r]), found) for r, found in sorted(fixes.items())
     ]

@@ -79,8 +79,12 @@ class Sheets:
     def source_ranks(self) -> np.ndarray:
         if self.sources is None:
             return np.zeros(len(self), dtype=np.int64)
-        ranks = {s: SOURCE_RANK.get(s, len(SOURCE_RANK)) for s in set(self.sources)}
-        return np.array([ranks[s] for s in self.sources], dtype=np.int64)
+        # One comparison per distinct source (a few), not a Python step per row.
+        ranks = np.full(len(self), -1, dtype=np.int64)
+        while (todo := np.flatnonzero(ranks < 0)).size:
+            name = str(self.sources[todo[0]])
+            ranks[self.sources == name] = SOURCE_RANK.get(name, len(SOURCE_RANK))
+        return ranks
 
     @classmethod
     def from_dicts(cls, rows: Iterable[Mapping[str, Any]], n_candidates: int) -> Sheets:
@@ -112,6 +116,21 @@ def _mix(z: np.ndarray) -> np.ndarray:
     return cast(np.ndarray, z ^ (z >> np.uint64(31)))
 
 
+def _mix_in_place(z: np.ndarray, spare: np.ndarray) -> None:
+    """_mix without temporaries (`spare`: scratch of z's shape)."""
+    np.right_shift(z, np.uint64(30), out=spare)
+    z ^= spare
+    z *= np.uint64(0xBF58476D1CE4E5B9)
+    np.right_shift(z, np.uint64(27), out=spare)
+    z ^= spare
+    z *= np.uint64(0x94D049BB133111EB)
+    np.right_shift(z, np.uint64(31), out=spare)
+    z ^= spare
+
+
+_BLOCK_ROWS = 8192
+
+
 def content_hash(sheets: Sheets, photos: Iterable[str] | None = None) -> np.ndarray:
     """A 64-bit hash (int64) of each sheet's numbers, unknowns and photo reference.
 
@@ -120,12 +139,27 @@ def content_hash(sheets: Sheets, photos: Iterable[str] | None = None) -> np.ndar
     cryptographic hash: it detects change, it does not resist forgery.
     """
     n, width = sheets.values.shape
+    # The same bits as uint64 (no copy); in blocks of rows that stay in the
+    # processor's cache while their columns are read, the arithmetic in place.
+    cells = sheets.values.view(np.uint64)
+    h = np.empty(n, dtype=np.uint64)
     with np.errstate(over="ignore"):
-        h = np.full(n, _SEED, dtype=np.uint64) ^ np.uint64(width)
-        cells = sheets.values.astype(np.uint64)
-        for j in range(width):
-            cell = np.where(sheets.known[:, j], cells[:, j], _UNKNOWN ^ np.uint64(j))
-            h = _mix(h ^ cell) + np.uint64(j + 1)
+        for start in range(0, n, _BLOCK_ROWS):
+            block = slice(start, start + _BLOCK_ROWS)
+            v, k = cells[block], sheets.known[block]
+            hb = np.full(len(v), _SEED ^ np.uint64(width), dtype=np.uint64)
+            spare = np.empty_like(hb)
+            for j in range(width):
+                kj = k[:, j]
+                cell = (
+                    v[:, j]
+                    if kj.all()
+                    else np.where(kj, v[:, j], _UNKNOWN ^ np.uint64(j))
+                )
+                hb ^= cell
+                _mix_in_place(hb, spare)
+                hb += np.uint64(j + 1)
+            h[block] = hb
         # No photo column and an empty photo cell hash the same.
         crc = np.zeros(n, dtype=np.uint64)
         if photos is not None:

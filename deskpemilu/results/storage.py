@@ -574,9 +574,12 @@ def _number_columns(n_votes: int) -> list[str]:
 
 def desa_sums(contest_id: int, n_votes: int, prefix: str = "") -> list[tuple[Any, ...]]:
     """Per desa with a primary sheet under `prefix`, by code: (desa code, primary
-    sheets, then the SUM and the COUNT of known values of each of FIELDS and of
-    the votes 1..n_votes), in one GROUP BY over the code range."""
-    columns = ", ".join(f"SUM({e}), COUNT({e})" for e in _number_columns(n_votes))
+    sheets, then the SUM (0 when none is known) and the COUNT of known values of
+    each of FIELDS and of the votes 1..n_votes), in one GROUP BY over the code
+    range. No NULL in the numbers: the caller takes them as one int64 matrix."""
+    columns = ", ".join(
+        f"COALESCE(SUM({e}), 0), COUNT({e})" for e in _number_columns(n_votes)
+    )
     where, params = _range_sql(prefix)
     sql = (
         f"SELECT substr(tps_code, 1, 10) AS area, COUNT(*), {columns} "

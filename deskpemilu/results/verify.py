@@ -2,8 +2,8 @@
 
 The file is read in batches (layouts.py) and the sheets kept as arrays only, because
 the checks across sources and the kecamatan screens need all sheets of a TPS or
-kecamatan together. Measured on a synthetic national file (816,259 TPS): ~7 s and a
-peak of ~0.9 GB, most of it transient copies while batches are joined.
+kecamatan together. Figures on a national file: docs/benchmarks.md, "bench
+results".
 """
 
 from __future__ import annotations
@@ -33,7 +33,10 @@ def read_all(paths: list[Path], source: str) -> Sheets:
         for batch in layouts.read_batches(
             path, layout, problems, source=source, single_source=False
         ):
-            parts.append(batch.sheets.take(np.nonzero(~batch.empty & ~batch.bad)[0]))
+            keep = ~batch.empty & ~batch.bad
+            parts.append(
+                batch.sheets if keep.all() else batch.sheets.take(np.nonzero(keep)[0])
+            )
         if problems:
             raise ImportFailed(problems.items)
         k = max(k, layout.n_candidates)
@@ -41,25 +44,26 @@ def read_all(paths: list[Path], source: str) -> Sheets:
 
 
 def _concat(parts: list[Sheets], k: int) -> Sheets:
+    """One Sheets of the parts, which are emptied: each part is copied into the
+    matrix and let go at once, so the parts and the whole are not held together
+    (the matrix's pages are the system's only once written)."""
     width = len(Sheets.from_dicts([], k).names)
-    values = np.zeros((0, width), dtype=np.int64)
-    known = np.zeros((0, width), dtype=bool)
-    codes: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
+    n = sum(len(p) for p in parts)
+    values = np.empty((n, width), dtype=np.int64)
+    known = np.empty((n, width), dtype=bool)
+    codes = np.empty(n, dtype=np.int64)
     sources: list[np.ndarray] = [np.zeros(0, dtype=str)]
-    vals, knowns = [values], [known]
-    for p in parts:
-        pad = width - p.values.shape[1]
-        vals.append(np.pad(p.values, ((0, 0), (0, pad))))
-        knowns.append(np.pad(p.known, ((0, 0), (0, pad))))
-        codes.append(p.codes)
+    at = 0
+    parts.reverse()
+    while parts:
+        p = parts.pop()
+        rows, w = slice(at, at + len(p)), p.values.shape[1]
+        values[rows, :w], values[rows, w:] = p.values, 0
+        known[rows, :w], known[rows, w:] = p.known, False
+        codes[rows] = p.codes
         sources.append(cast(np.ndarray, p.sources))  # read_batches names every source
-    return Sheets(
-        np.concatenate(codes),
-        np.vstack(vals),
-        np.vstack(knowns),
-        k,
-        np.concatenate(sources),
-    )
+        at += len(p)
+    return Sheets(codes, values, known, k, np.concatenate(sources))
 
 
 def verdicts(sheets: Sheets) -> Iterator[dict[str, Any]]:
@@ -81,6 +85,8 @@ def verdicts(sheets: Sheets) -> Iterator[dict[str, Any]]:
 
 def primary_rows(sheets: Sheets) -> np.ndarray:
     """One row per TPS: its best-ranked source."""
+    if len(sheets) < 2 or (sheets.codes[1:] > sheets.codes[:-1]).all():
+        return np.ones(len(sheets), dtype=bool)  # one row per TPS already
     order = np.lexsort((sheets.source_ranks(), sheets.codes))
     codes = sheets.codes[order]
     first = np.r_[True, codes[1:] != codes[:-1]]

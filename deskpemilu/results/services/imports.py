@@ -171,7 +171,7 @@ class SheetImporter:
         tps_ids = self._tps_ids(batch, rows)
         if self.problems:
             return  # keep reading to list every problem; write nothing
-        sheets = batch.sheets.take(rows)
+        sheets = _take(batch.sheets, rows)
         photos = None if batch.photos is None else batch.photos[rows]
         hashes = content_hash(sheets, photos)
         old = self.sheet_id[tps_ids]
@@ -186,7 +186,7 @@ class SheetImporter:
         self._write(
             sheets, tps_ids, photos, batch.source_ts[rows], hashes, new, changed
         )
-        self._check(sheets.take(todo), tps_ids[todo])
+        self._check(_take(sheets, todo), tps_ids[todo])
         touched = tps_ids[todo]
         self.touched_other.append(touched[self.has_other[touched]])
 
@@ -231,7 +231,7 @@ class SheetImporter:
         pick = np.nonzero(new)[0]
         if pick.size:
             self.writer.add(
-                sheets=sheets.take(pick),
+                sheets=_take(sheets, pick),
                 tps_ids=tps_ids[pick],
                 primary=np.ones(pick.size, dtype=bool),  # see _sources_changed
                 photos=None if photos is None else photos[pick],
@@ -283,6 +283,12 @@ class SheetImporter:
     def _sources_changed(self, tps_ids: np.ndarray) -> None:
         if tps_ids.size:
             sources_refresh(contest=self.contest, tps_ids=tps_ids.tolist())
+
+
+def _take(sheets: Sheets, rows: np.ndarray) -> Sheets:
+    """The rows of sheets (ascending indexes); the same object when that is all
+    of them, as in most batches: no copy of the matrices."""
+    return sheets if len(rows) == len(sheets) else sheets.take(rows)
 
 
 def _lookups_for(

@@ -134,3 +134,25 @@ def test_flags_written_in_bulk_read_back_as_through_the_orm(made):
     misread = stored.filter(check_name="likely_misread").first()
     assert misread.status == "open" and misread.created_at == now
     assert misread.sheet.tps_code == misread.tps_code and misread.expected is not None
+
+
+def test_the_duckdb_baseline_does_the_work_of_the_checks(made):
+    """`bench results` compares our checks + recap with DuckDB doing the same work:
+    its SQL must flag the same TPS per check as ours and sum the same recap."""
+    from deskpemilu.bench.results import step_duckdb_all
+    from deskpemilu.results import screens
+
+    duck = step_duckdb_all({"results": str(made.results), "repeat": 1})
+    sheets = verify.read_all([made.results], "kpu_sirekap")
+    flags = checks.check_sheets(sheets) + screens.outlier_flags(sheets)
+    ours = {
+        name: len({f.row for f in flags if f.check == name}) for name in duck["flagged"]
+    }
+    assert duck["flagged"] == ours
+    assert sum(ours.values()) > 0
+    # The recap's rows: every desa, kecamatan, kab/kota and province, and the nation.
+    prefixes = {
+        length: {c // 10 ** (13 - length) for c in sheets.codes.tolist()}
+        for length in (10, 6, 4, 2)
+    }
+    assert duck["recap_rows"] == sum(len(p) for p in prefixes.values()) + 1
