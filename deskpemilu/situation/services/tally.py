@@ -188,14 +188,15 @@ def _by_grain(
     rows: QuerySet[Any, Any], code: str, grain: int, field: str
 ) -> QuerySet[Any, Any]:
     """`rows` (incidents, or counts of a finer grain) counted per day, area cut to
-    `grain`, stage, `field` and status, as the columns of COLUMNS."""
+    `grain`, stage, `field` and status, in the order of the INSERT's columns."""
     summed = Count("id") if code == "area_code" else Sum("n")
-    return (
+    counted: QuerySet[Any, Any] = (
         rows.annotate(g=Value(grain), a=Substr(code, 1, grain))
         .values("g", "d", "a", "stage_id", field, "status")
         .annotate(total=summed)
         .values_list("g", "d", "a", "stage_id", field, "status", "total")
     )
+    return counted
 
 
 def _recount(first: dt.date, last: dt.date, top_incident: int) -> None:
