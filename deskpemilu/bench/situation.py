@@ -486,6 +486,9 @@ def recompute(env, database_url: str) -> dict:
     }
 
 
+BASELINE = "trivial request (/healthz, baseline)"
+
+
 def _paths(now: dt.datetime, voting_stage: int | None) -> list[tuple[str, str, str]]:
     """(who, what, path) of every request measured."""
     today = (now + dt.timedelta(hours=7)).date()
@@ -494,6 +497,8 @@ def _paths(now: dt.datetime, voting_stage: int | None) -> list[tuple[str, str, s
     stage = f"stage={voting_stage}&date_from={voting_day}&date_to={voting_day}"
     api = "/api/v1/situation"
     return [
+        # The same-run baseline: what any request costs on this machine now.
+        ("coordinator", BASELINE, "/healthz"),
         ("coordinator", "dashboard page (HTML)", "/"),
         ("coordinator", "summary, province, 7 days", f"{api}/dashboard/36"),
         ("coordinator", "summary, province, 30 days", f"{api}/dashboard/36?{month}"),
@@ -606,6 +611,7 @@ def measure(base: str, cfg: DashboardConfig, now: dt.datetime, stage) -> dict:
 
 def run_one(kind: str, cfg: DashboardConfig, say) -> dict:
     now = dt.datetime.now(dt.UTC)
+    load_before = harness.load_average()
     with harness.database(kind) as (url, folder):
         env = harness.desk_env(folder, url, {})
         say(f"[{kind}] menyiapkan basis data (migrate, load_banten)...")
@@ -620,11 +626,25 @@ def run_one(kind: str, cfg: DashboardConfig, say) -> dict:
             env, folder / "server.log", workers=cfg.workers, threads=cfg.threads
         ) as base:
             measured = measure(base, cfg, now, _voting_stage(url))
-    return {"database": kind, "seeded": seeded, "recompute": timings, **measured}
+    return {
+        "database": kind,
+        "seeded": seeded,
+        "recompute": timings,
+        "load": (load_before, harness.load_average()),
+        **measured,
+    }
 
 
 def run(cfg: DashboardConfig, say) -> list[dict]:
     return [run_one(kind, cfg, say) for kind in cfg.databases]
+
+
+def _per_trivial(result: dict, i: int) -> str:
+    """The request's median over the trivial request's median of the same run."""
+    base = next(
+        (row["p50_ms"] for row in result["requests"] if row["what"] == BASELINE), None
+    )
+    return f"{result['requests'][i]['p50_ms'] / base:.1f}x" if base else "-"
 
 
 def report(results: list[dict], cfg: DashboardConfig) -> str:
@@ -640,18 +660,23 @@ def report(results: list[dict], cfg: DashboardConfig) -> str:
         lines.append(
             f"- {r['database']}: seeded {s['incidents']:,} incidents, "
             f"{s['assignments']:,} assignments, {s['checkins']:,} check-ins in "
-            f"{s['seconds']} s."
+            f"{s['seconds']} s; load average {r['load'][0]} before, "
+            f"{r['load'][1]} after."
         )
     lines += [
         "",
         "| request | user | "
-        + " | ".join(f"{r['database']} p50 / p90 ms" for r in results)
+        + " | ".join(
+            f"{r['database']} p50 / p90 ms | {r['database']} p50 per trivial"
+            for r in results
+        )
         + " | bytes (gzip) |",
-        "|---|---|" + "---|" * len(results) + "---|",
+        "|---|---|" + "---|---|" * len(results) + "---|",
     ]
     for i, row in enumerate(results[0]["requests"]):
         cells = [
-            f"{r['requests'][i]['p50_ms']} / {r['requests'][i]['p90_ms']}"
+            f"{r['requests'][i]['p50_ms']} / {r['requests'][i]['p90_ms']} | "
+            f"{_per_trivial(r, i)}"
             for r in results
         ]
         lines.append(

@@ -276,16 +276,19 @@ class PolresPersonnel(models.Model):
 
 
 class DayCount(models.Model):
-    """Incidents per WIB day, kecamatan, stage, severity and status: what the
-    dashboard's tiles and per-region chart read instead of a million incidents.
+    """Incidents per WIB day, area, stage, severity and status: what the dashboard's
+    tiles and per-region chart read instead of a million incidents.
 
-    Kept by `services.tally_refresh` (the situation worker). `area` is the incident's
-    area code cut to the kecamatan (6 digits); shorter for an incident placed at a
-    kab/kota or at the province.
+    Kept by `services.tally_refresh` (the situation worker) at three grains, one
+    per level whose summary reads them: `area` is the incident's area code cut to
+    `grain` digits, the children of the region summed (4, the kab/kota, for the
+    province; 6, the kecamatan, for a kab/kota; 10, the desa, for a kecamatan);
+    shorter for an incident placed above that level.
     """
 
+    grain = models.PositiveSmallIntegerField()
     day = models.DateField()
-    area = models.CharField(max_length=6)
+    area = models.CharField(max_length=10)
     stage = models.ForeignKey(
         "elections.Stage",
         null=True,
@@ -298,11 +301,12 @@ class DayCount(models.Model):
     n = models.PositiveIntegerField()
 
     class Meta:
-        # Covering: the dashboard's sums are read from the index alone.
+        # Covering: the dashboard's sums are read from the index alone, one seek
+        # per day of the period (services.tally explains why per day).
         indexes = [
             models.Index(
-                fields=["day", "area", "stage", "severity", "status", "n"],
-                name="daycount_read_idx",
+                fields=["grain", "day", "area", "stage", "severity", "status", "n"],
+                name="daycount_grain_read_idx",
             )
         ]
 
@@ -311,12 +315,14 @@ class DayCount(models.Model):
 
 
 class DayCategoryCount(models.Model):
-    """Incidents per WIB day, kab/kota, stage, category and status: the dashboard's
-    timeline and the public page's counts. Kept with DayCount; `area` is the area
-    code cut to the kab/kota (4 digits), `36` for the province itself."""
+    """Incidents per WIB day, area, stage, category and status: the dashboard's
+    timeline and the public page's counts. Kept with DayCount at three grains, one
+    per level whose timeline reads them: `area` is the area code cut to `grain`
+    digits, the region itself (2 for the province, 4 a kab/kota, 6 a kecamatan)."""
 
+    grain = models.PositiveSmallIntegerField()
     day = models.DateField()
-    area = models.CharField(max_length=4)
+    area = models.CharField(max_length=10)
     stage = models.ForeignKey(
         "elections.Stage",
         null=True,
@@ -331,8 +337,8 @@ class DayCategoryCount(models.Model):
     class Meta:
         indexes = [
             models.Index(
-                fields=["day", "area", "stage", "category", "status", "n"],
-                name="daycategory_read_idx",
+                fields=["grain", "day", "area", "stage", "category", "status", "n"],
+                name="daycategory_grain_read_idx",
             )
         ]
 

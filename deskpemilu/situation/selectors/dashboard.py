@@ -3,10 +3,11 @@ incidents for the map, what changed since the page last asked, and the public pa
 Inside the user's scope: the caller has checked the region itself
 (`access.region_for_user_or_404`); everything under a visible region is visible.
 
-Where the counts come from: for the province and a kab/kota, the day counts kept by
-the situation worker (services.tally), plus the incidents reported since its last
-run, read straight from the incidents table by id; a kecamatan or a desa is small
-enough to count straight from the incidents table.
+Where the counts come from: for the province, a kab/kota and a kecamatan, the day
+counts kept by the situation worker (services.tally) at the grain of the region's
+children (severity, status) and of the region itself (category, status), plus the
+incidents reported since its last run, read straight from the incidents table by
+id; a desa is small enough to count straight from the incidents table.
 """
 
 from __future__ import annotations
@@ -29,7 +30,12 @@ from deskpemilu.elections.models import Stage
 from deskpemilu.elections.selectors import election_current
 from deskpemilu.incidents.models import Incident, IncidentEvent
 from deskpemilu.incidents.taxonomy import Category
-from deskpemilu.regions.codes import CHILD_LEVEL, NODOT_LENGTH, subtree_range
+from deskpemilu.regions.codes import (
+    CHILD_LEVEL,
+    CHILD_NODOT_LENGTH,
+    NODOT_LENGTH,
+    subtree_range,
+)
 from deskpemilu.regions.models import Region, region_subtree_q
 from deskpemilu.regions.selectors import region_breadcrumbs
 from deskpemilu.situation import coverage_rules, statement
@@ -41,7 +47,7 @@ from deskpemilu.situation.models import (
     RegionStatus,
 )
 from deskpemilu.situation.selectors.status import Statement, public_statement
-from deskpemilu.situation.services.tally import WibDate
+from deskpemilu.situation.services.tally import TALLIED_LEVELS, WibDate
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -60,7 +66,6 @@ NEW_LIMIT = 20  # new incidents listed per poll
 RECENT_LIMIT = 2000
 CHILD_PREFIX = {level: NODOT_LENGTH[child] for level, child in CHILD_LEVEL.items()}
 CHILD_LEVEL = {"provinsi": "kabkota", "kabkota": "kecamatan", "kecamatan": "desa"}
-TALLIED_LEVELS = ("provinsi", "kabkota")
 REJECTED = rules.IGNORED_STATUSES[0]
 # The public page counts incidents the desk has checked, nothing newer.
 VERIFIED_STATUSES = statement.VERIFIED_STATUSES
@@ -148,11 +153,16 @@ def _incidents(user: User | None, region: Region, period: Period) -> QuerySet[In
     return qs.order_by()
 
 
-def _tallied(qs: QuerySet[_Tally], region: Region, period: Period) -> QuerySet[_Tally]:
+def _tallied(
+    qs: QuerySet[_Tally], region: Region, period: Period, grain: int
+) -> QuerySet[_Tally]:
+    """The counts of the region and period at `grain`. The days one by one: the
+    read index goes grain, day, area, so each day is one seek to the region's range
+    (a range of days would walk every area of each day: at the desa grain, all
+    Banten's desa to read one kecamatan's)."""
     low, high = subtree_range(region.code)
-    qs = qs.filter(
-        day__gte=period.date_from, day__lte=period.date_to, area__gte=low, area__lt=high
-    )
+    days = [period.date_from + dt.timedelta(days=i) for i in range(period.days)]
+    qs = qs.filter(grain=grain, day__in=days, area__gte=low, area__lt=high)
     if period.stage is not None:
         qs = qs.filter(stage=period.stage)
     return qs
@@ -168,12 +178,21 @@ def _recent_ids(after: int, limit: int = RECENT_LIMIT) -> list[int] | None:
     return None if len(ids) > limit else ids
 
 
-def _since(incidents: QuerySet[Incident], after: int) -> QuerySet[Incident]:
-    """`incidents` limited to ids above `after`, by an id list when it is short."""
-    ids = _recent_ids(after)
-    return (
-        incidents.filter(id__gt=after) if ids is None else incidents.filter(id__in=ids)
-    )
+class _Since:
+    """Limits incidents to the ids above the worker's last count, by an id list
+    when it is short; the list is read once for all the queries of a request."""
+
+    def __init__(self, after: int) -> None:
+        self.after = after
+        self._ids: list[int] | None = None
+        self._read = False
+
+    def __call__(self, incidents: QuerySet[Incident]) -> QuerySet[Incident]:
+        if not self._read:
+            self._ids, self._read = _recent_ids(self.after), True
+        if self._ids is None:
+            return incidents.filter(id__gt=self.after)
+        return incidents.filter(id__in=self._ids)
 
 
 def _uses_tally(region: Region, state: DashboardState | None) -> bool:
@@ -185,19 +204,24 @@ def _uses_tally(region: Region, state: DashboardState | None) -> bool:
 
 
 def _severity_rows(
-    user: User | None, region: Region, period: Period, state: DashboardState | None
+    user: User | None,
+    region: Region,
+    period: Period,
+    state: DashboardState | None,
+    since: _Since | None = None,
 ) -> list[tuple[str, str, str, int]]:
     """(area, severity, status, count) rows covering the region and the period."""
     incidents = _incidents(user, region, period)
     rows: list[tuple[str, str, str, int]] = []
     if state is not None and _uses_tally(region, state):
+        grain = CHILD_NODOT_LENGTH[region.level]
         rows += list(
-            _tallied(DayCount.objects.all(), region, period)
+            _tallied(DayCount.objects.all(), region, period, grain)
             .values_list("area", "severity", "status")
             .annotate(n=Sum("n"))
             .order_by()
         )
-        incidents = _since(incidents, state.incident_id)
+        incidents = (since or _Since(state.incident_id))(incidents)
     # Grouped by an expression: a bare area_code would tempt SQLite into walking the
     # area_code index of the whole table to spare a sort.
     rows += list(
@@ -214,10 +238,12 @@ def _category_rows(
     period: Period,
     state: DashboardState | None,
     statuses: tuple[str, ...] | None = None,
+    since: _Since | None = None,
 ) -> list[tuple[dt.date, str, int]]:
     """(day, category, count) rows of the incidents not rejected (or of `statuses`)."""
     incidents = _incidents(user, region, period)
-    tally = _tallied(DayCategoryCount.objects.all(), region, period)
+    grain = NODOT_LENGTH[region.level]
+    tally = _tallied(DayCategoryCount.objects.all(), region, period, grain)
     if statuses is None:
         incidents = incidents.exclude(status=REJECTED)
         tally = tally.exclude(status=REJECTED)
@@ -229,7 +255,7 @@ def _category_rows(
         rows += list(
             tally.values_list("day", "category").annotate(n=Sum("n")).order_by()
         )
-        incidents = _since(incidents, state.incident_id)
+        incidents = (since or _Since(state.incident_id))(incidents)
     rows += list(
         incidents.annotate(d=WibDate("occurred_at"))
         .values_list("d", "category")
@@ -246,11 +272,12 @@ def dashboard_summary(user: User, region: Region, period: Period) -> dict[str, A
     severity and status, overdue follow-ups, voting-day coverage, the region's
     status, incidents over time by category, and the children with their counts."""
     state = _state()
+    since = _Since(state.incident_id) if state is not None else None
     child_len = CHILD_PREFIX.get(region.level)
     by_status: Counter[str] = Counter()
     by_severity: Counter[str] = Counter()
     per_child: dict[str, Counter[str]] = defaultdict(Counter)
-    for area, severity, status, n in _severity_rows(user, region, period, state):
+    for area, severity, status, n in _severity_rows(user, region, period, state, since):
         by_status[status] += n
         if status == REJECTED:
             continue
@@ -273,7 +300,9 @@ def dashboard_summary(user: User, region: Region, period: Period) -> dict[str, A
         "by_status": {s: by_status[s] for s in STATUS_INDEX},
         "overdue": _overdue(region, state),
         "coverage": _coverage(region, state),
-        "timeline": _timeline(_category_rows(user, region, period, state), period),
+        "timeline": _timeline(
+            _category_rows(user, region, period, state, since=since), period
+        ),
         "children": _children(user, region, per_child),
         "counted_at": _iso(state.counted_at if state else None),
         "figures_at": _iso(state.figures_at if state else None),
@@ -520,14 +549,17 @@ def dashboard_changes(
         more = len(rows) > limit or len(candidates) == RECENT_LIMIT
         new = [_new_row(row) for row in reversed(rows[:limit])]
     status = RegionStatus.objects.filter(region=region).values("computed_at").first()
-    state = _state()
+    # Not the whole state: its figures are thousands of areas, read every poll.
+    counted_at = (
+        DashboardState.objects.filter(pk=1).values_list("counted_at", flat=True).first()
+    )
     return {
         **marks,
         "changed": event_after is not None and marks["event"] != event_after,
         "new": new,
         "more": more,
         "status_at": _iso(status["computed_at"]) if status else None,
-        "counted_at": _iso(state.counted_at if state else None),
+        "counted_at": _iso(counted_at),
     }
 
 
@@ -536,22 +568,42 @@ def dashboard_new(
 ) -> list[dict[str, Any]]:
     """The newest incidents of the region still new (baru: nobody has checked them
     yet), newest first, for the first render of "Laporan baru": the polls only
-    bring those reported after the page was loaded."""
-    rows = (
-        incidents_visible(user)
-        .filter(region_subtree_q(region.code, field="area_code"), status="baru")
-        .order_by("-id")
-        .values(
-            "id",
-            "title",
-            "severity",
-            "status",
-            "category",
-            "occurred_at",
-            "region__name",
-        )[:limit]
+    bring those reported after the page was loaded.
+
+    The newest RECENT_LIMIT ids are looked at first, by the primary key alone: asked
+    for "the newest baru of the province" at once, SQLite walks the area_code
+    index over the whole table and sorts. When they hold fewer than `limit`, the
+    plain query decides (a quiet region)."""
+    wanted = incidents_visible(user).filter(
+        region_subtree_q(region.code, field="area_code"), status="baru"
     )
+    prefix = region.code_nodot
+    newest = list(
+        Incident.objects.order_by("-id").values_list("id", "area_code", "status")[
+            :RECENT_LIMIT
+        ]
+    )
+    candidates = [
+        pk
+        for pk, area, status in newest
+        if status == "baru" and area.startswith(prefix)
+    ]
+    rows = list(_new_rows(wanted.filter(id__in=candidates), limit))
+    if len(rows) < limit and len(newest) == RECENT_LIMIT:
+        rows = list(_new_rows(wanted, limit))
     return [_new_row(row) | {"at": row["occurred_at"]} for row in rows]
+
+
+def _new_rows(incidents: QuerySet[Incident], limit: int) -> QuerySet[Incident, Any]:
+    return incidents.order_by("-id").values(
+        "id",
+        "title",
+        "severity",
+        "status",
+        "category",
+        "occurred_at",
+        "region__name",
+    )[:limit]
 
 
 def _new_row(row: Mapping[str, Any]) -> dict[str, Any]:

@@ -8,14 +8,16 @@ import pytest
 from django.utils import timezone
 
 from deskpemilu.accounts.models import Agency
+from deskpemilu.core.timeutil import wib_date
 from deskpemilu.elections.models import Stage
 from deskpemilu.incidents import services as incident_services
-from deskpemilu.incidents.models import Assignment
+from deskpemilu.incidents.models import Assignment, Incident
 from deskpemilu.intake.models import TpsCheckin
 from deskpemilu.regions.models import TPS, Region
 from deskpemilu.situation import selectors, services
-from deskpemilu.situation.models import DashboardState, DayCount
+from deskpemilu.situation.models import DashboardState, DayCategoryCount, DayCount
 from deskpemilu.situation.selectors.dashboard import Period
+from deskpemilu.situation.services.tally import CATEGORY_GRAINS, COUNT_GRAINS
 
 from .conftest import AT, CURUG, KEMANISAN, KOTA_SERANG, place_incident
 
@@ -70,7 +72,7 @@ def test_the_day_counts_give_what_counting_the_incidents_gives(
     report = services.tally_refresh()
     assert report.days is None  # the first run counts every day
     assert DayCount.objects.exists()
-    for code in ("36", KOTA_SERANG):
+    for code in ("36", KOTA_SERANG, CURUG, KEMANISAN):
         assert numbers(summary(province_coordinator, code)) == numbers(
             counted_directly(province_coordinator, code)
         )
@@ -80,6 +82,58 @@ def test_the_day_counts_give_what_counting_the_incidents_gives(
     assert result["significant"] == 3
     kota_serang = next(c for c in result["children"] if c["code"] == KOTA_SERANG)
     assert (kota_serang["incidents"], kota_serang["significant"]) == (4, 2)
+
+
+def kept(model, field: str) -> dict:
+    return {
+        (row.grain, row.day, row.area, row.stage_id, getattr(row, field), row.status): (
+            row.n
+        )
+        for row in model.objects.all()
+    }
+
+
+def counted(grains: tuple[int, ...], field: str) -> dict:
+    """What the day counts must hold, counted here one incident at a time."""
+    result: dict = {}
+    for incident in Incident.objects.all():
+        for grain in grains:
+            key = (
+                grain,
+                wib_date(incident.occurred_at),
+                incident.area_code[:grain],
+                incident.stage_id,
+                getattr(incident, field),
+                incident.status,
+            )
+            result[key] = result.get(key, 0) + 1
+    return result
+
+
+def test_every_grain_holds_what_counting_each_incident_gives(province_coordinator):
+    """The counts the summaries read, at each grain, against a count of each
+    incident (placed at a TPS, a desa, a kecamatan, a kab/kota and the province),
+    after the first run and after a later one recounted the days touched."""
+    voting = Stage.objects.get(name="Pemungutan suara")
+    for code in (KEMANISAN, CURUG, KOTA_SERANG, "36", PANDEGLANG_DESA):
+        place_incident(code, severity="berat", hours_ago=3)
+    place_incident(KEMANISAN, severity="ringan", tps="3673041003001", hours_ago=30)
+    moved = place_incident(CURUG, severity="kritis", status="ditangani", hours_ago=50)
+    Incident.objects.filter(pk=moved.pk).update(stage=voting)
+    services.tally_refresh()
+    assert COUNT_GRAINS == (10, 6, 4) and CATEGORY_GRAINS == (6, 4, 2)
+    assert kept(DayCount, "severity") == counted(COUNT_GRAINS, "severity")
+    assert kept(DayCategoryCount, "category") == counted(CATEGORY_GRAINS, "category")
+    incident_services.incident_transition(
+        actor=province_coordinator,
+        incident_id=moved.pk,
+        version=moved.version,
+        target="selesai",
+    )
+    place_incident(PANDEGLANG_DESA, severity="sedang", hours_ago=1)
+    assert services.tally_refresh().days == 2
+    assert kept(DayCount, "severity") == counted(COUNT_GRAINS, "severity")
+    assert kept(DayCategoryCount, "category") == counted(CATEGORY_GRAINS, "category")
 
 
 def test_a_new_report_counts_at_once_and_once_only(province_coordinator, mixed):
@@ -152,7 +206,7 @@ def test_the_timeline_counts_per_day_and_category(province_coordinator, mixed):
     assert summary(province_coordinator, "36", long)["timeline"]["unit"] == "week"
 
 
-def test_a_kecamatan_and_a_desa_are_counted_directly(province_coordinator, mixed):
+def test_a_kecamatan_from_the_counts_and_a_desa(province_coordinator, mixed):
     services.tally_refresh()
     result = summary(province_coordinator, CURUG)
     assert result["total"] == 3
