@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -228,7 +229,8 @@ def _tps_page(request: AuthedRequest, region: Region) -> dict | None:
 
 def _coverage(request: AuthedRequest, region: Region) -> selectors.Coverage | None:
     try:
-        return selectors.coverage_summary(request.user, region, at=as_of(request))
+        moment = as_of(request)
+        return selectors.coverage_summary(request.user, region, at=moment, upto=moment)
     except Http404:  # no election loaded yet
         return None
 
@@ -504,24 +506,53 @@ def tps_rawan_page(request: AuthedRequest, code: str) -> HttpResponse:
     return render(request, "situation/tps_rawan.html", context, status=status)
 
 
+def _watch_day(request: HttpRequest) -> tuple[dt.date | None, dt.date | None]:
+    """The voting day the watchlist counts: the one chosen on the page (?hari=, a
+    rehearsal on another day), else the election's (None); and the day of the desk's
+    "as of" moment, offered as a choice when it is another day."""
+    return _date(request.GET.get("hari")), wib_date(as_of(request))
+
+
 @login_required
 def watchlist(request: AuthedRequest, code: str) -> HttpResponse:
-    """Election-day watchlist: the TPS not yet heard from for a stage, with whom to
-    call (phones masked unless the user may see personal data)."""
+    """Election-day watchlist: the TPS not yet heard from for a stage by the desk's
+    "as of" moment, most urgent first (vulnerability class, then how long silent),
+    the count per kecamatan, and whom to call (phones masked unless the user may see
+    personal data)."""
     region = access.region_for_user_or_404(request.user, code)
     stage = request.GET.get("tahap", coverage_rules.STAGES[0])
     if stage not in coverage_rules.STAGES:
         raise Http404("unknown stage")
-    qs = selectors.coverage_missing(request.user, region, stage)
-    page = Paginator(qs, 50).get_page(request.GET.get("hal"))
-    tps_list = list(page.object_list)
-    rows = selectors.missing_rows(request.user, tps_list, stage)
+    chosen_day, as_of_day = _watch_day(request)
+    at = as_of(request)
+    watch = selectors.watch_order(
+        request.user, region, stage, at=at, vote_date=chosen_day
+    )
+    page = Paginator(watch.order, 50).get_page(request.GET.get("hal"))
+    tps_list = selectors.tps_in_order(list(page.object_list))
+    rows = selectors.missing_rows(
+        request.user,
+        tps_list,
+        stage,
+        at=at,
+        vote_date=watch.vote_date,
+        classes=watch.classes,
+    )
     context = {
         "region": region,
         "stage": stage,
-        "stages": coverage_rules.STAGES,
+        "stages": [(s, coverage_rules.STAGE_LABELS[s]) for s in coverage_rules.STAGES],
+        "stage_label": coverage_rules.STAGE_LABELS[stage],
         "page": page,
         "rows": rows,
+        "watch": watch,
+        "day_chosen": chosen_day is not None,
+        "as_of_day": as_of_day if as_of_day != watch.vote_date else None,
+        "class_labels": CLASS_LABELS,
+        "past_deadline": at > watch.deadline,
+        "query": urlencode(
+            {"tahap": stage} | ({"hari": chosen_day.isoformat()} if chosen_day else {})
+        ),
     }
     context |= panels.extras(
         "watchlist", user=request.user, region=region, tps_list=tps_list
