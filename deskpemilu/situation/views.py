@@ -27,7 +27,7 @@ from deskpemilu.accounts import access
 from deskpemilu.accounts.models import Agency, AgencyKind, User
 from deskpemilu.accounts.requests import AuthedRequest
 from deskpemilu.core import panels
-from deskpemilu.core.deskmode import as_of
+from deskpemilu.core.deskmode import as_of, chosen_now
 from deskpemilu.core.errors import ImportFailed, show_error
 from deskpemilu.core.timeutil import WIB, wib_date
 from deskpemilu.incidents.selectors import IncidentFilters, incident_list
@@ -37,7 +37,7 @@ from deskpemilu.regions.selectors import region_breadcrumbs
 from deskpemilu.situation import coverage_rules, selectors, services, tps_table
 from deskpemilu.situation import status_rules as rules
 from deskpemilu.situation.forms import EndOverrideForm, OverrideForm
-from deskpemilu.situation.models import Level
+from deskpemilu.situation.models import Level, RegionStatus
 from deskpemilu.situation.services import SituationError
 from deskpemilu.situation.vulnerability import CLASS_LABELS, SHOWN_CLASSES
 
@@ -96,10 +96,13 @@ def _texts() -> dict:
     }
 
 
-def _boot(summary: dict, marks: dict) -> dict:
+def _boot(summary: dict, marks: dict, chosen: dt.datetime | None = None) -> dict:
     """What the dashboard's script starts from: the first summary, the marks for
-    its first poll, the endpoints (with __code__ for the region), colours, labels."""
+    its first poll, the endpoints (with __code__ for the region), colours, labels.
+    A moment chosen in the header travels in the status endpoints' URLs (`at`), so
+    the map and the region table keep showing that moment as they refresh."""
     api = reverse("api:api-root")
+    at = f"?{urlencode({'at': chosen.isoformat()})}" if chosen else ""
     return {
         "summary": summary,
         "marks": {"event": marks["event"], "incident": marks["incident"]},
@@ -114,10 +117,10 @@ def _boot(summary: dict, marks: dict) -> dict:
             "categories": list(Category.values),
         },
         "urls": {
-            "summary": reverse("api:dashboard_summary", args=[CODE]),
+            "summary": reverse("api:dashboard_summary", args=[CODE]) + at,
             "points": reverse("api:dashboard_points", args=[CODE]),
-            "changes": reverse("api:dashboard_changes", args=[CODE]),
-            "status": f"{api}situation/status",
+            "changes": reverse("api:dashboard_changes", args=[CODE]) + at,
+            "status": f"{api}situation/status{at}",
             "boundaries": reverse("api:region_boundaries", args=[CODE]),
             "region": reverse("situation:region", args=[CODE]),
             "incident": reverse("incidents:detail", args=[1]).replace(
@@ -175,13 +178,19 @@ def dashboard_page(request: AuthedRequest, extra: dict | None = None) -> HttpRes
         stage_id=_int(request.GET.get("stage")),
         today=wib_date(as_of(request)),
     )
-    summary = selectors.dashboard_summary(user, region, period)
+    # Statuses follow a moment a person chose; the desk's own clock (a drill's, the
+    # demo's) is the stored statuses' own, computed at it.
+    chosen = chosen_now(request)
+    summary = selectors.dashboard_summary(user, region, period, at=chosen)
     context |= {
         "region": region,
         "summary": summary,
         "period": period,
         "stages": selectors.stage_choices(),
-        "boot": _boot(summary, selectors.dashboard_changes(user, region)),
+        "boot": _boot(
+            summary, selectors.dashboard_changes(user, region, at=chosen), chosen
+        ),
+        "status_as_of": chosen,
         "new_reports": [
             row | {"severity_label": Severity(row["severity"]).label}
             for row in selectors.dashboard_new(user, region)
@@ -241,10 +250,12 @@ def _region_context(request: AuthedRequest, region: Region) -> dict:
     start = dt.datetime.combine(first, dt.time.min, tzinfo=WIB)
     end = dt.datetime.combine(last, dt.time.min, tzinfo=WIB) + dt.timedelta(days=1)
     history = selectors.region_status_history(user, region)
+    status = selectors.region_status(user, region)
     return {
         "region": region,
         "crumbs": region_breadcrumbs(user, region),
-        "status": selectors.region_status(user, region),
+        "status": status,
+        "then": _status_then(request, region, status),
         "history": Paginator(history, HISTORY_PER_PAGE).get_page(
             request.GET.get("riwayat")
         ),
@@ -259,6 +270,21 @@ def _region_context(request: AuthedRequest, region: Region) -> dict:
         "coverage": _coverage(request, region),
         "colours": LEVEL_COLOURS,
     }
+
+
+def _status_then(
+    request: AuthedRequest, region: Region, status: RegionStatus | None
+) -> selectors.StatusThen | None:
+    """The region's status at the moment chosen in the header, from its history,
+    when the stored one was computed after it (None: the stored one is shown)."""
+    chosen = chosen_now(request)
+    if chosen is None or selectors.stored_is_current(
+        status.computed_at if status else None, chosen
+    ):
+        return None
+    return selectors.statuses_then(Region.objects.filter(pk=region.pk), chosen)[
+        region.pk
+    ]
 
 
 def _current_level(request: AuthedRequest, region: Region) -> str | None:

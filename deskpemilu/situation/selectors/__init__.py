@@ -35,6 +35,7 @@ from deskpemilu.situation.selectors.dashboard import (
 )
 from deskpemilu.situation.selectors.status import (
     Statement,
+    StatusThen,
     override_for_user_or_404,
     public_statement,
     region_statement,
@@ -42,6 +43,8 @@ from deskpemilu.situation.selectors.status import (
     region_status_history,
     region_status_map,
     region_statuses,
+    statuses_then,
+    stored_is_current,
 )
 from deskpemilu.situation.selectors.tps import (
     Plan,
@@ -68,6 +71,7 @@ __all__ = [
     "PublicSituation",
     "StageCoverage",
     "Statement",
+    "StatusThen",
     "TpsClassRow",
     "TpsRisk",
     "Watch",
@@ -91,6 +95,8 @@ __all__ = [
     "region_status_map",
     "region_statuses",
     "stage_choices",
+    "statuses_then",
+    "stored_is_current",
     "tps_classes",
     "tps_for_user_or_404",
     "tps_in_order",
