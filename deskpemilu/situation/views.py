@@ -249,6 +249,10 @@ def _region_context(request: AuthedRequest, region: Region) -> dict:
     first, last = _statement_period(request)
     start = dt.datetime.combine(first, dt.time.min, tzinfo=WIB)
     end = dt.datetime.combine(last, dt.time.min, tzinfo=WIB) + dt.timedelta(days=1)
+    # Said of what the desk knew at its "as of" moment: a period running past it
+    # ends there.
+    moment = as_of(request)
+    until = moment if start < moment < end else None
     history = selectors.region_status_history(user, region)
     status = selectors.region_status(user, region)
     return {
@@ -260,9 +264,10 @@ def _region_context(request: AuthedRequest, region: Region) -> dict:
             request.GET.get("riwayat")
         ),
         "can_override": access.can_override_status(user, region),
-        "statement": selectors.region_statement(user, region, start, end),
+        "statement": selectors.region_statement(user, region, start, until or end),
         "statement_from": first,
         "statement_to": last,
+        "statement_until": until,
         "incidents": list(
             incident_list(user, IncidentFilters(region=region.code))[:10]
         ),
@@ -386,8 +391,10 @@ def _kabkota_outlines() -> dict:
 
 def public_status(request: HttpRequest) -> HttpResponse:
     """The province's and each kab/kota's status and the verified incidents of the
-    last 7 days by category, for anyone, with the public report form a click away."""
-    situation = selectors.public_situation()
+    last 7 days by category, for anyone, with the public report form a click away.
+    The period ends on the day of the desk's "as of" moment (its demo or drill
+    clock, or a moment a signed-in person chose), the statement at the moment."""
+    situation = selectors.public_situation(at=as_of(request))
     levels = {row["code"]: row["level"] or "" for row in situation.kabkota}
     names = dict(Level.choices)
     context = {

@@ -620,15 +620,20 @@ class PublicSituation:
     statement: Statement | None = None
 
 
-def public_situation(*, today: dt.date | None = None) -> PublicSituation:
+def public_situation(
+    *, today: dt.date | None = None, at: dt.datetime | None = None
+) -> PublicSituation:
     """What anyone may see without logging in: the public status of the province and
     of each kab/kota (the status rules over verified incidents only, overrides
     included: RegionStatus.public_level), the statement for the period by the same
     rules, and the incidents of the last 7 days by category, counting only those
     the desk has verified (terverifikasi, ditangani, selesai). No names, no places
-    below the kab/kota, no reasons typed by coordinators, nothing unverified."""
+    below the kab/kota, no reasons typed by coordinators, nothing unverified.
+    With `at` (the desk's "as of" moment), the period ends on its day and the
+    statement is said of the incidents up to it."""
     province = Region.objects.filter(level="provinsi").order_by("code").first()
-    period = dashboard_period(today=today)
+    period = dashboard_period(today=today or (wib_date(at) if at else None))
+    said_until = min(period.end, at) if at and at > period.start else period.end
     if province is None:
         return PublicSituation(None, [], [], 0, period, None)
     status = (
@@ -654,5 +659,5 @@ def public_situation(*, today: dt.date | None = None) -> PublicSituation:
         total=sum(counts.values()),
         period=period,
         computed_at=status.computed_at if status else None,
-        statement=public_statement(province, period.start, period.end),
+        statement=public_statement(province, period.start, said_until),
     )

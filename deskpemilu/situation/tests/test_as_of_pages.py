@@ -78,3 +78,43 @@ def test_the_dashboards_table_and_map_follow_the_chosen_moment(
     assert curug["level"] == "aman" and curug["incidents"] is None
     plain = client.get("/api/v1/situation/status?level=kecamatan&within=36.73").json()
     assert next(r for r in plain if r["code"] == CURUG)["level"] != "aman"
+
+
+NOON = dt.datetime(2024, 2, 14, 12, 0, tzinfo=WIB)
+
+
+@pytest.fixture
+def morning_and_afternoon():
+    """Two verified incidents in Kemanisan on voting day: 09.00 and 15.00."""
+    place_incident(
+        KEMANISAN, severity="berat", status="terverifikasi", at=NOON, hours_ago=3
+    )
+    place_incident(
+        KEMANISAN, severity="berat", status="terverifikasi", at=NOON, hours_ago=-3
+    )
+
+
+def test_the_public_statement_is_for_the_chosen_day_up_to_the_moment(
+    client_for, province_coordinator, morning_and_afternoon
+):
+    client = client_for(province_coordinator)
+    assert client.get("/publik/").context["statement"].total == 0  # 2026: nothing
+    client.post("/waktu/", {"as_of": "2024-02-14T12:00"})
+    page = client.get("/publik/")
+    assert page.context["situation"].period.date_to == dt.date(2024, 2, 14)
+    assert page.context["statement"].total == 1  # the afternoon's is after noon
+    assert page.context["statement"].end == NOON
+    client.post("/waktu/", {"reset": "1"})
+    assert client.get("/publik/").context["statement"].total == 0
+
+
+def test_the_region_statement_ends_at_the_chosen_moment(
+    client_for, province_coordinator, morning_and_afternoon
+):
+    client = client_for(province_coordinator)
+    url = f"/situasi/wilayah/{KEMANISAN}/?dari=2024-02-14"
+    assert client.get(url).context["statement"].total == 2
+    client.post("/waktu/", {"as_of": "2024-02-14T12:00"})
+    page = client.get(url)
+    assert page.context["statement"].total == 1
+    assert 'id="statement-until"' in page.content.decode()
