@@ -223,7 +223,7 @@ def _statement_period(request: HttpRequest) -> tuple[dt.date, dt.date]:
 def _tps_page(request: AuthedRequest, region: Region) -> dict | None:
     if region.level not in TPS_LEVELS:
         return None
-    rows = selectors.tps_classes(request.user, region)
+    rows = selectors.tps_classes(request.user, region, at=as_of(request))
     wanted = request.GET.get("kelas", "")
     shown = [r for r in rows if r.tps_class == wanted] if wanted else rows
     counts = selectors.class_counts(rows)
@@ -477,7 +477,7 @@ def deployment_page(request: AuthedRequest, code: str) -> HttpResponse:
             else:
                 return redirect("situation:deployment", code=region.code)
         status = 422
-    plan = selectors.deployment_plan(user, region)
+    plan = selectors.deployment_plan(user, region, at=as_of(request))
     context = {
         "region": region,
         "plan": plan,
@@ -486,6 +486,7 @@ def deployment_page(request: AuthedRequest, code: str) -> HttpResponse:
         "agencies": agencies,
         "can_write": access.can_write(user),
         "error": error,
+        "classes_as_of": chosen_now(request),
     }
     return render(request, "situation/deployment.html", context, status=status)
 
@@ -524,7 +525,7 @@ def tps_rawan_page(request: AuthedRequest, code: str) -> HttpResponse:
                 problems = exc.problems[:200]
                 error = _("Import refused: nothing was changed.")
                 status = 422
-    rows = selectors.tps_classes(user, region)
+    rows = selectors.tps_classes(user, region, at=as_of(request))
     context = {
         "region": region,
         "report": report,

@@ -247,7 +247,7 @@ def watch_order(
         )
     )
     reached = _reached(region, day, at)
-    classes = {row.tps_id: row.tps_class for row in tps_classes(user, region)}
+    classes = {row.tps_id: row.tps_class for row in tps_classes(user, region, at=at)}
     rank = {name: i for i, name in enumerate(URGENCY)}
 
     def urgency(item: tuple[int, str]) -> tuple[int, int, str]:

@@ -118,3 +118,23 @@ def test_the_region_statement_ends_at_the_chosen_moment(
     page = client.get(url)
     assert page.context["statement"].total == 1
     assert 'id="statement-until"' in page.content.decode()
+
+
+def test_the_deployment_plan_counts_the_incidents_up_to_the_chosen_moment(
+    client_for, province_coordinator
+):
+    """A berat incident at a TPS not assessed makes it rawan (vulnerability.py); as
+    of a moment before it happened, it is not."""
+    place_incident(KEMANISAN, severity="berat", tps="3673041003005", at=NOON)
+    client = client_for(province_coordinator)
+    url = "/situasi/pengerahan/36.73/"
+
+    def rawan(response) -> int:
+        return response.context["plan"].total.counts["rawan"]
+
+    assert rawan(client.get(url)) == 1
+    client.post("/waktu/", {"as_of": "2024-02-14T08:00"})
+    page = client.get(url)
+    assert rawan(page) == 0 and 'id="plan-as-of"' in page.content.decode()
+    client.post("/waktu/", {"reset": "1"})
+    assert rawan(client.get(url)) == 1
