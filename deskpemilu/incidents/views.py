@@ -317,8 +317,9 @@ def overdue_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 def my_tasks(request: AuthedRequest) -> HttpResponse:
     """Tugas saya: the open assignments of the user's agencies, with acknowledge,
-    follow-up and done on the page. Also the home page of a liaison (desk/views.py)."""
-    tasks = selectors.my_tasks(request.user)
+    follow-up and done on the page. Also the home page of a liaison (desk/views.py).
+    "Overdue" and "due soon" are counted from the desk's "as of" moment."""
+    tasks = selectors.my_tasks(request.user, now=as_of(request))
     warn = warn_window()
     context = {
         "tasks": tasks,

@@ -29,6 +29,7 @@ from deskpemilu.core.schemas import (
     MAX_OFFSET,
     READ,
     WRITE,
+    AwareIsoDateTime,
     Page,
     errors,
     file_response,
@@ -75,10 +76,17 @@ MAX_STATEMENT_DAYS = 400
 
 
 @router.get("/status", response={200: list[StatusOut], **ERRORS}, summary="Peta status")
-def status_list(request: AuthedRequest, level: str = "", within: str = ""):
-    """Every region's status (optionally one level, under one region), for the map."""
+def status_list(
+    request: AuthedRequest,
+    level: str = "",
+    within: str = "",
+    at: AwareIsoDateTime | None = None,
+):
+    """Every region's status (optionally one level, under one region), for the map;
+    with `at`, as it was then (a region computed later: its history's level, without
+    counts). The dashboard passes the page's "as of" moment."""
     region = region_for_user_or_404(request.user, within) if within else None
-    return selectors.region_status_map(request.user, level=level, within=region)
+    return selectors.region_status_map(request.user, level=level, within=region, at=at)
 
 
 @router.get("/status/{code}", response={200: StatusDetailOut, **ERRORS})
@@ -298,12 +306,18 @@ def _period(q: DashboardQuery) -> selectors.Period:
     summary="Dasbor: ubin dan grafik / tiles and charts",
 )
 @decorate_view(gzip_page)
-def dashboard_summary(request: AuthedRequest, code: str, q: Query[DashboardQuery]):
+def dashboard_summary(
+    request: AuthedRequest,
+    code: str,
+    q: Query[DashboardQuery],
+    at: AwareIsoDateTime | None = None,
+):
     """Counts by severity and status, overdue follow-ups, voting-day coverage, the
     region's status, incidents per day and category, and the children's counts, for
-    a period (default: the last 7 days) and optionally a stage."""
+    a period (default: the last 7 days) and optionally a stage; with `at`, the
+    statuses as they were then (the dashboard passes the page's chosen moment)."""
     region = region_for_user_or_404(request.user, code)
-    return _json(selectors.dashboard_summary(request.user, region, _period(q)))
+    return _json(selectors.dashboard_summary(request.user, region, _period(q), at=at))
 
 
 @router.get(
@@ -328,13 +342,19 @@ def dashboard_points(request: AuthedRequest, code: str, q: Query[DashboardQuery]
     url_name="dashboard_changes",
     summary="Dasbor: perubahan sejak / changes since",
 )
-def dashboard_changes(request: AuthedRequest, code: str, q: Query[ChangesQuery]):
+def dashboard_changes(
+    request: AuthedRequest,
+    code: str,
+    q: Query[ChangesQuery],
+    at: AwareIsoDateTime | None = None,
+):
     """Polled every few seconds by the dashboard: marks to send back next time, the
     incidents reported in the region since the `incident` mark, whether anything
-    changed since the `event` mark, and when status and counts were recomputed."""
+    changed since the `event` mark, and when status and counts were recomputed (with
+    `at`, the page's chosen moment, as the summary does)."""
     region = region_for_user_or_404(request.user, code)
     return _json(
         selectors.dashboard_changes(
-            request.user, region, event_after=q.event, incident_after=q.incident
+            request.user, region, event_after=q.event, incident_after=q.incident, at=at
         )
     )

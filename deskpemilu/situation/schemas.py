@@ -39,10 +39,11 @@ class StatusOut(Schema):
     region_level: str
     level: str
     computed_level: str
-    score: float
-    incidents: int
-    open: int
-    significant: int
+    # None for a region seen at a past moment (?at=): its history keeps no counts.
+    score: float | None
+    incidents: int | None
+    open: int | None
+    significant: int | None
     overridden: bool
 
 

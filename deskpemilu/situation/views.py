@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -26,7 +27,7 @@ from deskpemilu.accounts import access
 from deskpemilu.accounts.models import Agency, AgencyKind, User
 from deskpemilu.accounts.requests import AuthedRequest
 from deskpemilu.core import panels
-from deskpemilu.core.deskmode import as_of
+from deskpemilu.core.deskmode import as_of, chosen_now
 from deskpemilu.core.errors import ImportFailed, show_error
 from deskpemilu.core.timeutil import WIB, wib_date
 from deskpemilu.incidents.selectors import IncidentFilters, incident_list
@@ -36,7 +37,7 @@ from deskpemilu.regions.selectors import region_breadcrumbs
 from deskpemilu.situation import coverage_rules, selectors, services, tps_table
 from deskpemilu.situation import status_rules as rules
 from deskpemilu.situation.forms import EndOverrideForm, OverrideForm
-from deskpemilu.situation.models import Level
+from deskpemilu.situation.models import Level, RegionStatus
 from deskpemilu.situation.services import SituationError
 from deskpemilu.situation.vulnerability import CLASS_LABELS, SHOWN_CLASSES
 
@@ -95,10 +96,13 @@ def _texts() -> dict:
     }
 
 
-def _boot(summary: dict, marks: dict) -> dict:
+def _boot(summary: dict, marks: dict, chosen: dt.datetime | None = None) -> dict:
     """What the dashboard's script starts from: the first summary, the marks for
-    its first poll, the endpoints (with __code__ for the region), colours, labels."""
+    its first poll, the endpoints (with __code__ for the region), colours, labels.
+    A moment chosen in the header travels in the status endpoints' URLs (`at`), so
+    the map and the region table keep showing that moment as they refresh."""
     api = reverse("api:api-root")
+    at = f"?{urlencode({'at': chosen.isoformat()})}" if chosen else ""
     return {
         "summary": summary,
         "marks": {"event": marks["event"], "incident": marks["incident"]},
@@ -113,10 +117,10 @@ def _boot(summary: dict, marks: dict) -> dict:
             "categories": list(Category.values),
         },
         "urls": {
-            "summary": reverse("api:dashboard_summary", args=[CODE]),
+            "summary": reverse("api:dashboard_summary", args=[CODE]) + at,
             "points": reverse("api:dashboard_points", args=[CODE]),
-            "changes": reverse("api:dashboard_changes", args=[CODE]),
-            "status": f"{api}situation/status",
+            "changes": reverse("api:dashboard_changes", args=[CODE]) + at,
+            "status": f"{api}situation/status{at}",
             "boundaries": reverse("api:region_boundaries", args=[CODE]),
             "region": reverse("situation:region", args=[CODE]),
             "incident": reverse("incidents:detail", args=[1]).replace(
@@ -174,13 +178,19 @@ def dashboard_page(request: AuthedRequest, extra: dict | None = None) -> HttpRes
         stage_id=_int(request.GET.get("stage")),
         today=wib_date(as_of(request)),
     )
-    summary = selectors.dashboard_summary(user, region, period)
+    # Statuses follow a moment a person chose; the desk's own clock (a drill's, the
+    # demo's) is the stored statuses' own, computed at it.
+    chosen = chosen_now(request)
+    summary = selectors.dashboard_summary(user, region, period, at=chosen)
     context |= {
         "region": region,
         "summary": summary,
         "period": period,
         "stages": selectors.stage_choices(),
-        "boot": _boot(summary, selectors.dashboard_changes(user, region)),
+        "boot": _boot(
+            summary, selectors.dashboard_changes(user, region, at=chosen), chosen
+        ),
+        "status_as_of": chosen,
         "new_reports": [
             row | {"severity_label": Severity(row["severity"]).label}
             for row in selectors.dashboard_new(user, region)
@@ -213,7 +223,7 @@ def _statement_period(request: HttpRequest) -> tuple[dt.date, dt.date]:
 def _tps_page(request: AuthedRequest, region: Region) -> dict | None:
     if region.level not in TPS_LEVELS:
         return None
-    rows = selectors.tps_classes(request.user, region)
+    rows = selectors.tps_classes(request.user, region, at=as_of(request))
     wanted = request.GET.get("kelas", "")
     shown = [r for r in rows if r.tps_class == wanted] if wanted else rows
     counts = selectors.class_counts(rows)
@@ -228,7 +238,8 @@ def _tps_page(request: AuthedRequest, region: Region) -> dict | None:
 
 def _coverage(request: AuthedRequest, region: Region) -> selectors.Coverage | None:
     try:
-        return selectors.coverage_summary(request.user, region, at=as_of(request))
+        moment = as_of(request)
+        return selectors.coverage_summary(request.user, region, at=moment, upto=moment)
     except Http404:  # no election loaded yet
         return None
 
@@ -238,18 +249,25 @@ def _region_context(request: AuthedRequest, region: Region) -> dict:
     first, last = _statement_period(request)
     start = dt.datetime.combine(first, dt.time.min, tzinfo=WIB)
     end = dt.datetime.combine(last, dt.time.min, tzinfo=WIB) + dt.timedelta(days=1)
+    # Said of what the desk knew at its "as of" moment: a period running past it
+    # ends there.
+    moment = as_of(request)
+    until = moment if start < moment < end else None
     history = selectors.region_status_history(user, region)
+    status = selectors.region_status(user, region)
     return {
         "region": region,
         "crumbs": region_breadcrumbs(user, region),
-        "status": selectors.region_status(user, region),
+        "status": status,
+        "then": _status_then(request, region, status),
         "history": Paginator(history, HISTORY_PER_PAGE).get_page(
             request.GET.get("riwayat")
         ),
         "can_override": access.can_override_status(user, region),
-        "statement": selectors.region_statement(user, region, start, end),
+        "statement": selectors.region_statement(user, region, start, until or end),
         "statement_from": first,
         "statement_to": last,
+        "statement_until": until,
         "incidents": list(
             incident_list(user, IncidentFilters(region=region.code))[:10]
         ),
@@ -257,6 +275,21 @@ def _region_context(request: AuthedRequest, region: Region) -> dict:
         "coverage": _coverage(request, region),
         "colours": LEVEL_COLOURS,
     }
+
+
+def _status_then(
+    request: AuthedRequest, region: Region, status: RegionStatus | None
+) -> selectors.StatusThen | None:
+    """The region's status at the moment chosen in the header, from its history,
+    when the stored one was computed after it (None: the stored one is shown)."""
+    chosen = chosen_now(request)
+    if chosen is None or selectors.stored_is_current(
+        status.computed_at if status else None, chosen
+    ):
+        return None
+    return selectors.statuses_then(Region.objects.filter(pk=region.pk), chosen)[
+        region.pk
+    ]
 
 
 def _current_level(request: AuthedRequest, region: Region) -> str | None:
@@ -358,8 +391,10 @@ def _kabkota_outlines() -> dict:
 
 def public_status(request: HttpRequest) -> HttpResponse:
     """The province's and each kab/kota's status and the verified incidents of the
-    last 7 days by category, for anyone, with the public report form a click away."""
-    situation = selectors.public_situation()
+    last 7 days by category, for anyone, with the public report form a click away.
+    The period ends on the day of the desk's "as of" moment (its demo or drill
+    clock, or a moment a signed-in person chose), the statement at the moment."""
+    situation = selectors.public_situation(at=as_of(request))
     levels = {row["code"]: row["level"] or "" for row in situation.kabkota}
     names = dict(Level.choices)
     context = {
@@ -442,7 +477,7 @@ def deployment_page(request: AuthedRequest, code: str) -> HttpResponse:
             else:
                 return redirect("situation:deployment", code=region.code)
         status = 422
-    plan = selectors.deployment_plan(user, region)
+    plan = selectors.deployment_plan(user, region, at=as_of(request))
     context = {
         "region": region,
         "plan": plan,
@@ -451,6 +486,7 @@ def deployment_page(request: AuthedRequest, code: str) -> HttpResponse:
         "agencies": agencies,
         "can_write": access.can_write(user),
         "error": error,
+        "classes_as_of": chosen_now(request),
     }
     return render(request, "situation/deployment.html", context, status=status)
 
@@ -489,7 +525,7 @@ def tps_rawan_page(request: AuthedRequest, code: str) -> HttpResponse:
                 problems = exc.problems[:200]
                 error = _("Import refused: nothing was changed.")
                 status = 422
-    rows = selectors.tps_classes(user, region)
+    rows = selectors.tps_classes(user, region, at=as_of(request))
     context = {
         "region": region,
         "report": report,
@@ -504,24 +540,53 @@ def tps_rawan_page(request: AuthedRequest, code: str) -> HttpResponse:
     return render(request, "situation/tps_rawan.html", context, status=status)
 
 
+def _watch_day(request: HttpRequest) -> tuple[dt.date | None, dt.date | None]:
+    """The voting day the watchlist counts: the one chosen on the page (?hari=, a
+    rehearsal on another day), else the election's (None); and the day of the desk's
+    "as of" moment, offered as a choice when it is another day."""
+    return _date(request.GET.get("hari")), wib_date(as_of(request))
+
+
 @login_required
 def watchlist(request: AuthedRequest, code: str) -> HttpResponse:
-    """Election-day watchlist: the TPS not yet heard from for a stage, with whom to
-    call (phones masked unless the user may see personal data)."""
+    """Election-day watchlist: the TPS not yet heard from for a stage by the desk's
+    "as of" moment, most urgent first (vulnerability class, then how long silent),
+    the count per kecamatan, and whom to call (phones masked unless the user may see
+    personal data)."""
     region = access.region_for_user_or_404(request.user, code)
     stage = request.GET.get("tahap", coverage_rules.STAGES[0])
     if stage not in coverage_rules.STAGES:
         raise Http404("unknown stage")
-    qs = selectors.coverage_missing(request.user, region, stage)
-    page = Paginator(qs, 50).get_page(request.GET.get("hal"))
-    tps_list = list(page.object_list)
-    rows = selectors.missing_rows(request.user, tps_list, stage)
+    chosen_day, as_of_day = _watch_day(request)
+    at = as_of(request)
+    watch = selectors.watch_order(
+        request.user, region, stage, at=at, vote_date=chosen_day
+    )
+    page = Paginator(watch.order, 50).get_page(request.GET.get("hal"))
+    tps_list = selectors.tps_in_order(list(page.object_list))
+    rows = selectors.missing_rows(
+        request.user,
+        tps_list,
+        stage,
+        at=at,
+        vote_date=watch.vote_date,
+        classes=watch.classes,
+    )
     context = {
         "region": region,
         "stage": stage,
-        "stages": coverage_rules.STAGES,
+        "stages": [(s, coverage_rules.STAGE_LABELS[s]) for s in coverage_rules.STAGES],
+        "stage_label": coverage_rules.STAGE_LABELS[stage],
         "page": page,
         "rows": rows,
+        "watch": watch,
+        "day_chosen": chosen_day is not None,
+        "as_of_day": as_of_day if as_of_day != watch.vote_date else None,
+        "class_labels": CLASS_LABELS,
+        "past_deadline": at > watch.deadline,
+        "query": urlencode(
+            {"tahap": stage} | ({"hari": chosen_day.isoformat()} if chosen_day else {})
+        ),
     }
     context |= panels.extras(
         "watchlist", user=request.user, region=region, tps_list=tps_list

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from conftest import make_member
 from deskpemilu.accounts.models import Agency, Role, User
+from deskpemilu.core.timeutil import WIB
 from deskpemilu.incidents import services
 from deskpemilu.incidents.deadlines import assignments_due_soon
 from deskpemilu.incidents.models import Assignment, FollowUp, Incident
@@ -375,3 +376,23 @@ def test_another_agencys_liaison_gets_404_for_the_attachment(
     wrong = f"/kejadian/{other.pk}/lampiran/{attachment.pk}/"
     assert client_for(province_coordinator).get(wrong).status_code == 404
     assert Client().get(url).status_code == 302  # to the login page
+
+
+def test_a_chosen_now_moves_tugas_saya(client_for, province_coordinator, lebak_liaison):
+    """Overdue and due soon are counted from the header's "as of" moment
+    (core/deskmode.py), and go back with the reset."""
+    now = timezone.now()
+    late = incident_in("36.02", "Terlambat")
+    assign(province_coordinator, late, "polres-lebak", now - dt.timedelta(hours=1))
+    liaison = client_for(lebak_liaison)
+    assert refs_in(liaison.get("/kejadian/tugas/"), "overdue") == [late.ref]
+
+    earlier = timezone.localtime(now - dt.timedelta(hours=2), WIB)
+    liaison.post("/waktu/", {"as_of": earlier.strftime("%Y-%m-%dT%H:%M")})
+    response = liaison.get("/kejadian/tugas/")
+    assert refs_in(response, "overdue") == []
+    assert refs_in(response, "due_soon") == [late.ref]  # an hour before its deadline
+    assert response.context["now"] == earlier.replace(second=0, microsecond=0)
+
+    liaison.post("/waktu/", {"reset": "1"})
+    assert refs_in(liaison.get("/kejadian/tugas/"), "overdue") == [late.ref]

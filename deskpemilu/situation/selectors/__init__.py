@@ -10,13 +10,17 @@ from deskpemilu.situation.selectors.coverage import (
     Contact,
     Coverage,
     CoverageRow,
+    KecamatanCount,
     MissingTps,
     StageCoverage,
+    Watch,
     coverage_missing,
     coverage_summary,
     missing_rows,
     period_coverage,
+    tps_in_order,
     voting_day,
+    watch_order,
 )
 from deskpemilu.situation.selectors.dashboard import (
     Period,
@@ -31,6 +35,7 @@ from deskpemilu.situation.selectors.dashboard import (
 )
 from deskpemilu.situation.selectors.status import (
     Statement,
+    StatusThen,
     override_for_user_or_404,
     public_statement,
     region_statement,
@@ -38,6 +43,8 @@ from deskpemilu.situation.selectors.status import (
     region_status_history,
     region_status_map,
     region_statuses,
+    statuses_then,
+    stored_is_current,
 )
 from deskpemilu.situation.selectors.tps import (
     Plan,
@@ -56,6 +63,7 @@ __all__ = [
     "Contact",
     "Coverage",
     "CoverageRow",
+    "KecamatanCount",
     "MissingTps",
     "Period",
     "Plan",
@@ -63,8 +71,10 @@ __all__ = [
     "PublicSituation",
     "StageCoverage",
     "Statement",
+    "StatusThen",
     "TpsClassRow",
     "TpsRisk",
+    "Watch",
     "class_counts",
     "coverage_missing",
     "coverage_summary",
@@ -85,9 +95,13 @@ __all__ = [
     "region_status_map",
     "region_statuses",
     "stage_choices",
+    "statuses_then",
+    "stored_is_current",
     "tps_classes",
     "tps_for_user_or_404",
+    "tps_in_order",
     "tps_risk",
     "tps_rules_now",
     "voting_day",
+    "watch_order",
 ]

@@ -4,7 +4,7 @@ from, and whom to call. Always inside the user's scope (accounts.access)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -17,9 +17,10 @@ from deskpemilu.accounts.access import can_see_personal_data, tps_visible
 from deskpemilu.accounts.models import User
 from deskpemilu.elections.selectors import election_current
 from deskpemilu.intake.models import Reporter, TpsCheckin
-from deskpemilu.regions.codes import CHILD_NODOT_LENGTH
+from deskpemilu.regions.codes import CHILD_NODOT_LENGTH, widen
 from deskpemilu.regions.models import TPS, Region, tps_subtree_q
-from deskpemilu.situation import coverage_rules, statement
+from deskpemilu.situation import coverage_rules, statement, vulnerability
+from deskpemilu.situation.selectors.tps import tps_classes
 
 # Election-day coverage -----------------------------------------------------------
 
@@ -67,18 +68,22 @@ def voting_day(day: dt.date | None = None) -> dt.date:
     return election.vote_date
 
 
-def _checked_in(stage: str, vote_date: dt.date) -> Exists:
-    """Whether a TPS reported `stage` or a later one on voting day: a semi-join on
-    the check-ins' (tps, stage) index."""
+def _checked_in(
+    stage: str, vote_date: dt.date, upto: dt.datetime | None = None
+) -> Exists:
+    """Whether a TPS reported `stage` or a later one on voting day (up to `upto`, the
+    moment the desk is seen at, when given): a semi-join on the check-ins' (tps,
+    stage) index."""
     start, end = coverage_rules.checkin_window(vote_date)
-    return Exists(
-        TpsCheckin.objects.filter(
-            tps=OuterRef("pk"),
-            stage__in=coverage_rules.covering(stage),
-            reported_at__gte=start,
-            reported_at__lt=end,
-        )
+    checkins = TpsCheckin.objects.filter(
+        tps=OuterRef("pk"),
+        stage__in=coverage_rules.covering(stage),
+        reported_at__gte=start,
+        reported_at__lt=end,
     )
+    if upto is not None:
+        checkins = checkins.filter(reported_at__lte=upto)
+    return Exists(checkins)
 
 
 def _tps_in(user: User, region: Region) -> QuerySet[TPS]:
@@ -91,9 +96,11 @@ def coverage_summary(
     *,
     at: dt.datetime | None = None,
     vote_date: dt.date | None = None,
+    upto: dt.datetime | None = None,
 ) -> Coverage:
-    """For each stage: how many TPS of the region have checked in, overall and per
-    child region, and whether the stage's deadline has passed (coverage_rules).
+    """For each stage: how many TPS of the region have checked in (by `upto` when
+    given: the pages' "as of" moment), overall and per child region, and whether the
+    stage's deadline has passed at `at` (coverage_rules).
     One query for the TPS per child and one per stage, each grouping the TPS by the
     child's code prefix."""
     at = at or timezone.now()
@@ -113,7 +120,8 @@ def coverage_summary(
     tps = _tps_in(user, region)
     totals = per_child(tps)
     done = {
-        s: per_child(tps.filter(_checked_in(s, day))) for s in coverage_rules.STAGES
+        s: per_child(tps.filter(_checked_in(s, day, upto)))
+        for s in coverage_rules.STAGES
     }
 
     def stages(key: str | None) -> list[StageCoverage]:
@@ -147,7 +155,9 @@ class Contact:
     name: str
     phone: str
     role: str
-    why: str  # "tps": posted at the TPS; "checkin": sent its last check-in; "desa"
+    # "tps": posted at the TPS; "checkin": sent its last check-in; else the level of
+    # the region the reporter covers ("desa", "kecamatan", "kabkota", "provinsi").
+    why: str
 
 
 @dataclass(frozen=True)
@@ -160,6 +170,9 @@ class MissingTps:
     reached: str  # the furthest stage it reported ("" for none)
     silent: bool
     contacts: list[Contact]
+    tps_class: str = ""  # vulnerability class (watchlist page; "" from the API)
+    # The deadline of the first stage it has not reported (how long it is overdue).
+    overdue_since: dt.datetime | None = None
 
 
 def coverage_missing(
@@ -168,16 +181,143 @@ def coverage_missing(
     stage: str,
     *,
     vote_date: dt.date | None = None,
+    at: dt.datetime | None = None,
 ) -> QuerySet[TPS]:
     """The TPS of the region that have not checked in for `stage` (nor a later
-    stage), by code. `missing_rows` turns a page of them into rows with contacts."""
+    stage) by `at` (any time when None), by code. `missing_rows` turns a page of
+    them into rows with contacts; the watchlist page orders them by `watch_order`."""
     day = voting_day(vote_date)
     return (
         _tps_in(user, region)
-        .filter(~_checked_in(stage, day))
+        .filter(~_checked_in(stage, day, at))
         .select_related("desa", "desa__parent", "desa__parent__parent")
         .order_by("code")
     )
+
+
+# The most urgent first: the vulnerability class (vulnerability.py), a TPS not
+# assessed above kurang rawan (missing data is not low risk), then the TPS that has
+# been silent longest (the earliest stage it has not reported), then the code.
+URGENCY = (
+    vulnerability.SANGAT_RAWAN,
+    vulnerability.RAWAN,
+    vulnerability.KHUSUS,
+    vulnerability.NOT_ASSESSED,
+    vulnerability.KURANG_RAWAN,
+)
+
+
+@dataclass(frozen=True)
+class KecamatanCount:
+    code: str  # dotted: the kecamatan's own watchlist
+    name: str
+    kabkota: str
+    missing: int
+    rawan: int  # of which sangat rawan or rawan
+
+
+@dataclass(frozen=True)
+class Watch:
+    """The watchlist of a region for a stage at a moment: the TPS not heard from,
+    most urgent first, their classes, and the count per kecamatan."""
+
+    vote_date: dt.date
+    at: dt.datetime
+    deadline: dt.datetime
+    order: list[int]  # TPS ids
+    classes: dict[int, str]
+    kecamatan: list[KecamatanCount]
+
+
+def watch_order(
+    user: User,
+    region: Region,
+    stage: str,
+    *,
+    at: dt.datetime,
+    vote_date: dt.date | None = None,
+) -> Watch:
+    """The TPS of the region not heard from for `stage` by `at`, most urgent first
+    (URGENCY), with the count per kecamatan. Five queries whatever the size: the
+    missing TPS, their check-ins of earlier stages, and the classes (tps_classes)."""
+    day = voting_day(vote_date)
+    missing = list(
+        coverage_missing(user, region, stage, vote_date=day, at=at).values_list(
+            "id", "code"
+        )
+    )
+    reached = _reached(region, day, at)
+    classes = {row.tps_id: row.tps_class for row in tps_classes(user, region, at=at)}
+    rank = {name: i for i, name in enumerate(URGENCY)}
+
+    def urgency(item: tuple[int, str]) -> tuple[int, int, str]:
+        pk, code = item
+        return (rank.get(classes.get(pk, ""), len(URGENCY)), reached.get(pk, 0), code)
+
+    missing.sort(key=urgency)
+    return Watch(
+        vote_date=day,
+        at=at,
+        deadline=coverage_rules.deadline(
+            day, stage, settings.DESKPEMILU_COVERAGE_DEADLINES
+        ),
+        order=[pk for pk, _code in missing],
+        classes={pk: classes.get(pk, "") for pk, _code in missing},
+        kecamatan=_per_kecamatan(missing, classes),
+    )
+
+
+def _reached(region: Region, day: dt.date, at: dt.datetime) -> dict[int, int]:
+    """The rank of the furthest stage each TPS of the region reported by `at`."""
+    start, end = coverage_rules.checkin_window(day)
+    rows = (
+        TpsCheckin.objects.filter(
+            tps_subtree_q(region.code, field="tps__code"),
+            reported_at__gte=start,
+            reported_at__lt=end,
+            reported_at__lte=at,
+        )
+        .order_by()
+        .values_list("tps_id", "stage")
+        .distinct()
+    )
+    reached: dict[int, int] = {}
+    for pk, stage in rows:
+        reached[pk] = max(reached.get(pk, 0), coverage_rules.rank(stage))
+    return reached
+
+
+def _per_kecamatan(
+    missing: list[tuple[int, str]], classes: dict[int, str]
+) -> list[KecamatanCount]:
+    counts: Counter[str] = Counter()
+    rawan: Counter[str] = Counter()
+    high = {vulnerability.SANGAT_RAWAN, vulnerability.RAWAN}
+    for pk, code in missing:
+        kecamatan = widen(code, "kecamatan")
+        counts[kecamatan] += 1
+        rawan[kecamatan] += classes.get(pk) in high
+    places = Region.objects.filter(code_nodot__in=list(counts)).select_related("parent")
+    rows = [
+        KecamatanCount(
+            code=place.code,
+            name=place.name,
+            kabkota=place.parent.name if place.parent else "",
+            missing=counts[place.code_nodot],
+            rawan=rawan[place.code_nodot],
+        )
+        for place in places
+    ]
+    rows.sort(key=lambda row: (-row.rawan, -row.missing, row.code))
+    return rows
+
+
+def tps_in_order(ids: list[int]) -> list[TPS]:
+    """A page of the watchlist's TPS, in the order given."""
+    found = TPS.objects.select_related(
+        "desa", "desa__parent", "desa__parent__parent"
+    ).in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
 
 
 def missing_rows(
@@ -187,17 +327,24 @@ def missing_rows(
     *,
     at: dt.datetime | None = None,
     vote_date: dt.date | None = None,
+    classes: dict[int, str] | None = None,
 ) -> list[MissingTps]:
     """Rows of the watchlist, with who to call: the reporter posted at the TPS, the
-    one who sent its last check-in, then the reporters of its desa (three at most).
-    Phone numbers are masked unless the user may see personal data."""
+    one who sent its last check-in, then the reporters of its desa, kecamatan, kab/
+    kota and province (four at most). Check-ins count up to `at`. Phone numbers are
+    masked unless the user may see personal data."""
     at = at or timezone.now()
     day = voting_day(vote_date)
-    silent = at > coverage_rules.deadline(
-        day, stage, settings.DESKPEMILU_COVERAGE_DEADLINES
-    )
-    reached, senders = _page_checkins([t.pk for t in tps_list], day)
+    deadlines = settings.DESKPEMILU_COVERAGE_DEADLINES
+    silent = at > coverage_rules.deadline(day, stage, deadlines)
+    reached, senders = _page_checkins([t.pk for t in tps_list], day, at)
     contacts = _contacts(tps_list, senders, unmasked=can_see_personal_data(user))
+
+    def overdue_since(pk: int) -> dt.datetime | None:
+        first_missing = coverage_rules.STAGES[reached.get(pk, 0)]
+        since = coverage_rules.deadline(day, first_missing, deadlines)
+        return since if at > since else None
+
     return [
         MissingTps(
             code=tps.code,
@@ -214,22 +361,27 @@ def missing_rows(
             ),
             silent=silent,
             contacts=contacts.get(tps.pk, []),
+            tps_class=(classes or {}).get(tps.pk, ""),
+            overdue_since=overdue_since(tps.pk),
         )
         for tps in tps_list
     ]
 
 
 def _page_checkins(
-    ids: list[int], day: dt.date
+    ids: list[int], day: dt.date, at: dt.datetime
 ) -> tuple[dict[int, int], dict[int, Reporter]]:
-    """For a page of TPS: the rank of the furthest stage each reported on voting day,
-    and the (active) reporter of its latest check-in."""
+    """For a page of TPS: the rank of the furthest stage each reported on voting day
+    by `at`, and the (active) reporter of its latest check-in."""
     start, end = coverage_rules.checkin_window(day)
     reached: dict[int, int] = {}
     senders: dict[int, Reporter] = {}
     checkins = (
         TpsCheckin.objects.filter(
-            tps_id__in=ids, reported_at__gte=start, reported_at__lt=end
+            tps_id__in=ids,
+            reported_at__gte=start,
+            reported_at__lt=end,
+            reported_at__lte=at,
         )
         .select_related("reporter")
         .order_by("tps_id", "-reported_at", "-id")
@@ -243,22 +395,40 @@ def _page_checkins(
     return reached, senders
 
 
+CONTACTS_SHOWN = 4
+
+
+def _covering_regions(tps: TPS) -> list[tuple[int, str]]:
+    """The regions above a TPS whose reporters cover it, nearest first."""
+    places: list[tuple[int, str]] = [(tps.desa_id, "desa")]
+    kecamatan = tps.desa.parent
+    if kecamatan is not None:
+        places.append((kecamatan.pk, "kecamatan"))
+        kabkota = kecamatan.parent
+        if kabkota is not None:
+            places.append((kabkota.pk, "kabkota"))
+            if kabkota.parent_id is not None:
+                places.append((kabkota.parent_id, "provinsi"))
+    return places
+
+
 def _contacts(
     tps_list: list[TPS], last_sender: dict[int, Reporter], *, unmasked: bool
 ) -> dict[int, list[Contact]]:
     ids = [t.pk for t in tps_list]
-    desa_of = {t.pk: t.desa_id for t in tps_list}
+    covering = {t.pk: _covering_regions(t) for t in tps_list}
+    region_ids = {pk for places in covering.values() for pk, _level in places}
     by_tps: dict[int, list[Reporter]] = defaultdict(list)
-    by_desa: dict[int, list[Reporter]] = defaultdict(list)
+    by_region: dict[int, list[Reporter]] = defaultdict(list)
     reporters = Reporter.objects.filter(
-        Q(tps_id__in=ids) | Q(region_id__in=set(desa_of.values()), tps__isnull=True),
+        Q(tps_id__in=ids) | Q(region_id__in=region_ids, tps__isnull=True),
         is_active=True,
     ).order_by("name", "id")
     for reporter in reporters:
-        if reporter.tps_id in desa_of:
+        if reporter.tps_id in covering:
             by_tps[reporter.tps_id].append(reporter)
         elif reporter.region_id is not None:
-            by_desa[reporter.region_id].append(reporter)
+            by_region[reporter.region_id].append(reporter)
 
     def contact(reporter: Reporter, why: str) -> Contact:
         phone = (
@@ -271,13 +441,14 @@ def _contacts(
         chosen: list[tuple[Reporter, str]] = [(r, "tps") for r in by_tps[pk]]
         if pk in last_sender:
             chosen.append((last_sender[pk], "checkin"))
-        chosen += [(r, "desa") for r in by_desa[desa_of[pk]]]
+        for region_id, level in covering[pk]:
+            chosen += [(r, level) for r in by_region[region_id]]
         seen, people = set(), []
         for reporter, why in chosen:
             if reporter.pk not in seen:
                 seen.add(reporter.pk)
                 people.append(contact(reporter, why))
-        result[pk] = people[:3]
+        result[pk] = people[:CONTACTS_SHOWN]
     return result
 
 

@@ -46,7 +46,12 @@ from deskpemilu.situation.models import (
     DayCount,
     RegionStatus,
 )
-from deskpemilu.situation.selectors.status import Statement, public_statement
+from deskpemilu.situation.selectors.status import (
+    Statement,
+    public_statement,
+    statuses_then,
+    stored_is_current,
+)
 from deskpemilu.situation.services.tally import TALLIED_LEVELS, WibDate
 
 if TYPE_CHECKING:
@@ -267,10 +272,14 @@ def _category_rows(
 # The summary: tiles and charts ----------------------------------------------------
 
 
-def dashboard_summary(user: User, region: Region, period: Period) -> dict[str, Any]:
+def dashboard_summary(
+    user: User, region: Region, period: Period, *, at: dt.datetime | None = None
+) -> dict[str, Any]:
     """Everything the dashboard shows of a region and a period but the map: counts by
     severity and status, overdue follow-ups, voting-day coverage, the region's
-    status, incidents over time by category, and the children with their counts."""
+    status, incidents over time by category, and the children with their counts.
+    With `at` (a moment chosen on the page), the statuses are those of that moment
+    (selectors.status.statuses_then for the regions computed after it)."""
     state = _state()
     since = _Since(state.incident_id) if state is not None else None
     child_len = CHILD_PREFIX.get(region.level)
@@ -292,7 +301,7 @@ def dashboard_summary(user: User, region: Region, period: Period) -> dict[str, A
             "date_to": period.date_to.isoformat(),
             "stage": period.stage.pk if period.stage else None,
         },
-        "status": _status_info(region),
+        "status": _status_info(region, at),
         "total": sum(by_severity.values()),
         "open": sum(by_status[s] for s in rules.OPEN_STATUSES),
         "significant": sum(by_severity[s] for s in significant),
@@ -303,7 +312,7 @@ def dashboard_summary(user: User, region: Region, period: Period) -> dict[str, A
         "timeline": _timeline(
             _category_rows(user, region, period, state, since=since), period
         ),
-        "children": _children(user, region, per_child),
+        "children": _children(user, region, per_child, at),
         "counted_at": _iso(state.counted_at if state else None),
         "figures_at": _iso(state.figures_at if state else None),
     }
@@ -333,10 +342,24 @@ def _region_info(user: User, region: Region) -> dict[str, Any]:
     }
 
 
-def _status_info(region: Region) -> dict[str, Any] | None:
+def _status_info(region: Region, at: dt.datetime | None) -> dict[str, Any] | None:
     status = RegionStatus.objects.filter(region=region).first()
     if status is None:
         return None
+    if at is not None and not stored_is_current(status.computed_at, at):
+        then = statuses_then(Region.objects.filter(pk=region.pk), at)[region.pk]
+        if not then.level:
+            return None
+        return {
+            "level": then.level,
+            "computed_level": "",
+            "score": round(then.score, 1) if then.score is not None else None,
+            "reason": then.reason,
+            "overridden": then.overridden,
+            # The moment it is shown of (the history entry's own time: `since`).
+            "computed_at": _iso(at),
+            "since": _iso(then.since),
+        }
     return {
         "level": status.level,
         "computed_level": status.computed_level,
@@ -418,34 +441,42 @@ def _timeline(rows: list[tuple[dt.date, str, int]], period: Period) -> dict[str,
 
 
 def _children(
-    user: User, region: Region, per_child: dict[str, Counter[str]]
+    user: User,
+    region: Region,
+    per_child: dict[str, Counter[str]],
+    at: dt.datetime | None = None,
 ) -> list[dict[str, Any]]:
     significant = settings.DESKPEMILU_STATEMENT_SIGNIFICANT
-    rows = (
-        regions_visible(user)
-        .filter(parent=region)
-        .order_by("code")
-        .values(
-            "code",
-            "code_nodot",
-            "name",
-            "level",
-            "tps_count",
-            "status__level",
-            "status__reason",
-        )
+    children = regions_visible(user).filter(parent=region)
+    rows = children.order_by("code").values(
+        "pk",
+        "code",
+        "code_nodot",
+        "name",
+        "level",
+        "tps_count",
+        "status__level",
+        "status__reason",
+        "status__computed_at",
     )
+    later = any(not stored_is_current(row["status__computed_at"], at) for row in rows)
+    then = statuses_then(children, at) if later and at is not None else {}
     result = []
     for row in rows:
         counts = per_child.get(row["code_nodot"], Counter())
+        past = then.get(row["pk"])
+        if past is not None and not stored_is_current(row["status__computed_at"], at):
+            level, reason = past.level or None, past.reason
+        else:
+            level, reason = row["status__level"], row["status__reason"] or ""
         result.append(
             {
                 "code": row["code"],
                 "name": row["name"],
                 "level": row["level"],
                 "tps": row["tps_count"],
-                "status": row["status__level"],
-                "reason": row["status__reason"] or "",
+                "status": level,
+                "reason": reason,
                 "incidents": sum(counts.values()),
                 "significant": sum(counts[s] for s in significant),
                 "by_severity": {s: counts[s] for s in rules.SEVERITIES},
@@ -511,11 +542,14 @@ def dashboard_changes(
     event_after: int | None = None,
     incident_after: int | None = None,
     limit: int = NEW_LIMIT,
+    at: dt.datetime | None = None,
 ) -> dict[str, Any]:
     """What the dashboard polls every few seconds: the marks of the last history
     entry and incident (cursors for the next poll), the incidents reported in the
     region since `incident_after`, and when the status and the counts were last
-    recomputed. Cheap: primary-key maxima and a primary-key range."""
+    recomputed (with `at`, a chosen moment: the status shown is of `at` once it was
+    recomputed later, as `dashboard_summary` says). Cheap: primary-key maxima and a
+    primary-key range."""
     marks = {
         "event": IncidentEvent.objects.aggregate(m=Max("id"))["m"] or 0,
         "incident": Incident.objects.aggregate(m=Max("id"))["m"] or 0,
@@ -553,12 +587,15 @@ def dashboard_changes(
     counted_at = (
         DashboardState.objects.filter(pk=1).values_list("counted_at", flat=True).first()
     )
+    status_at = status["computed_at"] if status else None
+    if status_at is not None and not stored_is_current(status_at, at):
+        status_at = at
     return {
         **marks,
         "changed": event_after is not None and marks["event"] != event_after,
         "new": new,
         "more": more,
-        "status_at": _iso(status["computed_at"]) if status else None,
+        "status_at": _iso(status_at),
         "counted_at": _iso(counted_at),
     }
 
@@ -635,15 +672,20 @@ class PublicSituation:
     statement: Statement | None = None
 
 
-def public_situation(*, today: dt.date | None = None) -> PublicSituation:
+def public_situation(
+    *, today: dt.date | None = None, at: dt.datetime | None = None
+) -> PublicSituation:
     """What anyone may see without logging in: the public status of the province and
     of each kab/kota (the status rules over verified incidents only, overrides
     included: RegionStatus.public_level), the statement for the period by the same
     rules, and the incidents of the last 7 days by category, counting only those
     the desk has verified (terverifikasi, ditangani, selesai). No names, no places
-    below the kab/kota, no reasons typed by coordinators, nothing unverified."""
+    below the kab/kota, no reasons typed by coordinators, nothing unverified.
+    With `at` (the desk's "as of" moment), the period ends on its day and the
+    statement is said of the incidents up to it."""
     province = Region.objects.filter(level="provinsi").order_by("code").first()
-    period = dashboard_period(today=today)
+    period = dashboard_period(today=today or (wib_date(at) if at else None))
+    said_until = min(period.end, at) if at and at > period.start else period.end
     if province is None:
         return PublicSituation(None, [], [], 0, period, None)
     status = (
@@ -669,5 +711,5 @@ def public_situation(*, today: dt.date | None = None) -> PublicSituation:
         total=sum(counts.values()),
         period=period,
         computed_at=status.computed_at if status else None,
-        statement=public_statement(province, period.start, period.end),
+        statement=public_statement(province, period.start, said_until),
     )

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db.models import (
@@ -31,10 +30,62 @@ from deskpemilu.incidents.models import Incident
 from deskpemilu.regions.models import Region, region_subtree_q
 from deskpemilu.situation import statement
 from deskpemilu.situation import status_rules as rules_status
-from deskpemilu.situation.models import RegionStatus, StatusChange, StatusOverride
+from deskpemilu.situation.models import (
+    Level,
+    RegionStatus,
+    StatusChange,
+    StatusOverride,
+)
 from deskpemilu.situation.selectors.coverage import period_coverage
 
 # Region status -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatusThen:
+    """A region's status at a past moment (the desk's "as of"), from its history:
+    the last StatusChange written at or before it. What the history keeps is the
+    level, its reason and score; the counts of that moment are not kept."""
+
+    level: str  # "" when nothing was on record yet
+    reason: str
+    score: float | None
+    since: dt.datetime | None  # when that entry was written
+    at: dt.datetime
+    overridden: bool = False  # that entry was a coordinator's decision
+
+    def get_level_display(self) -> str:
+        return str(Level(self.level).label) if self.level else ""
+
+
+def statuses_then(regions: QuerySet[Region], at: dt.datetime) -> dict[int, StatusThen]:
+    """The status of each region at `at`, from the status history; two queries."""
+    last = Subquery(
+        StatusChange.objects.filter(region=OuterRef("pk"), at__lte=at)
+        .order_by("-at", "-id")
+        .values("id")[:1]
+    )
+    latest = dict(regions.order_by().annotate(last=last).values_list("pk", "last"))
+    changes = StatusChange.objects.in_bulk([pk for pk in latest.values() if pk])
+    result = {}
+    for region_id, change_id in latest.items():
+        change = changes.get(change_id) if change_id else None
+        result[region_id] = StatusThen(
+            level=change.to_level if change else "",
+            reason=change.reason if change else "",
+            score=change.score if change else None,
+            since=change.at if change else None,
+            at=at,
+            overridden=bool(change and change.source == StatusChange.Source.OVERRIDE),
+        )
+    return result
+
+
+def stored_is_current(computed_at: dt.datetime | None, at: dt.datetime | None) -> bool:
+    """Whether a stored status is what the desk knew at `at`: it was computed then
+    or before (the real now, a drill's or the demo's clock); a moment before it was
+    computed is read from the history."""
+    return at is None or computed_at is None or computed_at <= at
 
 
 def region_statuses(
@@ -51,28 +102,58 @@ def region_statuses(
 
 
 def region_status_map(
-    user: User, *, level: str = "", within: Region | None = None
-) -> list[Mapping[str, Any]]:
+    user: User,
+    *,
+    level: str = "",
+    within: Region | None = None,
+    at: dt.datetime | None = None,
+) -> list[dict[str, Any]]:
     """`region_statuses` as plain rows, for the map: one query, no model objects
-    (1,716 regions for the province)."""
+    (1,716 regions for the province). With `at` (a page's "as of" moment), a row
+    computed after it shows the level of its history at `at`, without counts."""
     overridden = ExpressionWrapper(
         Q(override__isnull=False), output_field=BooleanField()
     )
-    return list(
-        region_statuses(user, level=level, within=within).values(
-            "area_code",
-            "region_level",
-            "level",
-            "computed_level",
-            "score",
-            code=F("region__code"),
-            name=F("region__name"),
-            incidents=F("incident_count"),
-            open=F("open_count"),
-            significant=F("significant_count"),
-            overridden=overridden,
-        )
+    # Plain dicts (the rows of `later` are rewritten below).
+    rows = cast(
+        "list[dict[str, Any]]",
+        list(
+            region_statuses(user, level=level, within=within).values(
+                "area_code",
+                "region_level",
+                "level",
+                "computed_level",
+                "score",
+                code=F("region__code"),
+                name=F("region__name"),
+                incidents=F("incident_count"),
+                open=F("open_count"),
+                significant=F("significant_count"),
+                overridden=overridden,
+                region_pk=F("region_id"),
+                computed=F("computed_at"),
+            )
+        ),
     )
+    later = [r for r in rows if not stored_is_current(r["computed"], at)]
+    if later and at is not None:
+        then = statuses_then(
+            Region.objects.filter(pk__in=[r["region_pk"] for r in later]), at
+        )
+        for row in later:
+            past = then[row["region_pk"]]
+            row.update(
+                {
+                    "level": past.level,
+                    "computed_level": "",
+                    "score": past.score,
+                    "incidents": None,
+                    "open": None,
+                    "significant": None,
+                    "overridden": past.overridden,
+                }
+            )
+    return rows
 
 
 def region_status(user: User, region: Region) -> RegionStatus | None:

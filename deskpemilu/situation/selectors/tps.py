@@ -42,12 +42,17 @@ def tps_rules_now() -> TpsRules:
     return TpsRules.from_settings(settings)
 
 
-def _incident_counts(user: User, code: str) -> dict[int, dict[str, int]]:
-    """Incidents (not rejected) per TPS and severity, for the TPS under `code`."""
+def _incident_counts(
+    user: User, code: str, at: dt.datetime | None = None
+) -> dict[int, dict[str, int]]:
+    """Incidents (not rejected) per TPS and severity, for the TPS under `code`; with
+    `at`, those that occurred by then."""
     counts: dict[int, dict[str, int]] = defaultdict(dict)
+    incidents = incidents_visible(user)
+    if at is not None:
+        incidents = incidents.filter(occurred_at__lte=at)
     rows = (
-        incidents_visible(user)
-        .filter(tps__isnull=False)
+        incidents.filter(tps__isnull=False)
         .filter(tps_subtree_q(code, field="tps__code"))
         .exclude(status__in=rules.IGNORED_STATUSES)
         .order_by()
@@ -59,8 +64,12 @@ def _incident_counts(user: User, code: str) -> dict[int, dict[str, int]]:
     return counts
 
 
-def tps_classes(user: User, region: Region) -> list[TpsClassRow]:
-    """The class of every TPS in the region (vulnerability.classify), by TPS code.
+def tps_classes(
+    user: User, region: Region, *, at: dt.datetime | None = None
+) -> list[TpsClassRow]:
+    """The class of every TPS in the region (vulnerability.classify), by TPS code;
+    with `at` (a page's "as of" moment), counting the incidents that occurred by then
+    (the indicators are as imported: they keep no history).
 
     Three queries whatever the size: the TPS, their indicators, and the number of
     incidents per TPS and severity. A TPS without indicator data is classed on its
@@ -74,7 +83,7 @@ def tps_classes(user: User, region: Region) -> list[TpsClassRow]:
             tps_subtree_q(code, field="tps__code")
         ).values_list("tps_id", *INDICATOR_KEYS)
     }
-    incidents = _incident_counts(user, code)
+    incidents = _incident_counts(user, code, at)
     tps_rules = tps_rules_now()
     # Most TPS share the same facts (often none): classify each distinct case once.
     known: dict[tuple[Any, ...], Classification] = {}
@@ -211,16 +220,18 @@ def _polres_by_kabkota() -> dict[str, tuple[Agency, PolresPersonnel | None]]:
     return result
 
 
-def deployment_plan(user: User, region: Region) -> Plan:
+def deployment_plan(
+    user: User, region: Region, *, at: dt.datetime | None = None
+) -> Plan:
     """Police and Linmas needed in a kab/kota (per kecamatan) or the province (per
     kab/kota) under the deployment pattern, against the personnel each Polres
-    reported, with the shortfall (deployment.py)."""
+    reported, with the shortfall (deployment.py); the TPS classes as of `at`."""
     if region.level not in ("kabkota", "provinsi"):
         raise ValueError("a deployment plan is for a kab/kota or the province")
     pattern = settings.DESKPEMILU_DEPLOYMENT_PATTERN
     child_len = 6 if region.level == "kabkota" else 4
     counts: dict[str, Counter[str]] = defaultdict(Counter)
-    for tps_row in tps_classes(user, region):
+    for tps_row in tps_classes(user, region, at=at):
         counts[tps_row.code[:child_len]][tps_row.tps_class] += 1
     children = Region.objects.filter(parent=region).order_by("code")
     polres = _polres_by_kabkota()
