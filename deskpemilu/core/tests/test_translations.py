@@ -67,7 +67,7 @@ def test_every_label_written_in_indonesian_has_its_english() -> None:
     from deskpemilu.situation.vulnerability import CLASS_LABELS
 
     with EN.open("rb") as f:
-        english = {m.id for m in read_po(f) if m.id}
+        english = {str(m.id) for m in read_po(f) if m.id}
     with translation.override(None):  # the msgids themselves
         labels = {str(label) for _, label in Level.choices}
     labels |= set(CLASS_LABELS.values())
