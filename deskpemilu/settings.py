@@ -208,6 +208,9 @@ LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Asia/Jakarta"
 USE_TZ = True
+# One date and time format per language ("14 Feb 2024 14.05 WIB" / "14:05 WIB") and
+# day/month/year typed dates in both (deskpemilu/formats/, docs/i18n.md).
+FORMAT_MODULE_PATH = ["deskpemilu.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("DESKPEMILU_STATIC_ROOT", str(VAR_DIR / "static")))

@@ -13,21 +13,14 @@ from django.utils.translation import gettext_lazy
 
 from deskpemilu.accounts.models import Agency, User
 from deskpemilu.coordination.models import ActionStatus, ContactRole
+from deskpemilu.core.dateinput import day_field, moment_field
 from deskpemilu.regions.codes import normalise_region_code
 from deskpemilu.regions.models import Region
 
-MINUTE_INPUT = "%Y-%m-%dT%H:%M"
-
 
 def _moment(label: Any) -> forms.DateTimeField:
-    """A datetime-local input; the browser sends a wall-clock time, read as WIB."""
-    return forms.DateTimeField(
-        label=label,
-        input_formats=[MINUTE_INPUT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
-        widget=forms.DateTimeInput(
-            attrs={"type": "datetime-local"}, format=MINUTE_INPUT
-        ),
-    )
+    """A wall-clock time typed day/month/year, read as WIB (core/dateinput.py)."""
+    return moment_field(label)
 
 
 def _region(raw: str) -> Region:
@@ -85,10 +78,7 @@ class ActionItemForm(forms.Form):
     owner = forms.ModelChoiceField(
         label=gettext_lazy("Owner agency"), queryset=Agency.objects.order_by("name")
     )
-    due_on = forms.DateField(
-        label=gettext_lazy("Due date"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    due_on = day_field(gettext_lazy("Due date"))
     incidents = forms.CharField(
         label=gettext_lazy("Incidents"),
         required=False,

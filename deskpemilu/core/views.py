@@ -3,7 +3,6 @@ header's "as of" form."""
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 
 from django.contrib import messages
@@ -18,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from deskpemilu import __version__
 from deskpemilu.core import deskmode
-from deskpemilu.core.timeutil import WIB
+from deskpemilu.core.dateinput import parse_moment
 
 log = logging.getLogger(__name__)
 
@@ -54,12 +53,9 @@ def as_of_choose(request: HttpRequest) -> HttpResponse:
         deskmode.choose_now(request, None)
         return redirect(target)
     raw = request.POST.get("as_of", "")
-    try:
-        moment = dt.datetime.fromisoformat(raw)
-    except ValueError:
+    moment = parse_moment(raw)
+    if moment is None:
         messages.error(request, _("Not a valid time: %(raw)s") % {"raw": raw})
         return redirect(target)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=WIB)
     deskmode.choose_now(request, moment)
     return redirect(target)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from deskpemilu.accounts.models import Agency
+from deskpemilu.core.dateinput import day_field, moment_field
 from deskpemilu.elections.models import Stage
 from deskpemilu.elections.selectors import election_current
 from deskpemilu.incidents.models import Incident
@@ -30,19 +31,10 @@ from deskpemilu.regions.models import TPS, Region
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-MINUTE_INPUT = "%Y-%m-%dT%H:%M"
-
 
 def _moment_field(label: StrOrPromise, *, required: bool = True) -> forms.DateTimeField:
-    """A datetime-local input; the browser sends a wall-clock time, read as WIB."""
-    return forms.DateTimeField(
-        label=label,
-        required=required,
-        input_formats=[MINUTE_INPUT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
-        widget=forms.DateTimeInput(
-            attrs={"type": "datetime-local"}, format=MINUTE_INPUT
-        ),
-    )
+    """A wall-clock time typed day/month/year, read as WIB (core/dateinput.py)."""
+    return moment_field(label, required=required)
 
 
 def _blank(
@@ -330,16 +322,8 @@ class FilterForm(forms.Form):
     agency = forms.ModelChoiceField(
         label=gettext_lazy("Agency"), queryset=Agency.objects.all(), required=False
     )
-    date_from = forms.DateField(
-        label=gettext_lazy("From"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    date_to = forms.DateField(
-        label=gettext_lazy("To"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    date_from = day_field(gettext_lazy("From"), required=False)
+    date_to = day_field(gettext_lazy("To"), required=False)
     q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=200)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

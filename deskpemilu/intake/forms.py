@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from deskpemilu.core.dateinput import day_field, moment_field
 from deskpemilu.incidents import attachments
 from deskpemilu.incidents.forms import IncidentForm
 from deskpemilu.incidents.services import FUTURE_TOLERANCE
@@ -29,7 +30,6 @@ from deskpemilu.regions.models import Level, Region
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-MINUTE_INPUT = "%Y-%m-%dT%H:%M"
 DESCRIPTION_MIN, DESCRIPTION_MAX = 10, 2000
 
 
@@ -40,15 +40,8 @@ def _blank(
 
 
 def _moment_field(label: StrOrPromise, *, required: bool = True) -> forms.DateTimeField:
-    """A datetime-local input; the browser sends a wall-clock time, read as WIB."""
-    return forms.DateTimeField(
-        label=label,
-        required=required,
-        input_formats=[MINUTE_INPUT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
-        widget=forms.DateTimeInput(
-            attrs={"type": "datetime-local"}, format=MINUTE_INPUT
-        ),
-    )
+    """A wall-clock time typed day/month/year, read as WIB (core/dateinput.py)."""
+    return moment_field(label, required=required)
 
 
 def _not_future(moment: dt.datetime | None) -> dt.datetime | None:
@@ -221,11 +214,7 @@ class MessageFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=gettext_lazy("Kind"), required=False, choices=_blank(MessageKind.choices)
     )
-    date = forms.DateField(
-        label=gettext_lazy("Received on (WIB)"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    date = day_field(gettext_lazy("Received on (WIB)"), required=False)
 
     def filters(self) -> MessageFilters:
         if not self.is_bound or not self.is_valid():

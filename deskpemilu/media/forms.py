@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from deskpemilu.core.dateinput import day_field
 from deskpemilu.incidents.taxonomy import Category
 from deskpemilu.media.models import ArticleClass
 
@@ -22,16 +23,8 @@ class ArticleFilterForm(forms.Form):
     source = forms.TypedChoiceField(
         label=gettext_lazy("Source"), required=False, coerce=int, empty_value=None
     )
-    since = forms.DateField(
-        label=gettext_lazy("From"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    until = forms.DateField(
-        label=gettext_lazy("Until"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    since = day_field(gettext_lazy("From"), required=False)
+    until = day_field(gettext_lazy("Until"), required=False)
 
     def __init__(self, *args, sources=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -11,20 +11,19 @@ from django.shortcuts import render
 
 from deskpemilu.accounts.access import region_for_user_or_404
 from deskpemilu.accounts.requests import AuthedRequest
+from deskpemilu.core.dateinput import parse_day
 from deskpemilu.core.timeutil import WIB, now_wib
 from deskpemilu.elections.selectors import election_current, election_stage_at
 from deskpemilu.regions import selectors
 from deskpemilu.regions.models import Region
 
 
-def _moment(request: HttpRequest) -> tuple[dt.datetime, str]:
-    """Now, or noon WIB of the day asked for with ?tanggal=YYYY-MM-DD."""
-    raw = request.GET.get("tanggal", "")
-    try:
-        day = dt.date.fromisoformat(raw)
-    except ValueError:
-        return now_wib(), ""
-    return dt.datetime.combine(day, dt.time(12), tzinfo=WIB), raw
+def _moment(request: HttpRequest) -> tuple[dt.datetime, dt.date | None]:
+    """Now, or noon WIB of the day asked for with ?tanggal= (dd/mm/yyyy or ISO)."""
+    day = parse_day(request.GET.get("tanggal"))
+    if day is None:
+        return now_wib(), None
+    return dt.datetime.combine(day, dt.time(12), tzinfo=WIB), day
 
 
 def stage_context(request: HttpRequest) -> dict[str, object]:

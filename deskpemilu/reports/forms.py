@@ -9,22 +9,15 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from deskpemilu.core.dateinput import moment_field
 from deskpemilu.regions.codes import normalise_region_code
 from deskpemilu.regions.models import Region
 from deskpemilu.reports.models import ReportKind
 
-MINUTE_INPUT = "%Y-%m-%dT%H:%M"
-
 
 def _moment(label: Any) -> forms.DateTimeField:
-    """A datetime-local input; the browser sends a wall-clock time, read as WIB."""
-    return forms.DateTimeField(
-        label=label,
-        input_formats=[MINUTE_INPUT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
-        widget=forms.DateTimeInput(
-            attrs={"type": "datetime-local"}, format=MINUTE_INPUT
-        ),
-    )
+    """A wall-clock time typed day/month/year, read as WIB (core/dateinput.py)."""
+    return moment_field(label)
 
 
 class ReportNewForm(forms.Form):

@@ -8,10 +8,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from deskpemilu.core.dateinput import moment_field
 from deskpemilu.situation.models import Level
 from deskpemilu.situation.status_rules import LEVELS
-
-MINUTE_INPUT = "%Y-%m-%dT%H:%M"
 
 
 class OverrideForm(forms.Form):
@@ -23,13 +22,7 @@ class OverrideForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    expires_at = forms.DateTimeField(
-        label=_("Until (WIB)"),
-        input_formats=[MINUTE_INPUT, "%Y-%m-%d %H:%M"],
-        widget=forms.DateTimeInput(
-            attrs={"type": "datetime-local"}, format=MINUTE_INPUT
-        ),
-    )
+    expires_at = moment_field(_("Until (WIB)"))
     # Asked for only when the status would go down: a wrong click on a rawan region
     # must not make it "aman dan kondusif". A server-side step (the CSP forbids
     # inline scripts): the form comes back with this box to tick.

@@ -123,6 +123,15 @@ def date_text(day: dt.date) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
+def _until_text(iso: str) -> str:
+    """'2024-02-15T18:00:00+07:00' -> '15 Februari 2024 18.00 WIB' (times are WIB)."""
+    try:
+        moment = dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{date_text(moment.date())} {moment:%H.%M} WIB"
+
+
 def period_text(first: dt.date, last: dt.date) -> str:
     """The days of a period, both included: '14 Februari 2024', '11-20 Maret 2024',
     '28 Februari - 2 Maret 2024', '30 Desember 2023 - 2 Januari 2024'."""
@@ -504,7 +513,7 @@ def kondusif_part(regions: Sequence[RegionFact]) -> Part:
             "override",
             r.name,
             f"ditetapkan {r.override_level} oleh koordinator sampai "
-            f"{r.override_until[:16].replace('T', ' ')} WIB: {r.override_reason}",
+            f"{_until_text(r.override_until)}: {r.override_reason}",
             r.url,
         )
         for r in regions

@@ -27,6 +27,7 @@ from deskpemilu.accounts import access
 from deskpemilu.accounts.models import Agency, AgencyKind, User
 from deskpemilu.accounts.requests import AuthedRequest
 from deskpemilu.core import panels
+from deskpemilu.core.dateinput import parse_day
 from deskpemilu.core.deskmode import as_of, chosen_now
 from deskpemilu.core.errors import ImportFailed, show_error
 from deskpemilu.core.timeutil import WIB, wib_date
@@ -56,10 +57,7 @@ UNKNOWN_COLOUR = "#aab2bf"
 
 
 def _date(raw: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(raw or "")
-    except ValueError:
-        return None
+    return parse_day(raw)
 
 
 def _int(raw: str | None) -> int | None:

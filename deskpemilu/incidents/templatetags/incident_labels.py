@@ -50,7 +50,7 @@ def change_value(value: object, field: str) -> str:
         except ValueError:
             return text
         local = timezone.localtime(moment, WIB)
-        return f"{formats.date_format(local, 'j M Y H.i')} WIB"
+        return formats.date_format(local, "DATETIME_FORMAT")
     return text
 
 

@@ -366,7 +366,7 @@ def test_an_incident_is_created_from_a_public_message_and_records_it(
     message = InboundMessage.objects.get()
     client = client_for(kabkota_operator)
     form = client.get(f"/pesan/{message.pk}/").content.decode()
-    assert 'value="36.73"' in form and 'value="2024-02-14T06:30"' in form
+    assert 'value="36.73"' in form and 'value="14/02/2024 06:30"' in form
     response = client.post(
         f"/pesan/{message.pk}/kejadian/",
         {

@@ -1,5 +1,7 @@
 """The first page and the region pages, as the desk's staff see them."""
 
+import datetime as dt
+
 import pytest
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +37,18 @@ def test_a_bad_date_in_the_stage_query_falls_back_to_today(
     client_for, province_coordinator
 ):
     response = client_for(province_coordinator).get("/?tanggal=kemarin")
-    assert response.status_code == 200 and response.context["asked_day"] == ""
+    assert response.status_code == 200 and response.context["asked_day"] is None
+
+
+def test_the_stage_day_is_typed_day_month_year_and_shown_so(
+    client_for, province_coordinator
+):
+    response = client_for(province_coordinator).get("/?tanggal=14/02/2024")
+    html = response.content.decode()
+    assert response.context["asked_day"] == dt.date(2024, 2, 14)
+    assert "Pemungutan suara" in html
+    assert 'name="tanggal" value="14/02/2024"' in html
+    assert 'placeholder="hh/bb/tttt"' in html
 
 
 def test_a_desa_page_lists_its_tps_with_known_voters(client_for, province_coordinator):

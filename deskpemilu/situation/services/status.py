@@ -536,7 +536,8 @@ def status_override_create(
             created_by=actor,
         )
         label = rules.LEVEL_LABELS[level]
-        until = f"{to_wib(expires_at):%Y-%m-%d %H:%M} WIB"
+        local = to_wib(expires_at)
+        until = f"{statement.date_text(local.date())} {local:%H.%M} WIB"
         forced[region.code] = _Forced(
             StatusChange.Source.OVERRIDE,
             f"Ditetapkan {label} sampai {until}: {reason}",

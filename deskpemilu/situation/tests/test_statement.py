@@ -212,6 +212,7 @@ def test_a_siaga_region_or_an_override_refuses_kondusif_with_its_reason():
     assert "KOTA SERANG (siaga)" in kondusif.why
     assert [e.kind for e in kondusif.evidence] == ["region", "override"]
     assert "Massa berkumpul di KPU" in kondusif.evidence[1].detail
+    assert "sampai 15 Februari 2024 12.00 WIB:" in kondusif.evidence[1].detail
     assert verdict.text == (
         "Provinsi Banten, 14 Februari 2024: aman dan damai; "
         "tidak ada kejadian signifikan."

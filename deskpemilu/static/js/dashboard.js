@@ -52,6 +52,16 @@
   function periodParams() {
     return { date_from: state.period.date_from, date_to: state.period.date_to, stage: state.period.stage };
   }
+  // The date boxes are typed day/month/year (core/dateinput.py); the state, the URL
+  // and the API keep ISO dates.
+  function typedDay(iso) {
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || "");
+    return m ? m[3] + "/" + m[2] + "/" + m[1] : (iso || "");
+  }
+  function isoDay(typed) {
+    const m = /^(\d{1,2})[/-](\d{1,2})[/-](\d{4})$/.exec((typed || "").trim());
+    return m ? m[3] + "-" + m[2].padStart(2, "0") + "-" + m[1].padStart(2, "0") : (typed || "").trim();
+  }
   function escapeHtml(text) {
     const span = document.createElement("span");
     span.textContent = text == null ? "" : String(text);
@@ -341,8 +351,8 @@
     state.code = (event.state && event.state.code) || query.get("wilayah") || boot.summary.region.code;
     state.period = (event.state && event.state.period) || Object.assign({}, boot.summary.period);
     form.elements.wilayah.value = state.code;
-    form.elements.date_from.value = state.period.date_from;
-    form.elements.date_to.value = state.period.date_to;
+    form.elements.date_from.value = typedDay(state.period.date_from);
+    form.elements.date_to.value = typedDay(state.period.date_to);
     form.elements.stage.value = state.period.stage || "";
     refreshAll(true);
   });
@@ -355,22 +365,22 @@
   form.elements.stage.addEventListener("change", () => {
     const option = form.elements.stage.selectedOptions[0];
     if (option && option.dataset.from) {
-      form.elements.date_from.value = option.dataset.from;
-      form.elements.date_to.value = option.dataset.to || option.dataset.from;
+      form.elements.date_from.value = typedDay(option.dataset.from);
+      form.elements.date_to.value = typedDay(option.dataset.to || option.dataset.from);
     }
   });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     state.period = {
-      date_from: form.elements.date_from.value,
-      date_to: form.elements.date_to.value,
+      date_from: isoDay(form.elements.date_from.value),
+      date_to: isoDay(form.elements.date_to.value),
       stage: form.elements.stage.value ? Number(form.elements.stage.value) : null,
     };
     history.pushState({ code: state.code, period: state.period }, "", pageUrl());
     loadSummary().then(() => {
       state.period = Object.assign({}, state.summary.period);
-      form.elements.date_from.value = state.period.date_from;
-      form.elements.date_to.value = state.period.date_to;
+      form.elements.date_from.value = typedDay(state.period.date_from);
+      form.elements.date_to.value = typedDay(state.period.date_to);
       return loadPoints();
     }).catch(showError);
   });
