@@ -448,7 +448,8 @@ def _misread_flag(sheets: Sheets, row: int, found: dict[tuple[int, int], str]) -
 def compare_sources(sheets: Sheets) -> list[Flag]:
     """Fields on which two sources of the same TPS disagree (source_conflict, one
     flag per TPS and field, on the TPS's best-ranked row), and a likely misread where
-    one reading is the other with a digit inserted or two digits swapped."""
+    one reading is the other with one digit edit (inserted, dropped, swapped,
+    look-alike: `digit_edits`)."""
     if sheets.sources is None or len(sheets) < 2:
         return []
     if not (sheets.sources != sheets.sources[0]).any():
