@@ -34,7 +34,9 @@ CHECKS: dict[str, Promise] = {
     Check.NEGATIVE_COUNT: _("Negative count"),
     Check.ABSURD_COUNT: _("Impossibly large count"),
     Check.ADMIN_BLOCK_EMPTY: _("Voter block read as all zeros"),
-    Check.LIKELY_MISREAD: _("Likely misread: a digit added, dropped, swapped or read as another"),
+    Check.LIKELY_MISREAD: _(
+        "Likely misread: a digit added, dropped, swapped or read as another"
+    ),
     Check.SOURCE_CONFLICT: _("Sources disagree"),
     Check.TURNOUT_OUTLIER: _("Turnout unlike the rest of the district (screen)"),
     Check.SHARE_OUTLIER: _("Vote share unlike the rest of the district (screen)"),
