@@ -128,10 +128,6 @@ INDONESIAN_WORD = re.compile(
 KNOWN_GAPS = re.compile(
     "|".join(
         [
-            # situation/status_rules.py: the why of a status ("Rawan: 1 kejadian ...")
-            r"^(Aman dan kondusif|Waspada|Siaga|Rawan): ",
-            # situation/services/status.py: an override's stored reason
-            r"^Ditetapkan ",
             # situation/statement.py: the statement for the record, its rules and
             # evidence
             r"^: |^(Aman|Damai|Kondusif|Kejadian signifikan): |^Bila periode ",

@@ -72,7 +72,7 @@ def statuses_then(regions: QuerySet[Region], at: dt.datetime) -> dict[int, Statu
         change = changes.get(change_id) if change_id else None
         result[region_id] = StatusThen(
             level=change.to_level if change else "",
-            reason=change.reason if change else "",
+            reason=change.said if change else "",
             score=change.score if change else None,
             since=change.at if change else None,
             at=at,
