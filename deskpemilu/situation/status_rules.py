@@ -363,9 +363,18 @@ class Words:
         default=lambda singular, plural, n: singular if n == 1 else plural
     )
     decimal: str = "."
+    thousands: str = ","
 
     def score(self, value: float) -> str:
         return f"{value:.1f}".replace(".", self.decimal)
+
+    def number(self, value: int) -> str:
+        """8842646 -> '8.842.646' (id) or '8,842,646' (en)."""
+        return f"{value:,}".replace(",", self.thousands)
+
+    def percent(self, value: float) -> str:
+        """3.614 -> '3,6 %' (id) or '3.6 %' (en): one decimal."""
+        return f"{self.score(value)} %"
 
 
 ENGLISH = Words()

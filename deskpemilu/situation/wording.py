@@ -12,7 +12,7 @@ from typing import Any
 
 from django.utils import formats, translation
 from django.utils.dateparse import parse_datetime
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, trans_real
 
 from deskpemilu.core.timeutil import to_wib
 from deskpemilu.situation import statement
@@ -29,13 +29,18 @@ OVERRIDDEN, OVERRIDE_SET, OVERRIDE_LIFTED, OVERRIDE_EXPIRED = (
 
 def words() -> rules.Words:
     """The words of the active language."""
-    return rules.Words(gettext, ngettext, str(formats.get_format("DECIMAL_SEPARATOR")))
+    return rules.Words(
+        gettext,
+        ngettext,
+        str(formats.get_format("DECIMAL_SEPARATOR")),
+        str(formats.get_format("THOUSAND_SEPARATOR")),
+    )
 
 
 def _until(moment: str) -> str:
     local = to_wib(parse_datetime(moment) or dt.datetime.min)
     if translation.get_language() == "id":
-        return f"{statement.date_text(local.date())} {local:%H.%M} WIB"
+        return f"{statement.date_text(local.date(), words())} {local:%H.%M} WIB"
     return formats.date_format(local, "DATETIME_FORMAT")
 
 
@@ -68,6 +73,18 @@ def say(why: Mapping[str, Any] | None, stored: str = "") -> str:
     if "rule" not in why:
         return stored
     return rules.say(why, words())
+
+
+def indonesian_words() -> rules.Words:
+    """The words of the record (stored sentences, the Laporan Situasi), whatever
+    the language of the request."""
+    catalogue = trans_real.translation("id")
+    return rules.Words(
+        catalogue.gettext,
+        catalogue.ngettext,
+        str(formats.get_format("DECIMAL_SEPARATOR", lang="id")),
+        str(formats.get_format("THOUSAND_SEPARATOR", lang="id")),
+    )
 
 
 def say_indonesian(why: Mapping[str, Any]) -> str:

@@ -128,11 +128,6 @@ INDONESIAN_WORD = re.compile(
 KNOWN_GAPS = re.compile(
     "|".join(
         [
-            # situation/statement.py: the statement for the record, its rules and
-            # evidence
-            r"^: |^(Aman|Damai|Kondusif|Kejadian signifikan): |^Bila periode ",
-            r"^(Provinsi|Kota|Kabupaten|Kecamatan|Desa|Kelurahan) .*\d{4}: ",
-            r"^(tidak ada kejadian signifikan|cakupan laporan TPS cukup)$",
             # results/screens: the statistical screens' verdicts and caveat
             r"Layar statistik, bukan bukti|^chi-kuadrat |^hanya \d+ TPS dengan ",
             r"persentase bulat tepat",

@@ -552,7 +552,8 @@ def status_override_create(
         )
         label = rules.LEVEL_LABELS[level]
         local = to_wib(expires_at)
-        until = f"{statement.date_text(local.date())} {local:%H.%M} WIB"
+        day = statement.date_text(local.date(), wording.indonesian_words())
+        until = f"{day} {local:%H.%M} WIB"
         forced[region.code] = _Forced(
             StatusChange.Source.OVERRIDE,
             f"Ditetapkan {label} sampai {until}: {reason}",
