@@ -49,6 +49,7 @@ from deskpemilu.situation.models import StatusChange
 from deskpemilu.situation.selectors.coverage import coverage_summary
 from deskpemilu.situation.selectors.status import Statement, region_statement
 from deskpemilu.situation.statement import region_label
+from deskpemilu.situation.wording import indonesian_words
 
 TABLE_LIMIT = 200  # rows of the significant incidents' table
 LIST_LIMIT = 50  # rows of the overdue follow-ups and action items
@@ -186,7 +187,7 @@ def _gather(
         title=TITLES.get(kind, TITLES[ReportKind.ON_DEMAND.value]),
         kind=str(kind),
         region_code=region.code,
-        region_name=region_label(region.kind, region.name),
+        region_name=region_label(region.kind, region.name, indonesian_words()),
         period_start=to_wib(start).isoformat(),
         period_end=to_wib(end).isoformat(),
         period_text=f"{moment_text(to_wib(start))} s.d. {moment_text(to_wib(end))}",
@@ -341,7 +342,7 @@ def _region_rows(
     return [
         RegionRow(
             code=a.code,
-            name=region_label(a.kind, a.name),
+            name=region_label(a.kind, a.name, indonesian_words()),
             level=levels.get(a.id, ""),
             previous=before.get(a.code, ""),
             incidents=counts[a.code],
@@ -374,7 +375,7 @@ def _incident_rows(significant: list[Incident]) -> list[IncidentRow]:
             title=i.title,
             category=str(Category(i.category).label),
             severity=str(Severity(i.severity).label),
-            place=region_label(i.region.kind, i.region.name)
+            place=region_label(i.region.kind, i.region.name, indonesian_words())
             + (f", {i.tps.name}" if i.tps is not None else ""),
             when=f"{to_wib(i.occurred_at):%d/%m %H.%M}",
             status=str(Status(i.status).label),

@@ -14,7 +14,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from deskpemilu.results import proposals
+from deskpemilu.results import proposals, screens
 from deskpemilu.results.models import CHasilFields, FlagStatus, Source
 from deskpemilu.results.spec import CANDIDATE_COLUMN, FIELDS, Check
 
@@ -141,3 +141,126 @@ def codes_in_words(text: str) -> str:
         return code
 
     return _CODES.sub(word, text)
+
+
+# The statistical screens' findings (screens/), said from their numbers ------------
+# The screens are pure and keep an Indonesian `detail` (the API's); pages say the
+# finding in the reader's language from the same numbers.
+
+_QUANTITIES = {"turnout": _("turnout"), "winner_share": _("winner's share")}
+
+
+def screen_detail(result: Any) -> str:
+    """A screen's finding in words: 'chi-square 12.34 (df 9, ...)'."""
+    p = f"{result.p_value:.3g}" if result.p_value is not None else ""
+    if result.screen in ("last_digit", "second_digit"):
+        if not result.sufficient:
+            return gettext(
+                "only %(n)s numbers >= %(least)s; at least %(min)s are needed to "
+                "conclude"
+            ) % {
+                "n": result.sample,
+                "least": screens.DIGIT_MIN_NUMBER,
+                "min": result.min_sample,
+            }
+        verdict = (
+            gettext("deviates from what is expected")
+            if result.verdict == screens.DEVIATES
+            else gettext("does not deviate")
+        )
+        return gettext(
+            "chi-square %(stat)s (df %(df)s, 5%% limit %(limit)s, p = %(p)s) over "
+            "%(n)s numbers: %(verdict)s"
+        ) % {
+            "stat": f"{result.statistic:.2f}",
+            "df": result.df,
+            "limit": f"{result.critical_5:.2f}",
+            "p": p,
+            "n": result.sample,
+            "verdict": verdict,
+        }
+    if result.screen == "fingerprint":
+        if not result.sufficient:
+            return gettext(
+                "only %(n)s TPS with complete data; at least %(min)s are needed to "
+                "conclude"
+            ) % {"n": result.sample, "min": result.min_sample}
+        verdict = (
+            gettext("piling up in the corner")
+            if result.verdict == screens.DEVIATES
+            else gettext("not piling up in the corner")
+        )
+        return gettext(
+            "%(corner)s TPS with turnout and winner's share >= %(edge)s (expected "
+            "%(expected)s if the two are independent, p = %(p)s) of %(n)s TPS: "
+            "%(verdict)s"
+        ) % {
+            "corner": result.corner_observed,
+            "edge": f"{screens.CORNER:.0%}",
+            "expected": f"{result.corner_expected:.1f}",
+            "p": p,
+            "n": result.sample,
+            "verdict": verdict,
+        }
+    if result.screen == "integer_percent":
+        if not result.sufficient:
+            return gettext(
+                "only %(n)s percentages can be tested; at least %(min)s are needed "
+                "to conclude"
+            ) % {"n": result.sample, "min": result.min_sample}
+        parts = ", ".join(
+            gettext("%(quantity)s %(observed)s of %(tested)s (expected %(expected)s)")
+            % {
+                "quantity": _QUANTITIES.get(q, q),
+                "observed": ob,
+                "tested": t,
+                "expected": f"{ex:.1f}",
+            }
+            for q, t, ob, ex in zip(
+                result.quantities,
+                result.tested,
+                result.observed,
+                result.expected,
+                strict=True,
+            )
+        )
+        verdict = (
+            gettext("more than expected")
+            if result.verdict == screens.DEVIATES
+            else gettext("no excess")
+        )
+        return gettext(
+            "%(observed)s exact whole percentages of %(n)s (%(parts)s); expected "
+            "%(expected)s if each count varies binomially around the observed value "
+            "(p = %(p)s): %(verdict)s"
+        ) % {
+            "observed": int(result.statistic or 0),
+            "n": result.sample,
+            "parts": parts,
+            "expected": f"{sum(result.expected):.1f}",
+            "p": p,
+            "verdict": verdict,
+        }
+    return str(result.detail)
+
+
+# A flag's stored detail (checks.py, Indonesian) that pages say in the reader's
+# language; other details show as stored, their codes in words.
+_ADMIN_BLOCK_EMPTY = re.compile(
+    r"^data pemilih dan pengguna hak pilih semuanya 0 padahal ada suara "
+    r"\(suara_total (?P<total>[^)]*)\): bagian administrasi belum terisi atau "
+    r"terbaca nol$"
+)
+
+
+def detail_in_words(text: str) -> str:
+    """A flag's detail for a page: in the reader's language where the desk knows
+    its sentence, else as stored with its codes as labels."""
+    found = _ADMIN_BLOCK_EMPTY.match(text)
+    if found:
+        return gettext(
+            "voter data and voters who used their right are all 0 although there "
+            "are votes (%(field)s %(total)s): the administration part is not filled "
+            "in or was read as zero"
+        ) % {"field": field_label("suara_total"), "total": found["total"]}
+    return codes_in_words(text)

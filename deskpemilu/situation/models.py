@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from deskpemilu.situation import vulnerability
+from deskpemilu.situation import vulnerability, wording
 
 
 class Level(models.TextChoices):
@@ -93,6 +93,9 @@ class RegionStatus(models.Model):
     )
     rule = models.CharField(max_length=20, blank=True)
     reason = models.CharField(max_length=300, blank=True)
+    # The why as data (status_rules.why, situation/wording.py), said in the reader's
+    # language; `reason` is its Indonesian sentence, for the record and the API.
+    why = models.JSONField(default=dict, blank=True)
     score = models.FloatField(default=0)
     own_score = models.FloatField(default=0)
     incident_count = models.PositiveIntegerField(default=0)
@@ -124,6 +127,11 @@ class RegionStatus(models.Model):
     def __str__(self) -> str:
         return f"{self.area_code} {self.level}"
 
+    @property
+    def said(self) -> str:
+        """The why in the reader's language."""
+        return wording.say(self.why, self.reason)
+
 
 class StatusChange(models.Model):
     """One entry of a region's status history. Append-only.
@@ -145,6 +153,7 @@ class StatusChange(models.Model):
     to_level = models.CharField(max_length=10, choices=Level.choices)
     source = models.CharField(max_length=15, choices=Source.choices)
     reason = models.TextField(blank=True)
+    why = models.JSONField(default=dict, blank=True)  # as RegionStatus.why
     score = models.FloatField(null=True, blank=True)
     override = models.ForeignKey(
         StatusOverride,
@@ -177,6 +186,11 @@ class StatusChange(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise ValueError("status history is append-only")
+
+    @property
+    def said(self) -> str:
+        """The why in the reader's language."""
+        return wording.say(self.why, self.reason)
 
 
 def _flag(key: str) -> models.BooleanField:

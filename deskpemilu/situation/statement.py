@@ -40,20 +40,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-MONTHS = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
+from deskpemilu.situation.status_rules import ENGLISH, Words
+
 SIGNIFICANT_SEVERITIES = ("berat", "kritis")
 SIGNIFICANT_CATEGORIES: tuple[str, ...] = ()
 HANDLED_STATUSES = ("ditangani", "selesai")
@@ -74,79 +62,120 @@ COVERAGE, SIGNIFICANT, AMAN, DAMAI, KONDUSIF = (
     "kondusif",
 )
 
-CATEGORY_WORDS = {
-    "kekerasan": "kekerasan/bentrok",
-    "intimidasi": "intimidasi",
-    "politik_uang": "politik uang",
-    "netralitas": "netralitas",
-    "logistik": "logistik",
-    "hak_pilih": "hak pilih",
-    "hoaks_sara": "hoaks/SARA",
-    "unjuk_rasa": "unjuk rasa",
-    "kampanye": "pelanggaran kampanye",
-    "bencana": "bencana",
-    "listrik_internet": "listrik/internet",
-    "lainnya": "lainnya",
-}
-STATUS_WORDS = {
-    "baru": "belum diverifikasi",
-    "terverifikasi": "terverifikasi, belum ditangani",
-    "ditangani": "sedang ditangani",
-    "selesai": "selesai ditangani",
-    "ditolak": "ditolak",
-}
-_KIND_WORDS = {
-    "provinsi": "Provinsi",
-    "kabupaten": "Kabupaten",
-    "kota": "Kota",
-    "kecamatan": "Kecamatan",
-    "desa": "Desa",
-    "kelurahan": "Kelurahan",
-}
 _PREFIXES = ("KAB. ", "KABUPATEN ", "KOTA ", "PROVINSI ")
 
 
 # Words and numbers ------------------------------------------------------------------
+# Every sentence is said with the `Words` of a language (status_rules.Words: English
+# msgids, the Indonesian wording in the catalogue): the selector passes the reader's
+# (situation/wording.py), the Laporan Situasi Indonesian's.
+
+MONTH_WORDS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+_KIND_LABELS = {
+    "provinsi": "Province %(name)s",
+    "kabupaten": "Regency %(name)s",
+    "kota": "City of %(name)s",
+    "kecamatan": "District %(name)s",
+    "desa": "Village %(name)s",
+    "kelurahan": "Urban village %(name)s",
+}
+CATEGORY_LABELS = {
+    "kekerasan": "violence/clash",
+    "intimidasi": "intimidation",
+    "politik_uang": "vote buying",
+    "netralitas": "neutrality",
+    "logistik": "logistics",
+    "hak_pilih": "voting rights",
+    "hoaks_sara": "hoax/SARA",
+    "unjuk_rasa": "demonstration",
+    "kampanye": "campaign violation",
+    "bencana": "disaster",
+    "listrik_internet": "power/internet",
+    "lainnya": "other",
+}
+STATUS_LABELS = {
+    "baru": "not yet verified",
+    "terverifikasi": "verified, not yet handled",
+    "ditangani": "being handled by an agency",
+    "selesai": "handled and closed",
+    "ditolak": "rejected",
+}
+SEVERITY_LABELS = {
+    "ringan": "minor",
+    "sedang": "moderate",
+    "berat": "serious",
+    "kritis": "critical",
+}
+LEVEL_LABELS = {
+    "aman": "safe and orderly",
+    "waspada": "watch",
+    "siaga": "alert",
+    "rawan": "vulnerable",
+}
+# The category and status keys (settings check against them), named in words.
+CATEGORY_WORDS, STATUS_WORDS = CATEGORY_LABELS, STATUS_LABELS
+HANDLED_LABELS = {"ditangani": "being handled", "selesai": "closed"}
+CLAIM_LABELS = {"aman": "safe", "damai": "peaceful", "kondusif": "orderly"}
 
 
-def number(value: int) -> str:
-    """1234567 -> '1.234.567' (Indonesian thousands separator)."""
-    return f"{value:,}".replace(",", ".")
+def number(value: int, words: Words = ENGLISH) -> str:
+    """1234567 -> '1.234.567' (Indonesian) or '1,234,567' (English)."""
+    return words.number(value)
 
 
-def percent(value: float) -> str:
-    """3.614 -> '3,6 %' (one decimal, decimal comma)."""
-    return f"{value:.1f}".replace(".", ",") + " %"
+def percent(value: float, words: Words = ENGLISH) -> str:
+    """3.614 -> '3,6 %' (Indonesian) or '3.6 %' (English): one decimal."""
+    return words.percent(value)
 
 
-def date_text(day: dt.date) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+def _month(month: int, words: Words) -> str:
+    return words.gettext(MONTH_WORDS[month - 1])
 
 
-def _until_text(iso: str) -> str:
+def date_text(day: dt.date, words: Words = ENGLISH) -> str:
+    return f"{day.day} {_month(day.month, words)} {day.year}"
+
+
+def _until_text(iso: str, words: Words) -> str:
     """'2024-02-15T18:00:00+07:00' -> '15 Februari 2024 18.00 WIB' (times are WIB)."""
     try:
         moment = dt.datetime.fromisoformat(iso)
     except ValueError:
         return iso
-    return f"{date_text(moment.date())} {moment:%H.%M} WIB"
+    clock = f"{moment:%H.%M}" if words.decimal == "," else f"{moment:%H:%M}"
+    return f"{date_text(moment.date(), words)} {clock} WIB"
 
 
-def period_text(first: dt.date, last: dt.date) -> str:
+def period_text(first: dt.date, last: dt.date, words: Words = ENGLISH) -> str:
     """The days of a period, both included: '14 Februari 2024', '11-20 Maret 2024',
     '28 Februari - 2 Maret 2024', '30 Desember 2023 - 2 Januari 2024'."""
     if last < first:
         raise ValueError("the period ends before it starts")
     if first == last:
-        return date_text(first)
+        return date_text(first, words)
     if (first.year, first.month) == (last.year, last.month):
-        return f"{first.day}\u2013{date_text(last)}"
+        return f"{first.day}\u2013{date_text(last, words)}"
     if first.year == last.year:
-        return f"{first.day} {MONTHS[first.month - 1]} \u2013 {date_text(last)}"
-    return f"{date_text(first)} \u2013 {date_text(last)}"
+        return (
+            f"{first.day} {_month(first.month, words)} \u2013 {date_text(last, words)}"
+        )
+    return f"{date_text(first, words)} \u2013 {date_text(last, words)}"
 
 
-def region_label(kind: str, name: str) -> str:
+def region_label(kind: str, name: str, words: Words = ENGLISH) -> str:
     """'KAB. PANDEGLANG' (kabupaten) -> 'Kabupaten Pandeglang'; 'Sumur' (kecamatan)
     -> 'Kecamatan Sumur'; names in capitals are put in title case."""
     clean = name.strip()
@@ -156,19 +185,33 @@ def region_label(kind: str, name: str) -> str:
             break
     if clean.isupper():
         clean = clean.title()
-    word = _KIND_WORDS.get(kind, "")
-    return f"{word} {clean}".strip()
+    if kind not in _KIND_LABELS:
+        return clean
+    return words.gettext(_KIND_LABELS[kind]) % {"name": clean}
 
 
-def join_words(words: Sequence[str], last: str = "dan") -> str:
-    """['aman', 'damai', 'kondusif'] -> 'aman, damai dan kondusif'."""
-    if len(words) <= 1:
-        return "".join(words)
-    return f"{', '.join(words[:-1])} {last} {words[-1]}"
+def join_words(items: Sequence[str], words: Words = ENGLISH, *, last: str = "") -> str:
+    """['aman', 'damai', 'kondusif'] -> 'aman, damai dan kondusif' (or 'atau' with
+    `last="or"`)."""
+    if len(items) <= 1:
+        return "".join(items)
+    pattern = "%(first)s or %(last)s" if last == "or" else "%(first)s and %(last)s"
+    return words.gettext(pattern) % {"first": ", ".join(items[:-1]), "last": items[-1]}
 
 
-def _categories(names: Iterable[str]) -> str:
-    return join_words([CATEGORY_WORDS.get(n, n) for n in names], "atau")
+def _categories(names: Iterable[str], words: Words) -> str:
+    return join_words(
+        [
+            words.gettext(CATEGORY_LABELS[n]) if n in CATEGORY_LABELS else n
+            for n in names
+        ],
+        words,
+        last="or",
+    )
+
+
+def _label(labels: Mapping[str, str], key: str, words: Words) -> str:
+    return words.gettext(labels[key]) if key in labels else key
 
 
 # The rules -----------------------------------------------------------------------
@@ -278,16 +321,17 @@ class CoverageFacts:
             return True
         return self.tps_total > 0 and self.share >= rules.min_coverage
 
-    def figures(self, *, regions: bool = True) -> str:
-        text = (
-            f"{number(self.tps_reported)} dari {number(self.tps_total)} TPS "
-            f"({percent(self.share)}) melapor"
-        )
+    def figures(self, words: Words = ENGLISH, *, regions: bool = True) -> str:
+        text = words.gettext("%(k)s of %(n)s TPS (%(share)s) reported") % {
+            "k": words.number(self.tps_reported),
+            "n": words.number(self.tps_total),
+            "share": words.percent(self.share),
+        }
         if regions and self.regions_total:
-            text += (
-                f"; {number(self.regions_reported)} dari "
-                f"{number(self.regions_total)} wilayah di bawahnya"
-            )
+            text += words.gettext("; %(k)s of %(n)s regions below it") % {
+                "k": words.number(self.regions_reported),
+                "n": words.number(self.regions_total),
+            }
         return text
 
 
@@ -378,15 +422,21 @@ def count(
     return Counts(total, rejected, sig_open, sig_handled, aman, damai)
 
 
-def _incident_evidence(incident: IncidentFact, rules: StatementRules) -> Evidence:
-    state = "belum tertangani" if rules.is_open(incident.status) else "tertangani"
+def _incident_evidence(
+    incident: IncidentFact, rules: StatementRules, words: Words
+) -> Evidence:
+    _ = words.gettext
+    state = _("not yet handled") if rules.is_open(incident.status) else _("handled")
+    moment = incident.occurred_at[:16].replace("T", " ")
+    if words.decimal == ",":
+        moment = moment.replace(":", ".")
     detail = " · ".join(
         (
-            incident.severity,
-            CATEGORY_WORDS.get(incident.category, incident.category),
-            f"{STATUS_WORDS.get(incident.status, incident.status)} ({state})",
+            _label(SEVERITY_LABELS, incident.severity, words),
+            _label(CATEGORY_LABELS, incident.category, words),
+            f"{_label(STATUS_LABELS, incident.status, words)} ({state})",
             incident.region,
-            incident.occurred_at[:16].replace("T", " "),
+            moment,
         )
     )
     return Evidence(
@@ -394,63 +444,96 @@ def _incident_evidence(incident: IncidentFact, rules: StatementRules) -> Evidenc
     )
 
 
-def _more(shown: int, counted: int) -> str:
-    return f" (daftar memuat {number(shown)} pertama)" if counted > shown else ""
+def _more(shown: int, counted: int, words: Words) -> str:
+    if counted <= shown:
+        return ""
+    return words.gettext(" (the list shows the first %(n)s)") % {
+        "n": words.number(shown)
+    }
 
 
-def coverage_part(coverage: CoverageFacts, rules: StatementRules) -> Part:
-    rule = (
-        "Bila periode mencakup hari pemungutan suara, sekurang-kurangnya "
-        f"{percent(rules.min_coverage)} TPS di wilayah ini harus sudah melapor "
-        "(check-in) dalam periode; bila kurang, situasi belum dapat dinyatakan."
-    )
+def coverage_part(
+    coverage: CoverageFacts, rules: StatementRules, words: Words = ENGLISH
+) -> Part:
+    _ = words.gettext
+    rule = _(
+        "When the period includes voting day, at least %(share)s of the TPS in "
+        "this region must have reported (check-in) within the period; when fewer "
+        "have, the situation cannot be stated yet."
+    ) % {"share": words.percent(rules.min_coverage)}
+    claim = _("TPS report coverage is enough")
     if not coverage.required:
-        why = "Periode tidak mencakup hari pemungutan suara: cakupan TPS tidak diukur."
-        return Part(COVERAGE, "cakupan laporan TPS cukup", True, rule, why)
+        why = _("The period does not include voting day: TPS coverage is not measured.")
+        return Part(COVERAGE, claim, True, rule, why)
     holds = coverage.enough(rules)
-    verb = "cukup" if holds else "belum cukup"
-    why = f"Cakupan {verb}: {coverage.figures()}."
-    evidence = (Evidence("figure", "TPS melapor", coverage.figures()),)
-    return Part(COVERAGE, "cakupan laporan TPS cukup", holds, rule, why, evidence)
+    said = (
+        _("Coverage enough: %(figures)s.")
+        if holds
+        else _("Coverage not yet enough: %(figures)s.")
+    )
+    why = said % {"figures": coverage.figures(words)}
+    evidence = (Evidence("figure", _("TPS reporting"), coverage.figures(words)),)
+    return Part(COVERAGE, claim, holds, rule, why, evidence)
+
+
+def _severities(rules: StatementRules, words: Words) -> str:
+    return join_words(
+        [_label(SEVERITY_LABELS, s, words) for s in rules.significant_severities],
+        words,
+        last="or",
+    )
 
 
 def significant_part(
-    counts: Counts, incidents: Sequence[IncidentFact], rules: StatementRules
+    counts: Counts,
+    incidents: Sequence[IncidentFact],
+    rules: StatementRules,
+    words: Words = ENGLISH,
 ) -> Part:
-    rule = (
-        "Kejadian signifikan: kejadian yang tidak ditolak dengan tingkat "
-        f"{join_words(rules.significant_severities, 'atau')}"
-        + (
-            f", atau berkategori {_categories(rules.significant_categories)}"
-            if rules.significant_categories
-            else ""
+    _ = words.gettext
+    rule = _(
+        "Significant incident: an incident not rejected of severity %(severities)s"
+    ) % {"severities": _severities(rules, words)}
+    if rules.significant_categories:
+        rule += _(", or of category %(categories)s") % {
+            "categories": _categories(rules.significant_categories, words)
+        }
+    rule += _(
+        ". The statement holds when no significant incident is left unhandled; "
+        "those being handled or closed (%(handled)s) are named as handled."
+    ) % {
+        "handled": join_words(
+            [_label(HANDLED_LABELS, s, words) for s in rules.handled_statuses], words
         )
-        + ". Pernyataan berlaku bila tidak ada kejadian signifikan yang belum "
-        "tertangani; yang sudah ditangani atau selesai "
-        f"({join_words(rules.handled_statuses)}) disebut sebagai tertangani."
-    )
+    }
     listed = [
         i for i in incidents if rules.is_significant(i.category, i.severity, i.status)
     ]
     listed.sort(key=lambda i: (not rules.is_open(i.status), i.occurred_at, i.id))
     open_, handled = counts.significant_open, counts.significant_handled
-    why = (
-        f"{number(open_)} kejadian signifikan belum tertangani, "
-        f"{number(handled)} tertangani{_more(len(listed), open_ + handled)}."
-    )
-    evidence = tuple(_incident_evidence(i, rules) for i in listed)
-    return Part(
-        SIGNIFICANT, "tidak ada kejadian signifikan", open_ == 0, rule, why, evidence
-    )
+    why = _(
+        "%(open)s significant incidents not yet handled, %(handled)s handled%(more)s."
+    ) % {
+        "open": words.number(open_),
+        "handled": words.number(handled),
+        "more": _more(len(listed), open_ + handled, words),
+    }
+    evidence = tuple(_incident_evidence(i, rules, words) for i in listed)
+    claim = _("no significant incident")
+    return Part(SIGNIFICANT, claim, open_ == 0, rule, why, evidence)
 
 
 def aman_part(
-    counts: Counts, incidents: Sequence[IncidentFact], rules: StatementRules
+    counts: Counts,
+    incidents: Sequence[IncidentFact],
+    rules: StatementRules,
+    words: Words = ENGLISH,
 ) -> Part:
-    rule = (
-        "Aman: tidak ada kejadian signifikan berkategori "
-        f"{_categories(rules.aman_categories)} yang belum tertangani."
-    )
+    _ = words.gettext
+    categories = _categories(rules.aman_categories, words)
+    rule = _(
+        "Safe: no significant incident of category %(categories)s left unhandled."
+    ) % {"categories": categories}
     listed = [
         i
         for i in incidents
@@ -459,61 +542,86 @@ def aman_part(
         and rules.is_significant(i.category, i.severity, i.status)
     ]
     if counts.aman_open:
-        why = (
-            f"Tidak dinyatakan: {number(counts.aman_open)} kejadian signifikan "
-            f"{_categories(rules.aman_categories)} belum tertangani"
-            f"{_more(len(listed), counts.aman_open)}."
-        )
+        why = _(
+            "Not stated: %(n)s significant %(categories)s incidents not yet "
+            "handled%(more)s."
+        ) % {
+            "n": words.number(counts.aman_open),
+            "categories": categories,
+            "more": _more(len(listed), counts.aman_open, words),
+        }
     else:
-        why = "Tidak ada kejadian seperti itu yang belum tertangani."
-    evidence = tuple(_incident_evidence(i, rules) for i in listed)
-    return Part(AMAN, "aman", counts.aman_open == 0, rule, why, evidence)
+        why = _("No such incident is left unhandled.")
+    evidence = tuple(_incident_evidence(i, rules, words) for i in listed)
+    return Part(AMAN, _("safe"), counts.aman_open == 0, rule, why, evidence)
 
 
 def damai_part(
-    counts: Counts, incidents: Sequence[IncidentFact], rules: StatementRules
+    counts: Counts,
+    incidents: Sequence[IncidentFact],
+    rules: StatementRules,
+    words: Words = ENGLISH,
 ) -> Part:
-    rule = (
-        "Damai: tidak ada kejadian berkategori "
-        f"{_categories(rules.damai_categories)} yang belum tertangani, "
-        "berapa pun tingkatnya."
-    )
+    _ = words.gettext
+    categories = _categories(rules.damai_categories, words)
+    rule = _(
+        "Peaceful: no incident of category %(categories)s left unhandled, whatever "
+        "its severity."
+    ) % {"categories": categories}
     listed = [
         i
         for i in incidents
         if i.category in rules.damai_categories and rules.is_open(i.status)
     ]
     if counts.damai_open:
-        why = (
-            f"Tidak dinyatakan: {number(counts.damai_open)} kejadian "
-            f"{_categories(rules.damai_categories)} belum tertangani"
-            f"{_more(len(listed), counts.damai_open)}."
-        )
+        why = _(
+            "Not stated: %(n)s %(categories)s incidents not yet handled%(more)s."
+        ) % {
+            "n": words.number(counts.damai_open),
+            "categories": categories,
+            "more": _more(len(listed), counts.damai_open, words),
+        }
     else:
-        why = "Tidak ada kejadian seperti itu yang belum tertangani."
-    evidence = tuple(_incident_evidence(i, rules) for i in listed)
-    return Part(DAMAI, "damai", counts.damai_open == 0, rule, why, evidence)
+        why = _("No such incident is left unhandled.")
+    evidence = tuple(_incident_evidence(i, rules, words) for i in listed)
+    return Part(DAMAI, _("peaceful"), counts.damai_open == 0, rule, why, evidence)
 
 
-def kondusif_part(regions: Sequence[RegionFact]) -> Part:
-    rule = (
-        "Kondusif: pada akhir periode wilayah ini dan setiap wilayah satu tingkat "
-        "di bawahnya sudah memiliki status dan tidak ada yang "
-        f"{join_words(UNSETTLED_LEVELS, 'atau')}; penetapan status oleh koordinator "
-        "ikut dihitung dan alasannya dicantumkan."
+def kondusif_part(regions: Sequence[RegionFact], words: Words = ENGLISH) -> Part:
+    _ = words.gettext
+    unsettled_words = join_words(
+        [_label(LEVEL_LABELS, level, words) for level in UNSETTLED_LEVELS],
+        words,
+        last="or",
     )
+    rule = _(
+        "Orderly: at the end of the period this region and every region one level "
+        "below it have a status and none is %(levels)s; a coordinator's setting of "
+        "the status counts, with its reason listed."
+    ) % {"levels": unsettled_words}
     unsettled = [r for r in regions if r.level in UNSETTLED_LEVELS]
     unknown = [r for r in regions if not r.level]
     evidence: list[Evidence] = [
-        Evidence("region", r.name, f"status {r.level or 'belum dihitung'}", r.url)
+        Evidence(
+            "region",
+            r.name,
+            _("status %(level)s") % {"level": _label(LEVEL_LABELS, r.level, words)}
+            if r.level
+            else _("status not yet computed"),
+            r.url,
+        )
         for r in [*unsettled, *unknown]
     ]
     evidence += [
         Evidence(
             "override",
             r.name,
-            f"ditetapkan {r.override_level} oleh koordinator sampai "
-            f"{_until_text(r.override_until)}: {r.override_reason}",
+            _("set to %(level)s by a coordinator until %(until)s: %(reason)s")
+            % {
+                "level": _label(LEVEL_LABELS, r.override_level, words),
+                "until": _until_text(r.override_until, words),
+                "reason": r.override_reason,
+            },
             r.url,
         )
         for r in regions
@@ -521,36 +629,43 @@ def kondusif_part(regions: Sequence[RegionFact]) -> Part:
     ]
     reasons = []
     if unsettled:
-        names = join_words([f"{r.name} ({r.level})" for r in unsettled])
-        reasons.append(f"{names} berstatus siaga atau rawan")
+        names = join_words(
+            [f"{r.name} ({_label(LEVEL_LABELS, r.level, words)})" for r in unsettled],
+            words,
+        )
+        reasons.append(_("%(regions)s are alert or vulnerable") % {"regions": names})
     if unknown:
         reasons.append(
-            f"status {join_words([r.name for r in unknown])} belum pernah dihitung"
+            _("the status of %(regions)s has never been computed")
+            % {"regions": join_words([r.name for r in unknown], words)}
         )
     if reasons:
-        why = f"Tidak dinyatakan: {'; '.join(reasons)}."
+        why = _("Not stated: %(reasons)s.") % {"reasons": "; ".join(reasons)}
     else:
-        why = (
-            f"{number(len(regions))} wilayah, tidak ada yang berstatus siaga atau "
-            "rawan pada akhir periode."
-        )
+        why = _("%(n)s regions, none alert or vulnerable at the end of the period.") % {
+            "n": words.number(len(regions))
+        }
     holds = bool(regions) and not reasons
-    return Part(KONDUSIF, "kondusif", holds, rule, why, tuple(evidence))
+    return Part(KONDUSIF, _("orderly"), holds, rule, why, tuple(evidence))
 
 
-def _significant_clause(counts: Counts) -> str:
+def _significant_clause(counts: Counts, words: Words) -> str:
+    _ = words.gettext
     open_, handled = counts.significant_open, counts.significant_handled
     if open_:
-        text = f"{number(open_)} kejadian signifikan belum tertangani"
-        return text + (
-            f", {number(handled)} lainnya telah ditangani" if handled else ""
-        )
+        text = words.ngettext(
+            "%(n)s significant incident not yet handled",
+            "%(n)s significant incidents not yet handled",
+            open_,
+        ) % {"n": words.number(open_)}
+        if handled:
+            text += _(", %(n)s others already handled") % {"n": words.number(handled)}
+        return text
     if handled:
-        return (
-            "tidak ada kejadian signifikan yang belum tertangani "
-            f"({number(handled)} telah ditangani)"
-        )
-    return "tidak ada kejadian signifikan"
+        return _("no significant incident left unhandled (%(n)s already handled)") % {
+            "n": words.number(handled)
+        }
+    return _("no significant incident")
 
 
 def judge(
@@ -562,34 +677,47 @@ def judge(
     regions: Sequence[RegionFact],
     coverage: CoverageFacts,
     rules: StatementRules = DEFAULT_RULES,
+    words: Words = ENGLISH,
 ) -> Verdict:
     """The statement for a region (its label) and a period (its words), from the
     incidents counted in groups, the incidents as evidence (possibly only the first
     ones), the status of the region and those one level below it at the end of the
-    period, and the coverage."""
+    period, and the coverage; said in `words`."""
+    _ = words.gettext
     counts = count(groups, rules)
     parts = (
-        coverage_part(coverage, rules),
-        significant_part(counts, incidents, rules),
-        aman_part(counts, incidents, rules),
-        damai_part(counts, incidents, rules),
-        kondusif_part(regions),
+        coverage_part(coverage, rules, words),
+        significant_part(counts, incidents, rules, words),
+        aman_part(counts, incidents, rules, words),
+        damai_part(counts, incidents, rules, words),
+        kondusif_part(regions, words),
     )
     by_key = {p.key: p for p in parts}
     can_state = by_key[COVERAGE].holds
     if not can_state:
-        text = (
-            f"{region}, {period}: belum dapat dinyatakan: baru "
-            f"{coverage.figures(regions=False)}."
-        )
+        text = _("%(region)s, %(period)s: cannot be stated yet: only %(figures)s.") % {
+            "region": region,
+            "period": period,
+            "figures": coverage.figures(words, regions=False),
+        }
     else:
-        held = [w for w in WORDS if by_key[w].holds]
-        words = (
-            join_words(held)
+        held = [_(CLAIM_LABELS[w]) for w in WORDS if by_key[w].holds]
+        said = (
+            join_words(held, words)
             if held
-            else f"tidak dapat dinyatakan {join_words(WORDS, 'atau')}"
+            else _("cannot be stated %(claims)s")
+            % {
+                "claims": join_words(
+                    [_(CLAIM_LABELS[w]) for w in WORDS], words, last="or"
+                )
+            }
         )
-        text = f"{region}, {period}: {words}; {_significant_clause(counts)}."
+        text = _("%(region)s, %(period)s: %(claims)s; %(incidents)s.") % {
+            "region": region,
+            "period": period,
+            "claims": said,
+            "incidents": _significant_clause(counts, words),
+        }
     safe = can_state and all(by_key[k].holds for k in (SIGNIFICANT, AMAN, KONDUSIF))
     return Verdict(
         text=text,

@@ -56,7 +56,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -346,77 +346,189 @@ class Evidence:
 
     open_by_severity: Mapping[str, int] = field(default_factory=dict)
     closed_by_severity: Mapping[str, int] = field(default_factory=dict)
-    heaviest: str = ""  # "bentrok di TPS 007 Cibadak"
+    heaviest: str = ""  # "bentrok" (or the whole "bentrok di TPS 007 Cibadak")
+    heaviest_place: str = ""  # "TPS 007 Cibadak"
     worst_children: tuple[str, ...] = ()
 
 
-def _count_words(by_severity: Mapping[str, int], state: str) -> str:
+@dataclass(frozen=True)
+class Words:
+    """How the why is said: gettext and ngettext of a language (English msgids; the
+    Indonesian wording lives in the catalogue) and its decimal separator. The pure
+    module cannot read the catalogue, so the Django side passes it in
+    (situation/wording.py); without it the words are English."""
+
+    gettext: Callable[[str], str] = field(default=lambda message: message)
+    ngettext: Callable[[str, str, int], str] = field(
+        default=lambda singular, plural, n: singular if n == 1 else plural
+    )
+    decimal: str = "."
+    thousands: str = ","
+
+    def score(self, value: float) -> str:
+        return f"{value:.1f}".replace(".", self.decimal)
+
+    def number(self, value: int) -> str:
+        """8842646 -> '8.842.646' (id) or '8,842,646' (en)."""
+        return f"{value:,}".replace(",", self.thousands)
+
+    def percent(self, value: float) -> str:
+        """3.614 -> '3,6 %' (id) or '3.6 %' (en): one decimal."""
+        return f"{self.score(value)} %"
+
+
+ENGLISH = Words()
+# The incident severities and the levels as the sentences name them (lowercase).
+SEVERITY_WORDS = {
+    "ringan": "minor",
+    "sedang": "moderate",
+    "berat": "serious",
+    "kritis": "critical",
+}
+LEVEL_WORDS = {
+    "aman": "safe and orderly",
+    "waspada": "watch",
+    "siaga": "alert",
+    "rawan": "vulnerable",
+}
+
+
+def why(
+    outcome: Outcome,
+    rules: StatusRules = DEFAULT_RULES,
+    evidence: Evidence | None = None,
+) -> dict[str, Any]:
+    """Why a region has its computed level, as data (JSON, stored next to the
+    words): the level, the rule and the numbers and names `say` puts into words."""
+    evidence = evidence or Evidence()
+    result: dict[str, Any] = {
+        "level": LEVELS[outcome.computed],
+        "rule": outcome.rule,
+        "window_hours": rules.window_hours,
+    }
+    if outcome.rule == DIRECT:
+        result |= {
+            "open": dict(evidence.open_by_severity),
+            "closed": dict(evidence.closed_by_severity),
+            "heaviest": evidence.heaviest,
+            "heaviest_place": evidence.heaviest_place,
+            "own_score": outcome.own_score,
+        }
+    elif outcome.rule in (SPREAD, WORST_CHILD):
+        result |= {
+            "worst": LEVELS[outcome.worst_child],
+            "children": outcome.children,
+            "at_worst": outcome.children_at_worst,
+            "worst_children": list(evidence.worst_children),
+        }
+    elif outcome.rule == VOLUME:
+        result["score"] = outcome.score
+    return result
+
+
+def _listed(items: list[str], words: Words) -> str:
+    if len(items) == 1:
+        return items[0]
+    return words.gettext("%(first)s and %(last)s") % {
+        "first": ", ".join(items[:-1]),
+        "last": items[-1],
+    }
+
+
+def _count_words(by_severity: Mapping[str, int], open_: bool, words: Words) -> str:
     """ "1 kejadian kritis dan 2 sedang terbuka", the heaviest severity first."""
     parts = [(by_severity[s], s) for s in reversed(SEVERITIES) if by_severity.get(s)]
     if not parts:
         return ""
-    words = [f"{n} {severity}" for n, severity in parts]
-    words[0] = f"{parts[0][0]} kejadian {parts[0][1]}"
-    listed = words[0] if len(words) == 1 else f"{', '.join(words[:-1])} dan {words[-1]}"
-    return f"{listed} {state}"
+    named = [(n, words.gettext(SEVERITY_WORDS[s])) for n, s in parts]
+    items = [f"{n} {severity}" for n, severity in named]
+    items[0] = words.ngettext(
+        "%(n)s %(severity)s incident", "%(n)s %(severity)s incidents", named[0][0]
+    ) % {"n": named[0][0], "severity": named[0][1]}
+    state = "%(incidents)s open" if open_ else "%(incidents)s closed"
+    return words.gettext(state) % {"incidents": _listed(items, words)}
 
 
-def _names(names: tuple[str, ...], most: int = 3) -> str:
-    shown = ", ".join(names[:most])
-    return shown + (f" dan {len(names) - most} lainnya" if len(names) > most else "")
+def _names(names: list[str], words: Words, most: int = 3) -> str:
+    if len(names) <= most:
+        return _listed(names, words)
+    rest = len(names) - most
+    other = words.ngettext("%(n)s other", "%(n)s others", rest) % {"n": rest}
+    return _listed([*names[:most], other], words)
+
+
+def say(why: Mapping[str, Any], words: Words = ENGLISH) -> str:
+    """The why (of `why`) in words for the desk: the rule that decided and, when
+    known, the incidents or the regions below that made it; the score last.
+
+    "Rawan: 1 kejadian kritis terbuka – bentrok di TPS 007 Cibadak (skor 24,0)."
+    """
+    _ = words.gettext
+    rule = why["rule"]
+    hours = int(why.get("window_hours", DEFAULT_RULES.window_hours))
+    days = hours / 24
+    if days >= 1:
+        window = words.ngettext(
+            "the last %(days)s day", "the last %(days)s days", math.ceil(days)
+        ) % {"days": f"{days:g}".replace(".", words.decimal)}
+    else:
+        window = words.ngettext("%(n)s hour", "%(n)s hours", hours) % {"n": hours}
+    worst = _(LEVEL_WORDS.get(why.get("worst", ""), "safe and orderly"))
+    if rule == DIRECT:
+        counts = [
+            _count_words(why.get("open") or {}, True, words),
+            _count_words(why.get("closed") or {}, False, words),
+        ]
+        said = [c for c in counts if c]
+        text = _listed(said, words) if said else _("incidents in this region")
+        if why.get("heaviest"):
+            heaviest = why["heaviest"]
+            if why.get("heaviest_place"):
+                heaviest = _("%(title)s at %(place)s") % {
+                    "title": heaviest,
+                    "place": why["heaviest_place"],
+                }
+            text += f" \u2013 {heaviest}"
+        text = _("%(why)s (score %(score)s)") % {
+            "why": text,
+            "score": words.score(why.get("own_score", 0.0)),
+        }
+    elif rule == SPREAD:
+        text = _("%(k)s of %(n)s regions below it are %(level)s or worse") % {
+            "k": why.get("at_worst", 0),
+            "n": why.get("children", 0),
+            "level": worst,
+        }
+        if why.get("worst_children"):
+            text += f" ({_names(why['worst_children'], words)})"
+    elif rule == WORST_CHILD:
+        if why.get("worst_children"):
+            text = _("one level below %(regions)s, which is %(level)s") % {
+                "regions": _names(why["worst_children"], words),
+                "level": worst,
+            }
+        else:
+            text = _("one level below the worst region below it (%(level)s)") % {
+                "level": worst
+            }
+    elif rule == VOLUME:
+        text = _(
+            "many incidents spread over the regions below it in %(window)s "
+            "(total score %(score)s)"
+        ) % {"window": window, "score": words.score(why.get("score", 0.0))}
+    else:
+        text = _("no incident serious enough in %(window)s") % {"window": window}
+    return f"{_(LEVEL_LABELS[why['level']])}: {text}."
 
 
 def explain(
     outcome: Outcome,
     rules: StatusRules = DEFAULT_RULES,
     evidence: Evidence | None = None,
+    words: Words = ENGLISH,
 ) -> str:
-    """Why a region has its computed level, in words for the desk: the rule that
-    decided it and, when known, the incidents or the regions below that made it;
-    the score last, in brackets.
-
-    "Rawan: 1 kejadian kritis terbuka -- bentrok di TPS 007 Cibadak (skor 24,0)."
-    """
-    evidence = evidence or Evidence()
-    name = LEVEL_LABELS[LEVELS[outcome.computed]]
-    worst = LEVELS[outcome.worst_child]
-    days = rules.window_hours / 24
-    window = f"{days:g} hari terakhir" if days >= 1 else f"{rules.window_hours} jam"
-    if outcome.rule == DIRECT:
-        counts = [
-            _count_words(evidence.open_by_severity, "terbuka"),
-            _count_words(evidence.closed_by_severity, "sudah selesai"),
-        ]
-        said = " dan ".join(c for c in counts if c) or "kejadian di wilayah ini"
-        if evidence.heaviest:
-            said += f" \u2013 {evidence.heaviest}"
-        why = f"{said} (skor {_score(outcome.own_score)})"
-    elif outcome.rule == SPREAD:
-        why = (
-            f"{outcome.children_at_worst} dari {outcome.children} wilayah di "
-            f"bawahnya berstatus {worst} atau lebih"
-        )
-        if evidence.worst_children:
-            why += f" ({_names(evidence.worst_children)})"
-    elif outcome.rule == WORST_CHILD:
-        who = _names(evidence.worst_children) if evidence.worst_children else ""
-        why = (
-            f"satu tingkat di bawah {who} yang berstatus {worst}"
-            if who
-            else f"satu tingkat di bawah wilayah terburuk di bawahnya ({worst})"
-        )
-    elif outcome.rule == VOLUME:
-        why = (
-            "banyak kejadian tersebar di wilayah di bawahnya dalam "
-            f"{window} (skor seluruhnya {_score(outcome.score)})"
-        )
-    else:
-        why = f"tidak ada kejadian yang cukup berat dalam {window}"
-    return f"{name}: {why}."
-
-
-def _score(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",")
+    """`say(why(...))`: the why of a region's computed level in `words`."""
+    return say(why(outcome, rules, evidence), words)
 
 
 @dataclass

@@ -122,29 +122,6 @@ INDONESIAN_UI = [
 INDONESIAN_WORD = re.compile(
     r"(?<![\w-])(" + "|".join(re.escape(w) for w in INDONESIAN_UI) + r")(?![\w-])"
 )
-# Indonesian prose the desk still writes in Indonesian whatever the language: the
-# pure modules' sentences (no gettext there). Each is a known gap of issue 16, listed
-# so that everything else stays checked; remove a line when its source speaks English.
-KNOWN_GAPS = re.compile(
-    "|".join(
-        [
-            # situation/status_rules.py: the why of a status ("Rawan: 1 kejadian ...")
-            r"^(Aman dan kondusif|Waspada|Siaga|Rawan): ",
-            # situation/services/status.py: an override's stored reason
-            r"^Ditetapkan ",
-            # situation/statement.py: the statement for the record, its rules and
-            # evidence
-            r"^: |^(Aman|Damai|Kondusif|Kejadian signifikan): |^Bila periode ",
-            r"^(Provinsi|Kota|Kabupaten|Kecamatan|Desa|Kelurahan) .*\d{4}: ",
-            r"^(tidak ada kejadian signifikan|cakupan laporan TPS cukup)$",
-            # results/screens: the statistical screens' verdicts and caveat
-            r"Layar statistik, bukan bukti|^chi-kuadrat |^hanya \d+ TPS dengan ",
-            r"persentase bulat tepat",
-            # results/checks: a flag's explanation
-            r"^data pemilih dan pengguna hak pilih semuanya 0",
-        ]
-    )
-)
 # A code word where a person reads: snake_case (politik_uang, sum_mismatch) or an
 # ISO moment (2024-02-14T10:00, 2024-02-14 10:00).
 CODE_WORD = re.compile(r"(?<![\w./-])[a-z]+(?:_[a-z0-9]+)+(?![\w./-])")
@@ -357,7 +334,6 @@ def test_english_pages_show_no_indonesian_word_of_the_interface(
         found |= {
             f"{name}: {m.group(0)!r} in {line!r}"
             for line in _lines(text)
-            if not KNOWN_GAPS.search(line)
             for m in INDONESIAN_WORD.finditer(line)
         }
     assert pages > 40, "the walk missed most pages"

@@ -74,4 +74,10 @@ def source_label(name: Any) -> str:
 def in_words(text: Any) -> str:
     """A check's detail with the field and source codes in it as their labels
     ('suara_sah = 110' -> 'suara sah = 110'): the stored text keeps the codes."""
-    return labels.codes_in_words(str(text or ""))
+    return labels.detail_in_words(str(text or ""))
+
+
+@register.filter
+def screen_detail(result: Any) -> str:
+    """A statistical screen's finding in the page's language."""
+    return labels.screen_detail(result)

@@ -38,7 +38,7 @@ from deskpemilu.regions.codes import (
 )
 from deskpemilu.regions.models import Region, region_subtree_q
 from deskpemilu.regions.selectors import region_breadcrumbs
-from deskpemilu.situation import coverage_rules, statement
+from deskpemilu.situation import coverage_rules, statement, wording
 from deskpemilu.situation import status_rules as rules
 from deskpemilu.situation.models import (
     DashboardState,
@@ -364,7 +364,7 @@ def _status_info(region: Region, at: dt.datetime | None) -> dict[str, Any] | Non
         "level": status.level,
         "computed_level": status.computed_level,
         "score": round(status.score, 1),
-        "reason": status.reason,
+        "reason": status.said,
         "overridden": status.override_id is not None,
         "computed_at": _iso(status.computed_at),
     }
@@ -457,6 +457,7 @@ def _children(
         "tps_count",
         "status__level",
         "status__reason",
+        "status__why",
         "status__computed_at",
     )
     later = any(not stored_is_current(row["status__computed_at"], at) for row in rows)
@@ -468,7 +469,8 @@ def _children(
         if past is not None and not stored_is_current(row["status__computed_at"], at):
             level, reason = past.level or None, past.reason
         else:
-            level, reason = row["status__level"], row["status__reason"] or ""
+            level = row["status__level"]
+            reason = wording.say(row["status__why"], row["status__reason"] or "")
         result.append(
             {
                 "code": row["code"],

@@ -28,7 +28,7 @@ from deskpemilu.accounts.models import User
 from deskpemilu.core.timeutil import to_wib
 from deskpemilu.incidents.models import Incident
 from deskpemilu.regions.models import Region, region_subtree_q
-from deskpemilu.situation import statement
+from deskpemilu.situation import statement, wording
 from deskpemilu.situation import status_rules as rules_status
 from deskpemilu.situation.models import (
     Level,
@@ -72,7 +72,7 @@ def statuses_then(regions: QuerySet[Region], at: dt.datetime) -> dict[int, Statu
         change = changes.get(change_id) if change_id else None
         result[region_id] = StatusThen(
             level=change.to_level if change else "",
-            reason=change.reason if change else "",
+            reason=change.said if change else "",
             score=change.score if change else None,
             since=change.at if change else None,
             at=at,
@@ -312,14 +312,16 @@ def _statement(
         .order_by("occurred_at", "id")[:limit]
     )
     first, last = to_wib(start).date(), to_wib(end - dt.timedelta(microseconds=1))
+    words = wording.words()
     verdict = statement.judge(
-        region=statement.region_label(region.kind, region.name),
-        period=statement.period_text(first, last.date()),
+        region=statement.region_label(region.kind, region.name, words),
+        period=statement.period_text(first, last.date(), words),
         groups=groups,
         incidents=[_incident_fact(i) for i in evidence],
         regions=_regions_at(region, end) if user else _public_regions(region),
         coverage=period_coverage(user, region, start, end),
         rules=rules,
+        words=words,
     )
     significant = [
         i for i in evidence if rules.is_significant(i.category, i.severity, i.status)

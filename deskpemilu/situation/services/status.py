@@ -11,6 +11,7 @@ import datetime as dt
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -27,7 +28,7 @@ from deskpemilu.core.timeutil import to_wib
 from deskpemilu.incidents.models import Incident
 from deskpemilu.regions.codes import NODOT_LENGTH, depth_of, parent_code, widen
 from deskpemilu.regions.models import Region
-from deskpemilu.situation import statement
+from deskpemilu.situation import statement, wording
 from deskpemilu.situation import status_rules as rules
 from deskpemilu.situation.errors import SituationError
 from deskpemilu.situation.models import (
@@ -100,6 +101,7 @@ class _Forced:
     at: dt.datetime
     override: StatusOverride | None = None
     actor: User | None = None
+    why: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -206,6 +208,11 @@ def _expire_overrides(at: dt.datetime) -> dict[str, _Forced]:
             f"({to_wib(override.expires_at):%Y-%m-%d %H:%M} WIB).",
             override.expires_at,
             override,
+            why={
+                "kind": wording.OVERRIDE_EXPIRED,
+                "level": override.level,
+                "until": override.expires_at.isoformat(),
+            },
         )
     return forced
 
@@ -286,7 +293,9 @@ def _roll_and_store(
         entry = state.forced.get(code)
         if entry is None and before == row.level:
             continue
-        entry = entry or _Forced(StatusChange.Source.COMPUTED, row.reason, at)
+        entry = entry or _Forced(
+            StatusChange.Source.COMPUTED, row.reason, at, why=row.why
+        )
         history.append(
             StatusChange(
                 region_id=region_id,
@@ -295,6 +304,7 @@ def _roll_and_store(
                 to_level=row.level,
                 source=entry.source,
                 reason=entry.reason,
+                why=entry.why,
                 score=round(outcome.score, 3),
                 override=entry.override,
                 actor=entry.actor,
@@ -390,7 +400,7 @@ def _evidence(
         )
     )
     counts: dict[str, tuple[Counter[str], Counter[str]]] = {}
-    heaviest: dict[str, tuple[float, str]] = {}
+    heaviest: dict[str, tuple[float, str, str]] = {}
     for area, severity, state_, title, occurred, tps_number, where in rows:
         holder = tree.dotted.get(area) or tree.dotted.get(widen(area, "desa"))
         if holder is None:
@@ -401,10 +411,11 @@ def _evidence(
         weight = rules.incident_weight(severity, state_, age, status)
         if tps_number:
             where = f"TPS {tps_number:03d} {where}"
-        if weight >= heaviest.get(holder, (-1.0, ""))[0]:
-            heaviest[holder] = (weight, f"{title} di {where}")
+        if weight >= heaviest.get(holder, (-1.0, "", ""))[0]:
+            heaviest[holder] = (weight, title, where)
     for code, (opened, closed) in counts.items():
-        result[code] = Evidence(dict(opened), dict(closed), heaviest[code][1])
+        _, title, where = heaviest[code]
+        result[code] = Evidence(dict(opened), dict(closed), title, where)
     return result
 
 
@@ -416,6 +427,7 @@ _STATUS_FIELDS = (
     "computed_level",
     "rule",
     "reason",
+    "why",
     "score",
     "own_score",
     "incident_count",
@@ -439,9 +451,11 @@ def _status_row(
     evidence: Evidence | None = None,
 ) -> RegionStatus:
     totals = state.totals.get(code) or Totals()
-    reason = rules.explain(outcome, status, evidence)
+    why = rules.why(outcome, status, evidence)
+    reason = wording.say_indonesian(why)
     if override is not None:
         reason = f"Ditetapkan koordinator: {override.reason}"
+        why = {"kind": wording.OVERRIDDEN, "reason": override.reason}
     return RegionStatus(
         region_id=tree.ids[code],
         area_code=tree.nodot[code],
@@ -450,6 +464,7 @@ def _status_row(
         computed_level=outcome.computed_name,
         rule=outcome.rule,
         reason=reason[:300],
+        why=why,
         score=round(outcome.score, 4),
         own_score=round(outcome.own_score, 6),
         incident_count=totals.incidents,
@@ -537,13 +552,20 @@ def status_override_create(
         )
         label = rules.LEVEL_LABELS[level]
         local = to_wib(expires_at)
-        until = f"{statement.date_text(local.date())} {local:%H.%M} WIB"
+        day = statement.date_text(local.date(), wording.indonesian_words())
+        until = f"{day} {local:%H.%M} WIB"
         forced[region.code] = _Forced(
             StatusChange.Source.OVERRIDE,
             f"Ditetapkan {label} sampai {until}: {reason}",
             now,
             override,
             actor,
+            why={
+                "kind": wording.OVERRIDE_SET,
+                "level": level,
+                "until": expires_at.isoformat(),
+                "reason": reason,
+            },
         )
         _reroll(now, forced)
     return override
@@ -576,6 +598,11 @@ def status_override_end(
             now,
             override,
             actor,
+            why={
+                "kind": wording.OVERRIDE_LIFTED,
+                "level": override.level,
+                "reason": override.end_reason,
+            },
         )
         _reroll(now, forced)
     return override

@@ -7,6 +7,11 @@ import json
 import pytest
 
 from deskpemilu.situation import statement as st
+from deskpemilu.situation.wording import indonesian_words
+
+# The statement in Indonesian, the words of the catalogue (as pages in id and the
+# Laporan Situasi say it).
+ID = indonesian_words()
 
 
 @pytest.mark.parametrize(
@@ -27,7 +32,7 @@ from deskpemilu.situation import statement as st
     ],
 )
 def test_a_period_reads_as_an_indonesian_date_range(first, last, text):
-    assert st.period_text(first, last) == text
+    assert st.period_text(first, last, ID) == text
 
 
 def test_a_period_that_ends_before_it_starts_is_refused():
@@ -46,16 +51,16 @@ def test_a_period_that_ends_before_it_starts_is_refused():
     ],
 )
 def test_a_region_is_named_as_people_write_it(kind, name, label):
-    assert st.region_label(kind, name) == label
+    assert st.region_label(kind, name, ID) == label
 
 
 def test_numbers_use_the_indonesian_thousands_separator():
-    assert st.number(8842646) == "8.842.646"
-    assert st.number(0) == "0"
+    assert st.number(8842646, ID) == "8.842.646"
+    assert st.number(0, ID) == "0"
 
 
 def test_a_share_reads_with_a_decimal_comma():
-    assert st.percent(100 * 1204 / 33324) == "3,6 %"
+    assert st.percent(100 * 1204 / 33324, ID) == "3,6 %"
 
 
 # The rules ---------------------------------------------------------------------------
@@ -98,6 +103,7 @@ def judge(incidents=(), regions=QUIET_REGIONS, coverage=FULL, rules=st.DEFAULT_R
         regions=regions,
         coverage=coverage,
         rules=rules,
+        words=ID,
     )
 
 
@@ -307,3 +313,26 @@ def test_every_category_and_status_has_its_indonesian_word():
 
     assert set(st.CATEGORY_WORDS) == set(Category.values)
     assert set(st.STATUS_WORDS) == set(Status.values)
+
+
+def test_the_statement_in_english_says_english_words_and_numbers():
+    from deskpemilu.situation.status_rules import ENGLISH
+
+    verdict = st.judge(
+        region=st.region_label("provinsi", "BANTEN"),
+        period=st.period_text(dt.date(2024, 2, 14), dt.date(2024, 2, 14)),
+        groups=[("kekerasan", "kritis", "baru", 1)],
+        incidents=[fact(1, category="kekerasan", severity="kritis", status="baru")],
+        regions=QUIET_REGIONS,
+        coverage=FULL,
+        words=ENGLISH,
+    )
+    assert verdict.text == (
+        "Province Banten, 14 February 2024: orderly; 1 significant incident not "
+        "yet handled."
+    )
+    assert verdict.part("aman").why == (
+        "Not stated: 1 significant violence/clash or intimidation incidents not yet "
+        "handled."
+    )
+    assert st.number(8842646) == "8,842,646"

@@ -3,8 +3,10 @@
 import math
 
 import pytest
+from django.utils import translation
 
 from deskpemilu.situation import status_rules as sr
+from deskpemilu.situation import wording
 from deskpemilu.situation.status_rules import (
     AMAN,
     RAWAN,
@@ -220,15 +222,21 @@ def test_an_override_can_calm_a_region_but_its_incidents_still_count_above():
     assert result["99.01.01"].rule == sr.VOLUME
 
 
+def _explain(outcome, evidence=None):
+    """The why in Indonesian, the words of the catalogue (as the worker stores it)."""
+    with translation.override("id"):
+        return sr.explain(outcome, evidence=evidence, words=wording.words())
+
+
 def test_the_explanation_names_the_rule_that_decided():
     result = sr.rollup(tree(), {"99.01.01.2001": KRITIS})
-    assert sr.explain(result["99.01.01.2001"]) == (
+    assert _explain(result["99.01.01.2001"]) == (
         "Rawan: kejadian di wilayah ini (skor 23,9)."
     )
-    assert sr.explain(result["99.01.01"]) == (
+    assert _explain(result["99.01.01"]) == (
         "Siaga: satu tingkat di bawah wilayah terburuk di bawahnya (rawan)."
     )
-    assert sr.explain(result["99"]) == (
+    assert _explain(result["99"]) == (
         "Aman dan kondusif: tidak ada kejadian yang cukup berat dalam 7 hari terakhir."
     )
 
@@ -240,17 +248,17 @@ def test_the_explanation_says_the_incidents_and_the_regions_in_words():
         closed_by_severity={"berat": 1},
         heaviest="bentrok di TPS 007 Cibadak",
     )
-    assert sr.explain(result["99.01.01.2001"], evidence=evidence) == (
+    assert _explain(result["99.01.01.2001"], evidence=evidence) == (
         "Rawan: 1 kejadian kritis, 2 sedang dan 1 ringan terbuka dan 1 kejadian "
         "berat sudah selesai \u2013 bentrok di TPS 007 Cibadak (skor 23,9)."
     )
     named = sr.Evidence(worst_children=("CIBADAK",))
-    assert sr.explain(result["99.01.01"], evidence=named) == (
+    assert _explain(result["99.01.01"], evidence=named) == (
         "Siaga: satu tingkat di bawah CIBADAK yang berstatus rawan."
     )
     spread = sr.rollup(tree(), {"99.01": KRITIS, "99.02": KRITIS})
     four = sr.Evidence(worst_children=("A", "B", "C", "D"))
-    assert sr.explain(spread["99"], evidence=four) == (
+    assert _explain(spread["99"], evidence=four) == (
         "Rawan: 2 dari 8 wilayah di bawahnya berstatus rawan atau lebih "
         "(A, B, C dan 1 lainnya)."
     )
@@ -258,7 +266,7 @@ def test_the_explanation_says_the_incidents_and_the_regions_in_words():
 
 def test_spread_is_explained_with_the_count_of_children():
     result = sr.rollup(tree(), {"99.01": KRITIS, "99.02": KRITIS})
-    assert sr.explain(result["99"]) == (
+    assert _explain(result["99"]) == (
         "Rawan: 2 dari 8 wilayah di bawahnya berstatus rawan atau lebih."
     )
 
@@ -333,3 +341,24 @@ def test_spread_level_rounds_the_share_up():
     assert sr.spread_level([RAWAN] * 3 + [AMAN] * 6) == RAWAN
     assert sr.spread_level([]) == AMAN
     assert math.ceil(0.25 * 9) == 3
+
+
+def test_the_explanation_in_english_has_english_words_and_numbers():
+    result = sr.rollup(tree(), {"99.01.01.2001": KRITIS})
+    evidence = sr.Evidence(
+        open_by_severity={"kritis": 1, "sedang": 2},
+        heaviest="bentrok",
+        heaviest_place="TPS 007 Cibadak",
+    )
+    with translation.override("en"):
+        said = sr.explain(
+            result["99.01.01.2001"], evidence=evidence, words=wording.words()
+        )
+    assert said == (
+        "Vulnerable: 1 critical incident and 2 moderate open \u2013 bentrok at "
+        "TPS 007 Cibadak (score 23.9)."
+    )
+    assert _explain(result["99.01.01.2001"], evidence) == (
+        "Rawan: 1 kejadian kritis dan 2 sedang terbuka \u2013 bentrok di "
+        "TPS 007 Cibadak (skor 23,9)."
+    )
