@@ -42,9 +42,7 @@ def test_a_finding_in_english_has_english_words():
 
 def test_a_flags_known_sentence_follows_the_language():
     with translation.override("id"):
-        assert labels.detail_in_words(ADMIN_BLOCK) == labels.codes_in_words(
-            ADMIN_BLOCK
-        )
+        assert labels.detail_in_words(ADMIN_BLOCK) == labels.codes_in_words(ADMIN_BLOCK)
     with translation.override("en"):
         assert labels.detail_in_words(ADMIN_BLOCK).startswith(
             "voter data and voters who used their right are all 0"
