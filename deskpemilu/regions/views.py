@@ -8,21 +8,24 @@ import datetime as dt
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from deskpemilu.accounts.access import region_for_user_or_404
 from deskpemilu.accounts.requests import AuthedRequest
 from deskpemilu.core.dateinput import parse_day
-from deskpemilu.core.timeutil import WIB, now_wib
+from deskpemilu.core.deskmode import as_of
+from deskpemilu.core.timeutil import WIB
 from deskpemilu.elections.selectors import election_current, election_stage_at
 from deskpemilu.regions import selectors
 from deskpemilu.regions.models import Region
 
 
 def _moment(request: HttpRequest) -> tuple[dt.datetime, dt.date | None]:
-    """Now, or noon WIB of the day asked for with ?tanggal= (dd/mm/yyyy or ISO)."""
+    """The desk's moment (as_of: the header's choice, the demo's or drill's clock,
+    else now), or noon WIB of the day asked for with ?tanggal= (dd/mm/yyyy or ISO)."""
     day = parse_day(request.GET.get("tanggal"))
     if day is None:
-        return now_wib(), None
+        return timezone.localtime(as_of(request), WIB), None
     return dt.datetime.combine(day, dt.time(12), tzinfo=WIB), day
 
 

@@ -149,6 +149,7 @@ def _display(summary: dict) -> dict:
             (i, row, labels["stages"][row["stage"]])
             for i, row in enumerate(coverage["stages"])
         ],
+        "coverage_day": parse_day(coverage.get("vote_date")),
         "legend": [
             (key, labels["levels"][key], colour)
             for key, colour in LEVEL_COLOURS.items()

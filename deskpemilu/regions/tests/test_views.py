@@ -33,6 +33,18 @@ def test_today_the_2024_election_is_reported_as_finished(
     assert response.context["stage"].finished
 
 
+def test_the_stage_card_follows_the_desks_chosen_moment(
+    client_for, province_coordinator
+):
+    client = client_for(province_coordinator)
+    client.post("/waktu/", {"as_of": "2024-02-14T10:00"})
+    stage = client.get("/").context["stage"]
+    assert not stage.finished and stage.day.isoformat() == "2024-02-14"
+    assert "Pemungutan" in stage.current.name
+    client.post("/waktu/", {"reset": "1"})
+    assert client.get("/").context["stage"].finished
+
+
 def test_a_bad_date_in_the_stage_query_falls_back_to_today(
     client_for, province_coordinator
 ):

@@ -17,6 +17,11 @@
     hour: "2-digit", minute: "2-digit", second: "2-digit", timeZone: "Asia/Jakarta",
   });
   const dayFormat = new Intl.DateTimeFormat(lang, { day: "numeric", month: "short", timeZone: "UTC" });
+  // A whole date as the server writes it (DATE_FORMAT, "14 Feb 2024"): en-GB puts the
+  // day first as the desk's English does.
+  const fullDay = new Intl.DateTimeFormat(lang === "en" ? "en-GB" : lang, {
+    day: "numeric", month: "short", year: "numeric", timeZone: "UTC",
+  });
   const SEVERITY_COLOURS = { ringan: "#667085", sedang: "#eaaa08", berat: "#e04f16", kritis: "#7a0916" };
   const CATEGORY_COLOURS = [
     "#b42318", "#c4320a", "#dc6803", "#ca8504", "#4e5ba6", "#0e9384",
@@ -200,6 +205,10 @@
   function renderFields(summary) {
     document.querySelectorAll("[data-field]").forEach((node) => {
       const value = valueAt(summary, node.dataset.field);
+      if (node.dataset.format === "day" && typeof value === "string" && value) {
+        node.textContent = fullDay.format(new Date(value + "T00:00:00Z"));
+        return;
+      }
       node.textContent = value == null ? "—" : typeof value === "number" ? number.format(value) : value;
     });
   }
