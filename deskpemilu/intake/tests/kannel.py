@@ -36,7 +36,8 @@ USER = "desk"
 PASSWORD = "uji-rahasia-kannel"
 ADMIN_PASSWORD = "uji-admin"
 
-CONF = """\
+# bearerbox with fakesmsc as the phone network: what every test's Kannel shares.
+CORE_CONF = """\
 group = core
 admin-port = {admin}
 admin-password = {admin_password}
@@ -52,6 +53,10 @@ smsc-id = FAKE
 port = {smsc}
 connect-allow-ip = "127.0.0.1"
 
+"""
+CONF = (
+    CORE_CONF
+    + """\
 group = smsbox
 bearerbox-host = 127.0.0.1
 bearerbox-port = {smsbox}
@@ -65,17 +70,25 @@ password = {password}
 max-messages = {max_messages}
 concatenation = true
 """
+)
+
+
+def missing_programs() -> str:
+    """Why Kannel cannot run here ('' when its programs are installed)."""
+    missing = [str(p) for p in (BEARERBOX, SMSBOX, FAKESMSC) if not p.exists()]
+    if not missing:
+        return ""
+    return (
+        f"{', '.join(missing)} missing: install Debian's kannel and kannel-extras "
+        "(apt-get install --no-install-recommends kannel kannel-extras)"
+    )
 
 
 def require_kannel() -> None:
     """Skip the test without Kannel's programs; in CI that is a failure."""
-    missing = [str(p) for p in (BEARERBOX, SMSBOX, FAKESMSC) if not p.exists()]
-    if not missing:
+    reason = missing_programs()
+    if not reason:
         return
-    reason = (
-        f"{', '.join(missing)} missing: install Debian's kannel and kannel-extras "
-        "(apt-get install --no-install-recommends kannel kannel-extras)"
-    )
     if os.environ.get("CI") == "true":
         pytest.fail(reason, pytrace=False)
     pytest.skip(reason)

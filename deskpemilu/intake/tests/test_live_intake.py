@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from deskpemilu.devtools.liveserver import CLI, LiveDesk, Member, live_desk
+from deskpemilu.intake.tests import kannel as kannel_box
 
 LIMIT = 64 * 1024
 GATEWAY_KEY = "uji-kunci-gateway"
@@ -271,27 +272,11 @@ def test_an_upload_larger_than_the_body_limit_is_taken(desk, chunked):
 
 # --- the real Kannel ------------------------------------------------------------
 
-BEARERBOX = Path("/usr/sbin/bearerbox")
-SMSBOX = Path("/usr/sbin/smsbox")
-FAKESMSC = Path("/usr/lib/kannel/test/fakesmsc")
 KANNEL_PORTS = {"admin": 13000, "smsbox": 13001, "smsc": 10000}
 PHONE = "+6281299990003"
-KANNEL_CONF = """\
-group = core
-admin-port = {admin}
-admin-password = uji
-admin-allow-ip = "127.0.0.1"
-smsbox-port = {smsbox}
-box-allow-ip = "127.0.0.1"
-log-file = "{folder}/bearerbox.log"
-log-level = 1
-
-group = smsc
-smsc = fake
-smsc-id = FAKE
-port = {smsc}
-connect-allow-ip = "127.0.0.1"
-
+KANNEL_CONF = (
+    kannel_box.CORE_CONF
+    + """\
 group = smsbox
 bearerbox-host = 127.0.0.1
 log-file = "{folder}/smsbox.log"
@@ -306,6 +291,7 @@ omit-empty = true
 accept-x-kannel-headers = true
 get-url = "{url}/webhooks/sms?{query}"
 """
+)
 # The configuration docs/gateways.md recommends.
 GET_URL_QUERY = (
     "key={key}&sender=%p&to=%P&text=%b&coding=%c&charset=%C&id=%I&time=%t&smsc=%i"
@@ -314,20 +300,15 @@ GET_URL_QUERY = (
 
 def _require_kannel() -> None:
     """Skip without Kannel or with its ports taken; in CI that is a failure."""
-    missing = [str(p) for p in (BEARERBOX, SMSBOX, FAKESMSC) if not p.exists()]
-    busy = [str(port) for port in KANNEL_PORTS.values() if _listening(port)]
-    if missing:
-        reason = (
-            f"{', '.join(missing)} missing: install Debian's kannel and kannel-extras "
-            "(apt-get install --no-install-recommends kannel kannel-extras)"
-        )
-    elif busy:
+    reason = kannel_box.missing_programs()
+    if not reason:
+        busy = [str(port) for port in KANNEL_PORTS.values() if _listening(port)]
+        if not busy:
+            return
         reason = (
             f"ports {', '.join(busy)} of 127.0.0.1 are taken (a running Kannel "
             "service? stop it) and the test's own Kannel needs them"
         )
-    else:
-        return
     if os.environ.get("CI") == "true":
         pytest.fail(reason, pytrace=False)
     pytest.skip(reason)
@@ -379,6 +360,7 @@ def kannel(kannel_installed: None, desk: LiveDesk, tmp_path: Path) -> Iterator[P
     conf.write_text(
         KANNEL_CONF.format(
             folder=tmp_path,
+            admin_password="uji",
             url=desk.url,
             query=GET_URL_QUERY.format(key=GATEWAY_KEY),
             **KANNEL_PORTS,
@@ -391,10 +373,10 @@ def kannel(kannel_installed: None, desk: LiveDesk, tmp_path: Path) -> Iterator[P
         boxes.append(subprocess.Popen([str(box), str(conf)], stdout=out, stderr=out))
 
     try:
-        start(BEARERBOX)
+        start(kannel_box.BEARERBOX)
         # smsbox gives up at once when bearerbox does not listen for it yet.
         _wait(lambda: _listening(KANNEL_PORTS["smsbox"]), "no bearerbox", tmp_path)
-        start(SMSBOX)
+        start(kannel_box.SMSBOX)
         _wait(_smsbox_connected, "smsbox did not connect to bearerbox", tmp_path)
         yield tmp_path
     finally:
@@ -445,7 +427,13 @@ def phone_sends(folder: Path, kind: str, data: bytes) -> str | None:
     ``kind``: ``ucs2`` (``data`` is UTF-16BE), ``data`` (8-bit) or ``text``."""
     payload = urllib.parse.quote(data) if kind != "text" else data.decode()
     log_path = folder / f"fakesmsc-{time.monotonic_ns()}.log"
-    argv = [str(FAKESMSC), "-H", "127.0.0.1", "-r", str(KANNEL_PORTS["smsc"])]
+    argv = [
+        str(kannel_box.FAKESMSC),
+        "-H",
+        "127.0.0.1",
+        "-r",
+        str(KANNEL_PORTS["smsc"]),
+    ]
     argv += ["-i", "0.1", "-m", "1", f"{PHONE} 1234 {kind} {payload}"]
     with log_path.open("w") as log:
         process = subprocess.Popen(argv, stdout=log, stderr=log)
