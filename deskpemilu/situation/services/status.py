@@ -16,7 +16,21 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Case, Count, FloatField, Q, Sum, Value, When
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    CharField,
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    Max,
+    Q,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Substr
 from django.utils import timezone
@@ -377,47 +391,82 @@ def _evidence(
             result[code] = Evidence(worst_children=tuple(tree.names[c] for c in worst))
     if not (own_areas or own_desa):
         return result
-    own = Q(area_code__in=own_areas) | Q(desa_code__in=own_desa)
-    rows = (
+    # Counted in SQL: at a million incidents these regions hold hundreds of
+    # thousands, and Python weighing each one cost seconds.
+    holder = Case(
+        When(area_code__in=own_areas, then=F("area_code")),
+        default=Substr("area_code", 1, NODOT_LENGTH["desa"]),
+        output_field=CharField(),
+    )
+    incidents = (
         Incident.objects.annotate(
-            desa_code=Substr("area_code", 1, NODOT_LENGTH["desa"])
+            desa_code=Substr("area_code", 1, NODOT_LENGTH["desa"]), holder=holder
         )
         .filter(
-            own,
+            Q(area_code__in=own_areas) | Q(desa_code__in=own_desa),
             occurred_at__gte=state.window_start,
             occurred_at__lte=state.computed_at,
         )
         .exclude(status__in=rules.IGNORED_STATUSES)
-        .order_by("id")
-        .values_list(
-            "area_code",
-            "severity",
-            "status",
-            "title",
-            "occurred_at",
-            "tps__number",
-            "region__name",
-        )
+    )
+    # One GROUP BY per region, severity and status. Within a group the weight
+    # (status_rules.incident_weight) falls with the age step, so its heaviest
+    # incident, the newest among equals, is the one with the largest
+    # (youngest step, id): MAX() of both packed into one integer.
+    steps = rules.decay_steps(status)
+    step = Case(
+        *(
+            When(
+                occurred_at__gte=state.computed_at - dt.timedelta(hours=oldest), then=i
+            )
+            for i, (oldest, _) in enumerate(steps)
+        ),
+        default=-1,
+        output_field=IntegerField(),
+    )
+    packed = ExpressionWrapper(
+        (Value(len(steps)) - step) * Value(_ID_SPAN, output_field=BigIntegerField())
+        + F("id"),
+        output_field=BigIntegerField(),
+    )
+    groups = (
+        incidents.order_by()
+        .values("holder", "severity", "status")
+        .annotate(n=Count("id"), best=Max(packed))
+        .values_list("holder", "severity", "status", "n", "best")
     )
     counts: dict[str, tuple[Counter[str], Counter[str]]] = {}
-    heaviest: dict[str, tuple[float, str, str]] = {}
-    for area, severity, state_, title, occurred, tps_number, where in rows:
-        holder = tree.dotted.get(area) or tree.dotted.get(widen(area, "desa"))
-        if holder is None:
+    heaviest: dict[str, tuple[float, int]] = {}
+    for area, severity, state_, n, best in groups:
+        found = tree.dotted.get(area)
+        if found is None:
             continue
-        opened, closed = counts.setdefault(holder, (Counter(), Counter()))
-        (opened if state_ in rules.OPEN_STATUSES else closed)[severity] += 1
-        age = (state.computed_at - occurred).total_seconds() / 3600
-        weight = rules.incident_weight(severity, state_, age, status)
-        if tps_number:
-            where = f"TPS {tps_number:03d} {where}"
-        if weight >= heaviest.get(holder, (-1.0, "", ""))[0]:
-            heaviest[holder] = (weight, title, where)
+        code = found
+        if code not in counts:
+            counts[code] = (Counter(), Counter())
+        opened, closed = counts[code]
+        (opened if state_ in rules.OPEN_STATUSES else closed)[severity] += n
+        i, newest = len(steps) - best // _ID_SPAN, best % _ID_SPAN
+        weight = (
+            status.severity_weights.get(severity, 0.0)
+            * rules.status_factor(state_, status)
+            * (steps[i][1] if i >= 0 else 0.0)
+        )
+        heaviest[code] = max(heaviest.get(code, (-1.0, 0)), (weight, newest))
+    named = {
+        pk: (title, f"TPS {tps:03d} {where}" if tps else where)
+        for pk, title, tps, where in Incident.objects.filter(
+            pk__in=[pk for _, pk in heaviest.values()]
+        ).values_list("pk", "title", "tps__number", "region__name")
+    }
     for code, (opened, closed) in counts.items():
-        _, title, where = heaviest[code]
+        title, where = named[heaviest[code][1]]
         result[code] = Evidence(dict(opened), dict(closed), title, where)
     return result
 
+
+# Incident ids stay below 2**40 (a trillion), so an age step fits above them.
+_ID_SPAN = 2**40
 
 _STATUS_FIELDS = (
     "region",

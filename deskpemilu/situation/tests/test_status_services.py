@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from deskpemilu.incidents.models import Incident
 from deskpemilu.regions.models import TPS, Region
 from deskpemilu.situation import selectors, services
 from deskpemilu.situation import status_rules as sr
@@ -110,6 +111,41 @@ def test_the_words_name_the_heaviest_incident_and_its_tps():
     assert reason.startswith(
         "Rawan: 1 kejadian kritis dan 1 sedang terbuka dan 1 kejadian berat "
         f"sudah selesai \u2013 uji kritis baru di TPS {tps.number:03d} Kemanisan"
+    )
+
+
+def test_the_heaviest_is_weighed_with_its_age_and_the_newest_wins_among_equals():
+    def named(*placed: tuple[str, str, str, float]) -> str:
+        Incident.objects.all().delete()
+        for title, severity, state, hours in placed:
+            incident = place_incident(
+                KEMANISAN, severity=severity, status=state, hours_ago=hours
+            )
+            Incident.objects.filter(pk=incident.pk).update(title=title)
+        services.status_recompute(at=AT)
+        return RegionStatus.objects.get(region__code=KEMANISAN).reason
+
+    # The younger of two kritis weighs more (another age step), in either order.
+    assert "\u2013 muda di" in named(
+        ("tua", "kritis", "baru", 40), ("muda", "kritis", "baru", 2)
+    )
+    assert "\u2013 muda di" in named(
+        ("muda", "kritis", "baru", 2), ("tua", "kritis", "baru", 40)
+    )
+    # Age against severity: a kritis a week old weighs less than a fresh sedang,
+    # one 30 hours old more.
+    assert "\u2013 segar di" in named(
+        ("lama", "kritis", "baru", 160), ("segar", "sedang", "baru", 1)
+    )
+    assert "\u2013 lama di" in named(
+        ("lama", "kritis", "baru", 30), ("segar", "sedang", "baru", 1)
+    )
+    # The same weight (open, same step) in another state: the later recorded wins.
+    assert "\u2013 kedua di" in named(
+        ("pertama", "kritis", "ditangani", 2), ("kedua", "kritis", "baru", 3)
+    )
+    assert "\u2013 kedua di" in named(
+        ("pertama", "kritis", "baru", 2), ("kedua", "kritis", "ditangani", 3)
     )
 
 
