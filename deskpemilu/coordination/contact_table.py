@@ -17,7 +17,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from deskpemilu.core.csvio import SafeWriter
-from deskpemilu.core.tabular import FileRefused, header_key, upload_lines
+from deskpemilu.core.tabular import (
+    FileRefused,
+    data_rows,
+    header_key,
+    named_columns,
+    upload_lines,
+)
 from deskpemilu.intake.senders import phone_or_error
 from deskpemilu.regions.codes import (
     is_tps_code,
@@ -128,16 +134,14 @@ def _header_name(text: str) -> str:
 
 
 def _table(lines: Iterator[list[str]]) -> Table:
-    header: list[str] | None = None
     table = Table()
     seen: dict[tuple[str, str, str], int] = {}
-    for number, cells in enumerate(lines, start=1):
-        if header is None:
-            header = _check_header([_header_name(c) for c in cells], table)
-            continue
-        if not any(c.strip() for c in cells):
-            continue
-        values = dict(zip(header, (c.strip() for c in cells), strict=False))
+
+    def header_of(cells: list[str]) -> list[str]:
+        return _check_header([_header_name(c) for c in cells], table)
+
+    for number, header, cells in data_rows(lines, header_of):
+        values = dict(zip(header, cells, strict=False))
         row = _row(number, values, table)
         if row is None:
             continue
@@ -149,16 +153,11 @@ def _table(lines: Iterator[list[str]]) -> Table:
             continue
         seen[key] = number
         table.rows.append(row)
-    if header is None:
-        raise FileRefused("Berkas kosong: tidak ada baris judul.")
     return table
 
 
 def _check_header(names: list[str], table: Table) -> list[str]:
-    seen = [n for n in names if n]
-    doubled = sorted({n for n in seen if seen.count(n) > 1})
-    if doubled:
-        raise FileRefused("Nama kolom muncul dua kali: " + ", ".join(doubled) + ".")
+    seen = named_columns(names)
     missing = [n for n in REQUIRED if n not in seen]
     if missing:
         raise FileRefused(

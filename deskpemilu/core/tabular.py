@@ -20,7 +20,7 @@ import io
 import re
 import zipfile
 import zlib
-from collections.abc import Generator, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass
 from xml.etree.ElementTree import ParseError
 from xml.parsers import expat
@@ -137,6 +137,37 @@ def upload_lines(
     if lower.endswith(".csv"):
         return csv_lines(data, max_lines=max_lines, max_columns=max_columns)
     raise FileRefused(_hinted(f"Berkas {name!r} bukan CSV atau XLSX.", wrong_type_hint))
+
+
+def data_rows(
+    lines: Iterator[list[str]],
+    header_of: Callable[[list[str]], list[str]],
+    empty: str = "Berkas kosong: tidak ada baris judul.",
+) -> Generator[tuple[int, list[str], list[str]], None, None]:
+    """The rows under the header of an uploaded table as (line number, column names,
+    cells stripped), blank rows left out. `header_of` turns the first line into the
+    column names, refusing a header it cannot use; a file without any line is
+    refused with `empty`."""
+    header: list[str] | None = None
+    for number, cells in enumerate(lines, start=1):
+        if header is None:
+            header = header_of(cells)
+            continue
+        stripped = [c.strip() for c in cells]
+        if any(stripped):
+            yield number, header, stripped
+    if header is None:
+        raise FileRefused(empty)
+
+
+def named_columns(names: list[str]) -> list[str]:
+    """The named columns of a header (blank headings left out); FileRefused when a
+    name appears twice."""
+    seen = [n for n in names if n]
+    doubled = sorted({n for n in seen if seen.count(n) > 1})
+    if doubled:
+        raise FileRefused("Nama kolom muncul dua kali: " + ", ".join(doubled) + ".")
+    return seen
 
 
 def _hinted(message: str, hint: str) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from deskpemilu.core.csvio import SafeWriter
-from deskpemilu.core.tabular import FileRefused, upload_lines
+from deskpemilu.core.tabular import FileRefused, data_rows, named_columns, upload_lines
 from deskpemilu.core.timeutil import WIB
 from deskpemilu.intake import fieldcode
 from deskpemilu.intake.channels.base import PayloadError, normalise_phone
@@ -94,16 +94,10 @@ def _header_name(text: str) -> str:
 
 
 def _rows(lines: Iterator[list[str]]) -> list[tuple[int, dict[str, str]]]:
-    header: list[str] | None = None
     rows: list[tuple[int, dict[str, str]]] = []
-    for number, cells in enumerate(lines, start=1):
-        if header is None:
-            if not any(c.strip() for c in cells):
-                raise FileRefused("Baris 1 harus berisi nama kolom; baris 1 kosong.")
-            header = _check_header([_header_name(c) for c in cells])
-            continue
-        if not any(c.strip() for c in cells):
-            continue
+    for number, header, cells in data_rows(
+        lines, _header, "Berkas kosong: tidak ada baris judul maupun laporan."
+    ):
         if len(rows) >= MAX_ROWS:
             raise FileRefused(
                 f"Berkas berisi lebih dari {MAX_ROWS} baris laporan. Bagi menjadi "
@@ -112,21 +106,22 @@ def _rows(lines: Iterator[list[str]]) -> list[tuple[int, dict[str, str]]]:
         values = {name: "" for name in header if name}
         for name, cell in zip(header, cells, strict=False):
             if name:
-                values[name] = cell.strip()
-        extra = [c.strip() for c in cells[len(header) :] if c.strip()]
+                values[name] = cell
+        extra = [c for c in cells[len(header) :] if c]
         if extra:  # kept, and refused by clean_row
             values[EXTRA] = " | ".join(extra)
         rows.append((number, values))
-    if header is None:
-        raise FileRefused("Berkas kosong: tidak ada baris judul maupun laporan.")
     return rows
 
 
+def _header(cells: list[str]) -> list[str]:
+    if not any(c.strip() for c in cells):
+        raise FileRefused("Baris 1 harus berisi nama kolom; baris 1 kosong.")
+    return _check_header([_header_name(c) for c in cells])
+
+
 def _check_header(names: list[str]) -> list[str]:
-    seen = [n for n in names if n]
-    doubled = sorted({n for n in seen if seen.count(n) > 1})
-    if doubled:
-        raise FileRefused("Nama kolom muncul dua kali: " + ", ".join(doubled) + ".")
+    seen = named_columns(names)
     missing = [c for c in REQUIRED if c not in seen]
     if missing:
         raise FileRefused(

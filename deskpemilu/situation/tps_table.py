@@ -19,7 +19,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from deskpemilu.core.csvio import SafeWriter, spreadsheet_row
-from deskpemilu.core.tabular import FileRefused, header_key, upload_lines
+from deskpemilu.core.tabular import (
+    FileRefused,
+    data_rows,
+    header_key,
+    named_columns,
+    upload_lines,
+)
 from deskpemilu.regions.codes import is_tps_code, typed_tps_code
 from deskpemilu.situation.vulnerability import INDICATOR_KEYS, INDICATORS, VARIABLES
 
@@ -122,28 +128,21 @@ def _header_name(text: str) -> str:
 
 
 def _table(lines: Iterator[list[str]]) -> Table:
-    header: list[str] | None = None
     table = Table(rows=[], problems=[], ignored_columns=[], indicator_columns=[])
-    for number, cells in enumerate(lines, start=1):
-        if header is None:
-            header = _check_header([_header_name(c) for c in cells], table)
-            continue
-        if not any(c.strip() for c in cells):
-            continue
+
+    def header_of(cells: list[str]) -> list[str]:
+        return _check_header([_header_name(c) for c in cells], table)
+
+    for number, header, cells in data_rows(lines, header_of):
         if len(table.rows) >= MAX_ROWS:
             raise TableRefused(f"Berkas berisi lebih dari {MAX_ROWS} baris TPS.")
-        values = dict(zip(header, (c.strip() for c in cells), strict=False))
+        values = dict(zip(header, cells, strict=False))
         table.rows.append(_row(number, values, table))
-    if header is None:
-        raise TableRefused("Berkas kosong: tidak ada baris judul.")
     return table
 
 
 def _check_header(names: list[str], table: Table) -> list[str]:
-    seen = [n for n in names if n]
-    doubled = sorted({n for n in seen if seen.count(n) > 1})
-    if doubled:
-        raise TableRefused("Nama kolom muncul dua kali: " + ", ".join(doubled) + ".")
+    seen = named_columns(names)
     if CODE_COLUMN not in seen:
         raise TableRefused(
             "Kolom wajib 'kode_tps' tidak ada. Baris 1 harus berisi nama kolom "

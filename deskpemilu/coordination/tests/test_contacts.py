@@ -16,8 +16,11 @@ from django.urls import reverse
 from deskpemilu.coordination import contact_table, selectors, services
 from deskpemilu.coordination.models import Contact
 from deskpemilu.core.errors import ImportFailed
+from deskpemilu.core.tabular import FileRefused
+from deskpemilu.intake import upload
 from deskpemilu.regions.codes import nodot
 from deskpemilu.regions.models import TPS, DataImport, Region
+from deskpemilu.situation import tps_table
 
 pytestmark = pytest.mark.django_db
 
@@ -206,3 +209,21 @@ def test_contacts_for_a_tps_gives_its_own_and_those_of_the_places_holding_it(
 def test_contacts_for_a_region_outside_the_scope_is_not_found(police_liaison):
     with pytest.raises(Http404):
         selectors.contacts_for(police_liaison, Region.objects.get(code=KEMANISAN))
+
+
+@pytest.mark.parametrize(
+    "read, header",
+    [
+        (contact_table.read_table, "peran;nama;telepon;tempat;nama"),
+        (tps_table.read_table, "kode_tps;listrik_padam;kode_tps"),
+        (upload.read_table, "waktu;kode_tempat;kategori;tingkat;uraian;waktu"),
+    ],
+)
+def test_every_uploaded_table_refuses_a_column_named_twice_and_an_empty_file(
+    read, header
+):
+    with pytest.raises(FileRefused) as refused:
+        read("a.csv", f"{header}\n".encode())
+    assert refused.value.message.startswith("Nama kolom muncul dua kali: ")
+    with pytest.raises(FileRefused, match="^Berkas kosong: tidak ada baris judul"):
+        read("a.csv", b"")

@@ -3,7 +3,13 @@ the intake upload and the TPS-rawan import."""
 
 import pytest
 
-from deskpemilu.core.tabular import SPARE_LINES, FileRefused, upload_lines
+from deskpemilu.core.tabular import (
+    SPARE_LINES,
+    FileRefused,
+    data_rows,
+    named_columns,
+    upload_lines,
+)
 
 LIMITS = {"max_bytes": 1048576, "max_rows": 2, "max_columns": 3}
 
@@ -39,3 +45,32 @@ def test_rows_and_columns_are_bounded():
     assert len(list(upload_lines("a.csv", fits, **LIMITS))) == 3 + SPARE_LINES
     with pytest.raises(FileRefused, match="baris"):
         list(upload_lines("a.csv", fits + b"a\n", **LIMITS))
+
+
+def test_the_rows_under_the_header_come_numbered_stripped_and_without_blanks():
+    lines = upload_lines("a.csv", b" A ; B \n 1 ; x \n;\n\n2;y\n", **LIMITS)
+    header = []
+
+    def header_of(cells: list[str]) -> list[str]:
+        header.extend(c.strip().lower() for c in cells)
+        return header
+
+    assert list(data_rows(lines, header_of)) == [
+        (2, ["a", "b"], ["1", "x"]),
+        (5, ["a", "b"], ["2", "y"]),
+    ]
+
+
+def test_a_file_without_any_line_is_refused_with_the_callers_words():
+    with pytest.raises(FileRefused) as refused:
+        list(data_rows(iter([]), list, "Kosong."))
+    assert refused.value.message == "Kosong."
+    with pytest.raises(FileRefused, match="tidak ada baris judul"):
+        list(data_rows(iter([]), list))
+
+
+def test_a_column_named_twice_is_refused_naming_it():
+    assert named_columns(["a", "", "b"]) == ["a", "b"]
+    with pytest.raises(FileRefused) as refused:
+        named_columns(["kode", "b", "kode", "b", ""])
+    assert refused.value.message == "Nama kolom muncul dua kali: b, kode."
