@@ -624,10 +624,22 @@ def desa_sums(
                 # compiling it costs more than it saves (~1 s CPU of 3.4), and on
                 # 2 cores the parallel plan's gathering of every desa from each
                 # worker costs more (~0.7 s CPU) than it shares.
+                # Put back afterwards: a caller's transaction goes on as it was.
+                cursor.execute(
+                    "SELECT current_setting('jit'), "
+                    "current_setting('max_parallel_workers_per_gather')"
+                )
+                jit, workers = cursor.fetchone()
                 cursor.execute("SET LOCAL jit = off")
                 cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
             cursor.execute(sql, [contest_id, *desa_params, *params])
             rows = cursor.fetchall()
+            if on_postgres:
+                cursor.execute(
+                    "SELECT set_config('jit', %s, true), "
+                    "set_config('max_parallel_workers_per_gather', %s, true)",
+                    [jit, workers],
+                )
     n = 1 + len(FIELDS) + n_votes
     data = np.array([r[1:] for r in rows], dtype=np.int64).reshape(len(rows), n)
     totals = data[:, 1:]

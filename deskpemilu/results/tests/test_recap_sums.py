@@ -8,8 +8,10 @@ from collections import defaultdict
 
 import pytest
 from django.core.management import call_command
+from django.db import connection, transaction
 
 from deskpemilu.bench.results import load_master
+from deskpemilu.core.db import postgres
 from deskpemilu.results.areas import recap_table, sheet_value
 from deskpemilu.results.generator import generate
 from deskpemilu.results.models import Decision, ResultSheet
@@ -98,3 +100,24 @@ def test_the_recap_equals_the_sheets_summed_one_by_one(made, province_coordinato
             contest, prefix
         )
     assert recap_table(contest).sheet_count("") == len(primary) == N
+
+
+@pytest.mark.django_db
+def test_the_recap_leaves_the_callers_transaction_settings_as_they_were(sumur):
+    """PostgreSQL: JIT and parallel workers are off for the recap's statement only."""
+    if not postgres():
+        pytest.skip("PostgreSQL settings")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = on")
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 1")
+        before = settings_now(cursor)
+        assert recap_table(sumur).sheet_count("") == 66
+        assert settings_now(cursor) == before == ("on", "1")
+
+
+def settings_now(cursor) -> tuple[str, str]:
+    cursor.execute(
+        "SELECT current_setting('jit'), "
+        "current_setting('max_parallel_workers_per_gather')"
+    )
+    return cursor.fetchone()
