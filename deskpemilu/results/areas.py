@@ -107,13 +107,7 @@ def recap_table(contest: Contest, prefix: str = "") -> recap.RecapTable:
     desa, with the desk's decisions in place of the values they replace, then
     rolled up level by level."""
     names = field_names(contest.candidates.count())
-    rows = storage.desa_sums(contest.id, len(names) - len(FIELDS), prefix)
-    codes = [r[0] for r in rows]
-    # Every number is an integer (desa_sums leaves no NULL): numpy converts the
-    # rows in one call, without a Python step per cell.
-    data = np.array([r[1:] for r in rows], dtype=np.int64).reshape(
-        len(rows), 1 + 2 * len(names)
-    )
+    codes, data = storage.desa_sums(contest.id, len(names) - len(FIELDS), prefix)
     sheets, sums, known = data[:, 0], data[:, 1::2].copy(), data[:, 2::2].copy()
     recap.apply_decisions(codes, sums, known, names, decided_changes(contest, prefix))
     return recap.build(names, codes, sheets, sums, known)
