@@ -16,6 +16,8 @@ by row. The statements that send the rows are in storage.py.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pyarrow as pa
 
@@ -27,85 +29,87 @@ _INT4 = (-(2**31), 2**31 - 1)
 
 class BinaryRows:
     """The binary COPY tuples of n rows, their columns added in the order of the
-    COPY's column list."""
+    COPY's column list.
+
+    Each column is kept as parts (its length, its value) of a row-wide numpy
+    record; `build()` writes every part into one (n,) record array, part by part
+    (a strided copy of n values each), and takes its bytes. Where the rows differ
+    in length (a NULL, texts of different lengths) a mask of the bytes to keep
+    goes with the part, and the masked bytes are dropped row by row.
+    """
 
     def __init__(self, n: int) -> None:
         self.n = n
-        self.count = 0
         self.types: list[str] = []  # of the columns, as PostgreSQL's format_type
-        self._blocks: list[np.ndarray] = []  # uint8 (n, width)
-        self._masks: list[np.ndarray | None] = []  # bool (n, width); None = all
+        # (dtype of the part in the record, its values, its mask of bytes or None)
+        self._parts: list[tuple[Any, Any, np.ndarray | None]] = [
+            (">i2", 0, None)  # the number of fields, set by build()
+        ]
 
-    def _add(self, block: np.ndarray, mask: np.ndarray | None = None) -> None:
-        self._blocks.append(block.view(np.uint8).reshape(self.n, -1))
-        self._masks.append(None if mask is None else mask.reshape(self.n, -1))
-
-    def _ints(
+    def _int(
         self,
-        values: np.ndarray,
+        values: Any,
         known: np.ndarray | None,
         dtype: str,
         width: int,
         pg_type: str,
     ) -> None:
-        """One or more integer columns (values (n,) or (n, k)), NULL where not known."""
-        values = values.reshape(self.n, -1)
-        k = values.shape[1]
-        cells = np.empty((self.n, k), dtype=[("len", ">i4"), ("value", dtype)])
-        cells["len"] = width
-        cells["value"] = values
-        mask = None
-        if known is not None and not (known := known.reshape(self.n, k)).all():
-            cells["len"][~known] = -1
-            mask = np.ones((self.n, k, 4 + width), dtype=bool)
-            mask[~known, 4:] = False
-        self.count += k
-        self.types += [pg_type] * k
-        self._add(cells, mask)
+        """An integer column (values (n,) or a scalar), NULL where not known."""
+        self.types.append(pg_type)
+        if known is None or known.all():
+            self._parts += [(">i4", width, None), (dtype, values, None)]
+            return
+        mask = np.ones((self.n, width), dtype=bool)
+        mask[~known] = False
+        lengths = np.where(known, width, -1)
+        self._parts += [(">i4", lengths, None), (dtype, values, mask)]
 
     def int4(self, values: np.ndarray, known: np.ndarray | None = None) -> None:
-        """integer columns; a value outside its range is refused (a cast would wrap)."""
+        """integer; a value outside its range is refused (a cast would wrap)."""
         if values.size and (values.min() < _INT4[0] or values.max() > _INT4[1]):
             raise ValueError("a value does not fit the integer column")
-        self._ints(values, known, ">i4", 4, "integer")
+        self._int(values, known, ">i4", 4, "integer")
 
     def int8(self, values: np.ndarray, known: np.ndarray | None = None) -> None:
-        self._ints(values, known, ">i8", 8, "bigint")
+        self._int(values, known, ">i8", 8, "bigint")
 
     def int8_same(self, value: int) -> None:
-        self.int8(np.full(self.n, value, dtype=np.int64))
+        self._int(value, None, ">i8", 8, "bigint")
 
     def boolean(self, values: np.ndarray) -> None:
-        cells = np.empty(self.n, dtype=[("len", ">i4"), ("value", "u1")])
-        cells["len"], cells["value"] = 1, values
-        self.count += 1
         self.types.append("boolean")
-        self._add(cells)
+        self._parts += [(">i4", 1, None), ("u1", values, None)]
 
     def timestamptz(self, ts: np.ndarray) -> None:
         """datetime64 (naive UTC) -> timestamp with time zone; NaT -> NULL."""
         us = ts.astype("datetime64[us]")
         known = ~np.isnat(us)
         micros = np.where(known, (us - _EPOCH).astype(np.int64), 0)
-        self._ints(micros, known, ">i8", 8, "timestamp with time zone")
+        self._int(micros, known, ">i8", 8, "timestamp with time zone")
 
     def text_same(self, value: str) -> None:
         """A text column with the same value in every row."""
         data = value.encode()
-        cell = np.frombuffer(len(data).to_bytes(4, "big", signed=True) + data, "u1")
-        self.count += 1
         self.types.append("text")
-        self._add(np.broadcast_to(cell, (self.n, cell.size)))
+        self._parts.append((">i4", len(data), None))
+        if data:
+            self._parts.append((f"S{len(data)}", data, None))
 
     def text(self, values: pa.Array) -> None:
         """A text column from an Arrow string array without nulls."""
-        self._variable(values, b"", "text")
+        self._variable(values, b"", None, "text")
 
     def jsonb(self, values: pa.Array) -> None:
-        """A jsonb column from an Arrow string array of JSON texts (no nulls)."""
-        self._variable(values, b"\x01", "jsonb")
+        """A jsonb column from an Arrow string array of JSON texts (no nulls).
 
-    def _variable(self, values: pa.Array, prefix: bytes, pg_type: str) -> None:
+        Each text is padded with spaces to the longest of the block, so that the
+        column has one width (no mask): whitespace after a JSON value is allowed
+        and jsonb does not keep it, so the stored value is the same."""
+        self._variable(values, b"\x01", ord(" "), "jsonb")
+
+    def _variable(
+        self, values: pa.Array, prefix: bytes, pad: int | None, pg_type: str
+    ) -> None:
         if values.null_count:
             raise ValueError("NULL in a text column")
         if not isinstance(values, pa.StringArray):
@@ -115,31 +119,42 @@ class BinaryRows:
             values.offset : values.offset + self.n + 1
         ]
         lengths = np.diff(offsets)
-        head = np.empty((self.n, 4 + len(prefix)), dtype=np.uint8)
-        head[:, :4] = (
-            (lengths + len(prefix)).astype(">i4").view(np.uint8).reshape(self.n, 4)
-        )
-        head[:, 4:] = np.frombuffer(prefix, np.uint8)
         widest = int(lengths.max(initial=0))
-        body = np.zeros((self.n, widest), dtype=np.uint8)
-        mask = np.arange(widest) < lengths[:, None]
-        if widest:
-            data = np.frombuffer(data_buf, np.uint8)
-            body[mask] = data[offsets[0] : offsets[-1]]
-        self.count += 1
+        one_width = bool((lengths == widest).all())
         self.types.append(pg_type)
-        self._add(head)
-        self._add(body, mask)
+        if one_width or pad is not None:
+            self._parts.append((">i4", widest + len(prefix), None))
+        else:
+            self._parts.append((">i4", lengths + len(prefix), None))
+        if prefix:
+            self._parts.append((f"S{len(prefix)}", prefix, None))
+        if not widest:
+            return
+        data = np.frombuffer(data_buf, np.uint8)[offsets[0] : offsets[-1]]
+        if one_width:
+            self._parts.append(((np.uint8, widest), data.reshape(self.n, widest), None))
+            return
+        body = np.full((self.n, widest), pad or 0, dtype=np.uint8)
+        mask = np.arange(widest) < lengths[:, None]
+        body[mask] = data
+        self._parts.append(
+            ((np.uint8, widest), body, None if pad is not None else mask)
+        )
 
-    def build(self) -> bytes:
-        """The rows as the data of a binary COPY (without signature and trailer)."""
-        count = np.full((self.n, 1), self.count, dtype=">i2")
-        blocks = [count.view(np.uint8), *self._blocks]
-        matrix = np.concatenate(blocks, axis=1)
-        if all(m is None for m in self._masks):
-            return matrix.tobytes()
-        masks = [np.ones((self.n, 2), dtype=bool)] + [
-            np.ones(b.shape, dtype=bool) if m is None else m
-            for b, m in zip(self._blocks, self._masks, strict=True)
-        ]
-        return matrix[np.concatenate(masks, axis=1)].tobytes()
+    def build(self) -> memoryview:
+        """The rows as the data of a binary COPY (without signature and trailer):
+        one record per row, without the bytes masked out."""
+        self._parts[0] = (">i2", len(self.types), None)
+        dtype = np.dtype([(f"f{i}", d) for i, (d, _, _) in enumerate(self._parts)])
+        rows = np.empty(self.n, dtype=dtype)
+        for i, (_, values, _) in enumerate(self._parts):
+            rows[f"f{i}"] = values
+        data = rows.view(np.uint8).reshape(self.n, dtype.itemsize)
+        if all(m is None for _, _, m in self._parts):
+            return memoryview(data.reshape(-1))
+        keep = np.ones((self.n, dtype.itemsize), dtype=bool)
+        for i, (_, _, mask) in enumerate(self._parts):
+            if mask is not None:
+                start = dtype.fields[f"f{i}"][1]
+                keep[:, start : start + mask.shape[1]] = mask
+        return memoryview(data[keep])

@@ -207,7 +207,7 @@ class _CopySink:
         self._stack: ExitStack | None = None
         self._copy: psycopg.Copy | None = None
 
-    def put(self, data: bytes) -> None:
+    def put(self, data: memoryview) -> None:
         if self._stack is None:
             stack = ExitStack()
             cursor = stack.enter_context(connection.cursor()).cursor
@@ -303,7 +303,7 @@ def _copy_rows(
     photos: np.ndarray | None,
     source_ts: np.ndarray,
     hashes: np.ndarray,
-) -> bytes:
+) -> memoryview:
     """The rows for a binary COPY, column by column in SHEET_INSERT_COLUMNS order
     (pgbinary; no Python object per cell, nothing for the server to parse). The
     values are those a text COPY stores: the votes the same JSON text, the time
