@@ -181,7 +181,7 @@ class SheetWriter:
             return
         args = (sheets, tps_ids, primary, photos, source_ts, hashes)
         if isinstance(self._sink, _CopySink):
-            self._sink.put(_copy_rows(self, *args))
+            self._sink.put(_copy_rows(self, *args).build())
         else:
             self._sink.put(lambda: _sqlite_rows(self, *args))
 
@@ -303,7 +303,7 @@ def _copy_rows(
     photos: np.ndarray | None,
     source_ts: np.ndarray,
     hashes: np.ndarray,
-) -> memoryview:
+) -> pgbinary.BinaryRows:
     """The rows for a binary COPY, column by column in SHEET_INSERT_COLUMNS order
     (pgbinary; no Python object per cell, nothing for the server to parse). The
     values are those a text COPY stores: the votes the same JSON text, the time
@@ -334,7 +334,7 @@ def _copy_rows(
         put[name] = partial(rows.int4, sheets.values[:, j], known[:, j])
     for column in SHEET_INSERT_COLUMNS:
         put[column]()
-    return rows.build()
+    return rows
 
 
 def _sqlite_rows(
