@@ -145,12 +145,16 @@ class ResultSheet(CHasilFields):
         db_constraint=False,
         related_name="+",
     )
+    # No database-level key either: PostgreSQL queues its check for every row
+    # inserted, NULL or not, and fires it at commit (~1 s of CPU at commit over
+    # a national import, docs/benchmarks.md). Django's SET_NULL still runs.
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         db_index=False,
+        db_constraint=False,
         related_name="+",
     )
 
