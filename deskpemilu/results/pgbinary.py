@@ -16,10 +16,14 @@ by row. The statements that send the rows are in storage.py.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pyarrow as pa
+
+if TYPE_CHECKING:
+    from typing_extensions import Buffer
 
 SIGNATURE = b"PGCOPY\n\xff\r\n\x00" + b"\x00" * 8  # no flags, no header extension
 TRAILER = b"\xff\xff"
@@ -151,10 +155,11 @@ class BinaryRows:
             rows[f"f{i}"] = values
         data = rows.view(np.uint8).reshape(self.n, dtype.itemsize)
         if all(m is None for _, _, m in self._parts):
-            return memoryview(data.reshape(-1))
+            return memoryview(cast("Buffer", data.reshape(-1)))
         keep = np.ones((self.n, dtype.itemsize), dtype=bool)
+        offsets = cast(Mapping[str, tuple[Any, int]], dtype.fields)
         for i, (_, _, mask) in enumerate(self._parts):
             if mask is not None:
-                start = dtype.fields[f"f{i}"][1]
+                start = offsets[f"f{i}"][1]
                 keep[:, start : start + mask.shape[1]] = mask
-        return memoryview(data[keep])
+        return memoryview(cast("Buffer", data[keep]))
