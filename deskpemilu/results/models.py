@@ -145,12 +145,16 @@ class ResultSheet(CHasilFields):
         db_constraint=False,
         related_name="+",
     )
+    # No database-level key either: PostgreSQL queues its check for every row
+    # inserted, NULL or not, and fires it at commit (~1 s of CPU at commit over
+    # a national import, docs/benchmarks.md). Django's SET_NULL still runs.
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         db_index=False,
+        db_constraint=False,
         related_name="+",
     )
 
@@ -187,11 +191,24 @@ class SheetFlag(models.Model):
     works them off: resolved (with a decision) or dismissed, with a note.
     """
 
+    # No database-level keys on contest, TPS and sheet, as on the sheets: the
+    # import writes them from what it validated, and checking ~25,000 flags'
+    # three keys at commit cost PostgreSQL ~0.6 s of CPU and ~65 MB of WAL (a
+    # row lock on each sheet and TPS named) over a national import
+    # (docs/decisions.md, "Results"). Django's CASCADE still runs.
     contest = models.ForeignKey(
-        "elections.Contest", on_delete=models.CASCADE, db_index=False, related_name="+"
+        "elections.Contest",
+        on_delete=models.CASCADE,
+        db_index=False,
+        db_constraint=False,
+        related_name="+",
     )
     tps = models.ForeignKey(
-        "regions.TPS", on_delete=models.CASCADE, db_index=False, related_name="+"
+        "regions.TPS",
+        on_delete=models.CASCADE,
+        db_index=False,
+        db_constraint=False,
+        related_name="+",
     )
     tps_code = models.CharField(_("TPS code"), max_length=13)
     sheet = models.ForeignKey(
@@ -199,6 +216,7 @@ class SheetFlag(models.Model):
         null=True,
         blank=True,
         on_delete=models.CASCADE,
+        db_constraint=False,
         related_name="flags",
     )
     source = models.CharField(_("source"), max_length=12, blank=True)

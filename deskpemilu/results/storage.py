@@ -2,8 +2,8 @@
 lists they write (tests/test_storage.py holds each list against its model: a field
 added to a model without a place in its lists fails that test).
 
-Writes: new sheets go through a SheetWriter: on PostgreSQL one COPY kept open for
-the whole import (the rows written as CSV by Arrow, no Python object per cell), on
+Writes: new sheets go through a SheetWriter: on PostgreSQL one binary COPY kept open
+for the whole import (the rows built by pgbinary, no Python object per cell), on
 SQLite multi-row INSERTs run by a thread, so that the database inserts one batch
 while Python reads and checks the next; never through model instances, so a
 national import is a few thousand statements at most, not 820,161. Figures:
@@ -22,6 +22,7 @@ import sqlite3
 import threading
 from collections.abc import Callable
 from contextlib import ExitStack, nullcontext
+from functools import partial
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
@@ -32,6 +33,7 @@ from django.db.models import Model
 
 from deskpemilu.core.db import postgres
 from deskpemilu.regions.codes import NODOT_LENGTH, next_prefix
+from deskpemilu.results import pgbinary
 from deskpemilu.results.dbvalues import (
     codes_arrow,
     csv_buffer,
@@ -118,9 +120,11 @@ def _timestamps(ts: np.ndarray) -> list[str]:
     return timestamp_texts(ts, "+00:00" if postgres() else "").tolist()
 
 
-def _now_text() -> str:
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat(sep=" ")
-    return now + "+00:00" if postgres() else now
+def _now_text(now: dt.datetime | None = None) -> str:
+    """A time (naive UTC; default now) as the database takes it."""
+    now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    text = now.isoformat(sep=" ")
+    return text + "+00:00" if postgres() else text
 
 
 def _copy_csv(table: str, data: pa.Table) -> None:
@@ -140,11 +144,12 @@ class SheetWriter:
     """Writes the new sheets of one import while the caller goes on with the next
     batch: the database inserts one batch while Python reads and checks the next.
 
-    PostgreSQL: one COPY stays open across batches, its data sent by psycopg's
-    queued writer (a thread), so the server inserts while Python works. SQLite:
-    a thread of its own runs each batch's executemany on the same connection
-    (sqlite3 releases the GIL while SQLite works). Either way the connection is
-    busy until `flush()`: call it before any other statement of the transaction.
+    PostgreSQL: one binary COPY stays open across batches, its data sent by
+    psycopg's queued writer (a thread), so the server inserts while Python
+    works. SQLite: a thread of its own runs each batch's INSERTs on the same
+    connection (sqlite3 releases the GIL while SQLite works). Either way the
+    connection is busy until `flush()`: call it before any other statement of
+    the transaction.
     The values that are the same for every row (contest, source, import run, time
     of import) are given once.
     """
@@ -153,7 +158,8 @@ class SheetWriter:
         if source not in SOURCE_RANK:
             raise ValueError(f"unknown source {source!r}")
         self.contest_id, self.source, self.run_id = int(contest_id), source, int(run_id)
-        self.now = _now_text()
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        self.now, self.now_utc = _now_text(now), np.datetime64(now, "us")
         self._sink = (
             _CopySink(SHEET_TABLE, SHEET_INSERT_COLUMNS)
             if postgres()
@@ -175,7 +181,7 @@ class SheetWriter:
             return
         args = (sheets, tps_ids, primary, photos, source_ts, hashes)
         if isinstance(self._sink, _CopySink):
-            self._sink.put(_copy_rows(self, *args))
+            self._sink.put(_copy_rows(self, *args).build())
         else:
             self._sink.put(lambda: _sqlite_rows(self, *args))
 
@@ -191,27 +197,33 @@ class SheetWriter:
 
 
 class _CopySink:
-    """One COPY ... FROM STDIN, opened at the first block and kept open until
-    close(); the data goes out through psycopg's QueuedLibpqWriter (a thread)."""
+    """One binary COPY ... FROM STDIN, opened at the first block and kept open
+    until close(); the data goes out through psycopg's QueuedLibpqWriter (a
+    thread). The blocks are whole rows (pgbinary); the sink sends the format's
+    signature first and its trailer last."""
 
     def __init__(self, table: str, columns: tuple[str, ...]) -> None:
-        self.sql = f"COPY {table} ({','.join(columns)}) FROM STDIN (FORMAT csv)"
+        self.sql = f"COPY {table} ({','.join(columns)}) FROM STDIN (FORMAT binary)"
         self._stack: ExitStack | None = None
         self._copy: psycopg.Copy | None = None
 
-    def put(self, data: pa.Buffer) -> None:
+    def put(self, data: memoryview) -> None:
         if self._stack is None:
             stack = ExitStack()
             cursor = stack.enter_context(connection.cursor()).cursor
             writer = psycopg.copy.QueuedLibpqWriter(cursor)
             self._copy = stack.enter_context(cursor.copy(self.sql, writer=writer))
             self._stack = stack
+            self._copy.write(pgbinary.SIGNATURE)
         # Opened above at the first block.
-        cast(psycopg.Copy, self._copy).write(memoryview(data))
+        cast(psycopg.Copy, self._copy).write(data)
 
     def close(self, exc: BaseException | None = None) -> None:
-        stack, self._stack, self._copy = self._stack, None, None
+        stack, copy = self._stack, self._copy
+        self._stack, self._copy = None, None
         if stack is not None:
+            if exc is None:
+                cast(psycopg.Copy, copy).write(pgbinary.TRAILER)
             # With an error the COPY is ended as failed; without, this waits
             # until the server has every row.
             stack.__exit__(type(exc) if exc else None, exc, None)
@@ -291,29 +303,38 @@ def _copy_rows(
     photos: np.ndarray | None,
     source_ts: np.ndarray,
     hashes: np.ndarray,
-) -> pa.Buffer:
-    """The rows as CSV for COPY, written by Arrow (no Python object per cell)."""
-    n = len(sheets)
-    columns: dict[str, pa.Array] = {
-        "contest_id": pa.repeat(w.contest_id, n),
-        "tps_id": pa.array(tps_ids, type=pa.int64()),
-        "tps_code": codes_arrow(sheets.codes),
-        "source": pa.repeat(w.source, n),
-        "is_primary": pa.array(primary, type=pa.bool_()),
+) -> pgbinary.BinaryRows:
+    """The rows for a binary COPY, column by column in SHEET_INSERT_COLUMNS order
+    (pgbinary; no Python object per cell, nothing for the server to parse). The
+    values are those a text COPY stores: the votes the same JSON text, the time
+    at the source to the second."""
+    rows = pgbinary.BinaryRows(len(sheets))
+    known = sheets.known
+    put: dict[str, Callable[[], None]] = {
+        "contest_id": lambda: rows.int8_same(w.contest_id),
+        "tps_id": lambda: rows.int8(tps_ids),
+        "tps_code": lambda: rows.text(codes_arrow(sheets.codes)),
+        "source": lambda: rows.text_same(w.source),
+        "is_primary": lambda: rows.boolean(primary),
+        "votes": lambda: rows.jsonb(votes_arrow(sheets)),
+        "photo": lambda: rows.text_same(""),
+        "photo_url": (
+            (lambda: rows.text_same(""))
+            if photos is None
+            else (lambda: rows.text(pa.array(photos, type=pa.string())))
+        ),
+        "source_ts": lambda: rows.timestamptz(source_ts.astype("datetime64[s]")),
+        "content_hash": lambda: rows.int8(hashes),
+        "imported_at": lambda: rows.timestamptz(
+            np.full(len(sheets), w.now_utc, dtype="datetime64[us]")
+        ),
+        "import_run_id": lambda: rows.int8_same(w.run_id),
     }
     for j, name in enumerate(FIELDS):
-        columns[name] = pa.array(sheets.values[:, j], mask=~sheets.known[:, j])
-    columns |= {
-        "votes": votes_arrow(sheets),
-        "photo": pa.repeat("", n),
-        "photo_url": pa.repeat("", n) if photos is None else pa.array(photos),
-        "source_ts": pa.array(timestamp_texts(source_ts, "+00:00"), pa.string()),
-        "content_hash": pa.array(hashes, type=pa.int64()),
-        "imported_at": pa.repeat(w.now, n),
-        "import_run_id": pa.repeat(w.run_id, n),
-    }
-    # In the order of the COPY's column list, whatever the order above.
-    return csv_buffer(pa.table({c: columns[c] for c in SHEET_INSERT_COLUMNS}))
+        put[name] = partial(rows.int4, sheets.values[:, j], known[:, j])
+    for column in SHEET_INSERT_COLUMNS:
+        put[column]()
+    return rows
 
 
 def _sqlite_rows(
