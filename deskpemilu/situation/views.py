@@ -185,10 +185,9 @@ def dashboard_page(request: AuthedRequest, extra: dict | None = None) -> HttpRes
         "region": region,
         "summary": summary,
         "period": period,
-        "stages": selectors.stage_choices(),
-        "boot": _boot(
-            summary, selectors.dashboard_changes(user, region, at=chosen), chosen
-        ),
+        # The stage card's election (the home page's), not looked up again.
+        "stages": selectors.stage_choices(context.get("election")),
+        "boot": _boot(summary, selectors.dashboard_marks(), chosen),
         "status_as_of": chosen,
         "new_reports": [
             row | {"severity_label": Severity(row["severity"]).label}

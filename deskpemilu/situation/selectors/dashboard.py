@@ -16,6 +16,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from itertools import zip_longest
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
@@ -26,7 +27,7 @@ from django.utils import timezone
 from deskpemilu.accounts.access import incidents_visible, regions_visible
 from deskpemilu.accounts.models import User
 from deskpemilu.core.timeutil import WIB, to_wib, wib_date
-from deskpemilu.elections.models import Stage
+from deskpemilu.elections.models import Election, Stage
 from deskpemilu.elections.selectors import election_current
 from deskpemilu.incidents.models import Incident, IncidentEvent
 from deskpemilu.incidents.taxonomy import Category
@@ -69,6 +70,10 @@ NEW_LIMIT = 20  # new incidents listed per poll
 # query planners otherwise pick the period or region index and walk a large part of
 # the table); beyond this many the plain filter is used.
 RECENT_LIMIT = 2000
+# The newest incidents "Laporan baru" looks through for its first render: a busy
+# desk finds its 20 in the first window (reading 2,000 rows for them cost the page
+# more than the rest of the list), a quiet one goes on to the next.
+NEW_WINDOWS = (200, RECENT_LIMIT)
 CHILD_PREFIX = {level: NODOT_LENGTH[child] for level, child in CHILD_LEVEL.items()}
 CHILD_LEVEL = {"provinsi": "kabkota", "kabkota": "kecamatan", "kecamatan": "desa"}
 REJECTED = rules.IGNORED_STATUSES[0]
@@ -127,9 +132,10 @@ def dashboard_period(
     return Period(date_from, date_to, stage)
 
 
-def stage_choices() -> list[Stage]:
-    """The dated stages of the election being watched, for the stage filter."""
-    election = election_current()
+def stage_choices(election: Election | None = None) -> list[Stage]:
+    """The dated stages of the election being watched (`election`, when the caller
+    has it already), for the stage filter."""
+    election = election or election_current()
     if election is None:
         return []
     return list(
@@ -294,6 +300,7 @@ def dashboard_summary(
         if child_len and len(area) >= child_len:
             per_child[area[:child_len]][severity] += n
     significant = settings.DESKPEMILU_STATEMENT_SIGNIFICANT
+    figures = _figures_in(region, state)
     return {
         "region": _region_info(user, region),
         "period": {
@@ -307,8 +314,8 @@ def dashboard_summary(
         "significant": sum(by_severity[s] for s in significant),
         "by_severity": {s: by_severity[s] for s in rules.SEVERITIES},
         "by_status": {s: by_status[s] for s in STATUS_INDEX},
-        "overdue": _overdue(region, state),
-        "coverage": _coverage(region, state),
+        "overdue": figures[0] if figures is not None else None,
+        "coverage": _coverage(region, state, figures),
         "timeline": _timeline(
             _category_rows(user, region, period, state, since=since), period
         ),
@@ -375,22 +382,21 @@ def _figures_in(region: Region, state: DashboardState | None) -> list[int] | Non
     the worker's first run."""
     if state is None or state.figures_at is None:
         return None
-    totals = [0] * (1 + len(coverage_rules.STAGES))
+    width = 1 + len(coverage_rules.STAGES)
     prefix = region.code_nodot
-    for area, values in state.figures.get("areas", {}).items():
-        if area.startswith(prefix):
-            for i, value in enumerate(values):
-                totals[i] += value
-    return totals
+    rows = [
+        v
+        for area, v in state.figures.get("areas", {}).items()
+        if area.startswith(prefix)
+    ]
+    # Column sums in C (zip, sum): the province holds every area, a few thousand.
+    totals = [sum(column) for column in zip_longest(*rows, fillvalue=0)]
+    return (totals + [0] * width)[:width]
 
 
-def _overdue(region: Region, state: DashboardState | None) -> int | None:
-    figures = _figures_in(region, state)
-    return None if figures is None else figures[0]
-
-
-def _coverage(region: Region, state: DashboardState | None) -> dict[str, Any] | None:
-    figures = _figures_in(region, state)
+def _coverage(
+    region: Region, state: DashboardState | None, figures: list[int] | None
+) -> dict[str, Any] | None:
     vote_date = state.figures.get("vote_date") if state else None
     if figures is None or not vote_date:
         return None
@@ -537,6 +543,15 @@ def dashboard_points(
 # Live updates ---------------------------------------------------------------------
 
 
+def dashboard_marks() -> dict[str, int]:
+    """The last history entry and incident: where the dashboard's first poll starts
+    (two primary-key maxima)."""
+    return {
+        "event": IncidentEvent.objects.aggregate(m=Max("id"))["m"] or 0,
+        "incident": Incident.objects.aggregate(m=Max("id"))["m"] or 0,
+    }
+
+
 def dashboard_changes(
     user: User,
     region: Region,
@@ -552,10 +567,7 @@ def dashboard_changes(
     recomputed (with `at`, a chosen moment: the status shown is of `at` once it was
     recomputed later, as `dashboard_summary` says). Cheap: primary-key maxima and a
     primary-key range."""
-    marks = {
-        "event": IncidentEvent.objects.aggregate(m=Max("id"))["m"] or 0,
-        "incident": Incident.objects.aggregate(m=Max("id"))["m"] or 0,
-    }
+    marks = dashboard_marks()
     new: list[dict[str, Any]] = []
     more = False
     if incident_after is not None:
@@ -609,26 +621,35 @@ def dashboard_new(
     yet), newest first, for the first render of "Laporan baru": the polls only
     bring those reported after the page was loaded.
 
-    The newest RECENT_LIMIT ids are looked at first, by the primary key alone: asked
-    for "the newest baru of the province" at once, SQLite walks the area_code
-    index over the whole table and sorts. When they hold fewer than `limit`, the
-    plain query decides (a quiet region)."""
+    The newest ids are looked at first, by the primary key alone (NEW_WINDOWS of
+    them, the next window when one holds fewer than `limit`): asked for "the newest
+    baru of the province" at once, SQLite walks the area_code index over the whole
+    table and sorts. When the last window holds fewer than `limit`, the plain query
+    decides (a quiet region)."""
     wanted = incidents_visible(user).filter(
         region_subtree_q(region.code, field="area_code"), status="baru"
     )
     prefix = region.code_nodot
-    newest = list(
-        Incident.objects.order_by("-id").values_list("id", "area_code", "status")[
-            :RECENT_LIMIT
+    for window in NEW_WINDOWS:
+        newest = list(
+            Incident.objects.order_by("-id").values_list("id", "area_code", "status")[
+                :window
+            ]
+        )
+        candidates = [
+            pk
+            for pk, area, status in newest
+            if status == "baru" and area.startswith(prefix)
         ]
-    )
-    candidates = [
-        pk
-        for pk, area, status in newest
-        if status == "baru" and area.startswith(prefix)
-    ]
-    rows = list(_new_rows(wanted.filter(id__in=candidates), limit))
-    if len(rows) < limit and len(newest) == RECENT_LIMIT:
+        if len(candidates) >= limit or len(newest) < window:
+            break
+    # The newest `limit` candidates first: they are all there is to show when the
+    # scope holds them, and a list of a thousand ids would cost more to send, plan
+    # and check than the rows themselves (the province's newest "baru" are many).
+    rows = list(_new_rows(wanted.filter(id__in=candidates[:limit]), limit))
+    if len(rows) < limit and len(candidates) > limit:
+        rows = list(_new_rows(wanted.filter(id__in=candidates), limit))
+    if len(rows) < limit and len(newest) == window:
         rows = list(_new_rows(wanted, limit))
     return [_new_row(row) | {"at": row["occurred_at"]} for row in rows]
 

@@ -262,6 +262,36 @@ def test_new_reports_are_listed_for_the_region_only(kabkota_operator):
     assert after["incident"] == elsewhere.pk  # the next poll starts from there
 
 
+def test_new_reports_of_a_quiet_region_behind_a_busy_one(
+    kabkota_operator, province_coordinator
+):
+    """The first render's "Laporan baru" looks through the newest incidents in
+    windows (200, then 2,000), then asks the table itself: a quiet region's reports
+    are found behind any number of newer ones elsewhere, and a busy region lists its
+    own newest, newest first."""
+    quiet = place_incident(KEMANISAN, severity="kritis")
+    elsewhere = Region.objects.get(code=PANDEGLANG_DESA)
+    Incident.objects.bulk_create(
+        Incident(
+            title=f"ramai {i}",
+            category="lainnya",
+            severity="ringan",
+            status="ditangani" if i % 3 else "baru",
+            region=elsewhere,
+            area_code=elsewhere.code_nodot,
+            occurred_at=AT,
+        )
+        for i in range(2100)
+    )
+    serang = selectors.dashboard_new(kabkota_operator, region(KOTA_SERANG))
+    assert [row["id"] for row in serang] == [quiet.pk]
+    banten = selectors.dashboard_new(province_coordinator, region("36"))
+    newest_baru = list(
+        Incident.objects.filter(status="baru").order_by("-id").values_list("id")[:20]
+    )
+    assert [row["id"] for row in banten] == [pk for (pk,) in newest_baru]
+
+
 def test_the_period_asked_for(settings):
     default = selectors.dashboard_period(today=DAY)
     assert (default.date_from, default.date_to) == (DAY - dt.timedelta(days=6), DAY)

@@ -103,6 +103,19 @@ def test_the_home_page_is_the_dashboard_of_the_scope(
     assert client_for(province_coordinator).get("/situasi/")["Location"] == "/"
 
 
+def test_the_home_page_asks_the_database_a_bounded_number_of_questions(
+    province_coordinator, client_for, computed, django_assert_max_num_queries
+):
+    """The page is the desk's busiest (issue 17: under 50 ms at a million
+    incidents): the session and the user, the scope, the stage card, the summary from
+    the kept counts, the poll's two marks (not the whole poll), the newest reports,
+    the action items and the bell. A query more is a regression to look at."""
+    client = client_for(province_coordinator)
+    client.get("/")
+    with django_assert_max_num_queries(19):
+        assert client.get("/").status_code == 200
+
+
 def test_a_read_only_leader_and_an_operator_may_not_set_a_status(
     leader, kabkota_operator, client_for, computed
 ):
