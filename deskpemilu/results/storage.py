@@ -629,15 +629,32 @@ def desa_sums(
     # whose codes start with it or, for a TPS code, the TPS's desa.
     in_desa, desa_params = _range_sql(prefix[:desa], "r.code_nodot")
     in_prefix, params = _range_sql(prefix, "s.tps_code")
-    sql = (
-        f"SELECT r.code_nodot, COUNT(*), {columns} "
-        f"FROM {Region._meta.db_table} r JOIN {SHEET_TABLE} s "
-        "ON s.contest_id = %s AND s.tps_code >= r.code_nodot "
-        "AND s.tps_code <= r.code_nodot || '999' "
-        f"WHERE length(r.code_nodot) = {desa}{in_desa} AND s.is_primary{in_prefix} "
-        "GROUP BY r.code_nodot ORDER BY r.code_nodot"
-    )
     on_postgres = postgres()
+    if on_postgres:
+        # The desa drive, whatever the statistics: right after a national import
+        # (no ANALYZE yet) the planner put the sheets outside and scanned the
+        # regions' index up to each sheet's code (minutes). A LATERAL with its own
+        # aggregate cannot be turned around.
+        sql = (
+            f"SELECT r.code_nodot, x.* FROM {Region._meta.db_table} r "
+            f"CROSS JOIN LATERAL (SELECT COUNT(*) AS n, {columns} "
+            f"FROM {SHEET_TABLE} s WHERE s.contest_id = %s "
+            "AND s.tps_code >= r.code_nodot AND s.tps_code <= r.code_nodot || '999' "
+            f"AND s.is_primary{in_prefix}) x "
+            f"WHERE length(r.code_nodot) = {desa}{in_desa} AND x.n > 0 "
+            "ORDER BY r.code_nodot"
+        )
+        values = [contest_id, *params, *desa_params]
+    else:
+        sql = (
+            f"SELECT r.code_nodot, COUNT(*), {columns} "
+            f"FROM {Region._meta.db_table} r JOIN {SHEET_TABLE} s "
+            "ON s.contest_id = %s AND s.tps_code >= r.code_nodot "
+            "AND s.tps_code <= r.code_nodot || '999' "
+            f"WHERE length(r.code_nodot) = {desa}{in_desa} AND s.is_primary{in_prefix} "
+            "GROUP BY r.code_nodot ORDER BY r.code_nodot"
+        )
+        values = [contest_id, *desa_params, *params]
     with transaction.atomic() if on_postgres else nullcontext():
         with connection.cursor() as cursor:
             if on_postgres:
@@ -646,20 +663,27 @@ def desa_sums(
                 # 2 cores the parallel plan's gathering of every desa from each
                 # worker costs more (~0.7 s CPU) than it shares.
                 # Put back afterwards: a caller's transaction goes on as it was.
+                # And no sequential scan: the join is on a range, so the only
+                # plan is a nested loop, and without fresh statistics (a national
+                # import just committed) the planner took a scan of every sheet
+                # for every desa (minutes, not seconds) over the index's range.
                 cursor.execute(
                     "SELECT current_setting('jit'), "
-                    "current_setting('max_parallel_workers_per_gather')"
+                    "current_setting('max_parallel_workers_per_gather'), "
+                    "current_setting('enable_seqscan')"
                 )
-                jit, workers = cursor.fetchone()
+                jit, workers, seqscan = cursor.fetchone()
                 cursor.execute("SET LOCAL jit = off")
                 cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
-            cursor.execute(sql, [contest_id, *desa_params, *params])
+                cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(sql, values)
             rows = cursor.fetchall()
             if on_postgres:
                 cursor.execute(
                     "SELECT set_config('jit', %s, true), "
-                    "set_config('max_parallel_workers_per_gather', %s, true)",
-                    [jit, workers],
+                    "set_config('max_parallel_workers_per_gather', %s, true), "
+                    "set_config('enable_seqscan', %s, true)",
+                    [jit, workers, seqscan],
                 )
     n = 1 + len(FIELDS) + n_votes
     data = np.array([r[1:] for r in rows], dtype=np.int64).reshape(len(rows), n)
