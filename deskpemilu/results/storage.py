@@ -644,7 +644,7 @@ def desa_sums(
             f"WHERE length(r.code_nodot) = {desa}{in_desa} AND x.n > 0 "
             "ORDER BY r.code_nodot"
         )
-        values = [contest_id, *params, *desa_params]
+        values: list[int | str] = [contest_id, *params, *desa_params]
     else:
         sql = (
             f"SELECT r.code_nodot, COUNT(*), {columns} "
