@@ -125,28 +125,26 @@ def test_the_heaviest_is_weighed_with_its_age_and_the_newest_wins_among_equals()
         services.status_recompute(at=AT)
         return RegionStatus.objects.get(region__code=KEMANISAN).reason
 
-    # The younger of two kritis weighs more (another age step), in either order.
-    assert "\u2013 muda di" in named(
-        ("tua", "kritis", "baru", 40), ("muda", "kritis", "baru", 2)
-    )
-    assert "\u2013 muda di" in named(
-        ("muda", "kritis", "baru", 2), ("tua", "kritis", "baru", 40)
-    )
-    # Age against severity: a kritis a week old weighs less than a fresh sedang,
-    # one 30 hours old more.
-    assert "\u2013 segar di" in named(
-        ("lama", "kritis", "baru", 160), ("segar", "sedang", "baru", 1)
-    )
-    assert "\u2013 lama di" in named(
-        ("lama", "kritis", "baru", 30), ("segar", "sedang", "baru", 1)
-    )
-    # The same weight (open, same step) in another state: the later recorded wins.
-    assert "\u2013 kedua di" in named(
-        ("pertama", "kritis", "ditangani", 2), ("kedua", "kritis", "baru", 3)
-    )
-    assert "\u2013 kedua di" in named(
-        ("pertama", "kritis", "baru", 2), ("kedua", "kritis", "ditangani", 3)
-    )
+    cases = [
+        # The younger of two kritis weighs more (another age step), in either order.
+        ("muda", [("tua", "kritis", "baru", 40), ("muda", "kritis", "baru", 2)]),
+        ("muda", [("muda", "kritis", "baru", 2), ("tua", "kritis", "baru", 40)]),
+        # Age against severity: a kritis a week old weighs less than a fresh
+        # sedang, one 30 hours old more.
+        ("segar", [("lama", "kritis", "baru", 160), ("segar", "sedang", "baru", 1)]),
+        ("lama", [("lama", "kritis", "baru", 30), ("segar", "sedang", "baru", 1)]),
+        # The same weight (open, same step) in another state: the later recorded.
+        (
+            "kedua",
+            [("pertama", "kritis", "ditangani", 2), ("kedua", "kritis", "baru", 3)],
+        ),
+        (
+            "kedua",
+            [("pertama", "kritis", "baru", 2), ("kedua", "kritis", "ditangani", 3)],
+        ),
+    ]
+    for heaviest, placed in cases:
+        assert f"\u2013 {heaviest} di" in named(*placed), placed
 
 
 def test_status_calms_down_as_incidents_age():
