@@ -185,12 +185,18 @@ def decay_steps(rules: StatusRules) -> list[tuple[float, float]]:
     ]
 
 
+def age_step(age_hours: float, rules: StatusRules) -> int | None:
+    """The age step (index into decay_steps) of an incident `age_hours` old; None
+    outside the window."""
+    if age_hours < 0 or age_hours > rules.window_hours:
+        return None
+    return max(math.ceil(age_hours / rules.step_hours) - 1, 0)
+
+
 def decay(age_hours: float, rules: StatusRules) -> float:
     """The decay factor of an incident `age_hours` old; 0 outside the window."""
-    if age_hours < 0 or age_hours > rules.window_hours:
-        return 0.0
-    step = max(math.ceil(age_hours / rules.step_hours) - 1, 0)
-    return decay_steps(rules)[step][1]
+    step = age_step(age_hours, rules)
+    return 0.0 if step is None else decay_steps(rules)[step][1]
 
 
 def status_factor(status: str, rules: StatusRules) -> float:
@@ -205,10 +211,18 @@ def incident_weight(
     severity: str, status: str, age_hours: float, rules: StatusRules = DEFAULT_RULES
 ) -> float:
     """What one incident adds to the score of the region it is placed in."""
+    return step_weight(severity, status, age_step(age_hours, rules), rules)
+
+
+def step_weight(
+    severity: str, status: str, step: int | None, rules: StatusRules = DEFAULT_RULES
+) -> float:
+    """`incident_weight` of an incident in age step `step` (None: outside the
+    window), for counts grouped by step."""
     return (
         rules.severity_weights.get(severity, 0.0)
         * status_factor(status, rules)
-        * decay(age_hours, rules)
+        * (0.0 if step is None else decay_steps(rules)[step][1])
     )
 
 

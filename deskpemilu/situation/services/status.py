@@ -23,6 +23,7 @@ from django.db.models import (
     Count,
     ExpressionWrapper,
     F,
+    Field,
     FloatField,
     IntegerField,
     Max,
@@ -146,13 +147,30 @@ def _weight_sql(at: dt.datetime, status: StatusRules) -> CombinedExpression:
         When(status__in=rules.OPEN_STATUSES, then=Value(float(status.open_factor))),
         When(status__in=rules.CLOSED_STATUSES, then=Value(float(status.closed_factor))),
     )
-    decay = case(
-        *(
-            When(occurred_at__gte=at - dt.timedelta(hours=oldest), then=Value(factor))
-            for oldest, factor in rules.decay_steps(status)
-        )
+    decay = _by_age_step(
+        at, status, [factor for _, factor in rules.decay_steps(status)], 0.0
     )
     return severity * factor * decay
+
+
+def _by_age_step(
+    at: dt.datetime, status: StatusRules, values: list[Any], default: Any
+) -> Case:
+    """A value per age step of an incident at `at` (status_rules.decay_steps,
+    youngest first); `default` outside the steps."""
+    field: Field[Any, Any] = (
+        FloatField() if isinstance(default, float) else IntegerField()
+    )
+    return Case(
+        *(
+            When(occurred_at__gte=at - dt.timedelta(hours=oldest), then=Value(value))
+            for (oldest, _), value in zip(
+                rules.decay_steps(status), values, strict=True
+            )
+        ),
+        default=Value(default),
+        output_field=field,
+    )
 
 
 def _own_scores(
@@ -413,19 +431,10 @@ def _evidence(
     # (status_rules.incident_weight) falls with the age step, so its heaviest
     # incident, the newest among equals, is the one with the largest
     # (youngest step, id): MAX() of both packed into one integer.
-    steps = rules.decay_steps(status)
-    step = Case(
-        *(
-            When(
-                occurred_at__gte=state.computed_at - dt.timedelta(hours=oldest), then=i
-            )
-            for i, (oldest, _) in enumerate(steps)
-        ),
-        default=-1,
-        output_field=IntegerField(),
-    )
+    steps = len(rules.decay_steps(status))
+    step = _by_age_step(state.computed_at, status, list(range(steps)), -1)
     packed = ExpressionWrapper(
-        (Value(len(steps)) - step) * Value(_ID_SPAN, output_field=BigIntegerField())
+        (Value(steps) - step) * Value(_ID_SPAN, output_field=BigIntegerField())
         + F("id"),
         output_field=BigIntegerField(),
     )
@@ -438,21 +447,18 @@ def _evidence(
     counts: dict[str, tuple[Counter[str], Counter[str]]] = {}
     heaviest: dict[str, tuple[float, int]] = {}
     for area, severity, state_, n, best in groups:
-        found = tree.dotted.get(area)
-        if found is None:
+        holder_code = tree.dotted.get(area)
+        if holder_code is None:
             continue
-        code = found
-        if code not in counts:
-            counts[code] = (Counter(), Counter())
-        opened, closed = counts[code]
+        if holder_code not in counts:
+            counts[holder_code] = (Counter(), Counter())
+        opened, closed = counts[holder_code]
         (opened if state_ in rules.OPEN_STATUSES else closed)[severity] += n
-        i, newest = len(steps) - best // _ID_SPAN, best % _ID_SPAN
-        weight = (
-            status.severity_weights.get(severity, 0.0)
-            * rules.status_factor(state_, status)
-            * (steps[i][1] if i >= 0 else 0.0)
+        i, newest = steps - best // _ID_SPAN, best % _ID_SPAN
+        weight = rules.step_weight(severity, state_, i if i >= 0 else None, status)
+        heaviest[holder_code] = max(
+            heaviest.get(holder_code, (-1.0, 0)), (weight, newest)
         )
-        heaviest[code] = max(heaviest.get(code, (-1.0, 0)), (weight, newest))
     named = {
         pk: (title, f"TPS {tps:03d} {where}" if tps else where)
         for pk, title, tps, where in Incident.objects.filter(
