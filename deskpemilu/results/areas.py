@@ -15,7 +15,7 @@ import numpy as np
 from django.db.models import Q
 
 from deskpemilu.elections.models import Contest
-from deskpemilu.regions.codes import next_prefix
+from deskpemilu.regions.codes import NODOT_LENGTH, next_prefix
 from deskpemilu.results import recap, storage
 from deskpemilu.results.models import Decision, ResultSheet
 from deskpemilu.results.sheets import Sheets
@@ -107,7 +107,15 @@ def recap_table(contest: Contest, prefix: str = "") -> recap.RecapTable:
     desa, with the desk's decisions in place of the values they replace, then
     rolled up level by level."""
     names = field_names(contest.candidates.count())
-    codes, data = storage.desa_sums(contest.id, len(names) - len(FIELDS), prefix)
+    n_votes = len(names) - len(FIELDS)
+    # The sums kept per desa (services.sums) when the contest has them; a TPS's
+    # "area" and a contest without them sum the sheets.
+    kept = (
+        storage.kept_sums(contest.id, n_votes, prefix)
+        if len(prefix) <= NODOT_LENGTH["desa"]
+        else None
+    )
+    codes, data = kept or storage.desa_sums(contest.id, n_votes, prefix)
     sheets, sums, known = data[:, 0], data[:, 1::2].copy(), data[:, 2::2].copy()
     recap.apply_decisions(codes, sums, known, names, decided_changes(contest, prefix))
     return recap.build(names, codes, sheets, sums, known)

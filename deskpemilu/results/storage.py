@@ -42,7 +42,7 @@ from deskpemilu.results.dbvalues import (
     votes_arrow,
     votes_json,
 )
-from deskpemilu.results.models import FlagStatus, ResultSheet, SheetFlag
+from deskpemilu.results.models import DesaSum, FlagStatus, ResultSheet, SheetFlag
 from deskpemilu.results.sheets import Sheets
 from deskpemilu.results.spec import FIELDS, SOURCE_RANK
 
@@ -606,11 +606,12 @@ UNKNOWN_WEIGHT = 1 << UNKNOWN_SHIFT
 
 
 def desa_sums(
-    contest_id: int, n_votes: int, prefix: str = ""
+    contest_id: int, n_votes: int, prefix: str = "", desa: list[str] | None = None
 ) -> tuple[list[str], np.ndarray]:
-    """Per desa with a primary sheet under `prefix`, by code: the desa codes and one
-    int64 row each of (primary sheets, then the SUM (0 when none is known) and the
-    COUNT of known values of each of FIELDS and of the votes 1..n_votes).
+    """Per desa with a primary sheet under `prefix` (or among the `desa` codes), by
+    code: the desa codes and one int64 row each of (primary sheets, then the SUM (0
+    when none is known) and the COUNT of known values of each of FIELDS and of the
+    votes 1..n_votes).
 
     One statement: the desa (regions, by their indexed code) in code order, each
     joined to its TPS' range of the sheets' index, so that the database groups in
@@ -618,47 +619,86 @@ def desa_sums(
     B-tree on SQLite, a sort that spills on PostgreSQL). Every sheet is counted: its
     code is its TPS's 13 digits and a TPS lies in a known desa (regions.importers).
     """
+    desa_list = None if desa is None else sorted(desa)
+    if desa_list is not None and not desa_list:
+        return [], np.zeros((0, sums_width(n_votes)), dtype=np.int64)
+    if desa_list is not None and len(desa_list) > _IN_CHUNK and not postgres():
+        # SQLite's limit on parameters: in parts, each in code order.
+        parts = [
+            desa_sums(contest_id, n_votes, prefix, desa_list[i : i + _IN_CHUNK])
+            for i in range(0, len(desa_list), _IN_CHUNK)
+        ]
+        codes = [c for part in parts for c in part[0]]
+        return codes, np.concatenate([part[1] for part in parts])
+    sql, values = _desa_sums_sql(contest_id, n_votes, prefix, desa_list)
+    rows = _recap_rows(sql, values)
+    n = 1 + len(FIELDS) + n_votes
+    data = np.array([r[1:] for r in rows], dtype=np.int64).reshape(len(rows), n)
+    totals = data[:, 1:]
+    unknown = (totals + UNKNOWN_WEIGHT // 2) >> UNKNOWN_SHIFT
+    out = np.empty((len(rows), 2 * n - 1), dtype=np.int64)
+    out[:, 0] = data[:, 0]
+    out[:, 1::2] = totals - (unknown << UNKNOWN_SHIFT)
+    out[:, 2::2] = data[:, :1] - unknown
+    return [r[0] for r in rows], out
+
+
+def _desa_sums_sql(
+    contest_id: int, n_votes: int, prefix: str, desa_list: list[str] | None
+) -> tuple[str, list[Any]]:
+    """desa_sums' statement and its parameters."""
     from deskpemilu.regions.models import Region
 
     columns = ", ".join(
         f"SUM(COALESCE({e}, {UNKNOWN_WEIGHT}))" + ("::bigint" if postgres() else "")
         for e in _number_columns(n_votes, "s.")
     )
-    desa = NODOT_LENGTH["desa"]
+    desa_length = NODOT_LENGTH["desa"]
     # The sheets under the prefix, and (to read no more of the index) the desa
     # whose codes start with it or, for a TPS code, the TPS's desa.
-    in_desa, desa_params = _range_sql(prefix[:desa], "r.code_nodot")
+    in_desa, desa_params = _range_sql(prefix[:desa_length], "r.code_nodot")
     # The desa's ranges already hold the sheets of a shorter prefix. A second
     # range on the sheets' code beside the desa's own made SQLite search the
     # whole prefix's sheets for every desa (3.2 s for one province at national
     # scale): only a prefix longer than a desa (a TPS) needs it.
-    in_prefix, params = _range_sql(prefix if len(prefix) > desa else "", "s.tps_code")
-    on_postgres = postgres()
-    if on_postgres:
+    in_prefix, params = _range_sql(
+        prefix if len(prefix) > desa_length else "", "s.tps_code"
+    )
+    listed: list[Any] = []
+    if desa_list is not None and postgres():
+        in_desa += " AND r.code_nodot = ANY(%s)"
+        listed = [desa_list]
+    elif desa_list is not None:
+        in_desa += f" AND r.code_nodot IN ({','.join(['%s'] * len(desa_list))})"
+        listed = desa_list
+    if postgres():
         # The desa drive, whatever the statistics: right after a national import
         # (no ANALYZE yet) the planner put the sheets outside and scanned the
         # regions' index up to each sheet's code (minutes). A LATERAL with its own
         # aggregate cannot be turned around.
-        sql = (
+        return (
             f"SELECT r.code_nodot, x.* FROM {Region._meta.db_table} r "
             f"CROSS JOIN LATERAL (SELECT COUNT(*) AS n, {columns} "
             f"FROM {SHEET_TABLE} s WHERE s.contest_id = %s "
             "AND s.tps_code >= r.code_nodot AND s.tps_code <= r.code_nodot || '999' "
             f"AND s.is_primary{in_prefix}) x "
-            f"WHERE length(r.code_nodot) = {desa}{in_desa} AND x.n > 0 "
+            f"WHERE length(r.code_nodot) = {desa_length}{in_desa} AND x.n > 0 "
             "ORDER BY r.code_nodot"
-        )
-        values: list[int | str] = [contest_id, *params, *desa_params]
-    else:
-        sql = (
-            f"SELECT r.code_nodot, COUNT(*), {columns} "
-            f"FROM {Region._meta.db_table} r JOIN {SHEET_TABLE} s "
-            "ON s.contest_id = %s AND s.tps_code >= r.code_nodot "
-            "AND s.tps_code <= r.code_nodot || '999' "
-            f"WHERE length(r.code_nodot) = {desa}{in_desa} AND s.is_primary{in_prefix} "
-            "GROUP BY r.code_nodot ORDER BY r.code_nodot"
-        )
-        values = [contest_id, *desa_params, *params]
+        ), [contest_id, *params, *desa_params, *listed]
+    return (
+        f"SELECT r.code_nodot, COUNT(*), {columns} "
+        f"FROM {Region._meta.db_table} r JOIN {SHEET_TABLE} s "
+        "ON s.contest_id = %s AND s.tps_code >= r.code_nodot "
+        "AND s.tps_code <= r.code_nodot || '999' "
+        f"WHERE length(r.code_nodot) = {desa_length}{in_desa} "
+        f"AND s.is_primary{in_prefix} "
+        "GROUP BY r.code_nodot ORDER BY r.code_nodot"
+    ), [contest_id, *desa_params, *listed, *params]
+
+
+def _recap_rows(sql: str, values: list[Any]) -> list[tuple[Any, ...]]:
+    """Run desa_sums' statement (on PostgreSQL with its settings)."""
+    on_postgres = postgres()
     with transaction.atomic() if on_postgres else nullcontext():
         with connection.cursor() as cursor:
             if on_postgres:
@@ -689,15 +729,96 @@ def desa_sums(
                     "set_config('enable_seqscan', %s, true)",
                     [jit, workers, seqscan],
                 )
-    n = 1 + len(FIELDS) + n_votes
-    data = np.array([r[1:] for r in rows], dtype=np.int64).reshape(len(rows), n)
-    totals = data[:, 1:]
-    unknown = (totals + UNKNOWN_WEIGHT // 2) >> UNKNOWN_SHIFT
-    out = np.empty((len(rows), 2 * n - 1), dtype=np.int64)
-    out[:, 0] = data[:, 0]
-    out[:, 1::2] = totals - (unknown << UNKNOWN_SHIFT)
-    out[:, 2::2] = data[:, :1] - unknown
-    return [r[0] for r in rows], out
+    return rows
+
+
+# Sums per desa kept (models.DesaSum) ---------------------------------------------
+
+SUM_TABLE = DesaSum._meta.db_table
+_IN_CHUNK = 500  # codes per IN (...) on SQLite, within its limit on parameters
+
+
+def sums_width(n_votes: int) -> int:
+    """int64s in a desa's row: the sheets, then a sum and a count per column."""
+    return 1 + 2 * (len(FIELDS) + n_votes)
+
+
+def kept_width(contest_id: int) -> int | None:
+    """The width of the contest's kept rows (its mark), None when none are kept."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT data FROM {SUM_TABLE} WHERE contest_id = %s AND desa_code = ''",
+            [contest_id],
+        )
+        row = cursor.fetchone()
+    return None if row is None else int(np.frombuffer(bytes(row[0]), "<i8")[0])
+
+
+def kept_sums(
+    contest_id: int, n_votes: int, prefix: str = "", desa: list[str] | None = None
+) -> tuple[list[str], np.ndarray] | None:
+    """desa_sums as kept, under `prefix` (at most a desa's code) or for the `desa`
+    codes: the same codes and rows. None when the contest's sums are not kept for
+    this number of candidates (the caller sums the sheets)."""
+    width = sums_width(n_votes)
+    if kept_width(contest_id) != width:
+        return None
+    if desa is not None and len(desa) <= _IN_CHUNK:
+        where = f" AND desa_code IN ({','.join(['%s'] * len(desa))})" if desa else ""
+        params: list[str] = list(desa)
+        if not desa:
+            return [], np.zeros((0, width), dtype=np.int64)
+    else:
+        where, params = _range_sql(prefix, "desa_code")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT desa_code, data FROM {SUM_TABLE} WHERE contest_id = %s "
+            f"AND desa_code <> ''{where} ORDER BY desa_code",
+            [contest_id, *params],
+        )
+        rows = cursor.fetchall()
+    if desa is not None and len(desa) > _IN_CHUNK:
+        wanted = set(desa)
+        rows = [r for r in rows if r[0] in wanted]
+    data = np.frombuffer(b"".join(r[1] for r in rows), dtype="<i8")
+    return [r[0] for r in rows], data.reshape(len(rows), width).astype(np.int64)
+
+
+def keep_sums(
+    contest_id: int,
+    width: int,
+    codes: list[str],
+    data: np.ndarray,
+    *,
+    forget: list[str] | None,
+) -> None:
+    """Store desa rows and the contest's mark: the rows of the `forget` codes go
+    first (None: every row of the contest), then `codes` with their `data` rows."""
+    blobs = np.ascontiguousarray(data, dtype="<i8").reshape(len(codes), width)
+    rows = [(contest_id, c, blobs[i].tobytes()) for i, c in enumerate(codes)]
+    rows.append((contest_id, "", np.array([width], "<i8").tobytes()))
+    gone = None if forget is None else ["", *forget]
+    with connection.cursor() as cursor:
+        if gone is None:
+            cursor.execute(
+                f"DELETE FROM {SUM_TABLE} WHERE contest_id = %s", [contest_id]
+            )
+        for start in range(0, len(gone or []), _IN_CHUNK):
+            part = cast(list[str], gone)[start : start + _IN_CHUNK]
+            cursor.execute(
+                f"DELETE FROM {SUM_TABLE} WHERE contest_id = %s "
+                f"AND desa_code IN ({','.join(['%s'] * len(part))})",
+                [contest_id, *part],
+            )
+        columns = "(contest_id, desa_code, data)"
+        if postgres():
+            with cursor.cursor.copy(f"COPY {SUM_TABLE} {columns} FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            head = f"INSERT INTO {SUM_TABLE} {columns} VALUES "
+            flat = [v for _, code, blob in rows for v in (code, blob)]
+            _insert_many(connection.connection, head, f"({contest_id},?,?)", flat)
 
 
 def primary_sheet_rows(

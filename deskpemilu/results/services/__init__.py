@@ -23,6 +23,7 @@ from deskpemilu.results.services.official import (
 )
 from deskpemilu.results.services.screening import ScreensReport, screens_run
 from deskpemilu.results.services.sources import flag_row, sheets_of, sources_refresh
+from deskpemilu.results.services.sums import desa_sums_rebuild
 
 __all__ = [
     "LEVEL_BY_LENGTH",
@@ -35,6 +36,7 @@ __all__ = [
     "contest_for",
     "decision_record",
     "decisions_record",
+    "desa_sums_rebuild",
     "field_in_contest",
     "flag_close",
     "flag_row",

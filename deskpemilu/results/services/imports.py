@@ -26,6 +26,7 @@ from deskpemilu.results.models import (
 )
 from deskpemilu.results.services.common import ImportReport, Progress
 from deskpemilu.results.services.sources import sources_refresh
+from deskpemilu.results.services.sums import DesaSumKeeper, contest_lock
 from deskpemilu.results.sheets import Sheets, content_hash
 from deskpemilu.results.spec import SOURCES
 
@@ -124,6 +125,14 @@ class SheetImporter:
 
     def __post_init__(self) -> None:
         self.report = ImportReport(self.run.file_name, self.source)
+        # One writer of a contest's sheets at a time (the primary source of a TPS
+        # and the kept sums per desa depend on what is stored).
+        contest_lock(self.contest.id)
+        self.sums = DesaSumKeeper(
+            self.contest,
+            self.contest.candidates.count(),
+            had_sheets=ResultSheet.objects.filter(contest=self.contest).exists(),
+        )
         if self.only_codes is None:
             self.codes, self.ids = storage.tps_index()
             tps, sheet_ids, hashes = storage.existing_sheets(
@@ -188,7 +197,9 @@ class SheetImporter:
         )
         self._check(_take(sheets, todo), tps_ids[todo])
         touched = tps_ids[todo]
-        self.touched_other.append(touched[self.has_other[touched]])
+        other = self.has_other[touched]
+        self.touched_other.append(touched[other])
+        self.sums.stale(sheets.codes[todo[other]])
 
     def finish(self) -> None:
         """Once every batch is added: the flags and the comparison of sources."""
@@ -196,6 +207,7 @@ class SheetImporter:
         self._store_flags()
         if self.touched_other:
             self._sources_changed(np.concatenate(self.touched_other))
+        self.sums.finish()
 
     def _tps_ids(self, batch: layouts.Batch, rows: np.ndarray) -> np.ndarray:
         codes = batch.sheets.codes[rows]
@@ -230,6 +242,8 @@ class SheetImporter:
     ) -> None:
         pick = np.nonzero(new)[0]
         if pick.size:
+            self.sums.added(_take(sheets, pick))  # those of a TPS with another
+            # source are summed again from the table (stale, in add())
             self.writer.add(
                 sheets=_take(sheets, pick),
                 tps_ids=tps_ids[pick],
@@ -240,6 +254,7 @@ class SheetImporter:
             )
         pick = np.nonzero(changed)[0]
         if pick.size:
+            self.sums.stale(sheets.codes[pick])
             self.writer.flush()  # the connection is needed for other statements
             ids = self.sheet_id[tps_ids[pick]]
             SheetFlag.objects.filter(
