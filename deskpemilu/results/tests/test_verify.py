@@ -170,3 +170,23 @@ def test_two_sources_in_one_file_are_compared(tmp_path):
         "suara_1 terbaca 884 di kpu_sirekap, kemungkinan 84" in found["likely_misread"]
     )
     assert found["sum_mismatch"].startswith("[kpu_sirekap] ")
+
+
+def test_every_check_on_two_threads_finds_what_each_finds_alone(tmp_path):
+    """The per-sheet checks on their own thread beside the checks across sources
+    and the screens: the same flags, in the same order, as one after another."""
+    from deskpemilu.results import checks, screens
+    from deskpemilu.results.generator import generate
+
+    made = generate(tmp_path, 3_000, seed=5, error_rate=0.02)
+    sheets = verify.read_all([made.results], "kpu_sirekap")
+    alone = (
+        checks.check_sheets(sheets)
+        + checks.compare_sources(sheets)
+        + screens.outlier_flags(sheets, use=verify.primary_rows(sheets))
+    )
+    both = verify.every_check(sheets)
+    assert len(alone) > 100
+    assert [(f.row, f.check, f.detail) for f in both] == [
+        (f.row, f.check, f.detail) for f in alone
+    ]
