@@ -115,7 +115,11 @@ def recap_table(contest: Contest, prefix: str = "") -> recap.RecapTable:
         if len(prefix) <= NODOT_LENGTH["desa"]
         else None
     )
-    codes, data = kept or storage.desa_sums(contest.id, n_votes, prefix)
+    if kept is None:
+        texts, data = storage.desa_sums(contest.id, n_votes, prefix)
+        codes = np.fromiter(map(int, texts), dtype=np.int64, count=len(texts))
+    else:
+        codes, data = kept
     sheets, sums, known = data[:, 0], data[:, 1::2].copy(), data[:, 2::2].copy()
     recap.apply_decisions(codes, sums, known, names, decided_changes(contest, prefix))
     return recap.build(names, codes, sheets, sums, known)

@@ -7,7 +7,10 @@ few array reductions here (83,731 desa nationally), not a loop over TPS.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
 
 import numpy as np
 
@@ -33,10 +36,12 @@ class RecapTable:
     sheets: np.ndarray
     sums: np.ndarray
     known: np.ndarray
-    index: dict[str, int] = field(init=False)
 
-    def __post_init__(self) -> None:
-        self.index = {code: i for i, code in enumerate(self.codes)}
+    @cached_property
+    def index(self) -> dict[str, int]:
+        """Row of each code (built at the first look-up: a page that only walks
+        the table does not need it)."""
+        return {code: i for i, code in enumerate(self.codes)}
 
     def get(self, code: str, name: str) -> tuple[int, int]:
         """(sum, TPS known) of a column in an area; (0, 0) for an area without any."""
@@ -52,36 +57,49 @@ class RecapTable:
 
 
 def apply_decisions(
-    desa_codes: list[str],
+    desa_codes: Sequence[str] | np.ndarray,
     sums: np.ndarray,
     known: np.ndarray,
     names: tuple[str, ...],
     changes: list[tuple[str, str, int | None, int | None]],
 ) -> None:
     """Replace sheet values by decided ones, in place: each change is (TPS code,
-    field, value on the primary sheet or None, decided value or None)."""
-    where = {code: i for i, code in enumerate(desa_codes)}
+    field, value on the primary sheet or None, decided value or None). The desa
+    codes as texts or as integers."""
+    if not changes:
+        return
+    where = {int(code): i for i, code in enumerate(_codes_list(desa_codes))}
     for tps_code, name, before, after in changes:
-        i, j = where.get(tps_desa_code(tps_code)), names.index(name)
+        i, j = where.get(int(tps_desa_code(tps_code))), names.index(name)
         if i is None:
             continue
         sums[i, j] += (after or 0) - (before or 0)
         known[i, j] += (after is not None) - (before is not None)
 
 
+def _codes_list(codes: Sequence[str] | np.ndarray) -> list[Any]:
+    return codes.tolist() if isinstance(codes, np.ndarray) else list(codes)
+
+
 def build(
     names: tuple[str, ...],
-    desa_codes: list[str],
+    desa_codes: Sequence[str] | np.ndarray,
     sheets: np.ndarray,
     sums: np.ndarray,
     known: np.ndarray,
 ) -> RecapTable:
-    """Roll desa totals up every level of the code tree."""
-    if not desa_codes:
+    """Roll desa totals up every level of the code tree (desa codes as texts or
+    as integers)."""
+    if not len(desa_codes):
         width = len(names)
         z = np.zeros((0, width), dtype=np.int64)
         return RecapTable(names, [], np.zeros(0, dtype=np.int64), z, z)
-    numeric = np.fromiter(map(int, desa_codes), dtype=np.int64, count=len(desa_codes))
+    if isinstance(desa_codes, np.ndarray):
+        numeric = desa_codes.astype(np.int64)
+    else:
+        numeric = np.fromiter(
+            map(int, desa_codes), dtype=np.int64, count=len(desa_codes)
+        )
     order = np.argsort(numeric, kind="stable")
     numeric = numeric[order]
     level: tuple[np.ndarray, ...] = (sheets[order], sums[order], known[order])

@@ -42,7 +42,7 @@ from deskpemilu.results.dbvalues import (
     votes_arrow,
     votes_json,
 )
-from deskpemilu.results.models import DesaSum, FlagStatus, ResultSheet, SheetFlag
+from deskpemilu.results.models import DesaSums, FlagStatus, ResultSheet, SheetFlag
 from deskpemilu.results.sheets import Sheets
 from deskpemilu.results.spec import FIELDS, SOURCE_RANK
 
@@ -732,10 +732,12 @@ def _recap_rows(sql: str, values: list[Any]) -> list[tuple[Any, ...]]:
     return rows
 
 
-# Sums per desa kept (models.DesaSum) ---------------------------------------------
+# Sums per desa kept (models.DesaSums), a row per kecamatan -------------------------
 
-SUM_TABLE = DesaSum._meta.db_table
+SUM_TABLE = DesaSums._meta.db_table
 _IN_CHUNK = 500  # codes per IN (...) on SQLite, within its limit on parameters
+_KECAMATAN_DIGITS = NODOT_LENGTH["kecamatan"]
+_DESA_DIGITS = NODOT_LENGTH["desa"]
 
 
 def sums_width(n_votes: int) -> int:
@@ -744,59 +746,90 @@ def sums_width(n_votes: int) -> int:
 
 
 def kept_width(contest_id: int) -> int | None:
-    """The width of the contest's kept rows (its mark), None when none are kept."""
+    """The width of the contest's kept desa rows without their code (its mark),
+    None when none are kept."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT data FROM {SUM_TABLE} WHERE contest_id = %s AND desa_code = ''",
+            f"SELECT data FROM {SUM_TABLE} "
+            "WHERE contest_id = %s AND kecamatan_code = ''",
             [contest_id],
         )
         row = cursor.fetchone()
-    return None if row is None else int(np.frombuffer(bytes(row[0]), "<i8")[0])
+    return None if row is None else int(np.frombuffer(bytes(row[0]), "<i8")[0]) - 1
 
 
 def kept_sums(
-    contest_id: int, n_votes: int, prefix: str = "", desa: list[str] | None = None
-) -> tuple[list[str], np.ndarray] | None:
-    """desa_sums as kept, under `prefix` (at most a desa's code) or for the `desa`
-    codes: the same codes and rows. None when the contest's sums are not kept for
-    this number of candidates (the caller sums the sheets)."""
+    contest_id: int,
+    n_votes: int,
+    prefix: str = "",
+    kecamatan: list[str] | None = None,
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """desa_sums as kept, under `prefix` (at most a desa's code) or in the listed
+    `kecamatan`: the desa codes (int64, in order) and their rows. None when the
+    contest's sums are not kept for this number of candidates."""
     width = sums_width(n_votes)
     if kept_width(contest_id) != width:
         return None
-    if desa is not None and len(desa) <= _IN_CHUNK:
-        where = f" AND desa_code IN ({','.join(['%s'] * len(desa))})" if desa else ""
-        params: list[str] = list(desa)
-        if not desa:
-            return [], np.zeros((0, width), dtype=np.int64)
+    params: list[Any] = [contest_id]
+    if kecamatan is not None:
+        rows: list[tuple[Any, ...]] = []
+        for start in range(0, len(kecamatan), _IN_CHUNK):
+            part = kecamatan[start : start + _IN_CHUNK]
+            rows += _kept_rows(
+                f" AND kecamatan_code IN ({','.join(['%s'] * len(part))})",
+                [*params, *part],
+            )
     else:
-        where, params = _range_sql(prefix, "desa_code")
+        where, more = _range_sql(prefix[:_KECAMATAN_DIGITS], "kecamatan_code")
+        rows = _kept_rows(where or " AND kecamatan_code <> ''", [*params, *more])
+    # bytes() for PostgreSQL's memoryview; a copy SQLite's bytes do not need.
+    blob = b"".join(r[0] if isinstance(r[0], bytes) else bytes(r[0]) for r in rows)
+    data = np.frombuffer(blob, dtype="<i8").reshape(-1, width + 1).astype(np.int64)
+    desa = data[:, 0]
+    if len(prefix) > _KECAMATAN_DIGITS:
+        low = int(prefix.ljust(_DESA_DIGITS, "0"))
+        high = int(prefix.ljust(_DESA_DIGITS, "9"))
+        pick = (desa >= low) & (desa <= high)
+        desa, data = desa[pick], data[pick]
+    order = np.argsort(desa, kind="stable")
+    return desa[order], data[order, 1:]
+
+
+def _kept_rows(where: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    sql = f"SELECT data FROM {SUM_TABLE} WHERE contest_id = %s{where}"
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT desa_code, data FROM {SUM_TABLE} WHERE contest_id = %s "
-            f"AND desa_code <> ''{where} ORDER BY desa_code",
-            [contest_id, *params],
-        )
-        rows = cursor.fetchall()
-    if desa is not None and len(desa) > _IN_CHUNK:
-        wanted = set(desa)
-        rows = [r for r in rows if r[0] in wanted]
-    data = np.frombuffer(b"".join(r[1] for r in rows), dtype="<i8")
-    return [r[0] for r in rows], data.reshape(len(rows), width).astype(np.int64)
+        if postgres():
+            # Binary results: the bytes as stored, not twice as many in hex.
+            cursor.cursor.execute(sql, params, binary=True)
+        else:
+            cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def keep_sums(
     contest_id: int,
     width: int,
-    codes: list[str],
+    desa: np.ndarray,
     data: np.ndarray,
     *,
     forget: list[str] | None,
 ) -> None:
-    """Store desa rows and the contest's mark: the rows of the `forget` codes go
-    first (None: every row of the contest), then `codes` with their `data` rows."""
-    blobs = np.ascontiguousarray(data, dtype="<i8").reshape(len(codes), width)
-    rows = [(contest_id, c, blobs[i].tobytes()) for i, c in enumerate(codes)]
-    rows.append((contest_id, "", np.array([width], "<i8").tobytes()))
+    """Store the rows of the desa (int codes, in order) a row per kecamatan, and
+    the contest's mark: the rows of the `forget` kecamatan go first (None: every
+    row of the contest). A kecamatan listed in `forget` keeps only the desa given
+    here."""
+    table = np.empty((len(desa), width + 1), dtype="<i8")
+    table[:, 0], table[:, 1:] = desa, data
+    kecamatan = desa // 10 ** (_DESA_DIGITS - _KECAMATAN_DIGITS)
+    starts = np.nonzero(np.r_[len(desa) > 0, kecamatan[1:] != kecamatan[:-1]])[0]
+    ends = np.r_[starts[1:], len(desa)][: len(starts)].tolist()
+    rows = [
+        (f"{k:0{_KECAMATAN_DIGITS}d}", table[a:b].tobytes())
+        for k, a, b in zip(
+            kecamatan[starts].tolist(), starts.tolist(), ends, strict=True
+        )
+    ]
+    rows.append(("", np.array([width + 1], "<i8").tobytes()))
     gone = None if forget is None else ["", *forget]
     with connection.cursor() as cursor:
         if gone is None:
@@ -807,18 +840,40 @@ def keep_sums(
             part = cast(list[str], gone)[start : start + _IN_CHUNK]
             cursor.execute(
                 f"DELETE FROM {SUM_TABLE} WHERE contest_id = %s "
-                f"AND desa_code IN ({','.join(['%s'] * len(part))})",
+                f"AND kecamatan_code IN ({','.join(['%s'] * len(part))})",
                 [contest_id, *part],
             )
-        columns = "(contest_id, desa_code, data)"
+        columns = "(contest_id, kecamatan_code, data)"
         if postgres():
-            with cursor.cursor.copy(f"COPY {SUM_TABLE} {columns} FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+            copy_sql = f"COPY {SUM_TABLE} {columns} FROM STDIN (FORMAT binary)"
+            with cursor.cursor.copy(copy_sql) as copy:
+                copy.set_types(["int8", "varchar", "bytea"])
+                for code, blob in rows:
+                    copy.write_row((contest_id, code, blob))
         else:
-            head = f"INSERT INTO {SUM_TABLE} {columns} VALUES "
-            flat = [v for _, code, blob in rows for v in (code, blob)]
-            _insert_many(connection.connection, head, f"({contest_id},?,?)", flat)
+            cursor.executemany(
+                f"INSERT INTO {SUM_TABLE} {columns} VALUES (%s, %s, %s)",
+                [(contest_id, code, blob) for code, blob in rows],
+            )
+
+
+def desa_of_kecamatan(kecamatan: list[str]) -> list[str]:
+    """The desa codes of these kecamatan (undotted), in order."""
+    from deskpemilu.regions.models import Region
+
+    out: list[str] = []
+    for start in range(0, len(kecamatan), _IN_CHUNK):
+        part = kecamatan[start : start + _IN_CHUNK]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT code_nodot FROM {Region._meta.db_table} "
+                f"WHERE length(code_nodot) = {_DESA_DIGITS} "
+                f"AND substr(code_nodot, 1, {_KECAMATAN_DIGITS}) "
+                f"IN ({','.join(['%s'] * len(part))})",
+                part,
+            )
+            out += [r[0] for r in cursor.fetchall()]
+    return sorted(out)
 
 
 def primary_sheet_rows(

@@ -1,12 +1,13 @@
-"""The sums per desa kept beside the sheets (models.DesaSum): what a write of
-sheets changes in them, inside the writer's transaction.
+"""The sums per desa kept beside the sheets (models.DesaSums, a row per
+kecamatan): what a write of sheets changes in them, inside the writer's transaction.
 
 New primary sheets are added to their desa's row from the arrays the import holds
-(no statement reads them back); a desa where a sheet changed or a primary source
-moved is summed again from the table, after every sheet is written. The first
-write into a contest with sheets but no kept sums (or kept for another number of
-candidates) sums everything once. Writers of a contest take its row lock first, so
-that two imports never add to the same rows at once (SQLite writes one at a time).
+(no statement reads them back); a kecamatan where a sheet changed or a primary
+source may have moved is summed again from the table, after every sheet is
+written. The first write into a contest with sheets but no kept sums (or kept for
+another number of candidates) sums everything once. Writers of a contest take its
+row lock first, so that two imports never add to the same rows at once (SQLite
+writes one at a time).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from deskpemilu.results import storage
 from deskpemilu.results.sheets import Sheets
 
 _TPS_DIGITS = 3  # a TPS code is its desa's code and three digits
+_DESA_TO_KECAMATAN = 4  # a desa's code is its kecamatan's and four digits
+_TO_KECAMATAN = _TPS_DIGITS + _DESA_TO_KECAMATAN
 
 
 def contest_lock(contest_id: int) -> None:
@@ -70,17 +73,15 @@ def _starts(desa: np.ndarray) -> np.ndarray:
     return np.nonzero(np.r_[True, desa[1:] != desa[:-1]])[0]
 
 
-def _texts(desa: np.ndarray) -> list[str]:
-    return [f"{d:010d}" for d in desa.tolist()]
-
-
 def desa_sums_rebuild(*, contest: Contest) -> int:
     """Sum every desa of the contest again from its sheets (after sheets were
     written some other way than the import); the number of desa kept."""
     contest_lock(contest.id)
     n_votes = contest.candidates.count()
     codes, data = storage.desa_sums(contest.id, n_votes)
-    storage.keep_sums(contest.id, storage.sums_width(n_votes), codes, data, forget=None)
+    storage.keep_sums(
+        contest.id, storage.sums_width(n_votes), _ints(codes), data, forget=None
+    )
     return len(codes)
 
 
@@ -101,10 +102,11 @@ class DesaSumKeeper:
             self._added.append(sheet_rows(sheets))
 
     def stale(self, tps_codes: np.ndarray) -> None:
-        """TPS (int codes) whose desa is summed again from the table at finish: a
-        sheet changed, or its primary source may have moved."""
+        """TPS (int codes) whose kecamatan is summed again from the table at
+        finish: a sheet changed, or its primary source may have moved."""
         if len(tps_codes):
-            self._stale.append(np.asarray(tps_codes, dtype=np.int64) // 10**_TPS_DIGITS)
+            codes = np.asarray(tps_codes, dtype=np.int64)
+            self._stale.append(codes // 10**_TO_KECAMATAN)
 
     def finish(self) -> None:
         cid, width = self.contest.id, storage.sums_width(self.n_votes)
@@ -114,33 +116,42 @@ class DesaSumKeeper:
             if self.had_sheets:
                 desa_sums_rebuild(contest=self.contest)
             else:  # every sheet of the contest is in this import
-                storage.keep_sums(cid, width, _texts(desa), data, forget=None)
+                storage.keep_sums(cid, width, desa, data, forget=None)
             return
-        codes = _texts(desa)
-        if codes:
-            before = storage.kept_sums(cid, self.n_votes, desa=codes)
+        # The kecamatan the new sheets fall in: what was kept there, plus them.
+        touched = _kecamatan_texts(np.unique(desa // 10**_DESA_TO_KECAMATAN))
+        if touched:
+            before = storage.kept_sums(cid, self.n_votes, kecamatan=touched)
             assert before is not None  # the width was checked above
-            at = {c: i for i, c in enumerate(codes)}
-            for code, row in zip(before[0], before[1], strict=True):
-                data[at[code]] += row
-        stale_codes = _texts(stale)
-        again, summed = storage.desa_sums(cid, self.n_votes, desa=stale_codes)
-        storage.keep_sums(
-            cid,
-            width,
-            codes + again,
-            np.concatenate([data, summed]),
-            forget=codes + stale_codes,
+            desa, data = desa_rows(
+                np.concatenate([before[0], desa]), np.concatenate([before[1], data])
+            )
+        # The stale kecamatan: summed again from the table, desa by desa.
+        again = _kecamatan_texts(stale)
+        codes, summed = storage.desa_sums(
+            cid, self.n_votes, desa=storage.desa_of_kecamatan(again)
         )
+        desa, data = desa_rows(
+            np.concatenate([desa, _ints(codes)]), np.concatenate([data, summed])
+        )
+        storage.keep_sums(cid, width, desa, data, forget=touched + again)
 
     def _summed(self, leave: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The added sheets per desa, but for the desa in `leave`."""
+        """The added sheets per desa, but for the desa in the kecamatan `leave`."""
         if not self._added:
             return _NONE, np.zeros((0, storage.sums_width(self.n_votes)), np.int64)
         desa = np.concatenate([d for d, _ in self._added])
         rows = np.concatenate([r for _, r in self._added])
-        keep = ~np.isin(desa, leave)
+        keep = ~np.isin(desa // 10**_DESA_TO_KECAMATAN, leave)
         return desa_rows(desa[keep], rows[keep])
+
+
+def _ints(codes: list[str]) -> np.ndarray:
+    return np.fromiter(map(int, codes), dtype=np.int64, count=len(codes))
+
+
+def _kecamatan_texts(kecamatan: np.ndarray) -> list[str]:
+    return [f"{k:06d}" for k in kecamatan.tolist()]
 
 
 _NONE = np.zeros(0, dtype=np.int64)
