@@ -116,7 +116,7 @@ def build(
         if len(starts) != len(keys):
             level = tuple(np.add.reduceat(a, starts, axis=0) for a in level)
         numeric, current = keys[starts], length
-        codes += [f"{k:0{length}d}" if length else "" for k in numeric.tolist()]
+        codes += _texts(numeric, length)
         for out, part in zip((out_sheets, out_sums, out_known), level, strict=True):
             out.append(part)
     return RecapTable(
@@ -126,6 +126,18 @@ def build(
         np.concatenate(out_sums),
         np.concatenate(out_known),
     )
+
+
+def _texts(codes: np.ndarray, length: int) -> list[str]:
+    """Codes as texts of `length` digits ("" for the nation), vectorised: 91,561
+    codes nationally, a third of the roll-up's time as one f-string each."""
+    if not length:
+        return [""] * len(codes)
+    texts = codes.astype(f"U{length}")
+    if len(codes) and codes.min() < 10 ** (length - 1):  # leading zeros
+        texts = np.char.zfill(texts, length)
+    out: list[str] = texts.tolist()
+    return out
 
 
 @dataclass(frozen=True)

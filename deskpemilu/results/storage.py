@@ -784,19 +784,27 @@ def kept_sums(
         rows = _kept_rows(where or " AND kecamatan_code <> ''", [*params, *more])
     # bytes() for PostgreSQL's memoryview; a copy SQLite's bytes do not need.
     blob = b"".join(r[0] if isinstance(r[0], bytes) else bytes(r[0]) for r in rows)
-    data = np.frombuffer(blob, dtype="<i8").reshape(-1, width + 1).astype(np.int64)
+    # Read-only views of the blob (int64 is little-endian here): the caller
+    # copies what it changes.
+    data = np.frombuffer(blob, dtype="<i8").reshape(-1, width + 1)
     desa = data[:, 0]
     if len(prefix) > _KECAMATAN_DIGITS:
         low = int(prefix.ljust(_DESA_DIGITS, "0"))
         high = int(prefix.ljust(_DESA_DIGITS, "9"))
         pick = (desa >= low) & (desa <= high)
         desa, data = desa[pick], data[pick]
-    order = np.argsort(desa, kind="stable")
-    return desa[order], data[order, 1:]
+    if len(desa) > 1 and not (desa[1:] > desa[:-1]).all():
+        order = np.argsort(desa, kind="stable")
+        desa, data = desa[order], data[order]
+    return desa, data[:, 1:]
 
 
 def _kept_rows(where: str, params: list[Any]) -> list[tuple[Any, ...]]:
-    sql = f"SELECT data FROM {SUM_TABLE} WHERE contest_id = %s{where}"
+    # By kecamatan: the desa come out in code order (each row's are).
+    sql = (
+        f"SELECT data FROM {SUM_TABLE} WHERE contest_id = %s{where} "
+        "ORDER BY kecamatan_code"
+    )
     with connection.cursor() as cursor:
         if postgres():
             # Binary results: the bytes as stored, not twice as many in hex.

@@ -39,6 +39,26 @@ def test_desa_totals_roll_up_every_level_by_code_prefix():
     assert table.get("3603", "suara_sah") == (0, 0)
 
 
+def test_codes_keep_their_digits_whether_given_as_texts_or_integers():
+    """Codes are texts of their level's length, leading zeros too (a code
+    starting with 0 is no Indonesian one, but a texts' table must not lose it)."""
+    sums = np.array([[1, 1], [2, 2]])
+    for codes in (["0101010001", "3601012001"], np.array([101010001, 3601012001])):
+        table = recap.build(NAMES, codes, np.array([1, 1]), sums, np.ones_like(sums))
+        assert table.codes == [
+            "0101010001",
+            "3601012001",
+            "010101",
+            "360101",
+            "0101",
+            "3601",
+            "01",
+            "36",
+            "",
+        ]
+        assert table.get("01", "suara_1") == (1, 1)
+
+
 def test_decisions_replace_the_values_they_decide():
     sums = np.array([[10, 4]])
     known = np.array([[1, 0]])
