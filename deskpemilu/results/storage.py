@@ -20,7 +20,7 @@ import datetime as dt
 import queue
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, nullcontext
 from functools import partial
 from typing import TYPE_CHECKING, Any, cast
@@ -736,6 +736,15 @@ def _recap_rows(sql: str, values: list[Any]) -> list[tuple[Any, ...]]:
 
 SUM_TABLE = DesaSums._meta.db_table
 _IN_CHUNK = 500  # codes per IN (...) on SQLite, within its limit on parameters
+
+
+def _in_parts(codes: list[str]) -> Iterator[tuple[str, list[str]]]:
+    """The codes in parts of _IN_CHUNK: each part's "IN (%s, ...)" and the part."""
+    for start in range(0, len(codes), _IN_CHUNK):
+        part = codes[start : start + _IN_CHUNK]
+        yield f"IN ({','.join(['%s'] * len(part))})", part
+
+
 _KECAMATAN_DIGITS = NODOT_LENGTH["kecamatan"]
 _DESA_DIGITS = NODOT_LENGTH["desa"]
 
@@ -773,12 +782,8 @@ def kept_sums(
     params: list[Any] = [contest_id]
     if kecamatan is not None:
         rows: list[tuple[Any, ...]] = []
-        for start in range(0, len(kecamatan), _IN_CHUNK):
-            part = kecamatan[start : start + _IN_CHUNK]
-            rows += _kept_rows(
-                f" AND kecamatan_code IN ({','.join(['%s'] * len(part))})",
-                [*params, *part],
-            )
+        for marks, part in _in_parts(kecamatan):
+            rows += _kept_rows(f" AND kecamatan_code {marks}", [*params, *part])
     else:
         where, more = _range_sql(prefix[:_KECAMATAN_DIGITS], "kecamatan_code")
         rows = _kept_rows(where or " AND kecamatan_code <> ''", [*params, *more])
@@ -844,11 +849,10 @@ def keep_sums(
             cursor.execute(
                 f"DELETE FROM {SUM_TABLE} WHERE contest_id = %s", [contest_id]
             )
-        for start in range(0, len(gone or []), _IN_CHUNK):
-            part = cast(list[str], gone)[start : start + _IN_CHUNK]
+        for marks, part in _in_parts(gone or []):
             cursor.execute(
                 f"DELETE FROM {SUM_TABLE} WHERE contest_id = %s "
-                f"AND kecamatan_code IN ({','.join(['%s'] * len(part))})",
+                f"AND kecamatan_code {marks}",
                 [contest_id, *part],
             )
         columns = "(contest_id, kecamatan_code, data)"
@@ -870,14 +874,12 @@ def desa_of_kecamatan(kecamatan: list[str]) -> list[str]:
     from deskpemilu.regions.models import Region
 
     out: list[str] = []
-    for start in range(0, len(kecamatan), _IN_CHUNK):
-        part = kecamatan[start : start + _IN_CHUNK]
+    for marks, part in _in_parts(kecamatan):
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT code_nodot FROM {Region._meta.db_table} "
                 f"WHERE length(code_nodot) = {_DESA_DIGITS} "
-                f"AND substr(code_nodot, 1, {_KECAMATAN_DIGITS}) "
-                f"IN ({','.join(['%s'] * len(part))})",
+                f"AND substr(code_nodot, 1, {_KECAMATAN_DIGITS}) {marks}",
                 part,
             )
             out += [r[0] for r in cursor.fetchall()]
